@@ -1,0 +1,67 @@
+// The entry point: main(argv, deps) runs one command and returns its exit code. Only here are
+// errors printed and exit codes chosen. Commands that call the API are dispatched before
+// commander is set up, so a call pays only for what it uses.
+import { CALL_OPTIONS, scanGlobalOptions } from './args.js';
+import { errorStyle, useColor } from './color.js';
+import { runCallCommand } from './commands/call.js';
+import { Context, type Deps } from './context.js';
+import { ExitCode, OneOfficeError, UsageError, ValidationError } from './errors.js';
+
+export type { Deps } from './context.js';
+
+const VALUE_OPTIONS = new Set(CALL_OPTIONS.filter((spec) => spec.takes !== 'none').flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])));
+
+/** Index of the command word: the first operand, skipping the values of options that take one. */
+export function commandIndex(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (token === '--') return -1;
+    if (!token.startsWith('-')) return i;
+    if (VALUE_OPTIONS.has(token)) i++;
+  }
+  return -1;
+}
+
+export async function main(argv: readonly string[], deps: Deps): Promise<number> {
+  const globals = scanGlobalOptions(argv);
+  const ctx = new Context(deps, globals);
+  try {
+    const index = commandIndex(argv);
+    const word = index === -1 ? undefined : argv[index];
+    const rest = index === -1 ? argv : [...argv.slice(0, index), ...argv.slice(index + 1)];
+    if (word === 'call') return await runCallCommand(ctx, { kind: 'call' }, rest);
+    if (word === 'mock') {
+      const { runMockCommand } = await import('./commands/mock.js');
+      return await runMockCommand(ctx, rest);
+    }
+    if (word !== undefined && !['methods', 'config', 'help', 'mock', 'batch'].includes(word) && ctx.registry().get(word)) {
+      return await runCallCommand(ctx, { kind: 'method', name: word }, rest);
+    }
+    const { runProgram } = await import('./program.js');
+    return await runProgram(ctx, argv);
+  } catch (error) {
+    return reportError(ctx, error);
+  }
+}
+
+async function reportError(ctx: Context, error: unknown): Promise<number> {
+  const { stderr, env } = ctx.deps;
+  const red = await errorStyle(useColor(stderr, env, ctx.globals.noColor));
+  const known = error instanceof OneOfficeError;
+  const lines = error instanceof ValidationError ? error.problems : [known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`];
+  for (const line of lines) stderr.write(`${red('oneoffice:')} ${ctx.redact(line)}\n`);
+  if (ctx.globals.debug && error instanceof Error && error.stack) {
+    stderr.write(`${ctx.redact(fullStack(error))}\n`);
+  } else if (!known) {
+    stderr.write('oneoffice: run with --debug for details\n');
+  }
+  if (error instanceof UsageError || error instanceof ValidationError) return ExitCode.usage;
+  return known ? error.exitCode : ExitCode.unexpected;
+}
+
+function fullStack(error: Error): string {
+  const parts = [error.stack ?? String(error)];
+  let cause = error.cause;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause) parts.push(`caused by: ${cause.stack ?? cause.message}`);
+  return parts.join('\n');
+}

@@ -1,0 +1,132 @@
+// `oneoffice <method> [flags]` and `oneoffice call <method> [flags]`: parse, validate, then send.
+// Nothing is sent unless every check passed; network code loads only after that.
+import { CALL_ONLY_OPTIONS, CALL_OPTIONS, parseCallArgs, type ParsedArgs } from '../args.js';
+import { jsonPalette, useColor } from '../color.js';
+import type { Context } from '../context.js';
+import { UsageError, ValidationError } from '../errors.js';
+import { assembleParams, readParamsSource, type Params } from '../params.js';
+import { buildCall } from '../request.js';
+import { flagOf, paramFlags } from '../schema/flags.js';
+import { methodHelp } from '../schema/help.js';
+import { describeErrors } from '../schema/messages.js';
+import { secretPaths } from '../schema/registry.js';
+import type { MethodSchema } from '../schema/types.js';
+import { loadValidator } from '../schema/validator.js';
+import { resolveTarget } from '../settings.js';
+
+export type CallMode = { kind: 'method'; name: string } | { kind: 'call' };
+
+export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonly string[]): Promise<number> {
+  const { stdout } = ctx.deps;
+  const registry = ctx.registry();
+  const isCall = mode.kind === 'call';
+  const options = isCall ? [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS] : CALL_OPTIONS;
+
+  // `call` takes the method as its first operand; find it before knowing which flags exist.
+  let methodName = mode.kind === 'method' ? mode.name : undefined;
+  let args = argv;
+  if (isCall) {
+    const probe = parseCallArgs(argv, options, []);
+    methodName = probe.positionals[0];
+    if (methodName === undefined) {
+      if (probe.options['help']) {
+        stdout.write(callHelp());
+        return 0;
+      }
+      throw new UsageError('call: missing <method> (see oneoffice methods)');
+    }
+    const index = argv.indexOf(methodName);
+    args = [...argv.slice(0, index), ...argv.slice(index + 1)];
+  }
+  const name = methodName as string;
+  const method = registry.get(name);
+  const parsed = parseCallArgs(args, options, method ? paramFlags(method.schema) : []);
+
+  if (parsed.options['help']) {
+    stdout.write(method ? methodHelp(method, isCall) : callHelp());
+    return 0;
+  }
+  const problems = [...parsed.problems, ...parsed.positionals.map((arg) => `unexpected argument ${JSON.stringify(arg)}`)];
+
+  let base: Params = {};
+  let fromParamsFlag = new Set<string>();
+  const paramsSource = parsed.options['params'];
+  let paramsUnreadable = false;
+  if (typeof paramsSource === 'string') {
+    const read = await readParamsSource(paramsSource, ctx.deps.stdin);
+    paramsUnreadable = read.problem !== undefined;
+    if (read.problem) problems.push(read.problem);
+    else if (read.params) {
+      base = read.params;
+      fromParamsFlag = new Set(Object.keys(base));
+    }
+  }
+  const assembled = assembleParams(base, parsed.params, method?.schema);
+  problems.push(...assembled.problems);
+
+  const validate = method !== undefined && parsed.options['no-validate'] !== true;
+  if (!method) {
+    if (!isCall) throw new UsageError(`unknown method ${name}`);
+    ctx.warn(`no schema for method "${name}": sending params unvalidated`);
+  } else if (!validate) {
+    ctx.warn(`--no-validate: sending params for "${name}" unchecked`);
+  }
+  // Without the --params object, missing-field errors would only be noise.
+  if (validate && !paramsUnreadable) problems.push(...(await validationProblems(method, assembled.params, nameFor(isCall, assembled.flagPaths, fromParamsFlag))));
+  if (problems.length) throw new ValidationError(problems);
+
+  const target = resolveTarget(connectionFlags(parsed), ctx.deps.env, ctx.config());
+  const call = buildCall({
+    url: target.url,
+    token: target.token,
+    apiMethod: name,
+    params: assembled.params,
+    extraHeaders: (parsed.options['header'] as string[] | undefined) ?? [],
+    secretPaths: method ? secretPaths(method.schema) : [],
+  });
+
+  const { send, bodyErrors } = await import('../transport.js');
+  const { writeResponse } = await import('../output.js');
+  const response = await send(call, ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {});
+  const pretty = stdout.isTTY === true;
+  const color = pretty && useColor(stdout, ctx.deps.env, ctx.globals.noColor);
+  await writeResponse(response, { stdout, pretty, ...(color ? { palette: await jsonPalette() } : {}) }, bodyErrors(call));
+  return 0;
+}
+
+async function validationProblems(method: MethodSchema, params: Params, nameOf: (path: string[]) => string): Promise<string[]> {
+  const validator = await loadValidator(method);
+  if (validator(params)) return [];
+  return describeErrors(validator.errors ?? [], method.schema, params, nameOf);
+}
+
+/**
+ * Name fields the way the user wrote them: as flags on method commands unless the value came from
+ * --params, as JSON keys on `call` unless the value came from a flag.
+ */
+function nameFor(isCall: boolean, flagPaths: Set<string>, fromParams: Set<string>) {
+  return (path: string[]): string => {
+    const typedAsFlag = path.some((_, i) => flagPaths.has(path.slice(0, i + 1).join('.')));
+    const typedInParams = fromParams.has(path[0] as string);
+    const asFlag = typedAsFlag || (!isCall && !typedInParams);
+    return asFlag ? flagOf(path) : JSON.stringify(path.join('.'));
+  };
+}
+
+function connectionFlags(parsed: ParsedArgs): { url?: string; bearer?: string } {
+  const flags: { url?: string; bearer?: string } = {};
+  if (typeof parsed.options['url'] === 'string') flags.url = parsed.options['url'];
+  if (typeof parsed.options['bearer'] === 'string') flags.bearer = parsed.options['bearer'];
+  return flags;
+}
+
+function callHelp(): string {
+  return `Usage: oneoffice call <method> [--params <json|@file|->] [flags]
+
+Calls any API method. Methods with a schema are validated (and accept their flags); a method
+without one is sent unvalidated, with a warning on stderr.
+
+Example:
+  oneoffice call createUser --params '{"email":"test1@oneoffice.bh"}'
+`;
+}

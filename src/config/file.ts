@@ -1,0 +1,66 @@
+// Where the config file lives and a fast read of it. Writing goes through `conf` (config/store.ts),
+// which costs tens of milliseconds to load; reading a small JSON file does not need it.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+
+export type Env = Record<string, string | undefined>;
+
+/** The settings a profile may hold. */
+export const PROFILE_KEYS = ['url', 'bearer', 'schemas'] as const;
+export type ProfileKey = (typeof PROFILE_KEYS)[number];
+export type Profile = Partial<Record<ProfileKey, string>>;
+
+export interface ConfigData {
+  /** The profile used when neither --profile nor ONEOFFICE_PROFILE names one. */
+  defaultProfile?: string;
+  profiles?: Record<string, Profile>;
+}
+
+export const DEFAULT_PROFILE = 'default';
+
+export function configPath(env: Env, flag?: string): string {
+  if (flag) return flag;
+  if (env['ONEOFFICE_CONFIG']) return env['ONEOFFICE_CONFIG'];
+  const base = env['XDG_CONFIG_HOME'] || join(env['HOME'] || homedir(), '.config');
+  return join(base, 'oneoffice', 'config.json');
+}
+
+/** The parsed file, or an empty config when it does not exist yet. */
+export function readConfig(path: string): ConfigData {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'E_CONFIG_READ');
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`, 'E_CONFIG_READ');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object`, 'E_CONFIG_READ');
+  }
+  return data as ConfigData;
+}
+
+export function activeProfileName(data: ConfigData, env: Env, flag?: string): string {
+  return flag || env['ONEOFFICE_PROFILE'] || data.defaultProfile || DEFAULT_PROFILE;
+}
+
+export interface LoadedConfig {
+  path: string;
+  profileName: string;
+  profile: Profile;
+}
+
+export function loadConfig(env: Env, flags: { config?: string; profile?: string }): LoadedConfig {
+  const path = configPath(env, flags.config);
+  const data = readConfig(path);
+  const profileName = activeProfileName(data, env, flags.profile);
+  return { path, profileName, profile: data.profiles?.[profileName] ?? {} };
+}

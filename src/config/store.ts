@@ -1,0 +1,21 @@
+// Writes to the config file go through `conf` (atomic writes, file mode 0600). Loaded lazily:
+// only `oneoffice config` needs it.
+import { basename, dirname, extname } from 'node:path';
+import Conf from 'conf';
+import { ConfigError } from '../errors.js';
+import type { ConfigData } from './file.js';
+
+export function openStore(path: string): Conf<ConfigData> {
+  const extension = extname(path);
+  try {
+    return new Conf<ConfigData>({
+      cwd: dirname(path),
+      configName: basename(path, extension),
+      fileExtension: extension.slice(1),
+      projectSuffix: '',
+      configFileMode: 0o600,
+    });
+  } catch (error) {
+    throw new ConfigError(`cannot open config file ${path}: ${(error as Error).message}`, 'E_CONFIG_READ', { cause: error });
+  }
+}

@@ -1,0 +1,67 @@
+// What every command receives: its streams, environment and lazily loaded shared state. Tests
+// pass their own; bin/oneoffice.js passes the process's.
+import type { Readable, Writable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { loadConfig, type Env, type LoadedConfig } from './config/file.js';
+import { builtinSchemas } from './generated/builtin.js';
+import { createRegistry, type Registry } from './schema/registry.js';
+
+export interface Deps {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  env: Env;
+  /** The HTTP dispatcher to send through (tests inject undici's MockAgent); undici's global one when absent. */
+  dispatcher?: Dispatcher;
+}
+
+export interface GlobalFlags {
+  config?: string;
+  profile?: string;
+  schemas?: string;
+  debug: boolean;
+  noColor: boolean;
+}
+
+/** Names that are oneoffice's own commands, so no method schema may take them. */
+export const COMMAND_NAMES = ['call', 'methods', 'config', 'help', 'mock', 'batch'];
+
+export class Context {
+  private loadedConfig: LoadedConfig | undefined;
+  private loadedRegistry: Registry | undefined;
+  constructor(
+    readonly deps: Deps,
+    readonly globals: GlobalFlags,
+  ) {}
+
+  config(): LoadedConfig {
+    this.loadedConfig ??= loadConfig(this.deps.env, this.globals);
+    return this.loadedConfig;
+  }
+
+  /** Built-in methods plus the user's schema directory (--schemas, $ONEOFFICE_SCHEMAS, config). */
+  registry(): Registry {
+    if (!this.loadedRegistry) {
+      const dir = this.globals.schemas || this.deps.env['ONEOFFICE_SCHEMAS'] || this.config().profile.schemas;
+      this.loadedRegistry = createRegistry(builtinSchemas, dir || undefined, COMMAND_NAMES);
+    }
+    return this.loadedRegistry;
+  }
+
+  /** Secret values seen in this run (tokens), removed from anything printed about errors. */
+  private readonly secrets: string[] = [];
+
+  addSecret(secret: string): void {
+    if (secret.length >= 4) this.secrets.push(secret);
+  }
+
+  redact(text: string): string {
+    let result = text;
+    for (const secret of this.secrets) result = result.split(secret).join('****');
+    return result;
+  }
+
+  warn(message: string): void {
+    this.deps.stderr.write(`oneoffice: warning: ${message}\n`);
+  }
+}

@@ -1,0 +1,59 @@
+// Maps the errors Node and undici raise to one-line messages naming the host and the cause.
+// Works on error codes only, so it does not load undici.
+import { NetworkError, OneOfficeError, TimeoutError } from './errors.js';
+
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+]);
+
+function codeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return (error as { code?: string }).code;
+}
+
+export function toNetworkError(error: unknown, url: URL): OneOfficeError {
+  if (error instanceof OneOfficeError) return error;
+  const hostPort = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  const code = codeOf(error);
+  const options = { cause: error };
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new NetworkError(`cannot connect to ${hostPort}: connection refused`, 'E_CONNREFUSED', options);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return new NetworkError(`cannot resolve host ${url.hostname}`, 'E_DNS', options);
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+      return new NetworkError(`connection to ${hostPort} was reset`, 'E_CONNRESET', options);
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new NetworkError(`cannot connect to ${hostPort}: host unreachable`, 'E_UNREACHABLE', options);
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new TimeoutError(`cannot connect to ${hostPort}: connect timed out`, 'E_CONNECT_TIMEOUT', options);
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'ETIMEDOUT':
+      return new TimeoutError(`${hostPort} did not answer in time`, 'E_TIMEOUT', options);
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return new NetworkError(`TLS: the certificate of ${hostPort} is not valid for ${url.hostname}`, 'E_TLS_HOSTNAME', options);
+    case 'CERT_HAS_EXPIRED':
+      return new NetworkError(`TLS: the certificate of ${hostPort} has expired`, 'E_TLS_EXPIRED', options);
+    default:
+      if (code && TLS_TRUST_CODES.has(code)) {
+        return new NetworkError(`TLS: the certificate of ${hostPort} is not trusted (${code})`, 'E_TLS_UNTRUSTED', options);
+      }
+      return new NetworkError(`request to ${hostPort} failed: ${code ?? (error as Error)?.message ?? String(error)}`, 'E_NETWORK', options);
+  }
+}

@@ -1,0 +1,87 @@
+// The response body on stdout: the bytes exactly as received when stdout is not a terminal (so
+// `| jq` always works, and large bodies stream), pretty JSON on a terminal. Non-2xx answers
+// still print their body, then raise an HttpError carrying the server's message.
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { HttpError, OneOfficeError, ExitCode } from './errors.js';
+import { prettyJson, type JsonPalette } from './pretty-json.js';
+import type { CallResponse } from './transport.js';
+
+/** How much of a body is kept to find the server's error message in. */
+const MESSAGE_PREFIX_BYTES = 64 * 1024;
+
+export interface BodyOutput {
+  stdout: Writable;
+  /** Pretty-print JSON (stdout is a terminal). */
+  pretty: boolean;
+  /** Colours for pretty JSON, when colour is on. */
+  palette?: JsonPalette;
+}
+
+export async function writeResponse(response: CallResponse, out: BodyOutput, mapStreamError: (error: unknown) => Error): Promise<void> {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let totalBytes = 0;
+  try {
+    for await (const chunk of response.body) {
+      const buffer = chunk as Buffer;
+      totalBytes += buffer.length;
+      if (out.pretty || keptBytes < MESSAGE_PREFIX_BYTES) {
+        kept.push(buffer);
+        keptBytes += buffer.length;
+      }
+      if (!out.pretty && !out.stdout.write(buffer)) await once(out.stdout, 'drain');
+    }
+  } catch (error) {
+    throw mapStreamError(error);
+  }
+  const text = Buffer.concat(kept).toString('utf8');
+  const contentType = headerText(response.headers['content-type']);
+  let parsed: { value: unknown } | undefined;
+  try {
+    parsed = totalBytes === keptBytes ? { value: JSON.parse(text) } : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (out.pretty && totalBytes > 0) {
+    out.stdout.write(parsed ? `${prettyJson(parsed.value, out.palette)}\n` : text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  const { status, statusText } = response;
+  if (status >= 200 && status < 300) {
+    if (!parsed && totalBytes > 0 && totalBytes === keptBytes) {
+      throw new OneOfficeError(`server answered ${status} ${statusText} but the body is not JSON (${describeBody(contentType, totalBytes)})`, 'E_NOT_JSON', ExitCode.unexpected);
+    }
+    return;
+  }
+  if (status < 400) {
+    const location = headerText(response.headers['location']);
+    throw new OneOfficeError(`server answered ${status} ${statusText}${location ? ` (Location: ${location})` : ''}; check the URL`, 'E_HTTP_REDIRECT', ExitCode.unexpected);
+  }
+  throw new HttpError(status, statusText, serverMessage(parsed, contentType, totalBytes));
+}
+
+/** The docs' errors are JSON strings; some servers and proxies send objects or HTML instead. */
+function serverMessage(parsed: { value: unknown } | undefined, contentType: string | undefined, bytes: number): string | undefined {
+  if (parsed) {
+    const value = parsed.value;
+    if (typeof value === 'string') return value;
+    if (typeof value === 'object' && value !== null) {
+      for (const key of ['message', 'error', 'detail']) {
+        const field = (value as Record<string, unknown>)[key];
+        if (typeof field === 'string') return field;
+      }
+    }
+    return JSON.stringify(value).slice(0, 200);
+  }
+  if (bytes === 0) return undefined;
+  return `body is not JSON (${describeBody(contentType, bytes)})`;
+}
+
+function describeBody(contentType: string | undefined, bytes: number): string {
+  return `${contentType ?? 'no content-type'}, ${bytes} bytes`;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,81 @@
+// The call as data: everything that goes on the wire, built before anything is sent, so that
+// printers (-v, --dry-run, --curl) show exactly what the transport sends.
+import { UsageError } from './errors.js';
+import type { Params } from './params.js';
+
+declare const __ONEOFFICE_VERSION__: string;
+export const VERSION: string = typeof __ONEOFFICE_VERSION__ === 'string' ? __ONEOFFICE_VERSION__ : '0.0.0-dev';
+export const USER_AGENT = `oneoffice/${VERSION}`;
+
+export interface CallRequest {
+  httpMethod: 'GET';
+  url: URL;
+  /** In the order sent, with the names as sent. Includes Host and Content-Length. */
+  headers: Array<[string, string]>;
+  body: string;
+  apiMethod: string;
+  params: Params;
+  /** Params paths whose values are secret (from the schema's x-secret). */
+  secretPaths: string[][];
+}
+
+export interface CallSpec {
+  url: URL;
+  token: string;
+  apiMethod: string;
+  params: Params;
+  extraHeaders?: readonly string[];
+  secretPaths?: string[][];
+}
+
+/** `-H "Name: value"` lines to [name, value]; `Name:` with no value means remove that header. */
+export function parseHeaderLines(lines: readonly string[]): Array<[string, string | undefined]> {
+  return lines.map((line) => {
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header: must be "Name: value" (got ${JSON.stringify(line)})`, 'E_BAD_HEADER');
+    const name = line.slice(0, colon).trim();
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`--header: invalid header name ${JSON.stringify(name)}`, 'E_BAD_HEADER');
+    const value = line.slice(colon + 1).trim();
+    if (/[\r\n\0]/.test(value)) throw new UsageError(`--header: ${name} value must not contain line breaks`, 'E_BAD_HEADER');
+    return [name, value === '' ? undefined : value];
+  });
+}
+
+export function buildCall(spec: CallSpec): CallRequest {
+  const body = JSON.stringify({ method: spec.apiMethod, params: spec.params });
+  const headers: Array<[string, string]> = [
+    ['Host', spec.url.host],
+    ['x-api-key', spec.token],
+    ['Content-Type', 'application/json'],
+    ['Accept', 'application/json'],
+    ['User-Agent', USER_AGENT],
+  ];
+  for (const [name, value] of parseHeaderLines(spec.extraHeaders ?? [])) {
+    const index = headers.findIndex(([existing]) => existing.toLowerCase() === name.toLowerCase());
+    if (['host', 'content-length', 'transfer-encoding'].includes(name.toLowerCase())) {
+      throw new UsageError(`--header: ${name} is set by oneoffice and cannot be changed`, 'E_BAD_HEADER');
+    }
+    if (value === undefined) {
+      if (index !== -1) headers.splice(index, 1);
+    } else if (index !== -1) {
+      headers[index] = [name, value];
+    } else {
+      headers.push([name, value]);
+    }
+  }
+  headers.push(['Content-Length', String(Buffer.byteLength(body))]);
+  return {
+    httpMethod: 'GET',
+    url: spec.url,
+    headers,
+    body,
+    apiMethod: spec.apiMethod,
+    params: spec.params,
+    secretPaths: spec.secretPaths ?? [],
+  };
+}
+
+/** The path and query as sent on the request line. */
+export function requestTarget(url: URL): string {
+  return `${url.pathname}${url.search}`;
+}

@@ -1,0 +1,62 @@
+// Where the URL and token come from, highest first: flags, ONEOFFICE_* env, the docs' URL/BEARER
+// env, then the config file's active profile.
+import { ConfigError, UsageError } from './errors.js';
+import type { Env, LoadedConfig } from './config/file.js';
+
+export interface Target {
+  url: URL;
+  token: string;
+  /** Where each came from, for -v and error messages: 'flag --url', 'env ONEOFFICE_URL', ... */
+  urlSource: string;
+  tokenSource: string;
+}
+
+interface Candidate {
+  value: string | undefined;
+  source: string;
+}
+
+function pick(candidates: Candidate[]): Candidate | undefined {
+  return candidates.find((candidate) => candidate.value !== undefined && candidate.value !== '');
+}
+
+export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env, config: LoadedConfig): Target {
+  const configSource = `profile "${config.profileName}" in ${config.path}`;
+  const url = pick([
+    { value: flags.url, source: 'flag --url' },
+    { value: env['ONEOFFICE_URL'], source: 'env ONEOFFICE_URL' },
+    { value: env['URL'], source: 'env URL' },
+    { value: config.profile.url, source: `config (${configSource})` },
+  ]);
+  const token = pick([
+    { value: flags.bearer, source: 'flag --bearer' },
+    { value: env['ONEOFFICE_BEARER'], source: 'env ONEOFFICE_BEARER' },
+    { value: env['BEARER'], source: 'env BEARER' },
+    { value: config.profile.bearer, source: `config (${configSource})` },
+  ]);
+  if (!url) {
+    throw new ConfigError(`no API URL: looked in --url, $ONEOFFICE_URL, $URL and ${configSource} (set one, e.g. oneoffice config set url https://...)`, 'E_NO_URL');
+  }
+  if (!token) {
+    throw new ConfigError(`no API token: looked in --bearer, $ONEOFFICE_BEARER, $BEARER and ${configSource} (set one, e.g. oneoffice config set bearer)`, 'E_NO_TOKEN');
+  }
+  return { url: parseUrl(url.value as string, url.source), token: token.value as string, urlSource: url.source, tokenSource: token.source };
+}
+
+export function parseUrl(text: string, source: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalid(`${source}: not a valid URL (got ${JSON.stringify(text)})`, source);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalid(`${source}: must be an http:// or https:// URL (got ${JSON.stringify(url.protocol)})`, source);
+  }
+  return url;
+}
+
+// A bad --url is a usage error; a bad URL from the environment or config file is a configuration error.
+function invalid(message: string, source: string): Error {
+  return source.startsWith('flag') ? new UsageError(message, 'E_BAD_URL') : new ConfigError(message, 'E_BAD_URL');
+}

@@ -1,0 +1,61 @@
+// A recording HTTP server on 127.0.0.1: keeps every request exactly as received and answers
+// with whatever the test scripts.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  method: string;
+  url: string;
+  /** Raw header pairs in arrival order, names as sent. */
+  rawHeaders: Array<[string, string]>;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export type Responder = (request: Received, res: ServerResponse) => void;
+
+export interface RecordingServer {
+  url: string;
+  port: number;
+  received: Received[];
+  respond(responder: Responder): void;
+  close(): Promise<void>;
+}
+
+export const jsonResponder =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Responder =>
+  (_request, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+export async function startRecordingServer(responder: Responder = jsonResponder(200, { ok: true })): Promise<RecordingServer> {
+  let current = responder;
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const rawHeaders: Array<[string, string]> = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) rawHeaders.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
+      const record: Received = { method: req.method ?? '', url: req.url ?? '', rawHeaders, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      received.push(record);
+      current(record, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/api/external`,
+    port,
+    received,
+    respond: (next) => {
+      current = next;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
