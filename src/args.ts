@@ -18,6 +18,8 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--url', takes: 'value', valueName: 'url', description: 'API endpoint (else $ONEOFFICE_URL, $URL, config)' },
   { long: '--bearer', takes: 'value', valueName: 'token', description: 'API token (else $ONEOFFICE_BEARER, $BEARER, config)' },
   { long: '--header', short: '-H', takes: 'list', valueName: 'name: value', description: 'extra request header (repeatable; "Name:" removes one)' },
+  { long: '--connect-timeout', takes: 'value', valueName: 'seconds', description: 'give up connecting after this long (default 10)' },
+  { long: '--max-time', takes: 'value', valueName: 'seconds', description: 'give up on the whole call after this long (default 30)' },
   { long: '--profile', takes: 'value', valueName: 'name', description: 'config profile (else $ONEOFFICE_PROFILE, "default")' },
   { long: '--config', takes: 'value', valueName: 'file', description: 'config file (else $ONEOFFICE_CONFIG)' },
   { long: '--schemas', takes: 'value', valueName: 'dir', description: 'extra method schemas (else $ONEOFFICE_SCHEMAS, config)' },
@@ -44,10 +46,12 @@ export interface ParsedArgs {
   params: ParamToken[];
   positionals: string[];
   problems: string[];
+  /** Params paths (joined with '.') of flags that could not be read, e.g. a missing value. */
+  problemPaths: string[];
 }
 
 export function parseCallArgs(argv: readonly string[], optionSpecs: readonly OptionSpec[], paramFlags: readonly ParamFlag[]): ParsedArgs {
-  const result: ParsedArgs = { options: {}, params: [], positionals: [], problems: [] };
+  const result: ParsedArgs = { options: {}, params: [], positionals: [], problems: [], problemPaths: [] };
   const byLong = new Map(optionSpecs.map((spec) => [spec.long, spec]));
   const byShort = new Map(optionSpecs.filter((spec) => spec.short).map((spec) => [spec.short as string, spec]));
   const byFlag = new Map(paramFlags.map((param) => [param.flag, param]));
@@ -105,7 +109,10 @@ export function parseCallArgs(argv: readonly string[], optionSpecs: readonly Opt
         continue;
       }
       const value = inline ?? next();
-      if (value === undefined) result.problems.push(`${name}: needs a value`);
+      if (value === undefined) {
+        result.problems.push(`${name}: needs a value`);
+        result.problemPaths.push(known.path.join('.'));
+      }
       else result.params.push({ flag: name, path: known.path, raw: value, known });
       continue;
     }

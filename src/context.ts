@@ -29,10 +29,18 @@ export const COMMAND_NAMES = ['call', 'methods', 'config', 'help', 'mock', 'batc
 export class Context {
   private loadedConfig: LoadedConfig | undefined;
   private loadedRegistry: Registry | undefined;
+  /** Secret values seen in this run (tokens), removed from anything printed about errors. */
+  private readonly secrets: string[] = [];
   constructor(
     readonly deps: Deps,
     readonly globals: GlobalFlags,
-  ) {}
+  ) {
+    // Known before any command runs, so even an early error cannot print them.
+    for (const name of ['ONEOFFICE_BEARER', 'BEARER']) {
+      const value = deps.env[name];
+      if (value) this.addSecret(value);
+    }
+  }
 
   config(): LoadedConfig {
     this.loadedConfig ??= loadConfig(this.deps.env, this.globals);
@@ -47,9 +55,6 @@ export class Context {
     }
     return this.loadedRegistry;
   }
-
-  /** Secret values seen in this run (tokens), removed from anything printed about errors. */
-  private readonly secrets: string[] = [];
 
   addSecret(secret: string): void {
     if (secret.length >= 4) this.secrets.push(secret);

@@ -14,6 +14,8 @@ export interface AssembledParams {
   /** Paths (joined with '.') set by flags, so messages can name the flag rather than the JSON key. */
   flagPaths: Set<string>;
   problems: string[];
+  /** Paths whose flag value could not be converted (malformed JSON). */
+  problemPaths: string[];
 }
 
 export async function readParamsSource(source: string, stdin: Readable): Promise<{ params?: Params; problem?: string }> {
@@ -60,6 +62,7 @@ export function assembleParams(base: Params, tokens: readonly ParamToken[], sche
   const params = structuredClone(base);
   const flagPaths = new Set<string>();
   const problems: string[] = [];
+  const problemPaths: string[] = [];
   // Shallow paths first, so `--admin '{...}' --admin.email x` keeps x whatever the order typed.
   const ordered = [...tokens].sort((a, b) => a.path.length - b.path.length);
   for (const token of ordered) {
@@ -67,13 +70,14 @@ export function assembleParams(base: Params, tokens: readonly ParamToken[], sche
     const converted = convertFlagValue(token.flag, token.raw, token.known ? propertySchema : undefined);
     if ('problem' in converted) {
       problems.push(converted.problem);
+      problemPaths.push(token.path.join('.'));
       continue;
     }
     const conflict = setPath(params, token.path, converted.value);
     if (conflict) problems.push(`${token.flag}: ${conflict}`);
     flagPaths.add(token.path.join('.'));
   }
-  return { params, flagPaths, problems };
+  return { params, flagPaths, problems, problemPaths };
 }
 
 function setPath(target: Params, path: string[], value: unknown): string | undefined {

@@ -10,7 +10,10 @@ export const USER_AGENT = `oneoffice/${VERSION}`;
 export interface CallRequest {
   httpMethod: 'GET';
   url: URL;
-  /** In the order sent, with the names as sent. Includes Host and Content-Length. */
+  /**
+   * In the order and spelling undici puts them on the wire, including the ones it sets itself
+   * (host, connection, content-length), so printers show exactly what is sent.
+   */
   headers: Array<[string, string]>;
   body: string;
   apiMethod: string;
@@ -18,6 +21,12 @@ export interface CallRequest {
   /** Params paths whose values are secret (from the schema's x-secret). */
   secretPaths: string[][];
 }
+
+/** Headers the HTTP layer owns; -H cannot change them. */
+const SET_BY_TRANSPORT = new Set(['host', 'connection', 'content-length', 'transfer-encoding']);
+
+/** Headers undici adds itself and refuses to be given. */
+export const ADDED_BY_UNDICI = new Set(['connection']);
 
 export interface CallSpec {
   url: URL;
@@ -44,7 +53,8 @@ export function parseHeaderLines(lines: readonly string[]): Array<[string, strin
 export function buildCall(spec: CallSpec): CallRequest {
   const body = JSON.stringify({ method: spec.apiMethod, params: spec.params });
   const headers: Array<[string, string]> = [
-    ['Host', spec.url.host],
+    ['host', spec.url.host],
+    ['connection', 'keep-alive'],
     ['x-api-key', spec.token],
     ['Content-Type', 'application/json'],
     ['Accept', 'application/json'],
@@ -52,7 +62,7 @@ export function buildCall(spec: CallSpec): CallRequest {
   ];
   for (const [name, value] of parseHeaderLines(spec.extraHeaders ?? [])) {
     const index = headers.findIndex(([existing]) => existing.toLowerCase() === name.toLowerCase());
-    if (['host', 'content-length', 'transfer-encoding'].includes(name.toLowerCase())) {
+    if (SET_BY_TRANSPORT.has(name.toLowerCase())) {
       throw new UsageError(`--header: ${name} is set by oneoffice and cannot be changed`, 'E_BAD_HEADER');
     }
     if (value === undefined) {
@@ -63,7 +73,7 @@ export function buildCall(spec: CallSpec): CallRequest {
       headers.push([name, value]);
     }
   }
-  headers.push(['Content-Length', String(Buffer.byteLength(body))]);
+  headers.push(['content-length', String(Buffer.byteLength(body))]);
   return {
     httpMethod: 'GET',
     url: spec.url,

@@ -8,7 +8,7 @@ import { assembleParams, readParamsSource, type Params } from '../params.js';
 import { buildCall } from '../request.js';
 import { flagOf, paramFlags } from '../schema/flags.js';
 import { methodHelp } from '../schema/help.js';
-import { describeErrors } from '../schema/messages.js';
+import { describeErrors, pointerToPath, type FieldNamer } from '../schema/messages.js';
 import { secretPaths } from '../schema/registry.js';
 import type { MethodSchema } from '../schema/types.js';
 import { loadValidator } from '../schema/validator.js';
@@ -72,10 +72,12 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     ctx.warn(`--no-validate: sending params for "${name}" unchecked`);
   }
   // Without the --params object, missing-field errors would only be noise.
-  if (validate && !paramsUnreadable) problems.push(...(await validationProblems(method, assembled.params, nameFor(isCall, assembled.flagPaths, fromParamsFlag))));
+  if (validate && !paramsUnreadable) problems.push(...(await validationProblems(method, assembled.params, nameFor(isCall, assembled.flagPaths, fromParamsFlag), new Set([...parsed.problemPaths, ...assembled.problemPaths]))));
   if (problems.length) throw new ValidationError(problems);
 
+  const timeouts = { connectMs: seconds(parsed, 'connect-timeout', 10), totalMs: seconds(parsed, 'max-time', 30) };
   const target = resolveTarget(connectionFlags(parsed), ctx.deps.env, ctx.config());
+  ctx.addSecret(target.token);
   const call = buildCall({
     url: target.url,
     token: target.token,
@@ -85,19 +87,32 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     secretPaths: method ? secretPaths(method.schema) : [],
   });
 
-  const { send, bodyErrors } = await import('../transport.js');
+  const { send, createDispatcher } = await import('../transport.js');
   const { writeResponse } = await import('../output.js');
-  const response = await send(call, ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {});
-  const pretty = stdout.isTTY === true;
-  const color = pretty && useColor(stdout, ctx.deps.env, ctx.globals.noColor);
-  await writeResponse(response, { stdout, pretty, ...(color ? { palette: await jsonPalette() } : {}) }, bodyErrors(call));
+  const dispatcher = ctx.deps.dispatcher ?? createDispatcher(timeouts);
+  try {
+    const response = await send(call, dispatcher, timeouts);
+    try {
+      const pretty = stdout.isTTY === true;
+      const color = pretty && useColor(stdout, ctx.deps.env, ctx.globals.noColor);
+      await writeResponse(response, { stdout, pretty, ...(color ? { palette: await jsonPalette() } : {}) }, response.mapError);
+    } finally {
+      response.finish();
+    }
+  } finally {
+    if (!ctx.deps.dispatcher) await dispatcher.destroy();
+  }
   return 0;
 }
 
-async function validationProblems(method: MethodSchema, params: Params, nameOf: (path: string[]) => string): Promise<string[]> {
+async function validationProblems(method: MethodSchema, params: Params, nameOf: FieldNamer, reported: Set<string>): Promise<string[]> {
   const validator = await loadValidator(method);
   if (validator(params)) return [];
-  return describeErrors(validator.errors ?? [], method.schema, params, nameOf);
+  // A flag whose value was already reported as malformed is not "missing" as well.
+  const errors = (validator.errors ?? []).filter(
+    (error) => error.keyword !== 'required' || !reported.has([...pointerToPath(error.instancePath), String(error.params['missingProperty'])].join('.')),
+  );
+  return describeErrors(errors, method.schema, params, nameOf);
 }
 
 /**
@@ -105,12 +120,21 @@ async function validationProblems(method: MethodSchema, params: Params, nameOf: 
  * --params, as JSON keys on `call` unless the value came from a flag.
  */
 function nameFor(isCall: boolean, flagPaths: Set<string>, fromParams: Set<string>) {
-  return (path: string[]): string => {
-    const typedAsFlag = path.some((_, i) => flagPaths.has(path.slice(0, i + 1).join('.')));
-    const typedInParams = fromParams.has(path[0] as string);
+  return (path: string[], like: string[] = path): string => {
+    const typedAsFlag = like.some((_, i) => flagPaths.has(like.slice(0, i + 1).join('.')));
+    const typedInParams = fromParams.has(like[0] as string);
     const asFlag = typedAsFlag || (!isCall && !typedInParams);
     return asFlag ? flagOf(path) : JSON.stringify(path.join('.'));
   };
+}
+
+/** A duration flag in seconds (fractions allowed) as milliseconds. */
+function seconds(parsed: ParsedArgs, key: string, fallback: number): number {
+  const text = parsed.options[key];
+  if (typeof text !== 'string') return fallback * 1000;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--${key}: must be a number of seconds above 0 (got ${JSON.stringify(text)})`);
+  return Math.round(value * 1000);
 }
 
 function connectionFlags(parsed: ParsedArgs): { url?: string; bearer?: string } {

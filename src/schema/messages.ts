@@ -4,8 +4,11 @@ import { closest } from '../suggest.js';
 import type { JsonSchema, SchemaErrorObject } from './types.js';
 
 export interface FieldNamer {
-  /** How to name the field at this params path, e.g. `--display-name` or `"displayName"`. */
-  (path: string[]): string;
+  /**
+   * How to name the field at this params path, e.g. `--display-name` or `"displayName"`; in the
+   * style of `like` when given (a suggestion is named the way the typo was typed).
+   */
+  (path: string[], like?: string[]): string;
 }
 
 export function describeErrors(errors: SchemaErrorObject[], schema: JsonSchema, data: unknown, nameOf: FieldNamer): string[] {
@@ -29,7 +32,7 @@ function describe(error: SchemaErrorObject, path: string[], schema: JsonSchema, 
       const unknown = String(params['additionalProperty']);
       const known = Object.keys(schemaAt(schema, path)?.properties ?? {});
       const suggestion = closest(unknown, known);
-      const hint = suggestion === undefined ? '' : ` (did you mean ${nameOf([...path, suggestion])}?)`;
+      const hint = suggestion === undefined ? '' : ` (did you mean ${nameOf([...path, suggestion], [...path, unknown])}?)`;
       return `unknown parameter ${nameOf([...path, unknown])}${hint}`;
     }
     case 'type': {

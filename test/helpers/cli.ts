@@ -19,6 +19,8 @@ export interface RunOptions {
   input?: string;
   cwd?: string;
   timeoutMs?: number;
+  /** Leave stdin open (as a terminal or an idle pipe would be) instead of ending it. */
+  keepStdinOpen?: boolean;
 }
 
 /** A fresh HOME per call unless given, so no developer config leaks into a test. */
@@ -47,9 +49,10 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      child.stdin.destroy();
       resolve({ code, stdout, stderr });
     });
     if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
+    else if (!options.keepStdinOpen) child.stdin.end();
   });
 }
