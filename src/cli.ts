@@ -30,6 +30,8 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     const word = index === -1 ? undefined : argv[index];
     const rest = index === -1 ? argv : [...argv.slice(0, index), ...argv.slice(index + 1)];
     if (word === 'call') return await runCallCommand(ctx, { kind: 'call' }, rest);
+    const helpFor = word === 'help' ? argv[index + 1] : undefined;
+    if (helpFor !== undefined && ctx.registry().get(helpFor)) return await runCallCommand(ctx, { kind: 'method', name: helpFor }, ['--help']);
     if (word === 'mock') {
       const { runMockCommand } = await import('./commands/mock.js');
       return await runMockCommand(ctx, rest);

@@ -34,13 +34,6 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
       writeErr: (text) => stderr.write(text),
       outputError: (text, write) => write(text.replace(/^error: /, 'oneoffice: ')),
     });
-  // Accepted anywhere; read before the command runs (see scanGlobalOptions).
-  program
-    .option('--config <file>', 'config file (else $ONEOFFICE_CONFIG)')
-    .option('--profile <name>', 'config profile (else $ONEOFFICE_PROFILE, "default")')
-    .option('--schemas <dir>', 'directory of extra method schemas (else $ONEOFFICE_SCHEMAS, config)')
-    .option('--no-color', 'no colour')
-    .option('--debug', 'show stack traces of errors');
 
   const registry = ctx.registry();
   const methodsGroup = 'API methods (oneoffice <method> --help for its parameters):';
@@ -96,9 +89,17 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
     .action(async (profile: string) => {
       exitCode = await configUse(ctx, profile);
     });
-  for (const sub of [config, ...config.commands]) {
-    sub.option('--config <file>', 'config file').option('--profile <name>', 'profile');
-  }
+  // Read by scanGlobalOptions wherever they stand; declared on every command so commander accepts them there too.
+  const withGlobals = (command: Command): void => {
+    command
+      .option('--config <file>', 'config file (else $ONEOFFICE_CONFIG)')
+      .option('--profile <name>', 'config profile (else $ONEOFFICE_PROFILE, "default")')
+      .option('--schemas <dir>', 'directory of extra method schemas (else $ONEOFFICE_SCHEMAS, config)')
+      .option('--no-color', 'no colour')
+      .option('--debug', 'show stack traces of errors');
+    command.commands.forEach(withGlobals);
+  };
+  withGlobals(program);
 
   program.addHelpText(
     'after',

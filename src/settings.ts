@@ -43,20 +43,20 @@ export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env
   return { url: parseUrl(url.value as string, url.source), token: token.value as string, urlSource: url.source, tokenSource: token.source };
 }
 
-export function parseUrl(text: string, source: string): URL {
+/** `typed`: the user typed it in this command (a usage error), rather than it coming from env or config. */
+export function parseUrl(text: string, source: string, typed = source.startsWith('flag')): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw invalid(`${source}: not a valid URL (got ${JSON.stringify(text)})`, source);
+    throw invalid(`${source}: not a valid URL (got ${JSON.stringify(text)})`, typed);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid(`${source}: must be an http:// or https:// URL (got ${JSON.stringify(url.protocol)})`, source);
+    throw invalid(`${source}: must be an http:// or https:// URL (got ${JSON.stringify(url.protocol)})`, typed);
   }
   return url;
 }
 
-// A bad --url is a usage error; a bad URL from the environment or config file is a configuration error.
-function invalid(message: string, source: string): Error {
-  return source.startsWith('flag') ? new UsageError(message, 'E_BAD_URL') : new ConfigError(message, 'E_BAD_URL');
+function invalid(message: string, typed: boolean): Error {
+  return typed ? new UsageError(message, 'E_BAD_URL') : new ConfigError(message, 'E_BAD_URL');
 }

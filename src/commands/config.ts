@@ -38,7 +38,7 @@ export async function configSet(ctx: Context, keyText: string, valueArg: string 
   }
   value = value.trim();
   if (value === '') throw new UsageError(`config set ${key}: empty value`);
-  if (key === 'url') parseUrl(value, 'config set url');
+  if (key === 'url') parseUrl(value, 'config set url', true);
   const { path, profile } = profileOf(ctx);
   const { openStore } = await import('../config/store.js');
   openStore(path).set(`profiles.${profile}.${key}`, value);
