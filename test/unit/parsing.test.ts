@@ -1,0 +1,138 @@
+// Parsing without sending: argv -> options and params, flag names, conversions, suggestions.
+import { describe, expect, it } from 'vitest';
+import { CALL_OPTIONS, parseCallArgs, scanGlobalOptions } from '../../src/args.js';
+import { commandIndex } from '../../src/cli.js';
+import { builtinSchemas } from '../../src/generated/builtin.js';
+import { maskPaths, maskSecret } from '../../src/mask.js';
+import { assembleParams, parseJson } from '../../src/params.js';
+import { shellQuote } from '../../src/quote.js';
+import { buildCall } from '../../src/request.js';
+import { camel, convertFlagValue, kebab, paramFlags } from '../../src/schema/flags.js';
+import { secretPaths } from '../../src/schema/registry.js';
+import { closest, editDistance } from '../../src/suggest.js';
+
+const customer = builtinSchemas['createCustomer']!;
+const update = builtinSchemas['updateUserByEmail']!;
+
+function params(schema = customer, argv: string[]) {
+  const parsed = parseCallArgs(argv, CALL_OPTIONS, paramFlags(schema));
+  return { parsed, assembled: assembleParams({}, parsed.params, schema) };
+}
+
+describe('flag names', () => {
+  it.each([['displayName', 'display-name'], ['isActive', 'is-active'], ['email', 'email'], ['userID', 'user-id'], ['HTTPProxy', 'http-proxy']])('%s <-> --%s', (name, flag) => {
+    expect(kebab(name)).toBe(flag);
+  });
+  it('camel reverses kebab for the schemas’ names', () => {
+    for (const name of ['displayName', 'isActive', 'email']) expect(camel(kebab(name))).toBe(name);
+  });
+  it('nested objects get dotted flags', () => {
+    expect(paramFlags(customer).map((f) => [f.flag, f.required])).toEqual([
+      ['--id', true], ['--name', true], ['--admin', true], ['--admin.email', true], ['--admin.phone', false], ['--admin.display-name', false],
+    ]);
+  });
+});
+
+describe('parseCallArgs', () => {
+  it('options, params and positionals, in any order', () => {
+    const { parsed, assembled } = params(customer, ['--url', 'http://x', '--id', 'ABC', '-H', 'A: 1', '--admin.display-name=Isa', '--header', 'B: 2', 'extra', '--', '--id']);
+    expect(parsed.options).toEqual({ url: 'http://x', header: ['A: 1', 'B: 2'] });
+    expect(parsed.positionals).toEqual(['extra', '--id']);
+    expect(assembled.params).toEqual({ id: 'ABC', admin: { displayName: 'Isa' } });
+    expect(assembled.flagPaths).toEqual(new Set(['id', 'admin.displayName']));
+  });
+
+  it('an unknown flag does not swallow the flags after it', () => {
+    const { assembled } = params(customer, ['--nmae', 'X', '--id', 'ABC', '--verbose-ish', '--name', 'Y']);
+    expect(assembled.params).toEqual({ nmae: 'X', id: 'ABC', verboseIsh: true, name: 'Y' });
+  });
+
+  it.each([
+    [['--is-active'], true], [['--is-active', 'false'], false], [['--is-active=no'], false], [['--no-is-active'], false],
+    [['--is-active', 'TRUE'], true], [['--is-active', '0'], false],
+  ])('boolean %j -> %j', (argv, value) => {
+    expect(params(update, argv).assembled.params['isActive']).toBe(value);
+  });
+
+  it('a value flag takes the next word even when it starts with a dash', () => {
+    expect(params(customer, ['--name', '-ACME-']).assembled.params).toEqual({ name: '-ACME-' });
+  });
+
+  it('collects problems instead of stopping at the first', () => {
+    const { parsed } = params(customer, ['-x', '--debug=1', '--id']);
+    expect(parsed.problems).toEqual(['unknown flag -x', '--debug takes no value', '--id: needs a value']);
+  });
+});
+
+describe('conversion to the schema type', () => {
+  it.each([
+    [{ type: 'integer' }, '20', 20], [{ type: 'integer' }, 'twenty', 'twenty'], [{ type: 'number' }, '-1.5e3', -1500],
+    [{ type: 'boolean' }, 'yes', true], [{ type: 'string' }, '20', '20'], [{ type: 'object' }, '{"a":1}', { a: 1 }], [{ type: 'array' }, '[1]', [1]],
+  ])('%j %s', (schema, raw, value) => {
+    expect(convertFlagValue('--f', raw, schema)).toEqual({ value });
+  });
+  it('malformed JSON for an object flag is a problem of its own', () => {
+    expect(convertFlagValue('--admin', '{', { type: 'object' })).toEqual({ problem: "--admin: not valid JSON: Expected property name or '}' in JSON at position 1" });
+  });
+});
+
+describe('parseJson', () => {
+  it('gives line and column', () => {
+    expect(parseJson('{\n  "a": 1,\n}')).toEqual({ error: 'Expected double-quoted property name at line 3 column 1' });
+  });
+});
+
+describe('commandIndex and scanGlobalOptions', () => {
+  it('skips option values before the command', () => {
+    expect(commandIndex(['--profile', 'prod', '--url', 'u', 'createUser', '--email', 'x'])).toBe(4);
+    expect(commandIndex(['--debug', 'methods'])).toBe(1);
+    expect(commandIndex(['--', 'createUser'])).toBe(-1);
+  });
+  it('finds global options anywhere before --', () => {
+    expect(scanGlobalOptions(['createUser', '--schemas=/s', '--profile', 'p', '--debug', '--', '--no-color'])).toEqual({ schemas: '/s', profile: 'p', debug: true, noColor: false });
+  });
+});
+
+describe('suggestions', () => {
+  it('finds typos and swaps', () => {
+    expect(editDistance('licences', 'licenses')).toBe(1);
+    expect(editDistance('emial', 'email')).toBe(1);
+    expect(closest('licences', ['customer', 'licenses', 'duration'])).toBe('licenses');
+    expect(closest('zzzzzz', ['customer', 'licenses'])).toBeUndefined();
+  });
+});
+
+describe('buildCall', () => {
+  it('builds the request as data, headers in wire order', () => {
+    const call = buildCall({ url: new URL('https://api.example.com/x?y=1'), token: 'tok', apiMethod: 'createUser', params: { email: 'a@b.co' }, extraHeaders: ['X-Trace: 1', 'accept: text/plain'] });
+    expect(call.body).toBe('{"method":"createUser","params":{"email":"a@b.co"}}');
+    expect(call.headers).toEqual([
+      ['host', 'api.example.com'], ['connection', 'keep-alive'], ['x-api-key', 'tok'], ['Content-Type', 'application/json'],
+      ['accept', 'text/plain'], ['User-Agent', 'oneoffice/0.0.0-dev'], ['X-Trace', '1'], ['content-length', '51'],
+    ]);
+  });
+  it('refuses headers the transport owns', () => {
+    expect(() => buildCall({ url: new URL('https://a'), token: 't', apiMethod: 'm', params: {}, extraHeaders: ['Content-Length: 5'] })).toThrow('--header: Content-Length is set by oneoffice and cannot be changed');
+  });
+});
+
+describe('secrets', () => {
+  it.each([['short', '****'], ['0123456789abcdef', '****…cdef'], ['0123456789abcde', '****']])('maskSecret(%s)', (secret, masked) => {
+    expect(maskSecret(secret)).toBe(masked);
+  });
+  it('finds x-secret fields and masks them in a copy', () => {
+    const paths = secretPaths(builtinSchemas['createUser']!);
+    expect(paths).toEqual([['password']]);
+    const original = { email: 'a@b.co', password: 'onemoretime' };
+    expect(maskPaths(original, paths)).toEqual({ email: 'a@b.co', password: '****' });
+    expect(original.password).toBe('onemoretime');
+  });
+});
+
+describe('shellQuote', () => {
+  it.each([
+    ['plain', 'plain'], ['', "''"], ['two words', "'two words'"], ["it's", "'it'\\''s'"], ['$HOME `x` "q"', "'$HOME `x` \"q\"'"], ['a\nb', "'a\nb'"], ['ünï', "'ünï'"],
+  ])('%j', (word, quoted) => {
+    expect(shellQuote(word)).toBe(quoted);
+  });
+});
