@@ -6,8 +6,8 @@ import { camel, isBooleanFlag, isBooleanWord, type ParamFlag } from './schema/fl
 export interface OptionSpec {
   long: string;
   short?: string;
-  /** none: a switch; value: one value; list: repeatable value. */
-  takes: 'none' | 'value' | 'list';
+  /** none: a switch; count: a switch that may repeat (-v, -vv); value: one value; list: repeatable value. */
+  takes: 'none' | 'count' | 'value' | 'list';
   valueName?: string;
   description: string;
 }
@@ -18,6 +18,11 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--url', takes: 'value', valueName: 'url', description: 'API endpoint (else $ONEOFFICE_URL, $URL, config)' },
   { long: '--bearer', takes: 'value', valueName: 'token', description: 'API token (else $ONEOFFICE_BEARER, $BEARER, config)' },
   { long: '--header', short: '-H', takes: 'list', valueName: 'name: value', description: 'extra request header (repeatable; "Name:" removes one)' },
+  { long: '--verbose', short: '-v', takes: 'count', description: 'show the exchange on stderr like curl -v; -vv adds timings' },
+  { long: '--dry-run', takes: 'none', description: 'print the request as it would be sent, and send nothing' },
+  { long: '--curl', takes: 'none', description: 'print an equivalent curl command, and send nothing' },
+  { long: '--show-secrets', takes: 'none', description: 'show the token and secret params unmasked in printed requests' },
+  { long: '--allow-insecure-http', takes: 'none', description: 'allow sending the token over plain http:// to a host that is not loopback' },
   { long: '--connect-timeout', takes: 'value', valueName: 'seconds', description: 'give up connecting after this long (default 10)' },
   { long: '--max-time', takes: 'value', valueName: 'seconds', description: 'give up on the whole call after this long (default 30)' },
   { long: '--profile', takes: 'value', valueName: 'name', description: 'config profile (else $ONEOFFICE_PROFILE, "default")' },
@@ -41,8 +46,8 @@ export interface ParamToken {
 }
 
 export interface ParsedArgs {
-  /** Keyed by long name without dashes: `url`, `header` (string[]), `no-color` (true)... */
-  options: Record<string, string | string[] | true>;
+  /** Keyed by long name without dashes: `url`, `header` (string[]), `no-color` (true), `verbose` (2)... */
+  options: Record<string, string | string[] | true | number>;
   params: ParamToken[];
   positionals: string[];
   problems: string[];
@@ -69,6 +74,14 @@ export function parseCallArgs(argv: readonly string[], optionSpecs: readonly Opt
       result.positionals.push(token);
       continue;
     }
+    // Repeated short switches: -vv
+    const repeated = /^-([A-Za-z])\1+$/.exec(token);
+    const repeatedSpec = repeated ? byShort.get(`-${repeated[1]}`) : undefined;
+    if (repeatedSpec?.takes === 'count') {
+      const key = repeatedSpec.long.slice(2);
+      result.options[key] = ((result.options[key] as number | undefined) ?? 0) + token.length - 1;
+      continue;
+    }
     const eq = token.startsWith('--') ? token.indexOf('=') : -1;
     const name = eq === -1 ? token : token.slice(0, eq);
     const inline = eq === -1 ? undefined : token.slice(eq + 1);
@@ -76,9 +89,9 @@ export function parseCallArgs(argv: readonly string[], optionSpecs: readonly Opt
 
     if (spec) {
       const key = spec.long.slice(2);
-      if (spec.takes === 'none') {
+      if (spec.takes === 'none' || spec.takes === 'count') {
         if (inline !== undefined) result.problems.push(`${spec.long} takes no value`);
-        result.options[key] = true;
+        result.options[key] = spec.takes === 'count' ? ((result.options[key] as number | undefined) ?? 0) + 1 : true;
         continue;
       }
       const value = inline ?? next();

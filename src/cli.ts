@@ -9,7 +9,7 @@ import { ExitCode, OneOfficeError, UsageError, ValidationError } from './errors.
 
 export type { Deps } from './context.js';
 
-const VALUE_OPTIONS = new Set(CALL_OPTIONS.filter((spec) => spec.takes !== 'none').flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])));
+const VALUE_OPTIONS = new Set(CALL_OPTIONS.filter((spec) => spec.takes === 'value' || spec.takes === 'list').flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])));
 
 /** Index of the command word: the first operand, skipping the values of options that take one. */
 export function commandIndex(argv: readonly string[]): number {

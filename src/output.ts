@@ -18,7 +18,8 @@ export interface BodyOutput {
   palette?: JsonPalette;
 }
 
-export async function writeResponse(response: CallResponse, out: BodyOutput, mapStreamError: (error: unknown) => Error): Promise<void> {
+/** `bodyDone` runs once the whole body has been read, before any HTTP error is raised. */
+export async function writeResponse(response: CallResponse, out: BodyOutput, mapStreamError: (error: unknown) => Error, bodyDone?: () => void): Promise<void> {
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let totalBytes = 0;
@@ -35,6 +36,7 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
   } catch (error) {
     throw mapStreamError(error);
   }
+  bodyDone?.();
   const text = Buffer.concat(kept).toString('utf8');
   const contentType = headerText(response.headers['content-type']);
   let parsed: { value: unknown } | undefined;

@@ -20,7 +20,7 @@ function pick(candidates: Candidate[]): Candidate | undefined {
   return candidates.find((candidate) => candidate.value !== undefined && candidate.value !== '');
 }
 
-export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env, config: LoadedConfig): Target {
+export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env, config: LoadedConfig, options = { requireToken: true }): Target {
   const configSource = `profile "${config.profileName}" in ${config.path}`;
   const url = pick([
     { value: flags.url, source: 'flag --url' },
@@ -37,10 +37,10 @@ export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env
   if (!url) {
     throw new ConfigError(`no API URL: looked in --url, $ONEOFFICE_URL, $URL and ${configSource} (set one, e.g. oneoffice config set url https://...)`, 'E_NO_URL');
   }
-  if (!token) {
+  if (!token && options.requireToken) {
     throw new ConfigError(`no API token: looked in --bearer, $ONEOFFICE_BEARER, $BEARER and ${configSource} (set one, e.g. oneoffice config set bearer)`, 'E_NO_TOKEN');
   }
-  return { url: parseUrl(url.value as string, url.source), token: token.value as string, urlSource: url.source, tokenSource: token.source };
+  return { url: parseUrl(url.value as string, url.source), token: token?.value ?? '', urlSource: url.source, tokenSource: token?.source ?? 'none' };
 }
 
 /** `typed`: the user typed it in this command (a usage error), rather than it coming from env or config. */
@@ -59,4 +59,15 @@ export function parseUrl(text: string, source: string, typed = source.startsWith
 
 function invalid(message: string, typed: boolean): Error {
   return typed ? new UsageError(message, 'E_BAD_URL') : new ConfigError(message, 'E_BAD_URL');
+}
+
+/** A token must not cross the network in clear text; loopback is fine (tests, `oneoffice mock`). */
+export function refuseInsecureHttp(url: URL, allowed: boolean): void {
+  if (url.protocol !== 'http:' || allowed || isLoopback(url.hostname)) return;
+  throw new UsageError(`refusing to send the token over plain http:// to ${url.hostname}: use https://, or pass --allow-insecure-http`, 'E_INSECURE_HTTP');
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -1,10 +1,10 @@
 // `oneoffice <method> [flags]` and `oneoffice call <method> [flags]`: parse, validate, then send.
 // Nothing is sent unless every check passed; network code loads only after that.
 import { CALL_ONLY_OPTIONS, CALL_OPTIONS, parseCallArgs, type ParsedArgs } from '../args.js';
-import { jsonPalette, useColor } from '../color.js';
 import type { Context } from '../context.js';
 import { UsageError, ValidationError } from '../errors.js';
 import { assembleParams, readParamsSource, type Params } from '../params.js';
+import { formatDryRun } from '../printer.js';
 import { buildCall } from '../request.js';
 import { flagOf, paramFlags } from '../schema/flags.js';
 import { methodHelp } from '../schema/help.js';
@@ -12,7 +12,8 @@ import { describeErrors, pointerToPath, type FieldNamer } from '../schema/messag
 import { secretPaths } from '../schema/registry.js';
 import type { MethodSchema } from '../schema/types.js';
 import { loadValidator } from '../schema/validator.js';
-import { resolveTarget } from '../settings.js';
+import { refuseInsecureHttp, resolveTarget } from '../settings.js';
+import { toCurl } from '../to-curl.js';
 
 export type CallMode = { kind: 'method'; name: string } | { kind: 'call' };
 
@@ -76,8 +77,16 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   if (problems.length) throw new ValidationError(problems);
 
   const timeouts = { connectMs: seconds(parsed, 'connect-timeout', 10), totalMs: seconds(parsed, 'max-time', 30) };
-  const target = resolveTarget(connectionFlags(parsed), ctx.deps.env, ctx.config());
+  const reveal = { showSecrets: parsed.options['show-secrets'] === true };
+  const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : parsed.options['curl'] === true ? 'curl' : undefined;
+  if (typeof parsed.options['bearer'] === 'string') {
+    ctx.addSecret(parsed.options['bearer']);
+    ctx.warn('a token given with --bearer is visible to other local users (ps); prefer $ONEOFFICE_BEARER or "oneoffice config set bearer"');
+  }
+  // --curl prints the token as $BEARER, so it can do without one.
+  const target = resolveTarget(connectionFlags(parsed), ctx.deps.env, ctx.config(), { requireToken: printOnly !== 'curl' });
   ctx.addSecret(target.token);
+  refuseInsecureHttp(target.url, parsed.options['allow-insecure-http'] === true);
   const call = buildCall({
     url: target.url,
     token: target.token,
@@ -87,21 +96,19 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     secretPaths: method ? secretPaths(method.schema) : [],
   });
 
-  const { send, createDispatcher } = await import('../transport.js');
-  const { writeResponse } = await import('../output.js');
-  const dispatcher = ctx.deps.dispatcher ?? createDispatcher(timeouts);
-  try {
-    const response = await send(call, dispatcher, timeouts);
-    try {
-      const pretty = stdout.isTTY === true;
-      const color = pretty && useColor(stdout, ctx.deps.env, ctx.globals.noColor);
-      await writeResponse(response, { stdout, pretty, ...(color ? { palette: await jsonPalette() } : {}) }, response.mapError);
-    } finally {
-      response.finish();
-    }
-  } finally {
-    if (!ctx.deps.dispatcher) await dispatcher.destroy();
+  if (printOnly === 'dry-run') {
+    stdout.write(formatDryRun(call, reveal));
+    return 0;
   }
+  if (printOnly === 'curl') {
+    if (!reveal.showSecrets && call.secretPaths.some((path) => hasPath(call.params, path))) {
+      ctx.warn('secret params are masked in this command; add --show-secrets to print a command that sends them');
+    }
+    stdout.write(`${toCurl(call, reveal)}\n`);
+    return 0;
+  }
+  const { performCall } = await import('../perform.js');
+  await performCall(ctx, call, { timeouts, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal });
   return 0;
 }
 
@@ -126,6 +133,15 @@ function nameFor(isCall: boolean, flagPaths: Set<string>, fromParams: Set<string
     const asFlag = typedAsFlag || (!isCall && !typedInParams);
     return asFlag ? flagOf(path) : JSON.stringify(path.join('.'));
   };
+}
+
+function hasPath(params: Params, path: string[]): boolean {
+  let node: unknown = params;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || !(key in node)) return false;
+    node = (node as Params)[key];
+  }
+  return true;
 }
 
 /** A duration flag in seconds (fractions allowed) as milliseconds. */

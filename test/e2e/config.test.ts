@@ -100,7 +100,7 @@ describe('where the URL and token come from', () => {
   async function tokenSent(extraEnv: Record<string, string>, args: string[] = []): Promise<string | undefined> {
     server.received.length = 0;
     const result = await runCli(['getUserByEmail', '--email', 'a@b.co', ...args], { env: { ...env, ...extraEnv } });
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toBe(args.includes('--bearer') ? 'oneoffice: warning: a token given with --bearer is visible to other local users (ps); prefer $ONEOFFICE_BEARER or "oneoffice config set bearer"\n' : '');
     expect(result.code).toBe(0);
     return server.received[0]?.headers['x-api-key'] as string | undefined;
   }

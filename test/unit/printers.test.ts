@@ -1,0 +1,62 @@
+// The printers and the curl translation as tables: a call as data in, the exact text out.
+import { describe, expect, it } from 'vitest';
+import { formatDryRun, verboseRequestLines, verboseResponseLines } from '../../src/printer.js';
+import { buildCall, type CallSpec } from '../../src/request.js';
+import { toCurl } from '../../src/to-curl.js';
+
+const TOKEN = 'tok-0123456789abcdef-c0de';
+const base: CallSpec = { url: new URL('https://api.oneoffice.test/ext'), token: TOKEN, apiMethod: 'createUser', params: { email: 'test1@oneoffice.bh' } };
+const withPassword: CallSpec = { ...base, params: { email: 'a@b.co', password: 'onemoretime' }, secretPaths: [['password']] };
+const hide = { showSecrets: false };
+const show = { showSecrets: true };
+const UA = 'User-Agent: oneoffice/0.0.0-dev';
+
+describe('--dry-run text', () => {
+  it.each<[string, CallSpec, boolean, string]>([
+    ['the seed example', base, false,
+      `GET /ext HTTP/1.1\nhost: api.oneoffice.test\nconnection: keep-alive\nx-api-key: ****…c0de\nContent-Type: application/json\nAccept: application/json\n${UA}\ncontent-length: 63\n\n{"method":"createUser","params":{"email":"test1@oneoffice.bh"}}\n`],
+    ['a password, masked', withPassword, false,
+      `GET /ext HTTP/1.1\nhost: api.oneoffice.test\nconnection: keep-alive\nx-api-key: ****…c0de\nContent-Type: application/json\nAccept: application/json\n${UA}\ncontent-length: 76\n\n{"method":"createUser","params":{"email":"a@b.co","password":"****"}}\n`],
+    ['--show-secrets', withPassword, true,
+      `GET /ext HTTP/1.1\nhost: api.oneoffice.test\nconnection: keep-alive\nx-api-key: ${TOKEN}\nContent-Type: application/json\nAccept: application/json\n${UA}\ncontent-length: 76\n\n{"method":"createUser","params":{"email":"a@b.co","password":"onemoretime"}}\n`],
+    ['a short token and an Authorization header', { ...base, token: 'short', extraHeaders: ['Authorization: Basic dXNlcjpwYXNz'], url: new URL('http://127.0.0.1:8787/?a=1') }, false,
+      `GET /?a=1 HTTP/1.1\nhost: 127.0.0.1:8787\nconnection: keep-alive\nx-api-key: ****\nContent-Type: application/json\nAccept: application/json\n${UA}\nAuthorization: ****…YXNz\ncontent-length: 63\n\n{"method":"createUser","params":{"email":"test1@oneoffice.bh"}}\n`],
+  ])('%s', (_name, spec, reveal, text) => {
+    expect(formatDryRun(buildCall(spec), { showSecrets: reveal })).toBe(text);
+  });
+});
+
+describe('-v lines', () => {
+  it('request: head, a > line, then the body as pretty JSON with secrets masked', () => {
+    expect(verboseRequestLines(buildCall(withPassword), hide)).toEqual([
+      '> GET /ext HTTP/1.1', '> host: api.oneoffice.test', '> connection: keep-alive', '> x-api-key: ****…c0de',
+      '> Content-Type: application/json', '> Accept: application/json', `> ${UA}`, '> content-length: 76', '>',
+      '{', '  "method": "createUser",', '  "params": {', '    "email": "a@b.co",', '    "password": "****"', '  }', '}',
+    ]);
+  });
+  it('response: status line, every header (repeated ones once each), a < line', () => {
+    expect(verboseResponseLines({ status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] } })).toEqual([
+      '< HTTP/1.1 400 Bad Request', '< content-type: application/json', '< set-cookie: a=1', '< set-cookie: b=2', '<',
+    ]);
+  });
+});
+
+describe('--curl translation', () => {
+  const headers = `--header "x-api-key: \${BEARER}" --header 'Content-Type: application/json' --header 'Accept: application/json' --header '${UA}'`;
+  it.each<[string, CallSpec, boolean, string]>([
+    ['the seed example', base, false,
+      `curl -X GET https://api.oneoffice.test/ext ${headers} --data '{"method":"createUser","params":{"email":"test1@oneoffice.bh"}}'`],
+    ['a query string and extra headers', { ...base, url: new URL('https://h.test/p?a=1&b=2'), extraHeaders: ['X-Trace: it\'s 42'] }, false,
+      `curl -X GET 'https://h.test/p?a=1&b=2' ${headers} --header 'X-Trace: it'\\''s 42' --data '{"method":"createUser","params":{"email":"test1@oneoffice.bh"}}'`],
+    ['removed default headers are removed from curl too', { ...base, extraHeaders: ['Accept:', 'User-Agent:'] }, false,
+      `curl -X GET https://api.oneoffice.test/ext --header "x-api-key: \${BEARER}" --header 'Content-Type: application/json' --header Accept: --header User-Agent: --data '{"method":"createUser","params":{"email":"test1@oneoffice.bh"}}'`],
+    ['hostile params: quotes, $, backticks, newlines, unicode', { ...base, apiMethod: 'x', params: { s: 'it\'s "$HOME" `id` $(id) \\ \n ünï 😀' } }, false,
+      `curl -X GET https://api.oneoffice.test/ext ${headers} --data '{"method":"x","params":{"s":"it'\\''s \\"$HOME\\" \`id\` $(id) \\\\ \\n ünï 😀"}}'`],
+    ['a password is masked', withPassword, false,
+      `curl -X GET https://api.oneoffice.test/ext ${headers} --data '{"method":"createUser","params":{"email":"a@b.co","password":"****"}}'`],
+    ['--show-secrets inlines the token and the password', withPassword, true,
+      `curl -X GET https://api.oneoffice.test/ext --header 'x-api-key: ${TOKEN}' --header 'Content-Type: application/json' --header 'Accept: application/json' --header '${UA}' --data '{"method":"createUser","params":{"email":"a@b.co","password":"onemoretime"}}'`],
+  ])('%s', (_name, spec, reveal, text) => {
+    expect(toCurl(buildCall(spec), { showSecrets: reveal })).toBe(text);
+  });
+});
