@@ -21,18 +21,29 @@ function codeOf(error: unknown): string | undefined {
   return (error as { code?: string }).code;
 }
 
-export function toNetworkError(error: unknown, url: URL): OneOfficeError {
+function hostPortOf(url: URL): string {
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+}
+
+const TRUST_HINT = 'if you trust it, pass --cacert <CA bundle> (or set NODE_EXTRA_CA_CERTS); -k skips the check (unsafe)';
+
+export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOfficeError {
   if (error instanceof OneOfficeError) return error;
-  const hostPort = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  const hostPort = hostPortOf(url);
   const code = codeOf(error);
   const options = { cause: error };
+  if (proxy) {
+    const proxyError = toProxyError(error, code, proxy);
+    if (proxyError) return proxyError;
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return new NetworkError(`cannot connect to ${hostPort}: connection refused`, 'E_CONNREFUSED', options);
     case 'ENOTFOUND':
-    case 'EAI_AGAIN':
     case 'EAI_NONAME':
       return new NetworkError(`cannot resolve host ${url.hostname}`, 'E_DNS', options);
+    case 'EAI_AGAIN':
+      return new NetworkError(`cannot resolve host ${url.hostname} (temporary DNS failure)`, 'E_DNS_TEMPORARY', options);
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
@@ -52,8 +63,32 @@ export function toNetworkError(error: unknown, url: URL): OneOfficeError {
       return new NetworkError(`TLS: the certificate of ${hostPort} has expired`, 'E_TLS_EXPIRED', options);
     default:
       if (code && TLS_TRUST_CODES.has(code)) {
-        return new NetworkError(`TLS: the certificate of ${hostPort} is not trusted (${code})`, 'E_TLS_UNTRUSTED', options);
+        return new NetworkError(`TLS: the certificate of ${hostPort} is not trusted (${code}); ${TRUST_HINT}`, 'E_TLS_UNTRUSTED', options);
       }
       return new NetworkError(`request to ${hostPort} failed: ${code ?? (error as Error)?.message ?? String(error)}`, 'E_NETWORK', options);
+  }
+}
+
+/** Failures reaching the proxy, or the proxy refusing to open a tunnel. */
+function toProxyError(error: unknown, code: string | undefined, proxy: URL): OneOfficeError | undefined {
+  const where = `proxy ${hostPortOf(proxy)}`;
+  const options = { cause: error };
+  const message = (error as Error | undefined)?.message ?? '';
+  const tunnel = /Proxy response \((\d+)\)/.exec(message);
+  if (tunnel) return new NetworkError(`${where} refused to connect to the server (answered ${tunnel[1]})`, 'E_PROXY_TUNNEL', options);
+  const address = (error as { address?: string; port?: number }).address;
+  const port = (error as { port?: number }).port;
+  const atProxy = address === undefined || (String(port) === (proxy.port || (proxy.protocol === 'https:' ? '443' : '80')));
+  if (!atProxy) return undefined;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new NetworkError(`cannot connect to ${where}: connection refused`, 'E_PROXY_CONNECT', options);
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+      return new NetworkError(`cannot resolve ${where}`, 'E_PROXY_DNS', options);
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new TimeoutError(`cannot connect to ${where}: connect timed out`, 'E_CONNECT_TIMEOUT', options);
+    default:
+      return undefined;
   }
 }

@@ -1,15 +1,19 @@
-// Sends a built call and prints the outcome: the body on stdout, the exchange on stderr with -v.
-// Loaded only when a call is really sent, since it pulls in undici.
+// Sends a built call, with the retries that are safe for its method, and prints the outcome: the
+// body on stdout, the exchange on stderr with -v. Loaded only when a call is really sent, since it
+// pulls in undici.
 import { jsonPalette, useColor } from './color.js';
 import type { Context } from './context.js';
+import type { NetworkSettings } from './net-settings.js';
 import { writeResponse } from './output.js';
 import type { Reveal } from './printer.js';
+import { displayProxy } from './proxy.js';
 import type { CallRequest } from './request.js';
-import { createDispatcher, send, type Timeouts } from './transport.js';
+import { withRetries } from './retry.js';
+import { createDispatcher, send } from './transport.js';
 import { VerbosePrinter, type VerboseStyle } from './verbose.js';
 
 export interface PerformOptions {
-  timeouts: Timeouts;
+  network: NetworkSettings;
   /** 0 quiet, 1 -v, 2 -vv. */
   verbosity: number;
   reveal: Reveal;
@@ -17,10 +21,17 @@ export interface PerformOptions {
 
 export async function performCall(ctx: Context, call: CallRequest, options: PerformOptions): Promise<void> {
   const { stdout, stderr, env } = ctx.deps;
-  const observer = options.verbosity > 0 ? new VerbosePrinter((text) => stderr.write(text), call, options.verbosity, options.reveal, await verboseStyle(ctx)) : undefined;
-  const dispatcher = ctx.deps.dispatcher ?? createDispatcher(options.timeouts, observer);
+  const { network } = options;
+  if (network.insecure) ctx.warn('-k/--insecure: the server certificate is not checked');
+  const style = options.verbosity > 0 ? await verboseStyle(ctx) : undefined;
+  const observer = options.verbosity > 0 ? new VerbosePrinter((text) => stderr.write(text), call, options.verbosity, options.reveal, style) : undefined;
+  if (observer && network.proxy) stderr.write(`${(style?.info ?? String)(`* Using proxy ${displayProxy(network.proxy)}`)}\n`);
+  const dispatcher = ctx.deps.dispatcher ?? createDispatcher(network, observer);
   try {
-    const response = await send(call, dispatcher, options.timeouts);
+    const response = await withRetries(() => send(call, dispatcher, network), {
+      ...network.retry,
+      onRetry: (message) => ctx.warn(message),
+    });
     observer?.responseHead(response);
     try {
       const pretty = stdout.isTTY === true;

@@ -2,6 +2,7 @@
 // Run with BEARER set, it sends the same method, URL, headers and body byte for byte; secret
 // params (passwords) are masked unless --show-secrets, like everywhere else.
 import { displayBody, displayUrl, type Reveal } from './printer.js';
+import { displayProxy } from './proxy.js';
 import { shellQuote } from './quote.js';
 import type { CallRequest } from './request.js';
 
@@ -14,6 +15,8 @@ const CURL_DEFAULTS = ['Accept', 'User-Agent'];
 export interface CurlOptions extends Reveal {
   /** The environment variable holding the token in the printed command. */
   tokenVariable?: string;
+  /** TLS and proxy settings that curl must be told about. */
+  network?: { cacertPath?: string; insecure?: boolean; proxy?: URL; proxyFromFlag?: boolean };
 }
 
 export function toCurl(call: CallRequest, options: CurlOptions): string {
@@ -29,6 +32,11 @@ export function toCurl(call: CallRequest, options: CurlOptions): string {
   for (const name of CURL_DEFAULTS) {
     if (!call.headers.some(([existing]) => existing.toLowerCase() === name.toLowerCase())) words.push('--header', shellQuote(`${name}:`));
   }
+  const network = options.network;
+  if (network?.cacertPath) words.push('--cacert', shellQuote(network.cacertPath));
+  if (network?.insecure) words.push('-k');
+  // A proxy from the environment applies to curl by itself.
+  if (network?.proxy && network.proxyFromFlag) words.push('--proxy', shellQuote(options.showSecrets ? network.proxy.href : displayProxy(network.proxy)));
   words.push('--data', shellQuote(displayBody(call, options)));
   return words.join(' ');
 }

@@ -1,11 +1,11 @@
 // Sends a CallRequest with undici. The only module that loads undici: commands import it lazily.
 import { STATUS_CODES } from 'node:http';
-import type { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { Agent, buildConnector, request, type Dispatcher } from 'undici';
-import type { ExchangeObserver, TlsInfo } from './exchange.js';
+import { Agent, buildConnector, ProxyAgent, request, type Dispatcher } from 'undici';
 import { TimeoutError } from './errors.js';
+import type { ExchangeObserver, TlsInfo } from './exchange.js';
 import { toNetworkError } from './network-errors.js';
 import { ADDED_BY_UNDICI, type CallRequest } from './request.js';
 
@@ -19,15 +19,81 @@ export interface CallResponse {
 
 export interface Timeouts {
   connectMs: number;
-  /** The whole call, body included. */
+  /** Each attempt, body included. */
   totalMs: number;
 }
 
 export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, totalMs: 30_000 };
 
-export function createDispatcher(timeouts: Timeouts = DEFAULT_TIMEOUTS, observer?: ExchangeObserver): Dispatcher {
-  const connect = buildConnector({ timeout: timeouts.connectMs });
-  return new Agent({ connect: observer ? observedConnector(connect, observer) : connect });
+export interface ConnectionOptions {
+  timeouts: Timeouts;
+  /** PEM bundle that replaces the default CAs (--cacert). */
+  ca?: string;
+  /** Skip certificate checks (-k). */
+  insecure?: boolean;
+  /** The proxy for this call's URL, if any (see proxy.ts). */
+  proxy?: URL;
+  /** Keep-alive connections per origin (batch); 1 for a single call. */
+  connections?: number;
+}
+
+export function createDispatcher(options: ConnectionOptions, observer?: ExchangeObserver): Dispatcher {
+  const tls = { timeout: options.timeouts.connectMs, ...(options.ca ? { ca: options.ca } : {}), ...(options.insecure ? { rejectUnauthorized: false } : {}) };
+  const limits = options.connections ? { connections: options.connections } : {};
+  if (options.proxy) {
+    // Like curl: plain http:// is forwarded by the proxy, https:// goes through a CONNECT tunnel.
+    return new ProxyAgent({ uri: options.proxy.href, requestTls: tls, proxyTls: tls, proxyTunnel: false, ...limits });
+  }
+  const connect = buildConnector(tls);
+  return new Agent({ connect: observer ? observedConnector(connect, observer) : connect, ...limits });
+}
+
+export interface SentResponse extends CallResponse {
+  /** Maps errors raised while the body streams (reset, stall, --max-time) like those before it. */
+  mapError(error: unknown): Error;
+  /** Releases the --max-time timer; call once the body is consumed. */
+  finish(): void;
+  /** Reads and drops the body (an answer that will be retried). */
+  discard(): Promise<void>;
+}
+
+/** One attempt. Errors come out as OneOfficeErrors naming the host (or the proxy) and the cause. */
+export async function send(call: CallRequest, dispatcher: Dispatcher, options: Pick<ConnectionOptions, 'timeouts' | 'proxy'>): Promise<SentResponse> {
+  const { timeouts, proxy } = options;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeouts.totalMs);
+  const mapError = (error: unknown): Error =>
+    controller.signal.aborted
+      ? new TimeoutError(`no complete answer from ${call.url.host} within ${timeouts.totalMs / 1000} s (--max-time)`, 'E_MAX_TIME', { cause: error })
+      : toNetworkError(error, call.url, proxy);
+  try {
+    const response = await request(call.url, {
+      method: call.httpMethod,
+      headers: call.headers.filter(([name]) => !ADDED_BY_UNDICI.has(name)).flat(),
+      body: call.body,
+      dispatcher,
+      signal: controller.signal,
+    });
+    const finish = () => clearTimeout(timer);
+    return {
+      status: response.statusCode,
+      statusText: STATUS_CODES[response.statusCode] ?? '',
+      headers: response.headers,
+      body: response.body,
+      mapError,
+      finish,
+      discard: async () => {
+        try {
+          await response.body.dump({ limit: Number.MAX_SAFE_INTEGER });
+        } finally {
+          finish();
+        }
+      },
+    };
+  } catch (error) {
+    clearTimeout(timer);
+    throw mapError(error);
+  }
 }
 
 /** Wraps undici's connector to report each step of opening a connection (for -v). */
@@ -61,35 +127,4 @@ function tlsInfo(socket: TLSSocket): TlsInfo {
     issuer: name(certificate.issuer as unknown as Record<string, string>),
     validTo: certificate.valid_to ?? 'unknown',
   };
-}
-
-/**
- * One exchange. The returned body must be consumed; `finish` releases the timer. Errors, including
- * those raised later while the body streams, come out as OneOfficeErrors naming the host.
- */
-export async function send(call: CallRequest, dispatcher: Dispatcher, timeouts: Timeouts = DEFAULT_TIMEOUTS): Promise<CallResponse & { mapError: (error: unknown) => Error; finish: () => void }> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeouts.totalMs);
-  const mapError = (error: unknown): Error =>
-    controller.signal.aborted ? new TimeoutError(`no complete answer from ${call.url.host} within ${timeouts.totalMs / 1000} s (--max-time)`, 'E_MAX_TIME', { cause: error }) : toNetworkError(error, call.url);
-  try {
-    const response = await request(call.url, {
-      method: call.httpMethod,
-      headers: call.headers.filter(([name]) => !ADDED_BY_UNDICI.has(name)).flat(),
-      body: call.body,
-      dispatcher,
-      signal: controller.signal,
-    });
-    return {
-      status: response.statusCode,
-      statusText: STATUS_CODES[response.statusCode] ?? '',
-      headers: response.headers,
-      body: response.body,
-      mapError,
-      finish: () => clearTimeout(timer),
-    };
-  } catch (error) {
-    clearTimeout(timer);
-    throw mapError(error);
-  }
 }

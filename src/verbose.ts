@@ -97,7 +97,7 @@ export class VerbosePrinter implements ExchangeObserver {
   }
 
   private lines(lines: string[], color: (text: string) => string): void {
-    this.write(`${lines.map(color).join('\n')}\n`);
+    this.write(`${lines.map((line) => color(line)).join('\n')}\n`);
   }
 
   private elapsed(): number {

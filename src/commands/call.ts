@@ -12,6 +12,7 @@ import { describeErrors, pointerToPath, type FieldNamer } from '../schema/messag
 import { secretPaths } from '../schema/registry.js';
 import type { MethodSchema } from '../schema/types.js';
 import { loadValidator } from '../schema/validator.js';
+import { resolveNetwork } from '../net-settings.js';
 import { refuseInsecureHttp, resolveTarget } from '../settings.js';
 import { toCurl } from '../to-curl.js';
 
@@ -76,7 +77,6 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   if (validate && !paramsUnreadable) problems.push(...(await validationProblems(method, assembled.params, nameFor(isCall, assembled.flagPaths, fromParamsFlag), new Set([...parsed.problemPaths, ...assembled.problemPaths]))));
   if (problems.length) throw new ValidationError(problems);
 
-  const timeouts = { connectMs: seconds(parsed, 'connect-timeout', 10), totalMs: seconds(parsed, 'max-time', 30) };
   const reveal = { showSecrets: parsed.options['show-secrets'] === true };
   const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : parsed.options['curl'] === true ? 'curl' : undefined;
   if (typeof parsed.options['bearer'] === 'string') {
@@ -87,6 +87,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const target = resolveTarget(connectionFlags(parsed), ctx.deps.env, ctx.config(), { requireToken: printOnly !== 'curl' });
   ctx.addSecret(target.token);
   refuseInsecureHttp(target.url, parsed.options['allow-insecure-http'] === true);
+  const network = resolveNetwork(parsed, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true);
   const call = buildCall({
     url: target.url,
     token: target.token,
@@ -104,11 +105,11 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     if (!reveal.showSecrets && call.secretPaths.some((path) => hasPath(call.params, path))) {
       ctx.warn('secret params are masked in this command; add --show-secrets to print a command that sends them');
     }
-    stdout.write(`${toCurl(call, reveal)}\n`);
+    stdout.write(`${toCurl(call, { ...reveal, network })}\n`);
     return 0;
   }
   const { performCall } = await import('../perform.js');
-  await performCall(ctx, call, { timeouts, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal });
+  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal });
   return 0;
 }
 
@@ -142,15 +143,6 @@ function hasPath(params: Params, path: string[]): boolean {
     node = (node as Params)[key];
   }
   return true;
-}
-
-/** A duration flag in seconds (fractions allowed) as milliseconds. */
-function seconds(parsed: ParsedArgs, key: string, fallback: number): number {
-  const text = parsed.options[key];
-  if (typeof text !== 'string') return fallback * 1000;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--${key}: must be a number of seconds above 0 (got ${JSON.stringify(text)})`);
-  return Math.round(value * 1000);
 }
 
 function connectionFlags(parsed: ParsedArgs): { url?: string; bearer?: string } {

@@ -7,8 +7,8 @@ import { ConfigError } from '../errors.js';
 
 export type Env = Record<string, string | undefined>;
 
-/** The settings a profile may hold. */
-export const PROFILE_KEYS = ['url', 'bearer', 'schemas'] as const;
+/** The settings a profile may hold: where to call, and defaults for the network flags. */
+export const PROFILE_KEYS = ['url', 'bearer', 'schemas', 'connect-timeout', 'max-time', 'retry', 'retry-max-time', 'retry-delay', 'proxy', 'cacert'] as const;
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
 export type Profile = Partial<Record<ProfileKey, string>>;
 

@@ -18,7 +18,7 @@ export interface MethodEnv {
   baseUrl: string;
 }
 
-type Handler = (params: Params, env: MethodEnv) => Answer;
+export type Handler = (params: Params, env: MethodEnv) => Answer;
 
 /** The published wording, which partners' code may match on. */
 export const DUPLICATE_EMAIL = 'duplicate key value violates unique constraint "users_email"';

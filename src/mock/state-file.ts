@@ -5,11 +5,17 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { ConfigError } from '../errors.js';
 import { checkSnapshot, type StateSnapshot } from './state.js';
 
-/** Changes within this window go out in one write: under load the file is rewritten a few times a second, not once per call. */
-const COALESCE_MS = 20;
+/** Changes within this window go out in one write. */
+const MIN_WRITE_INTERVAL_MS = 20;
+/**
+ * Serializing a large state blocks the event loop, so the pause between writes grows with it: at
+ * least this many times the last serialization, which keeps calls flowing under load.
+ */
+const SERIALIZE_BACKOFF = 10;
 
 /** The saved state, or undefined when the file does not exist yet. */
 export function readStateFile(path: string): StateSnapshot | undefined {
@@ -31,7 +37,20 @@ export function readStateFile(path: string): StateSnapshot | undefined {
   return checked.snapshot;
 }
 
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export function serializeState(snapshot: StateSnapshot): string {
+  return `${JSON.stringify(snapshot)}\n`;
+}
+
+/** Writes the state file now; the error names the file. */
+export async function saveState(path: string, text: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, text);
+  } catch (error) {
+    throw new ConfigError(`cannot write state file ${path}: ${describe(error)}`, 'E_STATE');
+  }
+}
+
+async function writeFileAtomic(path: string, text: string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     // 0600: the file holds customers' e-mail addresses and password hashes.
@@ -65,9 +84,9 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 /**
- * Writes the state after changes: at most one write runs at a time, and changes made while one runs
- * are picked up by the next. The snapshot is taken synchronously when a write starts, so every
- * file written is the state at one instant.
+ * Writes the state after changes: one write at a time, paced, each taking in every change made
+ * before it started. The snapshot is serialized synchronously, so every file written is the state
+ * at one instant.
  */
 export class StateWriter {
   private dirty = false;
@@ -75,6 +94,7 @@ export class StateWriter {
   private idle: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private failure: unknown;
+  private serializeMs = 0;
 
   constructor(
     private readonly path: string,
@@ -88,43 +108,44 @@ export class StateWriter {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.startWriting();
-    }, COALESCE_MS);
+    }, Math.max(MIN_WRITE_INTERVAL_MS, SERIALIZE_BACKOFF * this.serializeMs));
   }
 
   /** Writes whatever is pending and waits for it; throws if the last write failed. */
   async flush(): Promise<void> {
+    await this.idle;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.startWriting();
-    await this.idle;
-    if (this.failure) throw new ConfigError(`cannot write state file ${this.path}: ${describe(this.failure)}`, 'E_STATE');
+    if (this.dirty) {
+      this.startWriting();
+      await this.idle;
+    }
+    if (this.failure) throw this.failure;
   }
 
   private startWriting(): void {
-    if (this.busy) return;
     this.busy = true;
-    this.idle = this.drain();
+    this.idle = this.write();
   }
 
-  private async drain(): Promise<void> {
+  private async write(): Promise<void> {
+    this.dirty = false;
+    const started = performance.now();
+    const text = serializeState(this.snapshot());
+    this.serializeMs = performance.now() - started;
     try {
-      while (this.dirty) {
-        this.dirty = false;
-        try {
-          await writeFileAtomic(this.path, `${JSON.stringify(this.snapshot(), null, 2)}\n`);
-          this.failure = undefined;
-        } catch (error) {
-          // Keep serving: the next change or the shutdown flush tries again.
-          this.dirty = true;
-          this.failure = error;
-          this.onError(`cannot write state file ${this.path}: ${describe(error)}`);
-          return;
-        }
-      }
+      await saveState(this.path, text);
+      this.failure = undefined;
+    } catch (error) {
+      // Keep serving: the next change or the shutdown flush tries again.
+      this.dirty = true;
+      this.failure = error;
+      this.onError((error as Error).message);
     } finally {
-      // In the same synchronous step as the last `dirty` check, so no change can slip between.
       this.busy = false;
     }
+    // Changes made while writing; after a failure, wait for the next change rather than retry in a loop.
+    if (this.dirty && !this.failure) this.schedule();
   }
 }
 

@@ -209,7 +209,7 @@ describe('exit codes for what the server answered', () => {
 
   it('5: a server error', async () => {
     server.respond(jsonResponder(500, 'internal error'));
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co'], { env });
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--retry', '0'], { env });
     expect(result).toEqual({ code: 5, stdout: '"internal error"', stderr: 'oneoffice: server answered 500 Internal Server Error: internal error\n' });
   });
 
@@ -218,7 +218,7 @@ describe('exit codes for what the server answered', () => {
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<html>Bad Gateway</html>');
     });
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co'], { env });
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--retry', '0'], { env });
     expect(result).toEqual({ code: 5, stdout: '<html>Bad Gateway</html>', stderr: 'oneoffice: server answered 502 Bad Gateway: body is not JSON (text/html, 24 bytes)\n' });
   });
 
@@ -234,13 +234,13 @@ describe('exit codes for what the server answered', () => {
   it('6: connection refused', async () => {
     const closed = await startRecordingServer();
     await closed.close();
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co'], { env: { ...env, URL: closed.url } });
+    const result = await runCli(['createUser', '--email', 'a@b.co'], { env: { ...env, URL: closed.url } });
     expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: cannot connect to 127.0.0.1:${closed.port}: connection refused\n` });
   });
 
   it('7: no answer within --max-time', async () => {
     server.respond(() => undefined);
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--max-time', '0.5'], { env });
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--max-time', '0.5'], { env });
     expect(result).toEqual({ code: 7, stdout: '', stderr: `oneoffice: no complete answer from 127.0.0.1:${server.port} within 0.5 s (--max-time)\n` });
   });
 });

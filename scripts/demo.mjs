@@ -1,0 +1,84 @@
+// `npm run demo`: the documented lifecycle, through the real CLI code path, against a local
+// OneOffice server started in this process on a free port. Exits 0 when every step ended as
+// expected (the duplicate createUser is expected to fail with exit code 4).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { builtinSchemas, createRegistry, main, shellQuote, startMockServer } from '../dist/index.js';
+
+const STEPS = [
+  { args: ['createCustomer', '--id', 'ABC', '--name', 'ABC Company', '--admin.email', 'test3@example.com', '--admin.phone', '111111111', '--admin.display-name', 'Isa Aswath'], expect: 0 },
+  { args: ['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly'], expect: 0 },
+  { args: ['createRenewalOrder', '--parent', 'ORD1', '--id', 'ORD2'], expect: 0 },
+  { args: ['createUser', '--email', 'test1@oneoffice.bh', '--display-name', 'New User'], expect: 0 },
+  { args: ['updateUserByEmail', '--email', 'test1@oneoffice.bh', '--is-active', 'false'], expect: 0 },
+  { args: ['getUserByEmail', '--email', 'test1@oneoffice.bh'], expect: 0 },
+  { args: ['createUser', '--email', 'test1@oneoffice.bh'], expect: 4, note: 'the same e-mail again: the server answers 400, the CLI exits 4' },
+];
+
+const home = mkdtempSync(join(tmpdir(), 'oneoffice-demo-'));
+const server = await startMockServer({
+  registry: createRegistry(builtinSchemas),
+  log: (line) => process.stderr.write(`  mock | ${line}\n`),
+});
+let failures = 0;
+try {
+  // A fresh HOME, so the user's own config file plays no part; the token never appears on screen.
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    ONEOFFICE_URL: server.url,
+    ONEOFFICE_BEARER: server.token,
+    ...pick(process.env, ['NO_COLOR', 'FORCE_COLOR', 'TERM']),
+  };
+  const deps = { stdout: lineTracking(process.stdout), stderr: process.stderr, stdin: Readable.from([]), env };
+  const verbose = (await supportsVerbose(env)) ? ['-v'] : [];
+
+  process.stdout.write(`Local OneOffice server (oneoffice mock) at ${server.url}, with a random token in $ONEOFFICE_BEARER.\n`);
+  for (const step of STEPS) {
+    const args = [...step.args, ...verbose];
+    process.stdout.write(`\n${step.note ? `# ${step.note}\n` : ''}$ oneoffice ${args.map(shellQuote).join(' ')}\n`);
+    const code = await main(args, deps);
+    const ok = code === step.expect;
+    if (!ok) failures++;
+    // Bodies are printed as received (no newline of their own) when stdout is not a terminal.
+    process.stdout.write(`${deps.stdout.atLineStart ? '' : '\n'}[exit code ${code}${ok ? '' : `, expected ${step.expect}`}]\n`);
+  }
+  process.stdout.write(failures === 0 ? '\nAll steps ended as expected.\n' : `\n${failures} step(s) did not end as expected.\n`);
+} finally {
+  await server.close();
+  rmSync(home, { recursive: true, force: true });
+}
+process.exitCode = failures === 0 ? 0 : 1;
+
+/** Whether this version of the CLI has -v (request and response details) on method commands. */
+async function supportsVerbose(env) {
+  let help = '';
+  const capture = new Writable({
+    write(chunk, _encoding, done) {
+      help += chunk;
+      done();
+    },
+  });
+  await main(['createUser', '--help'], { stdout: capture, stderr: capture, stdin: Readable.from([]), env });
+  return /-v, --verbose/.test(help);
+}
+
+/** Forwards to `out`, remembering whether the last text written ended a line. */
+function lineTracking(out) {
+  const tracked = new Writable({
+    write(chunk, _encoding, done) {
+      if (chunk.length > 0) tracked.atLineStart = String(chunk).endsWith('\n');
+      out.write(chunk, done);
+    },
+  });
+  tracked.atLineStart = true;
+  tracked.isTTY = out.isTTY;
+  return tracked;
+}
+
+function pick(source, keys) {
+  return Object.fromEntries(keys.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
+}

@@ -1,0 +1,180 @@
+// A local, stateful OneOffice API (`oneoffice mock`, also usable from code): node's http server,
+// one JSON answer per call, checks in the order a real deployment would apply them. Loads neither
+// undici nor conf, so it starts fast.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isIPv6, type AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Registry } from '../schema/registry.js';
+import { fail, methodHandlers, type Answer, type Handler } from './methods.js';
+import { loadParamsCheck, parseCallBody, tokenChecker, type ParsedCall } from './protocol.js';
+import { readStateFile, saveState, serializeState, StateWriter } from './state-file.js';
+import { MockState } from './state.js';
+
+export interface MockServerOptions {
+  /** Default 127.0.0.1: the server is for this machine only. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default: a random token. */
+  token?: string;
+  /** Load the state from this file and keep it up to date. */
+  statePath?: string;
+  /** Delay before every answer. */
+  latencyMs?: number;
+  /** The share of calls (0..1) answered 503 with Retry-After, before anything else is checked. */
+  failRate?: number;
+  /** One line per call (method, status, time); never the token or a password. */
+  log?: (line: string) => void;
+  /** The method schemas params are validated with: the same as the client's. */
+  registry: Registry;
+}
+
+export interface MockServer {
+  /** The endpoint, e.g. http://127.0.0.1:8787/ (any path on it serves the API). */
+  url: string;
+  token: string;
+  port: number;
+  /** Stops accepting calls, answers those in flight, writes the state file; resolves when all is done. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+/** Long enough for clients to reuse connections across a burst of calls. */
+const KEEP_ALIVE_MS = 5000;
+/** How long close() lets unfinished requests (slow uploads) run before cutting them off. */
+const CLOSE_GRACE_MS = 2000;
+
+function randomToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
+  const log = options.log ?? (() => {});
+  const token = options.token ?? randomToken();
+  const latencyMs = options.latencyMs ?? 0;
+  const failRate = options.failRate ?? 0;
+  const methodNames = Object.keys(methodHandlers);
+  const checkParams = await loadParamsCheck(options.registry, methodNames);
+  const isToken = tokenChecker(token);
+
+  const { statePath } = options;
+  const saved = statePath === undefined ? undefined : readStateFile(statePath);
+  const state = new MockState(saved);
+  let writer: StateWriter | undefined;
+  if (statePath !== undefined) {
+    // Create the file now, so a path that cannot be written fails at start rather than at the first call.
+    if (!saved) await saveState(statePath, serializeState(state.snapshot()));
+    writer = new StateWriter(statePath, () => state.snapshot(), log);
+    state.onChange = () => writer?.schedule();
+  }
+
+  let closing = false;
+  let baseUrl = '';
+  /** Answers waiting out --latency; close() releases them at once. */
+  const waiting = new Set<() => void>();
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (closing || ms <= 0) return resolve();
+      const release = () => {
+        clearTimeout(timer);
+        waiting.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, ms);
+      waiting.add(release);
+    });
+
+  /** `call` is undefined when the body was over the size limit. */
+  function answer(req: IncomingMessage, call: ParsedCall | undefined): Answer {
+    if (failRate > 0 && Math.random() < failRate) return fail('service unavailable (simulated failure): retry after 1 second', 503, { 'retry-after': '1' });
+    const key = req.headers['x-api-key'];
+    if (key === undefined) return fail('missing x-api-key header: send your API token in it', 401);
+    if (!isToken(String(key))) return fail('invalid API key', 401);
+    if (req.method !== 'GET') return fail(`HTTP method ${req.method ?? ''} not allowed: the API takes GET with a JSON body`, 405, { allow: 'GET' });
+    if (call === undefined) return fail(`body larger than ${MAX_BODY_BYTES} bytes`, 413);
+    if ('problem' in call) return fail(call.problem);
+    const problems = checkParams(call.method, call.params);
+    if (problems.length) return fail(problems.join('; '));
+    // parseCallBody accepts only the names of methodHandlers.
+    return (methodHandlers[call.method] as Handler)(call.params, { state, baseUrl });
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    let body: string | undefined;
+    try {
+      body = await readBody(req);
+    } catch {
+      return; // The client went away mid-request; there is no one to answer.
+    }
+    const call = body === undefined ? undefined : parseCallBody(body, methodNames);
+    let result: Answer;
+    try {
+      result = answer(req, call);
+    } catch (error) {
+      result = fail(`internal error in the mock server: ${(error as Error).message}`, 500);
+    }
+    await delay(latencyMs);
+    send(res, result, closing);
+    const label = call && 'method' in call ? call.method : '-';
+    const detail = typeof result.body === 'string' && result.status !== 200 ? `: ${result.body}` : '';
+    log(`${label} ${result.status} ${(performance.now() - started).toFixed(1)}ms${detail}`);
+  }
+
+  const server = createServer((req, res) => void serve(req, res));
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  baseUrl = `http://${isIPv6(address.address) ? `[${address.address}]` : address.address}:${address.port}/`;
+
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      closing = true;
+      const stopped = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      for (const release of waiting) release();
+      server.closeIdleConnections();
+      const cutOff = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+      await stopped;
+      clearTimeout(cutOff);
+      await writer?.flush();
+    })());
+
+  return { url: baseUrl, token, port: address.port, close };
+}
+
+/** The body as text, or undefined when it is over the size limit (read to the end all the same, so the connection stays usable). */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request aborted'));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Every answer is JSON; while closing, clients are told not to reuse the connection. */
+function send(res: ServerResponse, answer: Answer, closing: boolean): void {
+  const text = JSON.stringify(answer.body);
+  res.writeHead(answer.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...answer.headers,
+    ...(closing ? { connection: 'close' } : {}),
+  });
+  res.end(text);
+}

@@ -1,0 +1,293 @@
+// Every way a call can fail, each against a real local server built to misbehave: the exit code,
+// one line naming the host and the cause, and for retries the exact number of attempts.
+import { spawn } from 'node:child_process';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
+import { jsonResponder, startRecordingServer, type RecordingServer } from '../helpers/server.js';
+import { startTinyproxy, tinyproxyAvailable, type Proxy } from '../helpers/tinyproxy.js';
+import { makeCertificate, type TestCertificate } from '../helpers/tls.js';
+
+const TOKEN = 'faults-token-0123456789abcdef';
+let server: RecordingServer;
+let env: Record<string, string>;
+const cleanups: Array<() => void | Promise<void>> = [];
+
+beforeAll(async () => {
+  server = await startRecordingServer();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.received.length = 0;
+  server.respond(jsonResponder(200, { ok: true }));
+  env = isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN });
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** A TCP server whose every connection is handed to `onSocket`; counts the requests that arrive. */
+async function rawServer(onSocket: (socket: Socket) => void): Promise<{ port: number; requests: () => number }> {
+  let count = 0;
+  const sockets = new Set<Socket>();
+  const tcp: Server = createTcpServer((socket) => {
+    socket.once('data', () => count++);
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    onSocket(socket);
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => {
+    for (const socket of sockets) socket.destroy();
+    tcp.close();
+  });
+  return { port: (tcp.address() as AddressInfo).port, requests: () => count };
+}
+
+const HEAD = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"partial":';
+
+describe('connection faults', () => {
+  it('connection refused, retried when asked (the request was never written)', async () => {
+    const closed = await startRecordingServer();
+    await closed.close();
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--retry', '2', '--retry-delay', '0.1'], { env: { ...env, ONEOFFICE_URL: closed.url } });
+    const refused = `cannot connect to 127.0.0.1:${closed.port}: connection refused`;
+    expect(result).toEqual({
+      code: 6,
+      stdout: '',
+      stderr: `oneoffice: warning: retrying in 0.1 s (${refused}), 1 left\noneoffice: warning: retrying in 0.1 s (${refused}), 0 left\noneoffice: ${refused}\n`,
+    });
+  });
+
+  it('a host name that does not resolve', async () => {
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', 'https://nonexistent.invalid/api'], { env });
+    expect(result.code).toBe(6);
+    expect(result.stderr).toMatch(/^oneoffice: cannot resolve host nonexistent\.invalid( \(temporary DNS failure\))?\n$/);
+  });
+
+  it('a server that accepts and never answers: --max-time, exit 7', async () => {
+    const silent = await rawServer(() => undefined);
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${silent.port}/`, '--max-time', '0.5'], { env });
+    expect(result).toEqual({ code: 7, stdout: '', stderr: `oneoffice: no complete answer from 127.0.0.1:${silent.port} within 0.5 s (--max-time)\n` });
+    expect(silent.requests()).toBe(1);
+  });
+
+  it('a TLS handshake that never completes: --connect-timeout, exit 7', async () => {
+    const silent = await rawServer(() => undefined);
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `https://127.0.0.1:${silent.port}/`, '--connect-timeout', '0.5'], { env });
+    expect(result).toEqual({ code: 7, stdout: '', stderr: `oneoffice: cannot connect to 127.0.0.1:${silent.port}: connect timed out\n` });
+  });
+
+  it('headers, then a stalled body: --max-time, exit 7', async () => {
+    const stalled = await rawServer((socket) => socket.once('data', () => socket.write(HEAD)));
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${stalled.port}/`, '--max-time', '0.5'], { env });
+    expect(result.code).toBe(7);
+    expect(result.stderr).toBe(`oneoffice: no complete answer from 127.0.0.1:${stalled.port} within 0.5 s (--max-time)\n`);
+  });
+
+  it('a connection reset mid-body: exit 6', async () => {
+    const resetting = await rawServer((socket) =>
+      socket.once('data', () => {
+        socket.write(HEAD);
+        setTimeout(() => socket.resetAndDestroy(), 50);
+      }),
+    );
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${resetting.port}/`], { env });
+    expect(result.code).toBe(6);
+    expect(result.stderr).toBe(`oneoffice: connection to 127.0.0.1:${resetting.port} was reset\n`);
+  });
+
+  it('a read times out after the request was sent: retried for reads only', async () => {
+    const silent = await rawServer(() => undefined);
+    const url = `http://127.0.0.1:${silent.port}/`;
+    const read = await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', url, '--max-time', '0.3', '--retry', '1', '--retry-delay', '0.1'], { env });
+    expect(read.code).toBe(7);
+    expect(silent.requests()).toBe(2);
+    const create = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--max-time', '0.3', '--retry', '1', '--retry-delay', '0.1'], { env });
+    expect(create.code).toBe(7);
+    expect(silent.requests()).toBe(3);
+  });
+});
+
+describe('large answers', () => {
+  it('a 10 MB body is streamed to stdout, not buffered whole', async () => {
+    const half = Buffer.alloc(5 * 1024 * 1024, 'a');
+    let releaseSecondHalf: () => void = () => undefined;
+    const secondHalf = new Promise<void>((resolve) => (releaseSecondHalf = resolve));
+    server.respond((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(half.length * 2 + 2) });
+      res.write('"');
+      res.write(half);
+      // The rest is sent only once the client has printed part of the first half.
+      void secondHalf.then(() => res.end(Buffer.concat([half, Buffer.from('"')])));
+    });
+    const child = spawn(process.execPath, [BIN, 'getUserByEmail', '--email', 'a@b.co'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let received = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > 1024 * 1024) releaseSecondHalf();
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(received).toBe(half.length * 2 + 2);
+  });
+});
+
+describe('TLS', () => {
+  async function httpsServer(certificate: TestCertificate): Promise<string> {
+    const https = createHttpsServer({ cert: certificate.cert, key: certificate.key }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('true');
+    });
+    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      https.closeAllConnections();
+      https.close();
+    });
+    return `https://127.0.0.1:${(https.address() as AddressInfo).port}/api`;
+  }
+
+  it('a self-signed certificate fails, works with --cacert, and with -k (warned)', async () => {
+    const certificate = makeCertificate();
+    const url = await httpsServer(certificate);
+    const port = new URL(url).port;
+    expect(await runCli(['createUser', '--email', 'a@b.co', '--url', url], { env })).toEqual({
+      code: 6,
+      stdout: '',
+      stderr: `oneoffice: TLS: the certificate of 127.0.0.1:${port} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); if you trust it, pass --cacert <CA bundle> (or set NODE_EXTRA_CA_CERTS); -k skips the check (unsafe)\n`,
+    });
+    expect(await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath], { env })).toEqual({ code: 0, stdout: 'true', stderr: '' });
+    expect(await runCli(['createUser', '--email', 'a@b.co', '--url', url, '-k'], { env })).toEqual({
+      code: 0,
+      stdout: 'true',
+      stderr: 'oneoffice: warning: -k/--insecure: the server certificate is not checked\n',
+    });
+    const curl = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath, '-k', '--curl'], { env });
+    expect(curl.stdout).toContain(` --cacert ${certificate.certPath} -k --data `);
+  });
+
+  it('a certificate for another host name fails', async () => {
+    const certificate = makeCertificate('other.example', 'DNS:other.example');
+    const url = await httpsServer(certificate);
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath], { env });
+    expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: TLS: the certificate of 127.0.0.1:${new URL(url).port} is not valid for 127.0.0.1\n` });
+  });
+
+  it('an unreadable --cacert is a usage error', async () => {
+    expect(await runCli(['createUser', '--email', 'a@b.co', '--cacert', '/nonexistent.pem'], { env })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'oneoffice: --cacert: cannot read /nonexistent.pem: ENOENT\n',
+    });
+  });
+});
+
+describe('retries', () => {
+  it('429 and 503 with Retry-After are retried, then the success is printed', async () => {
+    const answers = [
+      jsonResponder(429, 'slow down', { 'retry-after': '0' }),
+      jsonResponder(503, 'maintenance', { 'retry-after': '0' }),
+      jsonResponder(200, { id: 7 }),
+    ];
+    server.respond((request, res) => (answers[server.received.length - 1] ?? answers[2]!)(request, res));
+    const result = await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly', '--retry', '2'], { env });
+    expect(result).toEqual({
+      code: 0,
+      stdout: '{"id":7}',
+      stderr: 'oneoffice: warning: retrying in 0.0 s (429 Too Many Requests), 1 left\noneoffice: warning: retrying in 0.0 s (503 Service Unavailable), 0 left\n',
+    });
+    expect(server.received).toHaveLength(3);
+  });
+
+  it('a 500 on a create method is not retried', async () => {
+    server.respond(jsonResponder(500, 'boom'));
+    const result = await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly', '--retry', '3'], { env });
+    expect(result).toEqual({ code: 5, stdout: '"boom"', stderr: 'oneoffice: server answered 500 Internal Server Error: boom\n' });
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('a 500 on a read is retried twice by default; only the last body reaches stdout', async () => {
+    server.respond((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(`attempt ${server.received.length}`));
+    });
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--retry-delay', '0.1'], { env });
+    expect(result).toEqual({
+      code: 5,
+      stdout: '"attempt 3"',
+      stderr: 'oneoffice: warning: retrying in 0.1 s (500 Internal Server Error), 1 left\noneoffice: warning: retrying in 0.1 s (500 Internal Server Error), 0 left\noneoffice: server answered 500 Internal Server Error: attempt 3\n',
+    });
+    expect(server.received).toHaveLength(3);
+  });
+
+  it('--retry-max-time stops retrying', async () => {
+    server.respond(jsonResponder(503, 'busy', { 'retry-after': '5' }));
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--retry', '5', '--retry-max-time', '1'], { env });
+    expect(result.code).toBe(5);
+    expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('proxies', () => {
+  it('a proxy that refuses the connection', async () => {
+    const closed = await startRecordingServer();
+    await closed.close();
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--proxy', `http://127.0.0.1:${closed.port}`], { env });
+    expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: cannot connect to proxy 127.0.0.1:${closed.port}: connection refused\n` });
+    expect(server.received).toHaveLength(0);
+  });
+
+  const withTinyproxy = tinyproxyAvailable() ? describe : describe.skip;
+  if (!tinyproxyAvailable()) console.warn('SKIPPED: tinyproxy is not installed; the real-proxy tests did not run (apt-get install tinyproxy)');
+  withTinyproxy('through tinyproxy', () => {
+    let proxy: Proxy;
+    beforeAll(async () => {
+      proxy = await startTinyproxy();
+    });
+    afterAll(() => proxy.stop());
+
+    it.each([
+      ['HTTP_PROXY', (p: Proxy) => ({ HTTP_PROXY: p.url }), [] as string[]],
+      ['http_proxy', (p: Proxy) => ({ http_proxy: p.url }), [] as string[]],
+      ['--proxy', () => ({}), ['--proxy']],
+    ])('via %s', async (_name, proxyEnv, flag) => {
+      const args = ['createUser', '--email', 'a@b.co', ...(flag.length ? ['--proxy', proxy.url] : [])];
+      const result = await runCli(args, { env: { ...env, ...proxyEnv(proxy) } });
+      expect(result).toEqual({ code: 0, stdout: '{"ok":true}', stderr: '' });
+      expect(server.received).toHaveLength(1);
+      expect(server.received[0]!.headers['via']).toMatch(/tinyproxy/);
+      expect(server.received[0]!.body).toBe('{"method":"createUser","params":{"email":"a@b.co"}}');
+      expect(server.received[0]!.headers['x-api-key']).toBe(TOKEN);
+    });
+
+    it('NO_PROXY bypasses it', async () => {
+      const result = await runCli(['createUser', '--email', 'a@b.co'], { env: { ...env, HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' } });
+      expect(result.code).toBe(0);
+      expect(server.received[0]!.headers['via']).toBeUndefined();
+    });
+
+    it('https through a CONNECT tunnel, with the proxy named and its password masked by -v', async () => {
+      const certificate = makeCertificate();
+      const https = createHttpsServer({ cert: certificate.cert, key: certificate.key }, (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('true');
+      });
+      await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => {
+        https.closeAllConnections();
+        https.close();
+      });
+      const url = `https://127.0.0.1:${(https.address() as AddressInfo).port}/api`;
+      const proxyWithPassword = proxy.url.replace('http://', 'http://user:proxy-secret-pw@');
+      const result = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath, '-v'], { env: { ...env, HTTPS_PROXY: proxyWithPassword } });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('true');
+      expect(result.stderr.split('\n')[0]).toBe(`* Using proxy http://user:****@127.0.0.1:${proxy.port}/`);
+      expect(result.stderr).not.toContain('proxy-secret-pw');
+    });
+  });
+});
