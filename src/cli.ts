@@ -36,6 +36,10 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
       const { runMockCommand } = await import('./commands/mock.js');
       return await runMockCommand(ctx, rest);
     }
+    if (word === 'batch') {
+      const { runBatchCommand } = await import('./commands/batch.js');
+      return await runBatchCommand(ctx, rest);
+    }
     if (word !== undefined && !['methods', 'config', 'help', 'mock', 'batch'].includes(word) && ctx.registry().get(word)) {
       return await runCallCommand(ctx, { kind: 'method', name: word }, rest);
     }
