@@ -42,6 +42,9 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
     program.command(name).description(method ? summaryOf(method.schema) : '').helpGroup(methodsGroup);
   }
   program.command('call <method>').description('call any method, with --params (unknown methods are sent unvalidated)').helpGroup('Commands:');
+  // Listed here for help; main() runs them before commander is set up.
+  program.command('batch <file>').description('run many calls from an NDJSON or CSV file (oneoffice batch --help)').helpGroup('Commands:');
+  program.command('mock').description('run a local OneOffice server for tests and demos (oneoffice mock --help)').helpGroup('Commands:');
   program
     .command('methods')
     .description('list the API methods')
