@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const generated = join(root, 'src', 'generated');
@@ -44,6 +45,7 @@ function generateValidators() {
       `import type { CompiledValidator } from '../../schema/types.js';\ndeclare const validate: CompiledValidator;\nexport default validate;\n`,
     );
   }
+  writeFileSync(join(generated, 'types.ts'), typesFor(schemas));
   const loaders = Object.keys(schemas)
     .map((name) => `  ${JSON.stringify(name)}: () => import('./validators/${name}.js').then((m) => m.default),`)
     .join('\n');
@@ -60,6 +62,39 @@ ${loaders}
 `,
   );
   return Object.keys(schemas);
+}
+
+// TypeScript types for each method's params, so library users get the schemas' checks at compile time.
+function typeOf(schema, indent) {
+  if (schema.enum) return schema.enum.map((value) => JSON.stringify(value)).join(' | ');
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  switch (type ?? (schema.properties ? 'object' : undefined)) {
+    case 'string': return 'string';
+    case 'integer': case 'number': return 'number';
+    case 'boolean': return 'boolean';
+    case 'array': return `Array<${schema.items ? typeOf(schema.items, indent) : 'unknown'}>`;
+    case 'object': {
+      if (!schema.properties) return 'Record<string, unknown>';
+      const required = new Set(schema.required ?? []);
+      const inner = `${indent}  `;
+      const fields = Object.entries(schema.properties).map(([key, property]) => {
+        const doc = property.description ? `${inner}/** ${property.description.replace(/\*\//g, '*\\/').split('\n')[0]} */\n` : '';
+        return `${doc}${inner}${JSON.stringify(key)}${required.has(key) ? '' : '?'}: ${typeOf(property, inner)};`;
+      });
+      if (schema.additionalProperties !== false) fields.push(`${inner}[key: string]: unknown;`);
+      return `{\n${fields.join('\n')}\n${indent}}`;
+    }
+    default: return 'unknown';
+  }
+}
+
+function typesFor(schemas) {
+  const pascal = (name) => `${name[0].toUpperCase()}${name.slice(1)}Params`;
+  const declarations = Object.entries(schemas).map(
+    ([name, schema]) => `/** ${(schema.description ?? name).split('\n')[0]} */\nexport type ${pascal(name)} = ${typeOf(schema, '')};\n`,
+  );
+  const map = Object.keys(schemas).map((name) => `  ${name}: ${pascal(name)};`).join('\n');
+  return `// Generated from schemas/*.json by scripts/build.mjs. Do not edit.\n\n${declarations.join('\n')}\n/** Params of every built-in method, by method name. */\nexport interface MethodParams {\n${map}\n}\n`;
 }
 
 async function bundle() {
@@ -81,6 +116,14 @@ async function bundle() {
   });
 }
 
+// Declarations for library users (esbuild does not write them).
+function declarations() {
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('tsc could not write the declarations');
+}
+
 const methods = generateValidators();
 await bundle();
+declarations();
 if (!process.argv.includes('--quiet')) process.stderr.write(`built dist/ (${methods.length} method schemas)\n`);

@@ -10,4 +10,5 @@ export { maskSecret, maskPaths } from './mask.js';
 export { shellQuote } from './quote.js';
 export * from './errors.js';
 export type { JsonSchema, MethodSchema, CompiledValidator } from './schema/types.js';
+export type * from './generated/types.js';
 export { startMockServer, type MockServer, type MockServerOptions } from './mock/server.js';

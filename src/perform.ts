@@ -30,7 +30,7 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
   try {
     const response = await withRetries(() => send(call, dispatcher, network), {
       ...network.retry,
-      onRetry: (message) => ctx.warn(message),
+      onRetry: (message) => stderr.write(`oneoffice: ${message}\n`),
     });
     observer?.responseHead(response);
     try {

@@ -25,7 +25,8 @@ export function createRegistry(builtins: Record<string, JsonSchema>, userDir?: s
       methods.set(method.name, method);
     }
   }
-  const sorted = [...methods.keys()].sort((a, b) => a.localeCompare(b));
+  // Plain code-unit order: localeCompare would load ICU's collator (~6 ms) on every start.
+  const sorted = [...methods.keys()].sort();
   return { names: () => sorted, get: (name) => methods.get(name) };
 }
 

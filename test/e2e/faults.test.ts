@@ -56,7 +56,7 @@ describe('connection faults', () => {
     expect(result).toEqual({
       code: 6,
       stdout: '',
-      stderr: `oneoffice: warning: retrying in 0.1 s (${refused}), 1 left\noneoffice: warning: retrying in 0.1 s (${refused}), 0 left\noneoffice: ${refused}\n`,
+      stderr: `oneoffice: retrying in 0.1 s (${refused}), 1 left\noneoffice: retrying in 0.1 s (${refused}), 0 left\noneoffice: ${refused}\n`,
     });
   });
 
@@ -198,7 +198,7 @@ describe('retries', () => {
     expect(result).toEqual({
       code: 0,
       stdout: '{"id":7}',
-      stderr: 'oneoffice: warning: retrying in 0.0 s (429 Too Many Requests), 1 left\noneoffice: warning: retrying in 0.0 s (503 Service Unavailable), 0 left\n',
+      stderr: 'oneoffice: retrying in 0.0 s (429 Too Many Requests), 1 left\noneoffice: retrying in 0.0 s (503 Service Unavailable), 0 left\n',
     });
     expect(server.received).toHaveLength(3);
   });
@@ -219,7 +219,7 @@ describe('retries', () => {
     expect(result).toEqual({
       code: 5,
       stdout: '"attempt 3"',
-      stderr: 'oneoffice: warning: retrying in 0.1 s (500 Internal Server Error), 1 left\noneoffice: warning: retrying in 0.1 s (500 Internal Server Error), 0 left\noneoffice: server answered 500 Internal Server Error: attempt 3\n',
+      stderr: 'oneoffice: retrying in 0.1 s (500 Internal Server Error), 1 left\noneoffice: retrying in 0.1 s (500 Internal Server Error), 0 left\noneoffice: server answered 500 Internal Server Error: attempt 3\n',
     });
     expect(server.received).toHaveLength(3);
   });
