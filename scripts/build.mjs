@@ -1,6 +1,7 @@
 // Build: schemas/*.json -> src/generated (bundled schemas + ajv standalone validators, one per
 // method), then one esbuild bundle in dist/ whose heavy parts (undici, conf, ajv) are lazy chunks.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -97,7 +98,7 @@ function typesFor(schemas) {
   return `// Generated from schemas/*.json by scripts/build.mjs. Do not edit.\n\n${declarations.join('\n')}\n/** Params of every built-in method, by method name. */\nexport interface MethodParams {\n${map}\n}\n`;
 }
 
-async function bundle() {
+async function bundle(help) {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   await build({
     entryPoints: { cli: join(root, 'src', 'cli.ts'), index: join(root, 'src', 'index.ts') },
@@ -108,7 +109,7 @@ async function bundle() {
     platform: 'node',
     target: 'node20',
     chunkNames: 'chunks/[name]-[hash]',
-    define: { __ONEOFFICE_VERSION__: JSON.stringify(pkg.version) },
+    define: { __ONEOFFICE_VERSION__: JSON.stringify(pkg.version), __ONEOFFICE_HELP__: JSON.stringify(help ?? null) },
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     legalComments: 'none',
@@ -123,7 +124,24 @@ function declarations() {
   if (result.status !== 0) throw new Error('tsc could not write the declarations');
 }
 
+// `oneoffice --help` as commander renders it for the built-in methods, so the CLI can print it
+// without loading commander (a second, quick bundle embeds it).
+function renderHelp() {
+  const home = mkdtempSync(join(tmpdir(), 'oneoffice-build-'));
+  try {
+    const result = spawnSync(process.execPath, [join(root, 'bin', 'oneoffice.js'), '--help'], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, 'config') },
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`could not render the help text: ${result.stderr}`);
+    return result.stdout;
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 const methods = generateValidators();
 await bundle();
+await bundle(renderHelp());
 declarations();
 if (!process.argv.includes('--quiet')) process.stderr.write(`built dist/ (${methods.length} method schemas)\n`);

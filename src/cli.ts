@@ -11,6 +11,13 @@ export type { Deps } from './context.js';
 
 const VALUE_OPTIONS = new Set(CALL_OPTIONS.filter((spec) => spec.takes === 'value' || spec.takes === 'list').flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])));
 
+declare const __ONEOFFICE_HELP__: string | undefined;
+const PRERENDERED_HELP = typeof __ONEOFFICE_HELP__ === 'string' ? __ONEOFFICE_HELP__ : undefined;
+
+function isPlainHelp(argv: readonly string[]): boolean {
+  return argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help');
+}
+
 /** Index of the command word: the first operand, skipping the values of options that take one. */
 export function commandIndex(argv: readonly string[]): number {
   for (let i = 0; i < argv.length; i++) {
@@ -42,6 +49,15 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     }
     if (word !== undefined && !['methods', 'config', 'help', 'mock', 'batch'].includes(word) && ctx.registry().get(word)) {
       return await runCallCommand(ctx, { kind: 'method', name: word }, rest);
+    }
+    if (word === 'methods' && !argv.some((arg) => arg === '-h' || arg === '--help')) {
+      const { methodsCommand } = await import('./commands/methods.js');
+      return methodsCommand(ctx);
+    }
+    // The help text for the built-in methods is rendered at build time: commander costs ~12 ms.
+    if (PRERENDERED_HELP && isPlainHelp(argv) && !ctx.hasUserSchemas()) {
+      deps.stdout.write(PRERENDERED_HELP);
+      return ExitCode.ok;
     }
     const { runProgram } = await import('./program.js');
     return await runProgram(ctx, argv);

@@ -47,12 +47,18 @@ export class Context {
     return this.loadedConfig;
   }
 
-  /** Built-in methods plus the user's schema directory (--schemas, $ONEOFFICE_SCHEMAS, config). */
+  /** The user's schema directory (--schemas, $ONEOFFICE_SCHEMAS, config), if any. */
+  userSchemaDir(): string | undefined {
+    return this.globals.schemas || this.deps.env['ONEOFFICE_SCHEMAS'] || this.config().profile.schemas || undefined;
+  }
+
+  hasUserSchemas(): boolean {
+    return this.userSchemaDir() !== undefined;
+  }
+
+  /** Built-in methods plus those in the user's schema directory. */
   registry(): Registry {
-    if (!this.loadedRegistry) {
-      const dir = this.globals.schemas || this.deps.env['ONEOFFICE_SCHEMAS'] || this.config().profile.schemas;
-      this.loadedRegistry = createRegistry(builtinSchemas, dir || undefined, COMMAND_NAMES);
-    }
+    this.loadedRegistry ??= createRegistry(builtinSchemas, this.userSchemaDir(), COMMAND_NAMES);
     return this.loadedRegistry;
   }
 

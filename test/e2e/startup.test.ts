@@ -1,0 +1,51 @@
+// What start-up loads: commands that do not call the API must not load undici, conf or ajv (the
+// speed issue's design rule); timing itself is measured by `npm run bench`, never here.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BIN, isolatedEnv } from '../helpers/cli.js';
+
+const TRACER = fileURLToPath(new URL('../helpers/trace-loads.mjs', import.meta.url));
+const HEAVY = ['undici', 'conf', 'ajv', 'commander', 'chalk'];
+
+/** The third-party packages whose code sits in the bundle chunks a command loaded. */
+function packagesLoaded(args: string[], env: Record<string, string> = {}): Set<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'oneoffice-trace-')), 'loads.txt');
+  const result = spawnSync(process.execPath, ['--import', TRACER, BIN, ...args], { env: { ...isolatedEnv(env), TRACE_LOADS_FILE: file }, encoding: 'utf8' });
+  expect(result.error).toBeUndefined();
+  const chunks = readFileSync(file, 'utf8').split('\n').filter((url) => url.includes('/dist/'));
+  expect(chunks.length).toBeGreaterThan(0);
+  const found = new Set<string>();
+  for (const chunk of chunks) {
+    const text = readFileSync(fileURLToPath(chunk), 'utf8');
+    for (const name of HEAVY) if (text.includes(`node_modules/${name}/`)) found.add(name);
+  }
+  return found;
+}
+
+describe('start-up loads only what the command needs', () => {
+  it.each([
+    [['--help']],
+    [['methods']],
+    [['createUser', '--help']],
+    [['createUser', '--email', 'not-an-email']],
+    [['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x']],
+  ])('%j loads none of undici, conf, ajv, commander, chalk', (args) => {
+    expect([...packagesLoaded(args)]).toEqual([]);
+  });
+
+  it('a real call loads undici, and still not conf, ajv or commander', () => {
+    expect([...packagesLoaded(['createUser', '--email', 'a@b.co', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'])]).toEqual(['undici']);
+  });
+
+  it('the pre-rendered --help is what commander prints', () => {
+    const fast = spawnSync(process.execPath, [BIN, '--help'], { env: isolatedEnv(), encoding: 'utf8' });
+    const emptySchemas = mkdtempSync(join(tmpdir(), 'oneoffice-empty-'));
+    const slow = spawnSync(process.execPath, [BIN, '--help'], { env: isolatedEnv({ ONEOFFICE_SCHEMAS: emptySchemas }), encoding: 'utf8' });
+    expect(slow.status).toBe(0);
+    expect(fast.stdout).toBe(slow.stdout);
+  });
+});
