@@ -4,43 +4,33 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { jsonResponder, startRecordingServer, type RecordingServer } from '../helpers/server.js';
+import { jsonResponder, startRecordingServer, useRecordingServer } from '../helpers/server.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
-let server: RecordingServer;
-let env: Record<string, string>;
+const rec = useRecordingServer((s) => isolatedEnv({ URL: s.url, BEARER: TOKEN }));
 
-beforeAll(async () => {
-  server = await startRecordingServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.received.length = 0;
-  server.respond(jsonResponder(200, { ok: true }));
-  env = isolatedEnv({ URL: server.url, BEARER: TOKEN });
-});
 
 function header(name: string, index = 0): string | undefined {
-  return server.received[index]?.rawHeaders.find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+  return rec.server.received[index]?.rawHeaders.find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
 }
 
 describe('the seed example', () => {
   it('sends the documented request and prints the body as received', async () => {
-    server.respond((_req, res) => {
+    rec.server.respond((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"email":"test1@oneoffice.bh","id":2}');
     });
-    const result = await runCli(['createUser', '--email', 'test1@oneoffice.bh'], { env });
+    const result = await runCli(['createUser', '--email', 'test1@oneoffice.bh'], { env: rec.env });
     expect(result).toEqual({ code: 0, stdout: '{"email":"test1@oneoffice.bh","id":2}', stderr: '' });
-    expect(server.received).toHaveLength(1);
-    const request = server.received[0]!;
+    expect(rec.server.received).toHaveLength(1);
+    const request = rec.server.received[0]!;
     expect(request.method).toBe('GET');
     expect(request.url).toBe('/api/external');
     expect(request.body).toBe('{"method":"createUser","params":{"email":"test1@oneoffice.bh"}}');
     expect(request.rawHeaders).toEqual([
-      ['host', `127.0.0.1:${server.port}`],
+      ['host', `127.0.0.1:${rec.server.port}`],
       ['connection', 'keep-alive'],
       ['x-api-key', TOKEN],
       ['Content-Type', 'application/json'],
@@ -53,13 +43,13 @@ describe('the seed example', () => {
   it('reaches the server as the docs’ curl command does', async () => {
     const curl = promisify(execFile);
     await curl('curl', [
-      '-sS', '-X', 'GET', server.url,
+      '-sS', '-X', 'GET', rec.server.url,
       '--header', `x-api-key: ${TOKEN}`,
       '--header', 'Content-Type: application/json',
       '--data', '{"method":"createUser", "params":{"email":"test1@oneoffice.bh"}}',
     ]);
-    await runCli(['createUser', '--email', 'test1@oneoffice.bh'], { env });
-    const [fromCurl, fromUs] = server.received;
+    await runCli(['createUser', '--email', 'test1@oneoffice.bh'], { env: rec.env });
+    const [fromCurl, fromUs] = rec.server.received;
     expect(fromUs!.method).toBe(fromCurl!.method);
     expect(fromUs!.url).toBe(fromCurl!.url);
     for (const name of ['x-api-key', 'content-type']) expect(fromUs!.headers[name]).toBe(fromCurl!.headers[name]);
@@ -88,15 +78,15 @@ describe('every method with its documented example', () => {
     ['getUserByEmail', ['--email', 'test1@oneoffice.bh'], { email: 'test1@oneoffice.bh' }],
   ];
   it.each(cases)('%s %j', async (method, args, params) => {
-    const result = await runCli([method, ...args], { env });
+    const result = await runCli([method, ...args], { env: rec.env });
     expect(result).toEqual({ code: 0, stdout: '{"ok":true}', stderr: '' });
-    expect(JSON.parse(server.received[0]!.body)).toEqual({ method, params });
+    expect(JSON.parse(rec.server.received[0]!.body)).toEqual({ method, params });
   });
 
   it('`call` sends the same as the method command', async () => {
-    const result = await runCli(['call', 'createFirstOrder', '--params', '{"customer":"ABC","id":"ORD1","product":"oo-lite","licenses":20,"duration":"monthly"}'], { env });
+    const result = await runCli(['call', 'createFirstOrder', '--params', '{"customer":"ABC","id":"ORD1","product":"oo-lite","licenses":20,"duration":"monthly"}'], { env: rec.env });
     expect(result.code).toBe(0);
-    expect(JSON.parse(server.received[0]!.body)).toEqual({ method: 'createFirstOrder', params: { customer: 'ABC', id: 'ORD1', product: 'oo-lite', licenses: 20, duration: 'monthly' } });
+    expect(JSON.parse(rec.server.received[0]!.body)).toEqual({ method: 'createFirstOrder', params: { customer: 'ABC', id: 'ORD1', product: 'oo-lite', licenses: 20, duration: 'monthly' } });
   });
 });
 
@@ -104,43 +94,43 @@ describe('--params', () => {
   it('reads a file, and flags win over it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oneoffice-params-'));
     writeFileSync(join(dir, 'order.json'), '{"customer":"ABC","id":"ORD1","product":"oo-std","licenses":5,"duration":"yearly"}');
-    const result = await runCli(['createFirstOrder', '--params', `@${join(dir, 'order.json')}`, '--licenses', '20'], { env });
+    const result = await runCli(['createFirstOrder', '--params', `@${join(dir, 'order.json')}`, '--licenses', '20'], { env: rec.env });
     expect(result.code).toBe(0);
-    expect(JSON.parse(server.received[0]!.body).params).toEqual({ customer: 'ABC', id: 'ORD1', product: 'oo-std', licenses: 20, duration: 'yearly' });
+    expect(JSON.parse(rec.server.received[0]!.body).params).toEqual({ customer: 'ABC', id: 'ORD1', product: 'oo-std', licenses: 20, duration: 'yearly' });
   });
 
   it('reads stdin for - and @-', async () => {
     for (const source of ['-', '@-']) {
-      const result = await runCli(['call', 'getUserByEmail', '--params', source], { env, input: '{"email":"a@b.co"}\n' });
+      const result = await runCli(['call', 'getUserByEmail', '--params', source], { env: rec.env, input: '{"email":"a@b.co"}\n' });
       expect(result.code).toBe(0);
     }
-    expect(server.received.map((r) => r.body)).toEqual(Array(2).fill('{"method":"getUserByEmail","params":{"email":"a@b.co"}}'));
+    expect(rec.server.received.map((r) => r.body)).toEqual(Array(2).fill('{"method":"getUserByEmail","params":{"email":"a@b.co"}}'));
   });
 
   it('merges a nested object with dotted flags', async () => {
-    const result = await runCli(['createCustomer', '--params', '{"id":"ABC","name":"ABC Company","admin":{"email":"old@example.com","phone":"1"}}', '--admin.email', 'test3@example.com'], { env });
+    const result = await runCli(['createCustomer', '--params', '{"id":"ABC","name":"ABC Company","admin":{"email":"old@example.com","phone":"1"}}', '--admin.email', 'test3@example.com'], { env: rec.env });
     expect(result.code).toBe(0);
-    expect(JSON.parse(server.received[0]!.body).params.admin).toEqual({ email: 'test3@example.com', phone: '1' });
+    expect(JSON.parse(rec.server.received[0]!.body).params.admin).toEqual({ email: 'test3@example.com', phone: '1' });
   });
 
   it('never waits on stdin when not asked to read it', async () => {
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co'], { env, keepStdinOpen: true });
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co'], { env: rec.env, keepStdinOpen: true });
     expect(result.code).toBe(0);
   });
 });
 
 describe('call with a method that has no schema', () => {
   it('sends the params unvalidated and says so', async () => {
-    const result = await runCli(['call', 'listOrders', '--params', '{"customer":"ABC"}'], { env });
+    const result = await runCli(['call', 'listOrders', '--params', '{"customer":"ABC"}'], { env: rec.env });
     expect(result).toEqual({ code: 0, stdout: '{"ok":true}', stderr: 'oneoffice: warning: no schema for method "listOrders": sending params unvalidated\n' });
-    expect(server.received[0]!.body).toBe('{"method":"listOrders","params":{"customer":"ABC"}}');
+    expect(rec.server.received[0]!.body).toBe('{"method":"listOrders","params":{"customer":"ABC"}}');
   });
 
   it('--no-validate sends a known method unchecked', async () => {
-    const result = await runCli(['call', 'createRenewalOrder', '--no-validate', '--params', '{"parent":"ORD1","id":"ORD3","licenses":90}'], { env });
+    const result = await runCli(['call', 'createRenewalOrder', '--no-validate', '--params', '{"parent":"ORD1","id":"ORD3","licenses":90}'], { env: rec.env });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('oneoffice: warning: --no-validate: sending params for "createRenewalOrder" unchecked\n');
-    expect(JSON.parse(server.received[0]!.body).params).toEqual({ parent: 'ORD1', id: 'ORD3', licenses: 90 });
+    expect(JSON.parse(rec.server.received[0]!.body).params).toEqual({ parent: 'ORD1', id: 'ORD3', licenses: 90 });
   });
 });
 
@@ -173,20 +163,20 @@ describe('invalid input: exit 2, every problem named, nothing sent', () => {
     [['createUser', '--email', 'a@b.co', '--url', 'ftp://x'], 'flag --url: must be an http:// or https:// URL (got "ftp:")'],
   ];
   it.each(cases)('%j', async (args, message) => {
-    const result = await runCli(args, { env });
+    const result = await runCli(args, { env: rec.env });
     expect(result).toEqual({ code: 2, stdout: '', stderr: `oneoffice: ${message}\n` });
-    expect(server.received).toHaveLength(0);
+    expect(rec.server.received).toHaveLength(0);
   });
 
   it('an unknown command suggests the method', async () => {
-    const result = await runCli(['createUsr', '--email', 'a@b.co'], { env });
+    const result = await runCli(['createUsr', '--email', 'a@b.co'], { env: rec.env });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe("oneoffice: unknown command 'createUsr'\n(Did you mean createUser?)\n");
-    expect(server.received).toHaveLength(0);
+    expect(rec.server.received).toHaveLength(0);
   });
 
   it('--debug adds the stack trace', async () => {
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', 'ftp://x', '--debug'], { env });
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', 'ftp://x', '--debug'], { env: rec.env });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^oneoffice: flag --url: must be an http:\/\/ or https:\/\/ URL \(got "ftp:"\)\nUsageError: .*\n +at /);
   });
@@ -195,11 +185,11 @@ describe('invalid input: exit 2, every problem named, nothing sent', () => {
 describe('exit codes for what the server answered', () => {
   it('4: the server’s message on stderr, the raw body on stdout', async () => {
     const body = '"duplicate key value violates unique constraint \\"users_email\\""';
-    server.respond((_req, res) => {
+    rec.server.respond((_req, res) => {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(body);
     });
-    const result = await runCli(['createUser', '--email', 'test1@oneoffice.bh'], { env });
+    const result = await runCli(['createUser', '--email', 'test1@oneoffice.bh'], { env: rec.env });
     expect(result).toEqual({
       code: 4,
       stdout: body,
@@ -208,46 +198,46 @@ describe('exit codes for what the server answered', () => {
   });
 
   it('5: a server error', async () => {
-    server.respond(jsonResponder(500, 'internal error'));
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--retry', '0'], { env });
+    rec.server.respond(jsonResponder(500, 'internal error'));
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--retry', '0'], { env: rec.env });
     expect(result).toEqual({ code: 5, stdout: '"internal error"', stderr: 'oneoffice: server answered 500 Internal Server Error: internal error\n' });
   });
 
   it('5: an HTML error page from a proxy', async () => {
-    server.respond((_req, res) => {
+    rec.server.respond((_req, res) => {
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<html>Bad Gateway</html>');
     });
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--retry', '0'], { env });
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--retry', '0'], { env: rec.env });
     expect(result).toEqual({ code: 5, stdout: '<html>Bad Gateway</html>', stderr: 'oneoffice: server answered 502 Bad Gateway: body is not JSON (text/html, 24 bytes)\n' });
   });
 
   it('1: a 200 answer that is not JSON', async () => {
-    server.respond((_req, res) => {
+    rec.server.respond((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>login</html>');
     });
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co'], { env });
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co'], { env: rec.env });
     expect(result).toEqual({ code: 1, stdout: '<html>login</html>', stderr: 'oneoffice: server answered 200 OK but the body is not JSON (text/html, 18 bytes)\n' });
   });
 
   it('6: connection refused', async () => {
     const closed = await startRecordingServer();
     await closed.close();
-    const result = await runCli(['createUser', '--email', 'a@b.co'], { env: { ...env, URL: closed.url } });
+    const result = await runCli(['createUser', '--email', 'a@b.co'], { env: { ...rec.env, URL: closed.url } });
     expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: cannot connect to 127.0.0.1:${closed.port}: connection refused\n` });
   });
 
   it('7: no answer within --max-time', async () => {
-    server.respond(() => undefined);
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--max-time', '0.5'], { env });
-    expect(result).toEqual({ code: 7, stdout: '', stderr: `oneoffice: no complete answer from 127.0.0.1:${server.port} within 0.5 s (--max-time)\n` });
+    rec.server.respond(() => undefined);
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--max-time', '0.5'], { env: rec.env });
+    expect(result).toEqual({ code: 7, stdout: '', stderr: `oneoffice: no complete answer from 127.0.0.1:${rec.server.port} within 0.5 s (--max-time)\n` });
   });
 });
 
 describe('-H/--header', () => {
   it('adds, replaces and removes headers', async () => {
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '-H', 'X-Trace: 42', '--header', 'Accept: application/vnd.oo+json', '-H', 'User-Agent:'], { env });
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '-H', 'X-Trace: 42', '--header', 'Accept: application/vnd.oo+json', '-H', 'User-Agent:'], { env: rec.env });
     expect(result.code).toBe(0);
     expect(header('x-trace')).toBe('42');
     expect(header('accept')).toBe('application/vnd.oo+json');

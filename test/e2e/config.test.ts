@@ -2,112 +2,103 @@
 import { mkdtempSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { startRecordingServer, type RecordingServer } from '../helpers/server.js';
+import { startRecordingServer, useRecordingServer, type RecordingServer } from '../helpers/server.js';
 
 const TOKEN = 'config-token-0123456789c0de';
-let server: RecordingServer;
-let env: Record<string, string>;
+const rec = useRecordingServer(() => isolatedEnv());
 
-beforeAll(async () => {
-  server = await startRecordingServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.received.length = 0;
-  env = isolatedEnv();
-});
 
-const configFile = () => join(env['XDG_CONFIG_HOME']!, 'oneoffice', 'config.json');
+const configFile = () => join(rec.env['XDG_CONFIG_HOME']!, 'oneoffice', 'config.json');
 
 describe('oneoffice config', () => {
   it('sets, gets, lists and unsets values in a 0600 file', async () => {
-    expect(await runCli(['config', 'path'], { env })).toEqual({ code: 0, stdout: `${configFile()}\n`, stderr: '' });
-    expect(await runCli(['config', 'set', 'url', server.url], { env })).toEqual({
+    expect(await runCli(['config', 'path'], { env: rec.env })).toEqual({ code: 0, stdout: `${configFile()}\n`, stderr: '' });
+    expect(await runCli(['config', 'set', 'url', rec.server.url], { env: rec.env })).toEqual({
       code: 0,
       stdout: '',
       stderr: `set url in profile "default" (${configFile()})\n`,
     });
-    expect((await runCli(['config', 'set', 'bearer'], { env, input: `${TOKEN}\n` })).code).toBe(0);
+    expect((await runCli(['config', 'set', 'bearer'], { env: rec.env, input: `${TOKEN}\n` })).code).toBe(0);
     expect(statSync(configFile()).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(configFile(), 'utf8'))).toEqual({ profiles: { default: { url: server.url, bearer: TOKEN } } });
+    expect(JSON.parse(readFileSync(configFile(), 'utf8'))).toEqual({ profiles: { default: { url: rec.server.url, bearer: TOKEN } } });
 
-    expect(await runCli(['config', 'get', 'url'], { env })).toEqual({ code: 0, stdout: `${server.url}\n`, stderr: '' });
-    expect(await runCli(['config', 'get', 'bearer'], { env })).toEqual({ code: 0, stdout: '****…c0de\n', stderr: '' });
-    expect(await runCli(['config', 'get', 'bearer', '--show-secrets'], { env })).toEqual({ code: 0, stdout: `${TOKEN}\n`, stderr: '' });
-    expect(await runCli(['config', 'list'], { env })).toEqual({ code: 0, stdout: `[default] (active)\nurl=${server.url}\nbearer=****…c0de\n`, stderr: '' });
+    expect(await runCli(['config', 'get', 'url'], { env: rec.env })).toEqual({ code: 0, stdout: `${rec.server.url}\n`, stderr: '' });
+    expect(await runCli(['config', 'get', 'bearer'], { env: rec.env })).toEqual({ code: 0, stdout: '****…c0de\n', stderr: '' });
+    expect(await runCli(['config', 'get', 'bearer', '--show-secrets'], { env: rec.env })).toEqual({ code: 0, stdout: `${TOKEN}\n`, stderr: '' });
+    expect(await runCli(['config', 'list'], { env: rec.env })).toEqual({ code: 0, stdout: `[default] (active)\nurl=${rec.server.url}\nbearer=****…c0de\n`, stderr: '' });
 
-    expect((await runCli(['getUserByEmail', '--email', 'a@b.co'], { env })).code).toBe(0);
-    expect(server.received[0]!.headers['x-api-key']).toBe(TOKEN);
+    expect((await runCli(['getUserByEmail', '--email', 'a@b.co'], { env: rec.env })).code).toBe(0);
+    expect(rec.server.received[0]!.headers['x-api-key']).toBe(TOKEN);
 
-    expect((await runCli(['config', 'unset', 'bearer'], { env })).code).toBe(0);
-    expect(await runCli(['config', 'get', 'bearer'], { env })).toEqual({ code: 3, stdout: '', stderr: `oneoffice: bearer is not set in profile "default" (${configFile()})\n` });
+    expect((await runCli(['config', 'unset', 'bearer'], { env: rec.env })).code).toBe(0);
+    expect(await runCli(['config', 'get', 'bearer'], { env: rec.env })).toEqual({ code: 3, stdout: '', stderr: `oneoffice: bearer is not set in profile "default" (${configFile()})\n` });
   });
 
   it('warns when the token is typed on the command line', async () => {
-    const result = await runCli(['config', 'set', 'bearer', TOKEN], { env });
+    const result = await runCli(['config', 'set', 'bearer', TOKEN], { env: rec.env });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('oneoffice: warning: a token typed on the command line stays in your shell history');
     expect(result.stderr).not.toContain(TOKEN);
   });
 
   it('rejects unknown keys, bad URLs and an empty token without prompting', async () => {
-    expect(await runCli(['config', 'set', 'token', 'x'], { env })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config: unknown key "token" (keys: url, bearer, schemas, connect-timeout, max-time, retry, retry-max-time, retry-delay, proxy, cacert)\n' });
-    expect(await runCli(['config', 'set', 'url', 'not a url'], { env })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config set url: not a valid URL (got "not a url")\n' });
-    expect(await runCli(['config', 'set', 'bearer'], { env, input: '' })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config set bearer: empty value\n' });
+    expect(await runCli(['config', 'set', 'token', 'x'], { env: rec.env })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config: unknown key "token" (keys: url, bearer, schemas, connect-timeout, max-time, retry, retry-max-time, retry-delay, proxy, cacert)\n' });
+    expect(await runCli(['config', 'set', 'url', 'not a url'], { env: rec.env })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config set url: not a valid URL (got "not a url")\n' });
+    expect(await runCli(['config', 'set', 'bearer'], { env: rec.env, input: '' })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config set bearer: empty value\n' });
   });
 
   it('keeps profiles apart and switches between them', async () => {
-    await runCli(['config', 'set', 'url', 'https://prod.example.com/api'], { env });
-    await runCli(['--profile', 'staging', 'config', 'set', 'url', server.url], { env });
-    await runCli(['config', 'set', 'bearer', '--profile', 'staging'], { env, input: TOKEN });
-    expect((await runCli(['config', 'get', 'url'], { env })).stdout).toBe('https://prod.example.com/api\n');
-    expect((await runCli(['config', 'get', 'url'], { env: { ...env, ONEOFFICE_PROFILE: 'staging' } })).stdout).toBe(`${server.url}\n`);
+    await runCli(['config', 'set', 'url', 'https://prod.example.com/api'], { env: rec.env });
+    await runCli(['--profile', 'staging', 'config', 'set', 'url', rec.server.url], { env: rec.env });
+    await runCli(['config', 'set', 'bearer', '--profile', 'staging'], { env: rec.env, input: TOKEN });
+    expect((await runCli(['config', 'get', 'url'], { env: rec.env })).stdout).toBe('https://prod.example.com/api\n');
+    expect((await runCli(['config', 'get', 'url'], { env: { ...rec.env, ONEOFFICE_PROFILE: 'staging' } })).stdout).toBe(`${rec.server.url}\n`);
 
-    expect((await runCli(['getUserByEmail', '--email', 'a@b.co', '--profile', 'staging'], { env })).code).toBe(0);
-    expect(server.received).toHaveLength(1);
+    expect((await runCli(['getUserByEmail', '--email', 'a@b.co', '--profile', 'staging'], { env: rec.env })).code).toBe(0);
+    expect(rec.server.received).toHaveLength(1);
 
-    expect((await runCli(['config', 'use', 'staging'], { env })).code).toBe(0);
-    expect(await runCli(['config', 'list'], { env })).toEqual({
+    expect((await runCli(['config', 'use', 'staging'], { env: rec.env })).code).toBe(0);
+    expect(await runCli(['config', 'list'], { env: rec.env })).toEqual({
       code: 0,
-      stdout: `[default]\nurl=https://prod.example.com/api\n[staging] (active)\nurl=${server.url}\nbearer=****…c0de\n`,
+      stdout: `[default]\nurl=https://prod.example.com/api\n[staging] (active)\nurl=${rec.server.url}\nbearer=****…c0de\n`,
       stderr: '',
     });
-    expect((await runCli(['getUserByEmail', '--email', 'a@b.co'], { env })).code).toBe(0);
-    expect(server.received).toHaveLength(2);
+    expect((await runCli(['getUserByEmail', '--email', 'a@b.co'], { env: rec.env })).code).toBe(0);
+    expect(rec.server.received).toHaveLength(2);
   });
 
   it('uses another file with --config or ONEOFFICE_CONFIG', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'oneoffice-cfg-')), 'ci.json');
-    expect((await runCli(['config', 'set', 'url', server.url, '--config', file], { env })).code).toBe(0);
+    expect((await runCli(['config', 'set', 'url', rec.server.url, '--config', file], { env: rec.env })).code).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(await runCli(['config', 'path'], { env: { ...env, ONEOFFICE_CONFIG: file } })).toEqual({ code: 0, stdout: `${file}\n`, stderr: '' });
-    expect((await runCli(['config', 'get', 'url'], { env: { ...env, ONEOFFICE_CONFIG: file } })).stdout).toBe(`${server.url}\n`);
+    expect(await runCli(['config', 'path'], { env: { ...rec.env, ONEOFFICE_CONFIG: file } })).toEqual({ code: 0, stdout: `${file}\n`, stderr: '' });
+    expect((await runCli(['config', 'get', 'url'], { env: { ...rec.env, ONEOFFICE_CONFIG: file } })).stdout).toBe(`${rec.server.url}\n`);
   });
 
   it('reports an unreadable config file as a configuration error', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'oneoffice-cfg-')), 'broken.json');
     writeFileSync(file, '{"profiles": ');
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', server.url, '--bearer', TOKEN, '--config', file], { env });
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', rec.server.url, '--bearer', TOKEN, '--config', file], { env: rec.env });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(new RegExp(`^oneoffice: config file ${file} is not valid JSON: .+\\n$`));
-    expect(server.received).toHaveLength(0);
+    expect(rec.server.received).toHaveLength(0);
   });
 });
 
 describe('where the URL and token come from', () => {
   async function tokenSent(extraEnv: Record<string, string>, args: string[] = []): Promise<string | undefined> {
-    server.received.length = 0;
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', ...args], { env: { ...env, ...extraEnv } });
+    rec.server.received.length = 0;
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', ...args], { env: { ...rec.env, ...extraEnv } });
     expect(result.stderr).toBe(args.includes('--bearer') ? 'oneoffice: warning: a token given with --bearer is visible to other local users (ps); prefer $ONEOFFICE_BEARER or "oneoffice config set bearer"\n' : '');
     expect(result.code).toBe(0);
-    return server.received[0]?.headers['x-api-key'] as string | undefined;
+    return rec.server.received[0]?.headers['x-api-key'] as string | undefined;
   }
 
   it('flags, then ONEOFFICE_*, then URL/BEARER, then the config profile', async () => {
-    await runCli(['config', 'set', 'url', server.url], { env });
-    await runCli(['config', 'set', 'bearer'], { env, input: 'from-config' });
+    await runCli(['config', 'set', 'url', rec.server.url], { env: rec.env });
+    await runCli(['config', 'set', 'bearer'], { env: rec.env, input: 'from-config' });
     expect(await tokenSent({})).toBe('from-config');
     expect(await tokenSent({ BEARER: 'from-docs-env' })).toBe('from-docs-env');
     expect(await tokenSent({ BEARER: 'from-docs-env', ONEOFFICE_BEARER: 'from-oneoffice-env' })).toBe('from-oneoffice-env');
@@ -118,16 +109,16 @@ describe('where the URL and token come from', () => {
     const other = await startRecordingServer();
     try {
       const base = { ONEOFFICE_BEARER: TOKEN };
-      await runCli(['config', 'set', 'url', 'http://127.0.0.1:1/unused'], { env });
+      await runCli(['config', 'set', 'url', 'http://127.0.0.1:1/unused'], { env: rec.env });
       const layers: Array<[Record<string, string>, string[], RecordingServer]> = [
-        [{ ...base, URL: server.url }, [], server],
+        [{ ...base, URL: rec.server.url }, [], rec.server],
         [{ ...base, URL: 'http://127.0.0.1:1/unused', ONEOFFICE_URL: other.url }, [], other],
-        [{ ...base, ONEOFFICE_URL: 'http://127.0.0.1:1/unused' }, ['--url', server.url], server],
+        [{ ...base, ONEOFFICE_URL: 'http://127.0.0.1:1/unused' }, ['--url', rec.server.url], rec.server],
       ];
       for (const [extraEnv, args, expected] of layers) {
-        server.received.length = 0;
+        rec.server.received.length = 0;
         other.received.length = 0;
-        const result = await runCli(['getUserByEmail', '--email', 'a@b.co', ...args], { env: { ...env, ...extraEnv } });
+        const result = await runCli(['getUserByEmail', '--email', 'a@b.co', ...args], { env: { ...rec.env, ...extraEnv } });
         expect(result.code).toBe(0);
         expect(expected.received).toHaveLength(1);
       }
@@ -137,16 +128,16 @@ describe('where the URL and token come from', () => {
   });
 
   it('names every place it looked when the URL or token is missing', async () => {
-    expect(await runCli(['getUserByEmail', '--email', 'a@b.co'], { env })).toEqual({
+    expect(await runCli(['getUserByEmail', '--email', 'a@b.co'], { env: rec.env })).toEqual({
       code: 3,
       stdout: '',
       stderr: `oneoffice: no API URL: looked in --url, $ONEOFFICE_URL, $URL and profile "default" in ${configFile()} (set one, e.g. oneoffice config set url https://...)\n`,
     });
-    expect(await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', server.url], { env })).toEqual({
+    expect(await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', rec.server.url], { env: rec.env })).toEqual({
       code: 3,
       stdout: '',
       stderr: `oneoffice: no API token: looked in --bearer, $ONEOFFICE_BEARER, $BEARER and profile "default" in ${configFile()} (set one, e.g. oneoffice config set bearer)\n`,
     });
-    expect(server.received).toHaveLength(0);
+    expect(rec.server.received).toHaveLength(0);
   });
 });

@@ -1,28 +1,17 @@
 // Every way a call can fail, each against a real local server built to misbehave: the exit code,
 // one line naming the host and the cause, and for retries the exact number of attempts.
 import { spawn } from 'node:child_process';
-import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
-import { jsonResponder, startRecordingServer, type RecordingServer } from '../helpers/server.js';
+import { jsonResponder, startRecordingServer, useRecordingServer } from '../helpers/server.js';
 import { startTinyproxy, tinyproxyAvailable, type Proxy } from '../helpers/tinyproxy.js';
-import { makeCertificate, type TestCertificate } from '../helpers/tls.js';
+import { makeCertificate, startHttpsServer, type TestCertificate } from '../helpers/tls.js';
 
 const TOKEN = 'faults-token-0123456789abcdef';
-let server: RecordingServer;
-let env: Record<string, string>;
+const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
 const cleanups: Array<() => void | Promise<void>> = [];
 
-beforeAll(async () => {
-  server = await startRecordingServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.received.length = 0;
-  server.respond(jsonResponder(200, { ok: true }));
-  env = isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN });
-});
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
@@ -51,7 +40,7 @@ describe('connection faults', () => {
   it('connection refused, retried when asked (the request was never written)', async () => {
     const closed = await startRecordingServer();
     await closed.close();
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--retry', '2', '--retry-delay', '0.1'], { env: { ...env, ONEOFFICE_URL: closed.url } });
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--retry', '2', '--retry-delay', '0.1'], { env: { ...rec.env, ONEOFFICE_URL: closed.url } });
     const refused = `cannot connect to 127.0.0.1:${closed.port}: connection refused`;
     expect(result).toEqual({
       code: 6,
@@ -61,27 +50,27 @@ describe('connection faults', () => {
   });
 
   it('a host name that does not resolve', async () => {
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', 'https://nonexistent.invalid/api'], { env });
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', 'https://nonexistent.invalid/api'], { env: rec.env });
     expect(result.code).toBe(6);
     expect(result.stderr).toMatch(/^oneoffice: cannot resolve host nonexistent\.invalid( \(temporary DNS failure\))?\n$/);
   });
 
   it('a server that accepts and never answers: --max-time, exit 7', async () => {
     const silent = await rawServer(() => undefined);
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${silent.port}/`, '--max-time', '0.5'], { env });
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${silent.port}/`, '--max-time', '0.5'], { env: rec.env });
     expect(result).toEqual({ code: 7, stdout: '', stderr: `oneoffice: no complete answer from 127.0.0.1:${silent.port} within 0.5 s (--max-time)\n` });
     expect(silent.requests()).toBe(1);
   });
 
   it('a TLS handshake that never completes: --connect-timeout, exit 7', async () => {
     const silent = await rawServer(() => undefined);
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `https://127.0.0.1:${silent.port}/`, '--connect-timeout', '0.5'], { env });
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `https://127.0.0.1:${silent.port}/`, '--connect-timeout', '0.5'], { env: rec.env });
     expect(result).toEqual({ code: 7, stdout: '', stderr: `oneoffice: cannot connect to 127.0.0.1:${silent.port}: connect timed out\n` });
   });
 
   it('headers, then a stalled body: --max-time, exit 7', async () => {
     const stalled = await rawServer((socket) => socket.once('data', () => socket.write(HEAD)));
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${stalled.port}/`, '--max-time', '0.5'], { env });
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${stalled.port}/`, '--max-time', '0.5'], { env: rec.env });
     expect(result.code).toBe(7);
     expect(result.stderr).toBe(`oneoffice: no complete answer from 127.0.0.1:${stalled.port} within 0.5 s (--max-time)\n`);
   });
@@ -93,7 +82,7 @@ describe('connection faults', () => {
         setTimeout(() => socket.resetAndDestroy(), 50);
       }),
     );
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${resetting.port}/`], { env });
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${resetting.port}/`], { env: rec.env });
     expect(result.code).toBe(6);
     expect(result.stderr).toBe(`oneoffice: connection to 127.0.0.1:${resetting.port} was reset\n`);
   });
@@ -101,10 +90,10 @@ describe('connection faults', () => {
   it('a read times out after the request was sent: retried for reads only', async () => {
     const silent = await rawServer(() => undefined);
     const url = `http://127.0.0.1:${silent.port}/`;
-    const read = await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', url, '--max-time', '0.3', '--retry', '1', '--retry-delay', '0.1'], { env });
+    const read = await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', url, '--max-time', '0.3', '--retry', '1', '--retry-delay', '0.1'], { env: rec.env });
     expect(read.code).toBe(7);
     expect(silent.requests()).toBe(2);
-    const create = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--max-time', '0.3', '--retry', '1', '--retry-delay', '0.1'], { env });
+    const create = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--max-time', '0.3', '--retry', '1', '--retry-delay', '0.1'], { env: rec.env });
     expect(create.code).toBe(7);
     expect(silent.requests()).toBe(3);
   });
@@ -115,14 +104,14 @@ describe('large answers', () => {
     const half = Buffer.alloc(5 * 1024 * 1024, 'a');
     let releaseSecondHalf: () => void = () => undefined;
     const secondHalf = new Promise<void>((resolve) => (releaseSecondHalf = resolve));
-    server.respond((_req, res) => {
+    rec.server.respond((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(half.length * 2 + 2) });
       res.write('"');
       res.write(half);
       // The rest is sent only once the client has printed part of the first half.
       void secondHalf.then(() => res.end(Buffer.concat([half, Buffer.from('"')])));
     });
-    const child = spawn(process.execPath, [BIN, 'getUserByEmail', '--email', 'a@b.co'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'getUserByEmail', '--email', 'a@b.co'], { env: rec.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let received = 0;
     child.stdout.on('data', (chunk: Buffer) => {
       received += chunk.length;
@@ -139,46 +128,39 @@ describe('large answers', () => {
 
 describe('TLS', () => {
   async function httpsServer(certificate: TestCertificate): Promise<string> {
-    const https = createHttpsServer({ cert: certificate.cert, key: certificate.key }, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('true');
-    });
-    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => {
-      https.closeAllConnections();
-      https.close();
-    });
-    return `https://127.0.0.1:${(https.address() as AddressInfo).port}/api`;
+    const https = await startHttpsServer(certificate);
+    cleanups.push(https.close);
+    return https.url;
   }
 
   it('a self-signed certificate fails, works with --cacert, and with -k (warned)', async () => {
     const certificate = makeCertificate();
     const url = await httpsServer(certificate);
     const port = new URL(url).port;
-    expect(await runCli(['createUser', '--email', 'a@b.co', '--url', url], { env })).toEqual({
+    expect(await runCli(['createUser', '--email', 'a@b.co', '--url', url], { env: rec.env })).toEqual({
       code: 6,
       stdout: '',
       stderr: `oneoffice: TLS: the certificate of 127.0.0.1:${port} is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); if you trust it, pass --cacert <CA bundle> (or set NODE_EXTRA_CA_CERTS); -k skips the check (unsafe)\n`,
     });
-    expect(await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath], { env })).toEqual({ code: 0, stdout: 'true', stderr: '' });
-    expect(await runCli(['createUser', '--email', 'a@b.co', '--url', url, '-k'], { env })).toEqual({
+    expect(await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath], { env: rec.env })).toEqual({ code: 0, stdout: 'true', stderr: '' });
+    expect(await runCli(['createUser', '--email', 'a@b.co', '--url', url, '-k'], { env: rec.env })).toEqual({
       code: 0,
       stdout: 'true',
       stderr: 'oneoffice: warning: -k/--insecure: the server certificate is not checked\n',
     });
-    const curl = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath, '-k', '--curl'], { env });
+    const curl = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath, '-k', '--curl'], { env: rec.env });
     expect(curl.stdout).toContain(` --cacert ${certificate.certPath} -k --data `);
   });
 
   it('a certificate for another host name fails', async () => {
     const certificate = makeCertificate('other.example', 'DNS:other.example');
     const url = await httpsServer(certificate);
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath], { env });
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath], { env: rec.env });
     expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: TLS: the certificate of 127.0.0.1:${new URL(url).port} is not valid for 127.0.0.1\n` });
   });
 
   it('an unreadable --cacert is a usage error', async () => {
-    expect(await runCli(['createUser', '--email', 'a@b.co', '--cacert', '/nonexistent.pem'], { env })).toEqual({
+    expect(await runCli(['createUser', '--email', 'a@b.co', '--cacert', '/nonexistent.pem'], { env: rec.env })).toEqual({
       code: 2,
       stdout: '',
       stderr: 'oneoffice: --cacert: cannot read /nonexistent.pem: ENOENT\n',
@@ -193,42 +175,42 @@ describe('retries', () => {
       jsonResponder(503, 'maintenance', { 'retry-after': '0' }),
       jsonResponder(200, { id: 7 }),
     ];
-    server.respond((request, res) => (answers[server.received.length - 1] ?? answers[2]!)(request, res));
-    const result = await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly', '--retry', '2'], { env });
+    rec.server.respond((request, res) => (answers[rec.server.received.length - 1] ?? answers[2]!)(request, res));
+    const result = await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly', '--retry', '2'], { env: rec.env });
     expect(result).toEqual({
       code: 0,
       stdout: '{"id":7}',
       stderr: 'oneoffice: retrying in 0.0 s (429 Too Many Requests), 1 left\noneoffice: retrying in 0.0 s (503 Service Unavailable), 0 left\n',
     });
-    expect(server.received).toHaveLength(3);
+    expect(rec.server.received).toHaveLength(3);
   });
 
   it('a 500 on a create method is not retried', async () => {
-    server.respond(jsonResponder(500, 'boom'));
-    const result = await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly', '--retry', '3'], { env });
+    rec.server.respond(jsonResponder(500, 'boom'));
+    const result = await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly', '--retry', '3'], { env: rec.env });
     expect(result).toEqual({ code: 5, stdout: '"boom"', stderr: 'oneoffice: server answered 500 Internal Server Error: boom\n' });
-    expect(server.received).toHaveLength(1);
+    expect(rec.server.received).toHaveLength(1);
   });
 
   it('a 500 on a read is retried twice by default; only the last body reaches stdout', async () => {
-    server.respond((_req, res) => {
+    rec.server.respond((_req, res) => {
       res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(`attempt ${server.received.length}`));
+      res.end(JSON.stringify(`attempt ${rec.server.received.length}`));
     });
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--retry-delay', '0.1'], { env });
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--retry-delay', '0.1'], { env: rec.env });
     expect(result).toEqual({
       code: 5,
       stdout: '"attempt 3"',
       stderr: 'oneoffice: retrying in 0.1 s (500 Internal Server Error), 1 left\noneoffice: retrying in 0.1 s (500 Internal Server Error), 0 left\noneoffice: server answered 500 Internal Server Error: attempt 3\n',
     });
-    expect(server.received).toHaveLength(3);
+    expect(rec.server.received).toHaveLength(3);
   });
 
   it('--retry-max-time stops retrying', async () => {
-    server.respond(jsonResponder(503, 'busy', { 'retry-after': '5' }));
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--retry', '5', '--retry-max-time', '1'], { env });
+    rec.server.respond(jsonResponder(503, 'busy', { 'retry-after': '5' }));
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--retry', '5', '--retry-max-time', '1'], { env: rec.env });
     expect(result.code).toBe(5);
-    expect(server.received).toHaveLength(1);
+    expect(rec.server.received).toHaveLength(1);
   });
 });
 
@@ -236,9 +218,9 @@ describe('proxies', () => {
   it('a proxy that refuses the connection', async () => {
     const closed = await startRecordingServer();
     await closed.close();
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--proxy', `http://127.0.0.1:${closed.port}`], { env });
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--proxy', `http://127.0.0.1:${closed.port}`], { env: rec.env });
     expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: cannot connect to proxy 127.0.0.1:${closed.port}: connection refused\n` });
-    expect(server.received).toHaveLength(0);
+    expect(rec.server.received).toHaveLength(0);
   });
 
   const withTinyproxy = tinyproxyAvailable() ? describe : describe.skip;
@@ -256,34 +238,27 @@ describe('proxies', () => {
       ['--proxy', () => ({}), ['--proxy']],
     ])('via %s', async (_name, proxyEnv, flag) => {
       const args = ['createUser', '--email', 'a@b.co', ...(flag.length ? ['--proxy', proxy.url] : [])];
-      const result = await runCli(args, { env: { ...env, ...proxyEnv(proxy) } });
+      const result = await runCli(args, { env: { ...rec.env, ...proxyEnv(proxy) } });
       expect(result).toEqual({ code: 0, stdout: '{"ok":true}', stderr: '' });
-      expect(server.received).toHaveLength(1);
-      expect(server.received[0]!.headers['via']).toMatch(/tinyproxy/);
-      expect(server.received[0]!.body).toBe('{"method":"createUser","params":{"email":"a@b.co"}}');
-      expect(server.received[0]!.headers['x-api-key']).toBe(TOKEN);
+      expect(rec.server.received).toHaveLength(1);
+      expect(rec.server.received[0]!.headers['via']).toMatch(/tinyproxy/);
+      expect(rec.server.received[0]!.body).toBe('{"method":"createUser","params":{"email":"a@b.co"}}');
+      expect(rec.server.received[0]!.headers['x-api-key']).toBe(TOKEN);
     });
 
     it('NO_PROXY bypasses it', async () => {
-      const result = await runCli(['createUser', '--email', 'a@b.co'], { env: { ...env, HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' } });
+      const result = await runCli(['createUser', '--email', 'a@b.co'], { env: { ...rec.env, HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' } });
       expect(result.code).toBe(0);
-      expect(server.received[0]!.headers['via']).toBeUndefined();
+      expect(rec.server.received[0]!.headers['via']).toBeUndefined();
     });
 
     it('https through a CONNECT tunnel, with the proxy named and its password masked by -v', async () => {
       const certificate = makeCertificate();
-      const https = createHttpsServer({ cert: certificate.cert, key: certificate.key }, (_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('true');
-      });
-      await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
-      cleanups.push(() => {
-        https.closeAllConnections();
-        https.close();
-      });
-      const url = `https://127.0.0.1:${(https.address() as AddressInfo).port}/api`;
+      const https = await startHttpsServer(certificate);
+      cleanups.push(https.close);
+      const url = https.url;
       const proxyWithPassword = proxy.url.replace('http://', 'http://user:proxy-secret-pw@');
-      const result = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath, '-v'], { env: { ...env, HTTPS_PROXY: proxyWithPassword } });
+      const result = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath, '-v'], { env: { ...rec.env, HTTPS_PROXY: proxyWithPassword } });
       expect(result.code).toBe(0);
       expect(result.stdout).toBe('true');
       expect(result.stderr.split('\n')[0]).toBe(`* Using proxy http://user:****@127.0.0.1:${proxy.port}/`);

@@ -2,20 +2,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { startRecordingServer, type RecordingServer } from '../helpers/server.js';
+import { useRecordingServer } from '../helpers/server.js';
 
-let server: RecordingServer;
-let env: Record<string, string>;
-beforeAll(async () => {
-  server = await startRecordingServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.received.length = 0;
-  env = isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: 'help-token-0123456789' });
-});
+const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: 'help-token-0123456789' }));
 
 const BUILTIN_LIST = [
   "createCustomer        Create a customer (an organization) before its first order. No e-mails are sent, so testing is safe.",
@@ -29,11 +20,11 @@ const BUILTIN_LIST = [
 
 describe('help', () => {
   it('methods lists every documented method with its summary', async () => {
-    expect(await runCli(['methods'], { env })).toEqual({ code: 0, stdout: `${BUILTIN_LIST.join('\n')}\n`, stderr: '' });
+    expect(await runCli(['methods'], { env: rec.env })).toEqual({ code: 0, stdout: `${BUILTIN_LIST.join('\n')}\n`, stderr: '' });
   });
 
   it('--help lists the methods, commands and exit codes', async () => {
-    const result = await runCli(['--help'], { env });
+    const result = await runCli(['--help'], { env: rec.env });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     for (const name of ['createCustomer', 'createFirstOrder', 'createRenewalOrder', 'createUser', 'updateUserByEmail', 'resetPasswordByEmail', 'getUserByEmail', 'call', 'methods', 'config']) {
@@ -44,7 +35,7 @@ describe('help', () => {
   });
 
   it('<method> --help shows every parameter and a full example command', async () => {
-    const result = await runCli(['createFirstOrder', '--help'], { env });
+    const result = await runCli(['createFirstOrder', '--help'], { env: rec.env });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
       [
@@ -59,27 +50,27 @@ describe('help', () => {
       ].join('\n'),
     );
     expect(result.stdout).toContain('Example:\n  oneoffice createFirstOrder --customer ABC --id ORD1 --product oo-lite --licenses 20 --duration monthly\n');
-    expect((await runCli(['help', 'createFirstOrder'], { env })).stdout).toBe(result.stdout);
-    expect(server.received).toHaveLength(0);
+    expect((await runCli(['help', 'createFirstOrder'], { env: rec.env })).stdout).toBe(result.stdout);
+    expect(rec.server.received).toHaveLength(0);
   });
 
   it('shows formats, booleans and secrets', async () => {
-    const user = await runCli(['createUser', '--help'], { env });
+    const user = await runCli(['createUser', '--help'], { env: rec.env });
     expect(user.stdout).toContain('  --email <string>  (required)\n      The user\'s e-mail address; unique.\n      format: email\n      example: --email test1@oneoffice.bh\n');
     expect(user.stdout).toContain('  --password <string>\n      The user\'s initial password.\n      secret: masked whenever a request is printed\n');
-    const update = await runCli(['updateUserByEmail', '--help'], { env });
+    const update = await runCli(['updateUserByEmail', '--help'], { env: rec.env });
     expect(update.stdout).toContain('      --is-active alone means true; --is-active false or --no-is-active sends false\n');
   });
 
   it('no command prints help on stderr and exits 2', async () => {
-    const result = await runCli([], { env });
+    const result = await runCli([], { env: rec.env });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('Usage: oneoffice');
   });
 
   it('--version prints the version', async () => {
-    expect(await runCli(['--version'], { env })).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    expect(await runCli(['--version'], { env: rec.env })).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
   });
 });
 
@@ -104,7 +95,7 @@ describe('user schemas', () => {
   it('a new schema file becomes a command with help and validation', async () => {
     const dir = schemaDir({ 'listOrders.json': listOrders });
     for (const how of [['--schemas', dir], []]) {
-      const withEnv = how.length ? env : { ...env, ONEOFFICE_SCHEMAS: dir };
+      const withEnv = how.length ? rec.env : { ...rec.env, ONEOFFICE_SCHEMAS: dir };
       const methods = await runCli(['methods', ...how], { env: withEnv });
       expect(methods.stdout).toContain(`listOrders            List a customer's orders.  [${join(dir, 'listOrders.json')}]\n`);
       const help = await runCli(['listOrders', '--help', ...how], { env: withEnv });
@@ -117,34 +108,34 @@ describe('user schemas', () => {
       });
       expect((await runCli(['listOrders', '--customer', 'ABC', '--page-size', '50', ...how], { env: withEnv })).code).toBe(0);
     }
-    expect(server.received.map((r) => r.body)).toEqual(Array(2).fill('{"method":"listOrders","params":{"customer":"ABC","pageSize":50}}'));
+    expect(rec.server.received.map((r) => r.body)).toEqual(Array(2).fill('{"method":"listOrders","params":{"customer":"ABC","pageSize":50}}'));
   });
 
   it('the config file can name the schema directory', async () => {
     const dir = schemaDir({ 'listOrders.json': listOrders });
-    await runCli(['config', 'set', 'schemas', dir], { env });
-    expect((await runCli(['listOrders', '--customer', 'ABC'], { env })).code).toBe(0);
+    await runCli(['config', 'set', 'schemas', dir], { env: rec.env });
+    expect((await runCli(['listOrders', '--customer', 'ABC'], { env: rec.env })).code).toBe(0);
   });
 
   it('a schema file overrides a built-in method', async () => {
     const createUser = { description: 'Create a user (stricter).', type: 'object', additionalProperties: false, required: ['email', 'displayName'], properties: { email: { type: 'string', format: 'email' }, displayName: { type: 'string' } } };
     const dir = schemaDir({ 'createUser.json': createUser });
-    expect(await runCli(['createUser', '--email', 'a@b.co', '--schemas', dir], { env })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: missing required --display-name\n' });
-    expect(server.received).toHaveLength(0);
+    expect(await runCli(['createUser', '--email', 'a@b.co', '--schemas', dir], { env: rec.env })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: missing required --display-name\n' });
+    expect(rec.server.received).toHaveLength(0);
   });
 
   it('a broken schema file is a configuration error naming the file', async () => {
     const dir = schemaDir({ 'listOrders.json': '{"type": "object",' });
-    const result = await runCli(['methods', '--schemas', dir], { env });
+    const result = await runCli(['methods', '--schemas', dir], { env: rec.env });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(new RegExp(`^oneoffice: schema ${join(dir, 'listOrders.json')}: .+\\n$`));
     const invalid = schemaDir({ 'listOrders.json': { type: 'object', properties: { a: { type: 'strin' } } } });
-    const call = await runCli(['listOrders', '--a', 'x', '--schemas', invalid], { env });
+    const call = await runCli(['listOrders', '--a', 'x', '--schemas', invalid], { env: rec.env });
     expect(call.code).toBe(3);
     expect(call.stderr).toMatch(new RegExp(`^oneoffice: schema ${join(invalid, 'listOrders.json')}: .+\\n$`));
   });
 
   it('a missing schema directory is a configuration error', async () => {
-    expect(await runCli(['methods', '--schemas', '/nonexistent/schemas'], { env })).toEqual({ code: 3, stdout: '', stderr: 'oneoffice: cannot read schema directory /nonexistent/schemas: ENOENT\n' });
+    expect(await runCli(['methods', '--schemas', '/nonexistent/schemas'], { env: rec.env })).toEqual({ code: 3, stdout: '', stderr: 'oneoffice: cannot read schema directory /nonexistent/schemas: ENOENT\n' });
   });
 });

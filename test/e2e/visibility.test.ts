@@ -1,27 +1,15 @@
 // -v, --dry-run and --curl show exactly what is sent, and no output mode leaks a secret.
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { jsonResponder, startRecordingServer, type RecordingServer } from '../helpers/server.js';
-import { makeCertificate } from '../helpers/tls.js';
+import { jsonResponder, startRecordingServer, useRecordingServer, type RecordingServer } from '../helpers/server.js';
+import { makeCertificate, startHttpsServer } from '../helpers/tls.js';
 
 const TOKEN = 'visible-token-0123456789-c0de';
 const PASSWORD = 'pa55-w0rd-that-must-not-leak';
-let server: RecordingServer;
-let env: Record<string, string>;
+const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
 
-beforeAll(async () => {
-  server = await startRecordingServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.received.length = 0;
-  server.respond(jsonResponder(200, { ok: true }));
-  env = isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN });
-});
 
 const sh = promisify(execFile);
 
@@ -34,13 +22,13 @@ describe('--curl', () => {
     ['--show-secrets with a password', ['createUser', '--email', 'a@b.co', '--password', 'it\'s $ecret', '--show-secrets']],
   ];
   it.each(calls)('%s: curl sends what oneoffice sends', async (_name, args) => {
-    const printed = await runCli([...args, '--curl'], { env });
+    const printed = await runCli([...args, '--curl'], { env: rec.env });
     expect(printed.code).toBe(0);
-    expect(server.received).toHaveLength(0);
+    expect(rec.server.received).toHaveLength(0);
     await sh('sh', ['-c', `${printed.stdout.trim()} -sS -o /dev/null`], { env: { PATH: process.env['PATH'], BEARER: TOKEN } });
-    const sent = await runCli(args.filter((a) => a !== '--show-secrets'), { env });
+    const sent = await runCli(args.filter((a) => a !== '--show-secrets'), { env: rec.env });
     expect(sent.code).toBe(0);
-    const [fromCurl, fromUs] = server.received;
+    const [fromCurl, fromUs] = rec.server.received;
     expect(fromCurl!.method).toBe(fromUs!.method);
     expect(fromCurl!.url).toBe(fromUs!.url);
     expect(fromCurl!.body).toBe(fromUs!.body);
@@ -51,10 +39,10 @@ describe('--curl', () => {
   });
 
   it('needs no token, and warns when it masks a password', async () => {
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--password', PASSWORD, '--curl'], { env: isolatedEnv({ URL: server.url }) });
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--password', PASSWORD, '--curl'], { env: isolatedEnv({ URL: rec.server.url }) });
     expect(result).toEqual({
       code: 0,
-      stdout: `curl -X GET ${server.url} --header "x-api-key: \${BEARER}" --header 'Content-Type: application/json' --header 'Accept: application/json' --header 'User-Agent: oneoffice/0.1.0' --data '{"method":"createUser","params":{"email":"a@b.co","password":"****…leak"}}'\n`,
+      stdout: `curl -X GET ${rec.server.url} --header "x-api-key: \${BEARER}" --header 'Content-Type: application/json' --header 'Accept: application/json' --header 'User-Agent: oneoffice/0.1.0' --data '{"method":"createUser","params":{"email":"a@b.co","password":"****…leak"}}'\n`,
       stderr: 'oneoffice: warning: secret params are masked in this command; add --show-secrets to print a command that sends them\n',
     });
   });
@@ -64,7 +52,7 @@ describe('--dry-run', () => {
   it('prints the request as it would be sent and opens no connection', async () => {
     const closed = await startRecordingServer();
     await closed.close();
-    const result = await runCli(['createUser', '--email', 'test1@oneoffice.bh', '--password', PASSWORD, '--dry-run'], { env: { ...env, ONEOFFICE_URL: closed.url } });
+    const result = await runCli(['createUser', '--email', 'test1@oneoffice.bh', '--password', PASSWORD, '--dry-run'], { env: { ...rec.env, ONEOFFICE_URL: closed.url } });
     expect(result).toEqual({
       code: 0,
       stdout: [
@@ -76,25 +64,25 @@ describe('--dry-run', () => {
   });
 
   it('headers and length match what a real call puts on the wire', async () => {
-    const dry = await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly', '--dry-run', '--show-secrets'], { env });
-    await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly'], { env });
-    const received = server.received[0]!;
+    const dry = await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly', '--dry-run', '--show-secrets'], { env: rec.env });
+    await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly'], { env: rec.env });
+    const received = rec.server.received[0]!;
     expect(dry.stdout).toBe(`GET /api/external HTTP/1.1\n${received.rawHeaders.map(([n, v]) => `${n}: ${v}`).join('\n')}\n\n${received.body}\n`);
   });
 
   it('invalid input fails as a real call does', async () => {
-    expect(await runCli(['createUser', '--email', 'nope', '--dry-run'], { env })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: --email: must be an e-mail address (got "nope")\n' });
+    expect(await runCli(['createUser', '--email', 'nope', '--dry-run'], { env: rec.env })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: --email: must be an e-mail address (got "nope")\n' });
   });
 });
 
 describe('-v', () => {
   it('shows the connection, every header sent and received, and the body', async () => {
-    const result = await runCli(['createUser', '--email', 'test1@oneoffice.bh', '--password', PASSWORD, '-v'], { env });
+    const result = await runCli(['createUser', '--email', 'test1@oneoffice.bh', '--password', PASSWORD, '-v'], { env: rec.env });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('{"ok":true}');
-    const received = server.received[0]!;
+    const received = rec.server.received[0]!;
     const lines = result.stderr.split('\n');
-    expect(lines.slice(0, 2)).toEqual([`* Trying 127.0.0.1:${server.port}...`, `* Connected to 127.0.0.1 (127.0.0.1) port ${server.port}`]);
+    expect(lines.slice(0, 2)).toEqual([`* Trying 127.0.0.1:${rec.server.port}...`, `* Connected to 127.0.0.1 (127.0.0.1) port ${rec.server.port}`]);
     const sent = lines.slice(2, 2 + 1 + received.rawHeaders.length + 1);
     expect(sent).toEqual([
       '> GET /api/external HTTP/1.1',
@@ -108,27 +96,22 @@ describe('-v', () => {
   });
 
   it('-vv adds curl -w style timings', async () => {
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '-vv'], { env });
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '-vv'], { env: rec.env });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/\* time_namelookup: +0\.\d{6} s\n\* time_connect: +\d\.\d{6} s\n\* time_appconnect: +0\.000000 s\n\* time_starttransfer: +\d\.\d{6} s\n\* time_total: +\d\.\d{6} s\n$/);
   });
 
   it('shows TLS version, cipher and the certificate for https', async () => {
     const certificate = makeCertificate();
-    const https = createServer({ cert: certificate.cert, key: certificate.key }, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('true');
-    });
-    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+    const https = await startHttpsServer(certificate);
     try {
-      const port = (https.address() as AddressInfo).port;
-      const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '-v'], { env: { ...env, ONEOFFICE_URL: `https://127.0.0.1:${port}/`, NODE_EXTRA_CA_CERTS: certificate.certPath } });
+      const { port } = https;
+      const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '-v'], { env: { ...rec.env, ONEOFFICE_URL: `https://127.0.0.1:${port}/`, NODE_EXTRA_CA_CERTS: certificate.certPath } });
       expect(result.code).toBe(0);
       expect(result.stderr).toMatch(
         new RegExp(`^\\* Trying 127\\.0\\.0\\.1:${port}\\.\\.\\.\\n\\* Connected to 127\\.0\\.0\\.1 \\(127\\.0\\.0\\.1\\) port ${port}\\n\\* SSL connection using TLSv1\\.3 / TLS_\\w+\\n\\* Server certificate:\\n\\*  subject: CN=oneoffice-test, O=OneOffice Tests\\n\\*  issuer: CN=oneoffice-test, O=OneOffice Tests\\n\\*  expire date: \\w{3} +\\d+ [\\d:]+ \\d{4} GMT\\n> GET / HTTP/1\\.1\\n`),
       );
     } finally {
-      https.closeAllConnections();
       https.close();
     }
   });
@@ -136,17 +119,17 @@ describe('-v', () => {
 
 describe('plain http', () => {
   it('refuses to send the token to a host that is not loopback', async () => {
-    expect(await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', 'http://api.example.com/x'], { env })).toEqual({
+    expect(await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', 'http://api.example.com/x'], { env: rec.env })).toEqual({
       code: 2,
       stdout: '',
       stderr: 'oneoffice: refusing to send the token over plain http:// to api.example.com: use https://, or pass --allow-insecure-http\n',
     });
-    const allowed = await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', 'http://api.example.com/x', '--allow-insecure-http', '--dry-run'], { env });
+    const allowed = await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', 'http://api.example.com/x', '--allow-insecure-http', '--dry-run'], { env: rec.env });
     expect(allowed.code).toBe(0);
   });
 
   it('warns that a token on the command line is visible to others', async () => {
-    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--bearer', TOKEN], { env });
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--bearer', TOKEN], { env: rec.env });
     expect(result).toEqual({ code: 0, stdout: '{"ok":true}', stderr: 'oneoffice: warning: a token given with --bearer is visible to other local users (ps); prefer $ONEOFFICE_BEARER or "oneoffice config set bearer"\n' });
   });
 });
@@ -167,9 +150,9 @@ describe('no output mode shows the token or a password', () => {
     ['config get bearer', ['config', 'get', 'bearer'], () => undefined],
   ];
   it.each(modes)('%s', async (_name, args, setUp) => {
-    setUp(server);
-    await runCli(['config', 'set', 'bearer'], { env, input: TOKEN });
-    const result = await runCli(args, { env });
+    setUp(rec.server);
+    await runCli(['config', 'set', 'bearer'], { env: rec.env, input: TOKEN });
+    const result = await runCli(args, { env: rec.env });
     for (const secret of [TOKEN, PASSWORD, TOKEN.slice(0, -4)]) {
       expect(result.stdout).not.toContain(secret);
       expect(result.stderr).not.toContain(secret);

@@ -2,6 +2,7 @@
 // with whatever the test scripts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface Received {
   method: string;
@@ -58,4 +59,22 @@ export async function startRecordingServer(responder: Responder = jsonResponder(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * One recording server per test file, emptied and answering 200 {"ok":true} before each test, and a
+ * fresh isolated environment per test from `makeEnv`.
+ */
+export function useRecordingServer(makeEnv: (server: RecordingServer) => Record<string, string>): { server: RecordingServer; env: Record<string, string> } {
+  const state = {} as { server: RecordingServer; env: Record<string, string> };
+  beforeAll(async () => {
+    state.server = await startRecordingServer();
+  });
+  afterAll(() => state.server.close());
+  beforeEach(() => {
+    state.server.received.length = 0;
+    state.server.respond(jsonResponder(200, { ok: true }));
+    state.env = makeEnv(state.server);
+  });
+  return state;
 }

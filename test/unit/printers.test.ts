@@ -8,7 +8,6 @@ const TOKEN = 'tok-0123456789abcdef-c0de';
 const base: CallSpec = { url: new URL('https://api.oneoffice.test/ext'), token: TOKEN, apiMethod: 'createUser', params: { email: 'test1@oneoffice.bh' } };
 const withPassword: CallSpec = { ...base, params: { email: 'a@b.co', password: 'onemoretime' }, secretPaths: [['password']] };
 const hide = { showSecrets: false };
-const show = { showSecrets: true };
 const UA = 'User-Agent: oneoffice/0.0.0-dev';
 
 describe('--dry-run text', () => {
