@@ -43,12 +43,12 @@ function generateValidators() {
     writeFileSync(join(generated, 'validators', `${name}.js`), `// Generated from schemas/${file} by scripts/build.mjs. Do not edit.\n${header}${code.replace(/^"use strict";/, '')}\n`);
     writeFileSync(
       join(generated, 'validators', `${name}.d.ts`),
-      `import type { CompiledValidator } from '../../schema/types.js';\ndeclare const validate: CompiledValidator;\nexport default validate;\n`,
+      `import type { CompiledValidator } from '../../schema/types.js';\nexport declare const validate: CompiledValidator;\nexport default validate;\n`,
     );
   }
   writeFileSync(join(generated, 'types.ts'), typesFor(schemas));
   const loaders = Object.keys(schemas)
-    .map((name) => `  ${JSON.stringify(name)}: () => import('./validators/${name}.js').then((m) => m.default),`)
+    .map((name) => `  ${JSON.stringify(name)}: () => import('./validators/${name}.js').then((m) => m.validate),`)
     .join('\n');
   writeFileSync(
     join(generated, 'builtin.ts'),
