@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { Agent, buildConnector, ProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, buildConnector, ProxyAgent, request, type Connector, type Dispatcher } from './undici-parts.js';
 import { TimeoutError } from './errors.js';
 import type { ExchangeObserver, TlsInfo } from './exchange.js';
 import { toNetworkError } from './network-errors.js';
@@ -97,7 +97,7 @@ export async function send(call: CallRequest, dispatcher: Dispatcher, options: P
 }
 
 /** Wraps undici's connector to report each step of opening a connection (for -v). */
-function observedConnector(connect: buildConnector.connector, observer: ExchangeObserver): buildConnector.connector {
+function observedConnector(connect: Connector, observer: ExchangeObserver): Connector {
   return (options, callback) => {
     const port = Number(options.port) || (options.protocol === 'https:' ? 443 : 80);
     observer.connecting({ host: options.hostname, port });
