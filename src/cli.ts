@@ -5,7 +5,7 @@ import { CALL_OPTIONS, scanGlobalOptions } from './args.js';
 import { errorStyle, useColor } from './color.js';
 import { runCallCommand } from './commands/call.js';
 import { Context, type Deps } from './context.js';
-import { ExitCode, OneOfficeError, UsageError, ValidationError } from './errors.js';
+import { ExitCode, isOneOfficeError } from './errors.js';
 
 export type { Deps } from './context.js';
 
@@ -69,15 +69,14 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
 async function reportError(ctx: Context, error: unknown): Promise<number> {
   const { stderr, env } = ctx.deps;
   const red = await errorStyle(useColor(stderr, env, ctx.globals.noColor));
-  const known = error instanceof OneOfficeError;
-  const lines = error instanceof ValidationError ? error.problems : [known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`];
+  const known = isOneOfficeError(error);
+  const lines = known ? error.problems ?? [error.message] : [`unexpected error: ${(error as Error)?.message ?? String(error)}`];
   for (const line of lines) stderr.write(`${red('oneoffice:')} ${ctx.redact(line)}\n`);
   if (ctx.globals.debug && error instanceof Error && error.stack) {
     stderr.write(`${ctx.redact(fullStack(error))}\n`);
   } else if (!known) {
     stderr.write('oneoffice: run with --debug for details\n');
   }
-  if (error instanceof UsageError || error instanceof ValidationError) return ExitCode.usage;
   return known ? error.exitCode : ExitCode.unexpected;
 }
 

@@ -24,6 +24,16 @@ export class OneOfficeError extends Error {
   }
 }
 
+/**
+ * Whether this is one of our errors, by shape: lazily loaded parts of the CLI may be bundled with
+ * their own copy of this module, so `instanceof` alone could miss one.
+ */
+export function isOneOfficeError(error: unknown): error is OneOfficeError & { problems?: string[] } {
+  if (error instanceof OneOfficeError) return true;
+  const candidate = error as { code?: unknown; exitCode?: unknown } | null;
+  return error instanceof Error && typeof candidate?.code === 'string' && typeof candidate.exitCode === 'number' && candidate.code.startsWith('E_');
+}
+
 /** Bad flags or arguments; nothing was sent. */
 export class UsageError extends OneOfficeError {
   constructor(message: string, code = 'E_USAGE') {

@@ -1,6 +1,6 @@
 // Maps the errors Node and undici raise to one-line messages naming the host and the cause.
 // Works on error codes only, so it does not load undici.
-import { NetworkError, OneOfficeError, TimeoutError } from './errors.js';
+import { isOneOfficeError, NetworkError, TimeoutError, type OneOfficeError } from './errors.js';
 
 const TLS_TRUST_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -28,7 +28,7 @@ function hostPortOf(url: URL): string {
 const TRUST_HINT = 'if you trust it, pass --cacert <CA bundle> (or set NODE_EXTRA_CA_CERTS); -k skips the check (unsafe)';
 
 export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOfficeError {
-  if (error instanceof OneOfficeError) return error;
+  if (isOneOfficeError(error)) return error;
   const hostPort = hostPortOf(url);
   const code = codeOf(error);
   const options = { cause: error };

@@ -2,7 +2,7 @@
 // (the connection failed) or the server said so (429, 503); other 5xx answers and failures after
 // the request was sent only for methods the schema marks idempotent (reads): a second
 // createFirstOrder may create a second order.
-import { OneOfficeError } from './errors.js';
+import { isOneOfficeError } from './errors.js';
 
 export interface RetryOptions {
   /** Attempts after the first. */
@@ -43,7 +43,7 @@ export function retryableStatus(status: number, statusText: string, idempotent: 
 }
 
 export function retryableError(error: unknown, idempotent: boolean): string | undefined {
-  if (!(error instanceof OneOfficeError)) return undefined;
+  if (!isOneOfficeError(error)) return undefined;
   if (BEFORE_SEND.has(error.code) || (idempotent && AFTER_SEND.has(error.code))) return error.message;
   return undefined;
 }
