@@ -73,6 +73,9 @@ export async function send(call: CallRequest, dispatcher: Dispatcher, options: P
       body: call.body,
       dispatcher,
       signal: controller.signal,
+      // undici closes a connection after a GET that carried a body, in case the server did not read
+      // it; this API is GET with a body by design, so keep the connection for the next call.
+      reset: false,
     });
     const finish = () => clearTimeout(timer);
     return {

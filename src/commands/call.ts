@@ -1,6 +1,6 @@
 // `oneoffice <method> [flags]` and `oneoffice call <method> [flags]`: parse, validate, then send.
 // Nothing is sent unless every check passed; network code loads only after that.
-import { CALL_ONLY_OPTIONS, CALL_OPTIONS, parseCallArgs, type ParsedArgs } from '../args.js';
+import { CALL_ONLY_OPTIONS, CALL_OPTIONS, parseCallArgs } from '../args.js';
 import type { Context } from '../context.js';
 import { UsageError, ValidationError } from '../errors.js';
 import { assembleParams, readParamsSource, type Params } from '../params.js';
@@ -13,8 +13,8 @@ import { secretPaths } from '../schema/registry.js';
 import type { MethodSchema } from '../schema/types.js';
 import { loadValidator } from '../schema/validator.js';
 import { resolveNetwork } from '../net-settings.js';
-import { refuseInsecureHttp, resolveTarget } from '../settings.js';
 import { toCurl } from '../to-curl.js';
+import { targetFromArgs } from './target.js';
 
 export type CallMode = { kind: 'method'; name: string } | { kind: 'call' };
 
@@ -79,14 +79,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
 
   const reveal = { showSecrets: parsed.options['show-secrets'] === true };
   const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : parsed.options['curl'] === true ? 'curl' : undefined;
-  if (typeof parsed.options['bearer'] === 'string') {
-    ctx.addSecret(parsed.options['bearer']);
-    ctx.warn('a token given with --bearer is visible to other local users (ps); prefer $ONEOFFICE_BEARER or "oneoffice config set bearer"');
-  }
   // --curl prints the token as $BEARER, so it can do without one.
-  const target = resolveTarget(connectionFlags(parsed), ctx.deps.env, ctx.config(), { requireToken: printOnly !== 'curl' });
-  ctx.addSecret(target.token);
-  refuseInsecureHttp(target.url, parsed.options['allow-insecure-http'] === true);
+  const target = targetFromArgs(ctx, parsed, { requireToken: printOnly !== 'curl' });
   const network = resolveNetwork(parsed, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true);
   const call = buildCall({
     url: target.url,
@@ -144,13 +138,6 @@ function hasPath(params: Params, path: string[]): boolean {
     node = (node as Params)[key];
   }
   return true;
-}
-
-function connectionFlags(parsed: ParsedArgs): { url?: string; bearer?: string } {
-  const flags: { url?: string; bearer?: string } = {};
-  if (typeof parsed.options['url'] === 'string') flags.url = parsed.options['url'];
-  if (typeof parsed.options['bearer'] === 'string') flags.bearer = parsed.options['bearer'];
-  return flags;
 }
 
 function callHelp(): string {

@@ -1,0 +1,239 @@
+// Batch benchmark (issue 6), against `oneoffice mock` on loopback, all in one run:
+//   (a) `oneoffice batch` sending 10,000 createUser calls, --concurrency 8;
+//   (b) the shell way: `xargs -P 8` running one curl per call (fewer calls: it is slow);
+//   (c) autocannon with 8 connections, each request a createUser with its own e-mail;
+//   (d) peak RSS of `oneoffice batch --dry-run` over a 1,000,000-line NDJSON file.
+// Each run of (a), (b) and (c) gets a fresh mock, warmed up with 2,000 calls, so that none of
+// them pays for a server grown large (or cold) by the others. Prints each figure with its target
+// and PASS/FAIL. Exits 0 even when a target is missed (this reports); non-zero only when something
+// breaks. Usage: node scripts/bench-batch.mjs (build dist/ first)
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'oneoffice.js');
+const node = process.execPath;
+const BATCH_CALLS = 10_000;
+const CURL_CALLS = 1_000;
+const WARM_UP_CALLS = 2_000;
+const RSS_LINES = 1_000_000;
+const CONNECTIONS = 8;
+/** Runs of (a) and of (c), alternating; the best of each counts (machine noise only slows). */
+const ROUNDS = 3;
+
+const home = mkdtempSync(join(tmpdir(), 'oneoffice-bench-batch-'));
+const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home };
+const token = randomBytes(12).toString('hex');
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+const notes = [];
+let mock; // the running mock process, if any
+let files = 0;
+
+function fail(message) {
+  process.stderr.write(`bench-batch: ${message}\n`);
+  mock?.kill();
+  rmSync(home, { recursive: true, force: true });
+  process.exit(1);
+}
+
+if (!existsSync(join(root, 'dist', 'cli.js'))) fail('dist/cli.js is missing: run `node scripts/build.mjs` first');
+
+/** Starts a mock; resolves with its URL once it prints `export ONEOFFICE_URL=... ONEOFFICE_BEARER=...`. */
+function startMock() {
+  return new Promise((resolve) => {
+    const child = spawn(node, [bin, 'mock', '--port', '0', '--token', token, '--quiet'], { env: baseEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+    let buffered = '';
+    child.on('exit', () => resolve(null));
+    child.stdout.on('data', (data) => {
+      buffered += data;
+      if (!buffered.includes('\n')) return;
+      const match = /ONEOFFICE_URL='?([^'\s]+)'?/.exec(buffered.split('\n')[0]);
+      child.stdout.removeAllListeners('data').resume();
+      mock = child;
+      resolve(match ? match[1] : null);
+    });
+  });
+}
+
+/** Runs `measure(env)` against a fresh mock that has already answered WARM_UP_CALLS calls. */
+async function onFreshMock(measure) {
+  const url = await startMock();
+  if (!url) fail('could not start `oneoffice mock`');
+  const env = { ...baseEnv, ONEOFFICE_URL: url, ONEOFFICE_BEARER: token };
+  await runBatch(env, WARM_UP_CALLS);
+  const result = await measure(env);
+  mock.kill();
+  mock = undefined;
+  return result;
+}
+
+const tag = `${process.pid}-${Date.now()}`;
+let emails = 0;
+const createUser = () => JSON.stringify({ method: 'createUser', params: { email: `bench-${tag}-${++emails}@example.com` } });
+
+function writeLines(path, count, make) {
+  const fd = openSync(path, 'w');
+  for (let done = 0; done < count; ) {
+    const lines = [];
+    for (let i = 0; i < 10_000 && done < count; i++, done++) lines.push(make(done));
+    writeSync(fd, `${lines.join('\n')}\n`);
+  }
+  closeSync(fd);
+}
+
+/** Runs a command to completion; resolves with its wall time in seconds and output; fails the bench on a bad exit. */
+function timed(name, command, args, env) {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data) => (stdout += data));
+    child.stderr.on('data', (data) => (stderr += data));
+    child.on('error', (error) => fail(`${name}: ${error.message}`));
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) fail(`${name} exited with ${code}\n${stderr}`);
+      resolve({ seconds, stdout, stderr });
+    });
+  });
+}
+
+// --- (a) oneoffice batch ----------------------------------------------------------------------
+async function runBatch(env, count) {
+  const input = join(home, `batch-${++files}.ndjson`);
+  writeLines(input, count, createUser);
+  const results = join(home, `results-${files}.ndjson`);
+  const { seconds, stderr } = await timed('oneoffice batch', node, [bin, 'batch', input, '--concurrency', String(CONNECTIONS), '--results', results], env);
+  const ok = readFileSync(results, 'utf8').split('\n').filter((line) => line.includes('"ok":true')).length;
+  if (ok !== count) fail(`oneoffice batch: ${ok} of ${count} calls succeeded\n${stderr}`);
+  const summary = stderr.trim().split('\n')[0];
+  // The rate batch reports is over its sending pass: from loading undici to the last answer.
+  const sending = Number(/\((\d+)\/s\)/.exec(summary)?.[1]);
+  if (!sending) fail(`oneoffice batch: no rate in its summary: ${summary}`);
+  rmSync(input);
+  rmSync(results);
+  rmSync(`${results}.journal`);
+  return { calls: count, seconds, sending, summary };
+}
+
+// --- (c) autocannon ---------------------------------------------------------------------------
+// In a process of its own, like batch: both start cold (no JIT warm-up carried over). The same
+// headers as oneoffice sends, so that the server has the same work to do.
+let autocannonUrl;
+try {
+  autocannonUrl = pathToFileURL(createRequire(join(root, 'package.json')).resolve('autocannon')).href;
+} catch {
+  notes.push('autocannon not installed (npm install): no comparison with a load generator');
+}
+const AUTOCANNON_RUNNER = `
+const { default: autocannon } = await import(process.env.AUTOCANNON);
+const [url, token, count, connections, tag, userAgent] = process.argv.slice(1);
+let n = 0;
+const started = performance.now();
+let last = started;
+const instance = autocannon({
+  url, connections: Number(connections), amount: Number(count),
+  requests: [{ method: 'GET', headers: { 'x-api-key': token, 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': userAgent },
+    setupRequest: (request) => ({ ...request, body: JSON.stringify({ method: 'createUser', params: { email: \`ac-\${tag}-\${++n}@example.com\` } }) }) }],
+});
+// Its own duration is rounded up to its one-second sampling ticks: time the answers instead.
+instance.on('response', () => (last = performance.now()));
+const result = await instance;
+console.log(JSON.stringify({ total: result.requests.total, seconds: (last - started) / 1000, errors: result.errors, non2xx: result.non2xx }));
+`;
+
+async function runAutocannon(env, count) {
+  const args = ['--input-type=module', '-e', AUTOCANNON_RUNNER, env.ONEOFFICE_URL, token, String(count), String(CONNECTIONS), `${tag}-${++files}`, `oneoffice/${version}`];
+  const { seconds, stdout } = await timed('autocannon', node, args, { ...env, AUTOCANNON: autocannonUrl });
+  const result = JSON.parse(stdout);
+  if (result.errors || result.non2xx || result.total !== count) fail(`autocannon: ${result.total} requests, ${result.errors} errors, ${result.non2xx} non-2xx answers`);
+  return { calls: count, seconds, sending: count / result.seconds };
+}
+
+// --- (b) xargs -P 8 curl ----------------------------------------------------------------------
+async function runCurl(env, count) {
+  const bodies = join(home, 'curl-bodies.txt');
+  writeLines(bodies, count, createUser);
+  const curl = `curl -sS -o /dev/null -X GET ${env.ONEOFFICE_URL} -H 'x-api-key: ${token}' -H 'Content-Type: application/json' --data {}`;
+  const { seconds } = await timed('xargs + curl', 'sh', ['-c', `xargs -P ${CONNECTIONS} -d '\\n' -I{} ${curl} < ${bodies}`], env);
+  // A process per call: there is no start-up apart from the sending.
+  return { calls: count, seconds, sending: count / seconds };
+}
+
+// --- (d) peak RSS of a 1,000,000-line dry run ---------------------------------------------------
+async function runRss() {
+  const input = join(home, 'million.ndjson');
+  writeLines(input, RSS_LINES, (i) => JSON.stringify({ method: 'createUser', params: { email: `rss${i}@example.com`, displayName: `User ${i}` } }));
+  const rssFile = join(home, 'rss');
+  const args = [bin, 'batch', input, '--dry-run'];
+  // A dry run sends nothing, but builds every call, so it needs a URL and token all the same.
+  const env = { ...baseEnv, ONEOFFICE_URL: 'http://127.0.0.1:9/', ONEOFFICE_BEARER: token };
+  if (existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, 'true']).status === 0) {
+    notes.push('peak RSS: /usr/bin/time -f %M');
+    await timed('oneoffice batch --dry-run', '/usr/bin/time', ['-f', '%M', '-o', rssFile, node, ...args], env);
+  } else {
+    const preload = join(home, 'rss-preload.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+    notes.push('peak RSS: /usr/bin/time not found (apt-get install time); process.resourceUsage().maxRSS via --require');
+    await timed('oneoffice batch --dry-run', node, ['--require', preload, ...args], env);
+  }
+  const kb = Number.parseInt(readFileSync(rssFile, 'utf8').trim().split('\n').pop(), 10);
+  rmSync(input, { force: true });
+  return kb / 1024;
+}
+
+const batchRuns = [];
+const cannonRuns = [];
+for (let round = 0; round < ROUNDS; round++) {
+  batchRuns.push(await onFreshMock((env) => runBatch(env, BATCH_CALLS)));
+  if (autocannonUrl) cannonRuns.push(await onFreshMock((env) => runAutocannon(env, BATCH_CALLS)));
+}
+const hasCurl = spawnSync('curl', ['--version']).status === 0 && spawnSync('xargs', ['--version']).status === 0;
+const curlRun = hasCurl ? await onFreshMock((env) => runCurl(env, CURL_CALLS)) : null;
+const rssMb = await runRss();
+rmSync(home, { recursive: true, force: true });
+
+// --- report -----------------------------------------------------------------------------------
+const wall = (run) => run.calls / run.seconds;
+const best = (runs) => runs.reduce((a, b) => (b.sending > a.sending ? b : a));
+const batchBest = best(batchRuns);
+const cannonBest = cannonRuns.length ? best(cannonRuns) : null;
+const row = (name, run) => [name, run.calls, run.seconds.toFixed(2), wall(run).toFixed(0), run.sending.toFixed(0), '', ''];
+const rows = [
+  row('oneoffice batch, --concurrency 8', batchBest),
+  curlRun ? row('xargs -P 8, one curl per call', curlRun) : ['xargs -P 8, one curl per call', 'n/a (no curl or xargs)'],
+  cannonBest ? row('autocannon, 8 connections', cannonBest) : ['autocannon, 8 connections', 'n/a (npm install)'],
+];
+const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+if (curlRun) {
+  const ratio = batchBest.sending / curlRun.sending;
+  rows.push(['batch ÷ xargs+curl', '', '', `${(wall(batchBest) / wall(curlRun)).toFixed(1)}×`, `${ratio.toFixed(1)}×`, '≥ 20×', verdict(ratio >= 20)]);
+}
+if (cannonBest) {
+  const share = batchBest.sending / cannonBest.sending;
+  rows.push(['batch ÷ autocannon', '', '', `${((wall(batchBest) / wall(cannonBest)) * 100).toFixed(0)}%`, `${(share * 100).toFixed(0)}%`, '≥ 70%', verdict(share >= 0.7)]);
+}
+rows.push([`peak RSS, batch --dry-run, ${RSS_LINES.toLocaleString('en')} lines`, '', '', '', `${rssMb.toFixed(1)} MB`, '< 150 MB', verdict(rssMb < 150)]);
+
+const header = ['case', 'calls', 'wall s', 'wall calls/s', 'sending calls/s', 'target', 'result'];
+const full = rows.filter((cells) => cells.length === header.length);
+const widths = header.map((h, i) => Math.max(h.length, ...full.map((cells) => String(cells[i]).length)));
+const format = (cells) =>
+  cells.length < header.length ? cells.join('  ') : cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ').trimEnd();
+console.log(`oneoffice batch benchmark against oneoffice mock on loopback; node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(2)}`);
+console.log(format(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const cells of rows) console.log(format(cells));
+console.log(`note: ${BATCH_CALLS} createUser calls per run of batch and autocannon (best of ${ROUNDS} each), ${CURL_CALLS} for curl; each call creates a new user;`);
+console.log(`      each run against a fresh mock warmed up with ${WARM_UP_CALLS} calls, each tool in a fresh process`);
+console.log('note: "sending" is the rate while calls are sent: batch\'s own figure (its second pass, from loading undici to the last answer),');
+console.log('      autocannon from its start to its last answer, curl the whole run (a process per call); the targets are judged on it.');
+console.log('      "wall" is whole processes, start-up included (node, loading, and for batch checking all lines first).');
+console.log(`note: batch summary of the best run: ${batchBest.summary}`);
+for (const note of notes) console.log(`note: ${note}`);

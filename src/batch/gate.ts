@@ -1,0 +1,144 @@
+// When the next call may start: fewer than --concurrency in flight, --rate not exceeded, the
+// results output keeping up, and no reason to stop. Calls start one at a time from one loop, so
+// they start in input order.
+
+export type BatchSignal = 'SIGINT' | 'SIGTERM';
+
+/** Why the batch stops starting calls, and whether the calls in flight are given up on. */
+export class StopControl {
+  /** The first signal received. */
+  signal: BatchSignal | undefined;
+  /** A call failed under --stop-on-error. */
+  failed = false;
+  /** Set by a second signal, or when the grace period after the first runs out. */
+  abandon = false;
+  private listeners = new Set<() => void>();
+
+  get stopping(): boolean {
+    return this.signal !== undefined || this.failed;
+  }
+
+  onSignal(signal: BatchSignal): void {
+    if (this.signal === undefined) this.signal = signal;
+    else this.abandon = true;
+    this.notify();
+  }
+
+  onFailure(): void {
+    this.failed = true;
+    this.notify();
+  }
+
+  giveUp(): void {
+    this.abandon = true;
+    this.notify();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** Routes SIGINT and SIGTERM to `stop` until the returned function is called. */
+export function watchSignals(stop: StopControl): () => void {
+  const onInt = () => stop.onSignal('SIGINT');
+  const onTerm = () => stop.onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+}
+
+export interface GateOptions {
+  concurrency: number;
+  /** Calls per second; spaced evenly, so no burst goes above it. */
+  rate?: number;
+  /** Resolves when the results output has room again, or undefined when it has room now. */
+  room?: () => Promise<void> | undefined;
+  now?: () => number;
+}
+
+export class Gate {
+  private inFlight = 0;
+  private started = 0;
+  private firstStart: number | undefined;
+  private wake: (() => void) | undefined;
+  private wakeScheduled = false;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly options: GateOptions,
+    private readonly stop: StopControl,
+  ) {
+    this.now = options.now ?? (() => performance.now());
+    stop.onChange(() => this.wakeUp());
+  }
+
+  /** Waits until one more call may start and counts it as started; false when the batch is stopping. */
+  async enter(): Promise<boolean> {
+    while (!this.stop.stopping) {
+      if (this.tryEnter()) return true;
+      const room = this.options.room?.();
+      const wait = this.dueTime() - this.now();
+      await (room ? Promise.race([room, this.sleep()]) : this.sleep(wait > 0 ? wait : undefined));
+    }
+    return false;
+  }
+
+  /** Counts a call as started if one may start right now. */
+  tryEnter(): boolean {
+    if (this.stop.stopping || this.inFlight >= this.options.concurrency || this.options.room?.() || this.dueTime() > this.now()) return false;
+    this.firstStart ??= this.now();
+    this.started++;
+    this.inFlight++;
+    return true;
+  }
+
+  /**
+   * A call is done. The waiting loop wakes in the next turn of the event loop rather than at once,
+   * so that the calls that completed together are replaced together (one journal write for all).
+   */
+  leave(): void {
+    this.inFlight--;
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.wakeUp();
+    });
+  }
+
+  /** Resolves once no call is in flight, or the calls in flight are abandoned. */
+  async drain(): Promise<void> {
+    while (this.inFlight > 0 && !this.stop.abandon) await this.sleep();
+  }
+
+  private dueTime(): number {
+    const { rate } = this.options;
+    if (rate === undefined || this.firstStart === undefined) return 0;
+    return this.firstStart + (this.started * 1000) / rate;
+  }
+
+  private sleep(ms?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => this.wakeUp(), Math.max(1, ms));
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}

@@ -1,0 +1,109 @@
+// The flags of `oneoffice batch`: its own, plus those of single calls that still make sense for
+// thousands of them (connection, retry, config). Per-call printing (-v, --curl, --show-secrets)
+// and --params have no meaning here and are left out, so they are reported as unknown.
+import { CALL_OPTIONS, type OptionSpec, type ParsedArgs } from '../args.js';
+import { ValidationError } from '../errors.js';
+
+const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets']);
+
+export const DEFAULT_CONCURRENCY = 8;
+const MAX_CONCURRENCY = 1000;
+
+export const BATCH_OWN_OPTIONS: OptionSpec[] = [
+  { long: '--concurrency', takes: 'value', valueName: 'n', description: `calls in flight at once, over as many keep-alive connections (default ${DEFAULT_CONCURRENCY}, at most ${MAX_CONCURRENCY})` },
+  { long: '--results', takes: 'value', valueName: 'file', description: 'append the results to this file (and keep <file>.journal), instead of stdout; needed to --resume' },
+  { long: '--resume', takes: 'none', description: 'continue the batch recorded in --results: skip lines with a result, send the rest' },
+  { long: '--retry-uncertain', takes: 'none', description: 'with --resume: send again the lines that were sent but have no result (may do them twice)' },
+  { long: '--method', takes: 'value', valueName: 'name', description: 'the method of every row: the input is CSV' },
+  { long: '--continue-on-error', takes: 'none', description: 'keep going after a failed call (the default)' },
+  { long: '--stop-on-error', takes: 'none', description: 'start no more calls after the first failure; the calls in flight finish' },
+  { long: '--rate', takes: 'value', valueName: 'calls/s', description: 'start at most this many calls per second (default: no limit)' },
+];
+
+/** The single-call flags batch accepts; --dry-run means something a little different here. */
+export const BATCH_CALL_OPTIONS: OptionSpec[] = CALL_OPTIONS.filter((spec) => !LEFT_OUT.has(spec.long)).map((spec) =>
+  spec.long === '--dry-run' ? { ...spec, description: 'check every line and build every call, send nothing; prints only the summary' } : spec,
+);
+
+export const BATCH_OPTIONS: OptionSpec[] = [...BATCH_OWN_OPTIONS, ...BATCH_CALL_OPTIONS];
+
+export type InputFormat = 'ndjson' | 'csv';
+
+export interface BatchOptions {
+  /** A file path, or '-' for stdin. */
+  input: string;
+  format: InputFormat;
+  /** CSV only: the method every row calls. */
+  method?: string;
+  concurrency: number;
+  /** Calls started per second at most. */
+  rate?: number;
+  resultsPath?: string;
+  resume: boolean;
+  retryUncertain: boolean;
+  stopOnError: boolean;
+  dryRun: boolean;
+}
+
+/** Reads and checks the batch flags; every problem is reported at once, like single calls do. */
+export function readBatchOptions(parsed: ParsedArgs): BatchOptions {
+  const { options } = parsed;
+  const problems = [...parsed.problems];
+  // parseCallArgs keeps flags it does not know as method params; batch has none.
+  for (const param of parsed.params) problems.push(`unknown flag ${param.flag} (see oneoffice batch --help)`);
+  const [input, ...extra] = parsed.positionals;
+  if (input === undefined) problems.push('batch: missing <file> (or - to read stdin)');
+  for (const arg of extra) problems.push(`unexpected argument ${JSON.stringify(arg)}`);
+
+  const concurrency = wholeNumber(options['concurrency'], '--concurrency', DEFAULT_CONCURRENCY, MAX_CONCURRENCY, problems);
+  const rate = positiveNumber(options['rate'], '--rate', problems);
+  const resultsPath = typeof options['results'] === 'string' ? options['results'] : undefined;
+  const resume = options['resume'] === true;
+  const retryUncertain = options['retry-uncertain'] === true;
+  if (resume && resultsPath === undefined) problems.push('--resume needs --results <file>: the file the batch recorded its results in');
+  if (retryUncertain && !resume) problems.push('--retry-uncertain goes with --resume');
+  if (options['stop-on-error'] === true && options['continue-on-error'] === true) problems.push('--stop-on-error and --continue-on-error contradict each other');
+  if (resultsPath === '') problems.push('--results: needs a file name');
+
+  const method = typeof options['method'] === 'string' ? options['method'] : undefined;
+  const format = method !== undefined ? 'csv' : 'ndjson';
+  if (method === undefined && input !== undefined && /\.csv$/i.test(input)) {
+    problems.push(`${input}: CSV input needs --method <name>, the method every row calls`);
+  }
+  if (method !== undefined && input !== undefined && /\.(nd)?jsonl?$/i.test(input)) {
+    problems.push(`--method is for CSV input; in ${input} (NDJSON) each line names its method`);
+  }
+  if (problems.length) throw new ValidationError(problems);
+  return {
+    input: input as string,
+    format,
+    ...(method !== undefined ? { method } : {}),
+    concurrency,
+    ...(rate !== undefined ? { rate } : {}),
+    ...(resultsPath !== undefined ? { resultsPath } : {}),
+    resume,
+    retryUncertain,
+    stopOnError: options['stop-on-error'] === true,
+    dryRun: options['dry-run'] === true,
+  };
+}
+
+function wholeNumber(value: unknown, flag: string, fallback: number, max: number, problems: string[]): number {
+  if (typeof value !== 'string') return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || number < 1 || number > max) {
+    problems.push(`${flag}: must be a whole number from 1 to ${max} (got ${JSON.stringify(value)})`);
+    return fallback;
+  }
+  return number;
+}
+
+function positiveNumber(value: unknown, flag: string, problems: string[]): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
+    problems.push(`${flag}: must be a number above 0 (got ${JSON.stringify(value)})`);
+    return undefined;
+  }
+  return number;
+}

@@ -1,0 +1,112 @@
+// What became of one call, and its result record: status, ok, the parsed body, and for failures
+// a stable error code and message. Failures are classed as single calls' exit codes are.
+import { ExitCode, HttpError, OneOfficeError } from '../errors.js';
+
+export interface Outcome {
+  ok: boolean;
+  /** null: no complete answer (network failure, timeout). */
+  status: number | null;
+  /** The exit code a single call would have ended with. */
+  exitCode: number;
+  code?: string;
+  error?: string;
+  /** The JSON body parsed, or its text when it is not JSON; absent without an answer. */
+  body?: unknown;
+  /** The body's text when it is JSON on one line: written into the record as it is. */
+  rawJson?: string;
+  attempts: number;
+}
+
+export interface AnswerHead {
+  status: number;
+  statusText: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Bodies above this are not kept whole in a result record (the API's answers are a few hundred bytes). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function answerOutcome(head: AnswerHead, text: string, truncated: boolean, attempts: number): Outcome {
+  const body = truncated ? undefined : parseBody(text);
+  const { status, statusText } = head;
+  if (status >= 200 && status < 300) {
+    if (truncated) return failure(status, attempts, ExitCode.unexpected, 'E_BODY_TOO_LARGE', `server answered ${status} ${statusText} with a body over ${MAX_BODY_BYTES} bytes`);
+    if (text !== '' && body?.json === false) {
+      return { ...failure(status, attempts, ExitCode.unexpected, 'E_NOT_JSON', `server answered ${status} ${statusText} but the body is not JSON`), body: text };
+    }
+    return { ok: true, status, exitCode: ExitCode.ok, body: body?.value ?? null, ...rawJson(text, body), attempts };
+  }
+  if (status < 400) {
+    const location = [head.headers['location']].flat().join(', ');
+    return failure(status, attempts, ExitCode.unexpected, 'E_HTTP_REDIRECT', `server answered ${status} ${statusText}${location ? ` (Location: ${location})` : ''}; check the URL`);
+  }
+  const message = body?.json ? serverMessage(body.value) : undefined;
+  const error = new HttpError(status, statusText, message);
+  return { ...failure(status, attempts, error.exitCode, error.code, message ?? error.message), ...(body ? { body: body.value } : {}), ...rawJson(text, body) };
+}
+
+export function errorOutcome(error: unknown, attempts: number): Outcome {
+  if (error instanceof OneOfficeError) return failure(null, attempts, error.exitCode, error.code, error.message);
+  return failure(null, attempts, ExitCode.unexpected, 'E_UNEXPECTED', `unexpected error: ${(error as Error)?.message ?? String(error)}`);
+}
+
+function failure(status: number | null, attempts: number, exitCode: number, code: string, error: string): Outcome {
+  return { ok: false, status, exitCode, code, error, attempts };
+}
+
+function parseBody(text: string): { json: boolean; value: unknown } | undefined {
+  if (text === '') return undefined;
+  try {
+    return { json: true, value: JSON.parse(text) };
+  } catch {
+    return { json: false, value: text };
+  }
+}
+
+/** Checked JSON with no line break is copied into the record instead of being serialized again. */
+function rawJson(text: string, body: { json: boolean } | undefined): { rawJson?: string } {
+  return body?.json && !/[\r\n]/.test(text) ? { rawJson: text.trim() } : {};
+}
+
+/** The docs' errors are JSON strings; other servers and proxies send objects. */
+function serverMessage(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    for (const key of ['message', 'error', 'detail']) {
+      const field = (value as Record<string, unknown>)[key];
+      if (typeof field === 'string') return field;
+    }
+  }
+  return JSON.stringify(value).slice(0, 200);
+}
+
+/** One result record, keys always in this order: line, method, status, ok, then the rest. */
+export function resultRecord(line: number, method: string, outcome: Outcome, redact: (text: string) => string): string {
+  const record: Record<string, unknown> = { line, method, status: outcome.status, ok: outcome.ok };
+  if (!outcome.ok) {
+    record['code'] = outcome.code;
+    record['error'] = redact(outcome.error ?? '');
+  }
+  if (outcome.attempts > 1) record['attempts'] = outcome.attempts;
+  if (outcome.rawJson !== undefined) return `${JSON.stringify(record).slice(0, -1)},"body":${outcome.rawJson}}\n`;
+  if (outcome.body !== undefined) record['body'] = outcome.body;
+  return `${JSON.stringify(record)}\n`;
+}
+
+const UNCERTAIN_CODE = 'E_UNCERTAIN';
+
+/** For a line sent without its answer being recorded: it may or may not have been done. */
+export function uncertainRecord(line: number, method: string, why: string): string {
+  return `${JSON.stringify({ line, method, status: null, ok: false, uncertain: true, code: UNCERTAIN_CODE, error: why })}\n`;
+}
+
+/** How a failure class is named in the summary, by its exit code. */
+export function failureKind(exitCode: number): string {
+  switch (exitCode) {
+    case ExitCode.http4xx: return 'HTTP 4xx';
+    case ExitCode.http5xx: return 'HTTP 5xx';
+    case ExitCode.network: return 'network';
+    case ExitCode.timeout: return 'timeout';
+    default: return 'other';
+  }
+}

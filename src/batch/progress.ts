@@ -1,0 +1,133 @@
+// Counting outcomes, the progress line (stderr, terminals only) and the summary (always).
+import type { Writable } from 'node:stream';
+import { ExitCode } from '../errors.js';
+import { failureKind, type Outcome } from './outcome.js';
+
+/** Uncertain line numbers listed in the summary; the results file has them all. */
+const LISTED_UNCERTAIN = 20;
+const REDRAW_MS = 100;
+
+export class Tally {
+  ok = 0;
+  failed = 0;
+  readonly byKind = new Map<string, number>();
+  /** Highest exit code among failures (the documented rule for the batch's exit code). */
+  worstExitCode = 0;
+  firstFailure: { line: number; exitCode: number } | undefined;
+  /** Lines that already had a result (--resume). */
+  skipped = 0;
+  readonly uncertain: number[] = [];
+  uncertainCount = 0;
+  abandoned = 0;
+
+  get done(): number {
+    return this.ok + this.failed;
+  }
+
+  add(line: number, outcome: Outcome): void {
+    if (outcome.ok) {
+      this.ok++;
+      return;
+    }
+    this.failed++;
+    const kind = failureKind(outcome.exitCode);
+    this.byKind.set(kind, (this.byKind.get(kind) ?? 0) + 1);
+    this.worstExitCode = Math.max(this.worstExitCode, outcome.exitCode);
+    this.firstFailure ??= { line, exitCode: outcome.exitCode };
+  }
+
+  /** Sent, with no answer recorded: counted as a network failure (its answer was lost with the connection). */
+  addUncertain(line: number): void {
+    this.uncertainCount++;
+    if (this.uncertain.length < LISTED_UNCERTAIN) this.uncertain.push(line);
+    this.worstExitCode = Math.max(this.worstExitCode, ExitCode.network);
+  }
+}
+
+export class Progress {
+  private lastDraw = 0;
+  private drawn = false;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly stderr: Writable,
+    private readonly enabled: boolean,
+    private readonly total: number,
+  ) {}
+
+  update(tally: Tally, force = false): void {
+    if (!this.enabled) return;
+    const now = performance.now();
+    if (!force && now - this.lastDraw < REDRAW_MS) return;
+    this.lastDraw = now;
+    const seconds = (now - this.started) / 1000;
+    const rate = seconds > 0 ? tally.done / seconds : 0;
+    const left = this.total - tally.done;
+    const eta = rate > 0 ? `, ETA ${duration(left / rate)}` : '';
+    const percent = this.total > 0 ? Math.floor((tally.done / this.total) * 100) : 100;
+    const failed = tally.failed ? `, ${tally.failed} failed` : '';
+    this.stderr.write(`\r\x1b[Kbatch: ${tally.done}/${this.total} (${percent}%), ${Math.round(rate)}/s${eta}${failed}`);
+    this.drawn = true;
+  }
+
+  /** A line of its own (a retry warning) without breaking the progress line. */
+  note(text: string): void {
+    this.clear();
+    this.stderr.write(`${text}\n`);
+  }
+
+  clear(): void {
+    if (!this.drawn) return;
+    this.stderr.write('\r\x1b[K');
+    this.drawn = false;
+    this.lastDraw = 0;
+  }
+}
+
+export interface SummaryFacts {
+  tally: Tally;
+  seconds: number;
+  resultsPath: string | undefined;
+  /** Calls that were to be sent but were not (stopped or interrupted). */
+  notSent: number;
+  stoppedAt: number | undefined;
+  signal: string | undefined;
+  /** The command that runs the rest, when there is a rest and a results file. */
+  resumeCommand: string | undefined;
+}
+
+export function summaryLines(facts: SummaryFacts): string[] {
+  const { tally, seconds } = facts;
+  const sent = tally.done;
+  const parts = [`batch: ${plural(sent, 'call')} in ${seconds.toFixed(1)} s${sent && seconds > 0 ? ` (${Math.round(sent / seconds)}/s)` : ''}`];
+  const outcomes = [`${tally.ok} ok`];
+  if (tally.failed) outcomes.push(`${tally.failed} failed (${[...tally.byKind].map(([kind, count]) => `${count} ${kind}`).join(', ')})`);
+  if (sent) parts[0] += `: ${outcomes.join(', ')}`;
+  if (tally.skipped) parts.push(`${plural(tally.skipped, 'line')} skipped (results from before)`);
+  if (tally.uncertainCount) {
+    const more = tally.uncertainCount > tally.uncertain.length ? ', ...' : '';
+    parts.push(`${tally.uncertainCount} uncertain (line${tally.uncertainCount === 1 ? '' : 's'} ${tally.uncertain.join(', ')}${more}): sent, but no answer was recorded; not sent again (--retry-uncertain would)`);
+  }
+  if (facts.stoppedAt !== undefined) parts.push(`stopped after the failure on line ${facts.stoppedAt} (--stop-on-error), ${facts.notSent} not sent`);
+  if (facts.signal) {
+    const abandoned = tally.abandoned ? `, ${tally.abandoned} in flight abandoned (recorded as uncertain)` : '';
+    parts.push(`interrupted (${facts.signal}): ${facts.notSent} not sent${abandoned}`);
+  }
+  if (facts.resultsPath !== undefined) parts.push(`results in ${facts.resultsPath}`);
+  const lines = [parts.join('; ')];
+  if (facts.resumeCommand) lines.push(`batch: to run the rest: ${facts.resumeCommand}`);
+  else if ((facts.signal || facts.stoppedAt !== undefined) && facts.resultsPath === undefined) {
+    lines.push('batch: the results went to stdout only; run with --results <file> to be able to resume a batch');
+  }
+  return lines;
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function duration(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds));
+  const minutes = Math.floor(whole / 60);
+  return minutes ? `${minutes}m${String(whole % 60).padStart(2, '0')}s` : `${whole}s`;
+}

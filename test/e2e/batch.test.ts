@@ -1,0 +1,326 @@
+// `oneoffice batch` as a process against `oneoffice mock` (also a process): what it sends, the
+// result records, the summary and the exit code. One server for the file; each test uses its
+// own e-mail addresses and ids so that tests do not see each other's entities.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv, runCli, type RunResult } from '../helpers/cli.js';
+import { apiCall, killMockProcesses, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
+
+const TOKEN = 'batch-test-token-0123456789abcdef';
+const DUPLICATE = 'duplicate key value violates unique constraint "users_email"';
+/** The summary's first words and the timing part, which varies. */
+const TIMING = String.raw`in \d+\.\d s( \(\d+/s\))?`;
+
+let mock: MockProcess;
+let dir: string;
+let counter = 0;
+
+beforeAll(async () => {
+  mock = await startMockProcess(['--port', '0', '--token', TOKEN]);
+});
+afterAll(killMockProcesses);
+
+function fresh(name: string): string {
+  dir ??= mkdtempSync(join(tmpdir(), 'oneoffice-batch-e2e-'));
+  return join(dir, `${++counter}-${name}`);
+}
+
+function file(name: string, text: string): string {
+  const path = fresh(name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const line = (method: string, params: Record<string, unknown>) => JSON.stringify({ method, params });
+const users = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => line('createUser', { email: `${prefix}${i + 1}@example.com` }));
+
+function batch(args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
+  const env = options.env ?? isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN });
+  return runCli(['batch', ...args], { env, timeoutMs: options.timeoutMs ?? 20000, ...(options.input !== undefined ? { input: options.input } : {}) });
+}
+
+function records(text: string): Array<Record<string, unknown>> {
+  return text.split('\n').filter(Boolean).map((record) => JSON.parse(record) as Record<string, unknown>);
+}
+
+/** Calls the mock has logged so far (one stderr line per call). */
+function loggedCalls(): string[] {
+  return mock.stderr().split('\n').filter((entry) => /^\w+ \d{3} /.test(entry));
+}
+
+describe('help and usage', () => {
+  it('--help prints usage, input formats, results and exit codes on stdout', async () => {
+    const result = await batch(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    for (const part of ['Usage: oneoffice batch <file | ->', 'NDJSON', 'CSV', '--results <file>', '--resume', '--retry-uncertain', '--stop-on-error', '--rate <calls/s>', 'Exit codes:', '130']) {
+      expect(result.stdout).toContain(part);
+    }
+    expect(result.stdout).not.toContain('--show-secrets  ');
+  });
+
+  it.each([
+    [[], 'oneoffice: batch: missing <file> (or - to read stdin)\n'],
+    [['in.ndjson', '--resume'], 'oneoffice: --resume needs --results <file>: the file the batch recorded its results in\n'],
+    [['in.ndjson', '--concurrency', '0'], 'oneoffice: --concurrency: must be a whole number from 1 to 1000 (got "0")\n'],
+    [['in.ndjson', '--rate', 'fast'], 'oneoffice: --rate: must be a number above 0 (got "fast")\n'],
+    [['in.ndjson', '--verbose'], 'oneoffice: unknown flag --verbose (see oneoffice batch --help)\n'],
+    [['in.ndjson', '--stop-on-error', '--continue-on-error'], 'oneoffice: --stop-on-error and --continue-on-error contradict each other\n'],
+    [['users.csv'], 'oneoffice: users.csv: CSV input needs --method <name>, the method every row calls\n'],
+    [['in.csv', '--method', 'createUsr'], 'oneoffice: --method: unknown method "createUsr" (did you mean "createUser"?)\n'],
+    [['/nonexistent/in.ndjson'], 'oneoffice: batch: cannot read /nonexistent/in.ndjson: ENOENT\n'],
+    [['in.ndjson', '--method', 'createUser'], 'oneoffice: --method is for CSV input; in in.ndjson (NDJSON) each line names its method\n'],
+    [['in.ndjson', '--results', '/nonexistent/out.ndjson'], 'oneoffice: --results: cannot write /nonexistent/out.ndjson: ENOENT\n'],
+  ])('batch %j: exit 2', async (args, stderr) => {
+    expect(await batch(args)).toEqual({ code: 2, stdout: '', stderr });
+  });
+
+  it('needs a URL and token like single calls (exit 3), before reading the input', async () => {
+    const result = await batch(['/nonexistent/in.ndjson'], { env: isolatedEnv() });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^oneoffice: no API URL: /);
+  });
+});
+
+describe('sending', () => {
+  it('runs the documented lifecycle from NDJSON, one result record per line', async () => {
+    const input = file('lifecycle.ndjson', [
+      '# the documented lifecycle, in order',
+      line('createCustomer', { id: 'LC1', name: 'ABC Company', admin: { email: 'lc-admin@example.com', phone: '111111111', displayName: 'Isa Aswath' } }),
+      line('createFirstOrder', { customer: 'LC1', id: 'LC-ORD1', product: 'oo-lite', licenses: 20, duration: 'monthly' }),
+      '',
+      line('createRenewalOrder', { parent: 'LC-ORD1', id: 'LC-ORD2' }),
+      line('createUser', { email: 'lc-user@example.com', displayName: 'New User' }),
+      line('updateUserByEmail', { email: 'lc-user@example.com', isActive: false }),
+      line('getUserByEmail', { email: 'lc-user@example.com' }),
+      line('createUser', { email: 'lc-user@example.com' }),
+      '',
+    ].join('\n'));
+    const result = await batch([input, '--concurrency', '1']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(new RegExp(`^batch: 7 calls ${TIMING}: 6 ok, 1 failed \\(1 HTTP 4xx\\)\n$`));
+    const results = records(result.stdout);
+    expect(results.map((r) => [r['line'], r['method'], r['status'], r['ok']])).toEqual([
+      [2, 'createCustomer', 200, true],
+      [3, 'createFirstOrder', 200, true],
+      [5, 'createRenewalOrder', 200, true],
+      [6, 'createUser', 200, true],
+      [7, 'updateUserByEmail', 200, true],
+      [8, 'getUserByEmail', 200, true],
+      [9, 'createUser', 400, false],
+    ]);
+    expect(results[0]!['body']).toMatchObject({ name: 'ABC Company', remoteId: 'LC1', admin: { email: 'lc-admin@example.com' } });
+    expect(results[2]!['body']).toMatchObject({ id: 'LC-ORD2', type: 'renewal', parent: 'LC-ORD1', licenses: 20 });
+    expect(results[5]!['body']).toMatchObject({ email: 'lc-user@example.com', isActive: false });
+    expect(results[6]).toEqual({ line: 9, method: 'createUser', status: 400, ok: false, code: 'E_HTTP_4XX', error: DUPLICATE, body: DUPLICATE });
+    expect(result.stdout).not.toContain(TOKEN);
+  });
+
+  it('reads CSV: dotted headers build objects, values get the schema types, empty cells are left out', async () => {
+    const customers = file('customers.csv', 'id,name,admin.email,admin.display-name\nCSV1,"Comma, Inc.",csv-admin@example.com,"Isa ""The Admin"" Aswath"\nCSV2,Two,csv-admin2@example.com,\n');
+    const orders = file('orders.csv', 'customer,id,product,licenses,duration\r\nCSV1,CSV-ORD1,oo-std,25,yearly\r\n');
+    const usersCsv = file('users.csv', '# users, then their state\nemail,display-name,instance\ncsv-u1@example.com,"Two\nLines",3\n');
+    const updates = file('updates.csv', 'email,is-active\ncsv-u1@example.com,no\n');
+
+    const created = await batch([customers, '--method', 'createCustomer', '--concurrency', '1']);
+    expect(created.code).toBe(0);
+    expect(records(created.stdout).map((r) => [r['line'], r['ok'], (r['body'] as Record<string, unknown>)['name'], (r['body'] as Record<string, unknown>)['admin']])).toEqual([
+      [2, true, 'Comma, Inc.', { email: 'csv-admin@example.com' }],
+      [3, true, 'Two', { email: 'csv-admin2@example.com' }],
+    ]);
+    const ordered = await batch([orders, '--method', 'createFirstOrder']);
+    expect(records(ordered.stdout)).toEqual([
+      { line: 2, method: 'createFirstOrder', status: 200, ok: true, body: { id: 'CSV-ORD1', type: 'first', customer: 'CSV1', product: 'oo-std', licenses: 25, duration: 'yearly', createdAt: expect.any(Number) } },
+    ]);
+    const user = await batch([usersCsv, '--method', 'createUser']);
+    expect(records(user.stdout)[0]).toMatchObject({ line: 3, ok: true, body: { email: 'csv-u1@example.com', displayName: 'Two\nLines', instance: 3, isActive: true } });
+    const updated = await batch([updates, '--method', 'updateUserByEmail']);
+    expect(records(updated.stdout)).toEqual([{ line: 2, method: 'updateUserByEmail', status: 200, ok: true, body: true }]);
+    expect(JSON.parse((await apiCall(mock, 'getUserByEmail', { email: 'csv-u1@example.com' })).body)).toMatchObject({ isActive: false });
+  });
+
+  it('writes results to --results, one record per line, and marks each line in the journal first', async () => {
+    const input = file('results.ndjson', `${users('res', 6).join('\n')}\n`);
+    const results = fresh('results.out.ndjson');
+    const result = await batch([input, '--results', results, '--concurrency', '1']);
+    expect(result).toEqual({ code: 0, stdout: '', stderr: expect.stringMatching(new RegExp(`^batch: 6 calls ${TIMING}: 6 ok; results in ${results}\n$`)) });
+    const written = records(readFileSync(results, 'utf8'));
+    // --concurrency 1: completion order is input order.
+    expect(written.map((r) => r['line'])).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const [index, record] of written.entries()) {
+      expect(Object.keys(record)).toEqual(['line', 'method', 'status', 'ok', 'body']);
+      expect(record).toMatchObject({ method: 'createUser', status: 200, ok: true, body: { email: `res${index + 1}@example.com` } });
+    }
+    const journal = records(readFileSync(`${results}.journal`, 'utf8'));
+    expect(journal[0]).toEqual({ journal: 'oneoffice batch journal', input, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), format: 'ndjson', method: null });
+    expect(journal.slice(1)).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ line: n, sending: true })));
+  });
+
+  it('runs with --concurrency 8 and --rate; every line gets exactly one result', async () => {
+    const input = file('rate.ndjson', `${users('rate', 30).join('\n')}\n`);
+    const result = await batch([input, '--concurrency', '8', '--rate', '200']);
+    expect(result.code).toBe(0);
+    const lines = records(result.stdout).map((r) => r['line']);
+    expect([...lines].sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(records(result.stdout).every((r) => r['ok'] === true)).toBe(true);
+  });
+
+  it('reads stdin (-), and removes its temporary copy', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'oneoffice-batch-tmp-'));
+    const env = isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN, TMPDIR: tmp });
+    const result = await batch(['-'], { input: `${users('stdin', 3).join('\n')}\n`, env });
+    expect(result.code).toBe(0);
+    expect(records(result.stdout).map((r) => [r['ok'], (r['body'] as Record<string, unknown>)['email']]).sort()).toEqual([
+      [true, 'stdin1@example.com'], [true, 'stdin2@example.com'], [true, 'stdin3@example.com'],
+    ]);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('a network failure is a result with status null and its code; exit 6', async () => {
+    const input = file('refused.ndjson', `${users('refused', 2).join('\n')}\n`);
+    const env = isolatedEnv({ ONEOFFICE_URL: 'http://127.0.0.1:9/', ONEOFFICE_BEARER: TOKEN });
+    const result = await batch([input, '--concurrency', '1'], { env });
+    expect(result.code).toBe(6);
+    const refused = 'cannot connect to 127.0.0.1:9: connection refused';
+    expect(records(result.stdout)).toEqual([
+      { line: 1, method: 'createUser', status: null, ok: false, code: 'E_CONNREFUSED', error: refused },
+      { line: 2, method: 'createUser', status: null, ok: false, code: 'E_CONNREFUSED', error: refused },
+    ]);
+    expect(result.stderr).toMatch(new RegExp(`^batch: 2 calls ${TIMING}: 0 ok, 2 failed \\(2 network\\)\n$`));
+  });
+
+  it('--dry-run checks and builds every call and sends nothing', async () => {
+    const before = loggedCalls().length;
+    const input = file('dry.ndjson', `${users('dry', 4).join('\n')}\n`);
+    const result = await batch([input, '--dry-run']);
+    expect(result).toEqual({ code: 0, stdout: '', stderr: expect.stringMatching(/^batch: dry run: 4 calls checked and built in \d+\.\d s, nothing sent\n$/) });
+    expect(loggedCalls()).toHaveLength(before);
+  });
+});
+
+describe('invalid input', () => {
+  it('reports every invalid line with the messages of single calls, exit 2, and sends nothing', async () => {
+    const before = loggedCalls().length;
+    const input = file('invalid.ndjson', [
+      line('createUser', { email: 'ok1@example.com' }),
+      line('createUser', { email: 'x' }),
+      'not json',
+      line('createUsr', { email: 'ok2@example.com' }),
+      line('createUser', { email: 'ok3@example.com', pasword: 'hunter22' }),
+      '# a comment',
+      line('createFirstOrder', { customer: 'A', id: 'O', product: 'oo-lite', licenses: '20', duration: 'weekly' }),
+      line('resetPasswordByEmail', { email: 'ok4@example.com', password: 12345678 }),
+      '{"method":"createUser","param":{"email":"ok5@example.com"}}',
+      line('createUser', { email: 'ok6@example.com' }),
+    ].join('\n'));
+    const result = await batch([input]);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: [
+        'oneoffice: line 2: "email": must be an e-mail address (got "x")',
+        "oneoffice: line 3: not valid JSON: Unexpected token 'o'",
+        'oneoffice: line 4: unknown method "createUsr" (did you mean "createUser"?)',
+        'oneoffice: line 5: unknown parameter "pasword" (did you mean "password"?)',
+        'oneoffice: line 7: "licenses": must be an integer (got "20")',
+        'oneoffice: line 7: "duration": must be one of monthly, yearly (got "weekly")',
+        'oneoffice: line 8: "password": must be a string (got "****")',
+        'oneoffice: line 9: unknown key "param" (a line holds "method" and "params")',
+        'oneoffice: 7 of 9 lines invalid; nothing was sent',
+        '',
+      ].join('\n'),
+    });
+    expect(loggedCalls()).toHaveLength(before);
+  });
+
+  it('reports CSV problems: unknown columns, field counts, wrong types, quoting', async () => {
+    const input = file('invalid.csv', 'email,instanse,display-name\na@example.com,1,A\nb@example.com,2\n,3,C\nd@example.com,4,"D"x\n');
+    const result = await batch([input, '--method', 'createUser']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe([
+      'oneoffice: line 1: unknown column "instanse" (did you mean "instance"?)',
+      'oneoffice: line 3: 2 fields, but the header has 3',
+      'oneoffice: line 4: missing required "email"',
+      'oneoffice: line 5: a closing quote must end its field (text follows it before the next comma)',
+      'oneoffice: 4 of 5 lines invalid; nothing was sent',
+      '',
+    ].join('\n'));
+  });
+});
+
+describe('failures', () => {
+  it('a duplicate createUser line fails with the server message; the others succeed; exit 4', async () => {
+    const input = file('dup.ndjson', `${[...users('dup', 3), line('createUser', { email: 'dup2@example.com' })].join('\n')}\n`);
+    const result = await batch([input, '--concurrency', '1']);
+    expect(result.code).toBe(4);
+    expect(records(result.stdout).map((r) => [r['line'], r['ok'], r['error']])).toEqual([[1, true, undefined], [2, true, undefined], [3, true, undefined], [4, false, DUPLICATE]]);
+    expect(result.stderr).toMatch(new RegExp(`^batch: 4 calls ${TIMING}: 3 ok, 1 failed \\(1 HTTP 4xx\\)\n$`));
+  });
+
+  it('--stop-on-error starts nothing after the first failure, and says how to go on', async () => {
+    const input = file('stop.ndjson', `${[...users('stop', 2), line('createUser', { email: 'stop1@example.com' }), ...users('stop-after', 5)].join('\n')}\n`);
+    const results = fresh('stop.results.ndjson');
+    const result = await batch([input, '--stop-on-error', '--concurrency', '1', '--results', results]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(
+      new RegExp(`^batch: 3 calls ${TIMING}: 2 ok, 1 failed \\(1 HTTP 4xx\\); stopped after the failure on line 3 \\(--stop-on-error\\), 5 not sent; results in ${results}\nbatch: to run the rest: oneoffice batch ${input} --results ${results} --resume\n$`),
+    );
+    expect(records(readFileSync(results, 'utf8')).map((r) => [r['line'], r['ok']])).toEqual([[1, true], [2, true], [3, false]]);
+
+    // Resuming runs the rest; the failed line has its (final) result and is not sent again.
+    const resumed = await batch([input, '--results', results, '--resume', '--concurrency', '1']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`^batch: 5 calls ${TIMING}: 5 ok; 3 lines skipped \\(results from before\\); results in ${results}\n$`));
+    expect(records(readFileSync(results, 'utf8')).map((r) => r['line'])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
+
+describe('resume', () => {
+  it('skips finished lines; a line sent without a result is uncertain and not sent again unless --retry-uncertain', async () => {
+    const input = file('resume.ndjson', `${users('resume', 4).join('\n')}\n`);
+    const results = fresh('resume.results.ndjson');
+    expect((await batch([input, '--results', results, '--concurrency', '1'])).code).toBe(0);
+    // As if killed after line 4 was sent but before its answer was written.
+    const written = readFileSync(results, 'utf8').split('\n');
+    writeFileSync(results, `${written.slice(0, 3).join('\n')}\n`);
+
+    const resumed = await batch([input, '--results', results, '--resume']);
+    expect(resumed).toEqual({
+      code: 6,
+      stdout: '',
+      stderr: `batch: 0 calls in ${resumed.stderr.match(/in (\d+\.\d) s/)?.[1]} s; 3 lines skipped (results from before); 1 uncertain (line 4): sent, but no answer was recorded; not sent again (--retry-uncertain would); results in ${results}\n`,
+    });
+    const uncertain = records(readFileSync(results, 'utf8')).slice(3);
+    expect(uncertain).toEqual([{ line: 4, method: 'createUser', status: null, ok: false, uncertain: true, code: 'E_UNCERTAIN', error: expect.stringContaining('no answer was recorded') }]);
+
+    // Reported again by every resume, but recorded once.
+    expect((await batch([input, '--results', results, '--resume'])).code).toBe(6);
+    expect(records(readFileSync(results, 'utf8'))).toHaveLength(4);
+
+    // --retry-uncertain sends it again: here it had been done, so the server refuses a second one.
+    const retried = await batch([input, '--results', results, '--resume', '--retry-uncertain']);
+    expect(retried.code).toBe(4);
+    expect(records(readFileSync(results, 'utf8')).slice(4)).toEqual([{ line: 4, method: 'createUser', status: 400, ok: false, code: 'E_HTTP_4XX', error: DUPLICATE, body: DUPLICATE }]);
+  });
+
+  it('refuses a results file that holds a batch without --resume, and resuming with other input', async () => {
+    const input = file('refuse.ndjson', `${users('refuse', 1).join('\n')}\n`);
+    const results = fresh('refuse.results.ndjson');
+    expect((await batch([input, '--results', results])).code).toBe(0);
+    expect(await batch([input, '--results', results])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `oneoffice: --results: ${results} already holds a batch: add --resume to continue it, or choose another file\n`,
+    });
+    const other = file('other.ndjson', `${users('other', 1).join('\n')}\n`);
+    const result = await batch([other, '--results', results, '--resume']);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `oneoffice: --resume: ${results} was written for other input (${input}, different content); resuming would skip or repeat the wrong lines\n`,
+    });
+    expect(existsSync(`${results}.journal`)).toBe(true);
+  });
+});
