@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'oneoffice.js');
+const bin = join(root, 'bin', 'oneoffice.cjs');
 const node = process.execPath;
 const BATCH_CALLS = 10_000;
 const CURL_CALLS = 1_000;
@@ -41,7 +41,7 @@ function fail(message) {
   process.exit(1);
 }
 
-if (!existsSync(join(root, 'dist', 'cli.js'))) fail('dist/cli.js is missing: run `node scripts/build.mjs` first');
+if (!existsSync(join(root, 'dist', 'cli', 'cli.cjs'))) fail('dist/cli/cli.cjs is missing: run `node scripts/build.mjs` first');
 
 /** Starts a mock; resolves with its URL once it prints `export ONEOFFICE_URL=... ONEOFFICE_BEARER=...`. */
 function startMock() {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'oneoffice.js');
+const bin = join(root, 'bin', 'oneoffice.cjs');
 const node = process.execPath;
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg === -1 ? 15 : Number(process.argv[runsArg + 1]);
@@ -32,7 +32,7 @@ function fail(message) {
 if (!Number.isInteger(RUNS) || RUNS < 1) fail('--runs needs a positive integer');
 home = mkdtempSync(join(tmpdir(), 'oneoffice-bench-'));
 
-if (!existsSync(join(root, 'dist', 'cli.js'))) fail('dist/cli.js is missing: run `node scripts/build.mjs` first');
+if (!existsSync(join(root, 'dist', 'cli', 'cli.cjs'))) fail('dist/cli/cli.cjs is missing: run `node scripts/build.mjs` first');
 
 // A clean environment: no user config, no colour settings, no proxies leaking in from the shell.
 const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home };

@@ -1,5 +1,6 @@
-// Build: schemas/*.json -> src/generated (bundled schemas + ajv standalone validators, one per
-// method), then one esbuild bundle in dist/ whose heavy parts (undici, conf, ajv) are lazy chunks.
+// Build: schemas/*.json -> src/generated (bundled schemas, ajv standalone validators, one per
+// method, and params types), then esbuild: the library in dist/ (ES modules) and the CLI in
+// dist/cli/ (CommonJS), whose heavy parts (undici, conf, ajv, commander) load only when used.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -98,23 +99,75 @@ function typesFor(schemas) {
   return `// Generated from schemas/*.json by scripts/build.mjs. Do not edit.\n\n${declarations.join('\n')}\n/** Params of every built-in method, by method name. */\nexport interface MethodParams {\n${map}\n}\n`;
 }
 
-async function bundle(help) {
+const shared = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  define: { __ONEOFFICE_VERSION__: JSON.stringify(pkg.version), __ONEOFFICE_HELP__: 'null' },
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+// The library: ES modules, for `import { ... } from 'oneoffice'`.
+async function bundleLibrary() {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   await build({
-    entryPoints: { cli: join(root, 'src', 'cli.ts'), index: join(root, 'src', 'index.ts') },
+    ...shared,
+    entryPoints: { index: join(root, 'src', 'index.ts') },
     outdir: join(root, 'dist'),
-    bundle: true,
     splitting: true,
     format: 'esm',
-    platform: 'node',
-    target: 'node20',
     chunkNames: 'chunks/[name]-[hash]',
-    define: { __ONEOFFICE_VERSION__: JSON.stringify(pkg.version), __ONEOFFICE_HELP__: JSON.stringify(help ?? null) },
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    legalComments: 'none',
-    logLevel: 'warning',
   });
+}
+
+// The CLI: CommonJS, which Node starts faster than ES modules, as a small core plus one bundle per
+// part it loads only when needed (what `await import(...)` names in src/). Each lazy part is
+// required, not imported: import() of CommonJS makes Node scan the whole file for its exports.
+const CLI_DIR = join(root, 'dist', 'cli');
+const LAZY_PARTS = {
+  './program.js': ['program', 'src/program.ts'],
+  '../perform.js': ['perform', 'src/perform.ts'],
+  './commands/mock.js': ['mock', 'src/commands/mock.ts'],
+  './commands/batch.js': ['batch', 'src/commands/batch.ts'],
+  '../config/store.js': ['store', 'src/config/store.ts'],
+  './ajv-compile.js': ['ajv-compile', 'src/schema/ajv-compile.ts'],
+  chalk: ['chalk', 'node_modules/chalk/source/index.js'],
+  read: ['read', 'node_modules/read/dist/esm/read.js'],
+};
+
+function lazyParts(self) {
+  return {
+    name: 'lazy-parts',
+    setup(builder) {
+      builder.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        const validator = /\/validators\/(\w+)\.js$/.exec(args.path);
+        if (validator) return { path: `./validators/${validator[1]}.cjs`, external: true };
+        const part = LAZY_PARTS[args.path];
+        return part && part[0] !== self ? { path: `./${part[0]}.cjs`, external: true } : undefined;
+      });
+    },
+  };
+}
+
+async function bundleCli(help) {
+  const cli = { ...shared, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir: CLI_DIR };
+  const builds = [build({ ...cli, entryPoints: { cli: join(root, 'src', 'cli.ts') }, plugins: [lazyParts('cli')], define: { ...shared.define, __ONEOFFICE_HELP__: JSON.stringify(help ?? null) } })];
+  if (help === undefined) {
+    for (const [name, file] of Object.values(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name)] }));
+    const validators = readdirSync(join(generated, 'validators')).filter((file) => file.endsWith('.js'));
+    builds.push(build({ ...cli, entryPoints: validators.map((file) => join(generated, 'validators', file)), outdir: join(CLI_DIR, 'validators') }));
+  }
+  await Promise.all(builds);
+  for (const file of readdirSync(CLI_DIR).filter((name) => name.endsWith('.cjs'))) {
+    const path = join(CLI_DIR, file);
+    const code = readFileSync(path, 'utf8').replace(/\bimport\(("\.\/[\w/-]+\.cjs")\)/g, 'Promise.resolve().then(() => require($1))');
+    if (/\bimport\("\.\//.test(code)) throw new Error(`${file}: a lazy part is still loaded with import()`);
+    writeFileSync(path, code);
+  }
 }
 
 // Declarations for library users (esbuild does not write them).
@@ -125,11 +178,11 @@ function declarations() {
 }
 
 // `oneoffice --help` as commander renders it for the built-in methods, so the CLI can print it
-// without loading commander (a second, quick bundle embeds it).
+// without loading commander (a second, quick build of the core embeds it).
 function renderHelp() {
   const home = mkdtempSync(join(tmpdir(), 'oneoffice-build-'));
   try {
-    const result = spawnSync(process.execPath, [join(root, 'bin', 'oneoffice.js'), '--help'], {
+    const result = spawnSync(process.execPath, [join(root, 'bin', 'oneoffice.cjs'), '--help'], {
       env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, 'config') },
       encoding: 'utf8',
     });
@@ -141,7 +194,8 @@ function renderHelp() {
 }
 
 const methods = generateValidators();
-await bundle();
-await bundle(renderHelp());
+await bundleLibrary();
+await bundleCli();
+await bundleCli(renderHelp());
 declarations();
 if (!process.argv.includes('--quiet')) process.stderr.write(`built dist/ (${methods.length} method schemas)\n`);

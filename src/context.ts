@@ -1,5 +1,5 @@
 // What every command receives: its streams, environment and lazily loaded shared state. Tests
-// pass their own; bin/oneoffice.js passes the process's.
+// pass their own; bin/oneoffice.cjs passes the process's.
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { loadConfig, type Env, type LoadedConfig } from './config/file.js';

@@ -8,19 +8,19 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv } from '../helpers/cli.js';
 
-const TRACER = fileURLToPath(new URL('../helpers/trace-loads.mjs', import.meta.url));
+const TRACER = fileURLToPath(new URL('../helpers/trace-loads.cjs', import.meta.url));
 const HEAVY = ['undici', 'conf', 'ajv', 'commander', 'chalk'];
 
-/** The third-party packages whose code sits in the bundle chunks a command loaded. */
+/** The third-party packages whose code sits in the bundles a command loaded. */
 function packagesLoaded(args: string[], env: Record<string, string> = {}): Set<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'oneoffice-trace-')), 'loads.txt');
-  const result = spawnSync(process.execPath, ['--import', TRACER, BIN, ...args], { env: { ...isolatedEnv(env), TRACE_LOADS_FILE: file }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--require', TRACER, BIN, ...args], { env: { ...isolatedEnv(env), TRACE_LOADS_FILE: file }, encoding: 'utf8' });
   expect(result.error).toBeUndefined();
-  const chunks = readFileSync(file, 'utf8').split('\n').filter((url) => url.includes('/dist/'));
-  expect(chunks.length).toBeGreaterThan(0);
+  const bundles = readFileSync(file, 'utf8').split('\n').filter((path) => path.includes('/dist/cli/'));
+  expect(bundles.length).toBeGreaterThan(0);
   const found = new Set<string>();
-  for (const chunk of chunks) {
-    const text = readFileSync(fileURLToPath(chunk), 'utf8');
+  for (const bundle of bundles) {
+    const text = readFileSync(bundle, 'utf8');
     for (const name of HEAVY) if (text.includes(`node_modules/${name}/`)) found.add(name);
   }
   return found;

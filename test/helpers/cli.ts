@@ -1,11 +1,11 @@
-// Spawns the built CLI (bin/oneoffice.js) as a real process, with a clean environment.
+// Spawns the built CLI (bin/oneoffice.cjs) as a real process, with a clean environment.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/oneoffice.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/oneoffice.cjs', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface RunResult {

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
+'use strict';
+// CommonJS: Node starts it faster than an ES module, and start-up is most of a single call's cost.
+const { main } = require('../dist/cli/cli.cjs');
 
 // A reader that quits early (`| head`) is not an error.
 process.stdout.on('error', (error) => {
@@ -7,7 +9,7 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 
-process.exitCode = await main(process.argv.slice(2), {
+main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   // process.stdin opens a handle on first access; only commands that read stdin touch it.
@@ -15,4 +17,6 @@ process.exitCode = await main(process.argv.slice(2), {
     return process.stdin;
   },
   env: process.env,
+}).then((code) => {
+  process.exitCode = code;
 });
