@@ -128,6 +128,7 @@ async function bundleLibrary() {
 // required, not imported: import() of CommonJS makes Node scan the whole file for its exports.
 const CLI_DIR = join(root, 'dist', 'cli');
 const LAZY_PARTS = {
+  './commands/call.js': ['call', 'src/commands/call.ts'],
   './program.js': ['program', 'src/program.ts'],
   '../perform.js': ['perform', 'src/perform.ts'],
   './commands/mock.js': ['mock', 'src/commands/mock.ts'],

@@ -3,7 +3,6 @@
 // commander is set up, so a call pays only for what it uses.
 import { CALL_OPTIONS, scanGlobalOptions } from './args.js';
 import { errorStyle, useColor } from './color.js';
-import { runCallCommand } from './commands/call.js';
 import { Context, type Deps } from './context.js';
 import { ExitCode, isOneOfficeError } from './errors.js';
 
@@ -36,9 +35,9 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     const index = commandIndex(argv);
     const word = index === -1 ? undefined : argv[index];
     const rest = index === -1 ? argv : [...argv.slice(0, index), ...argv.slice(index + 1)];
-    if (word === 'call') return await runCallCommand(ctx, { kind: 'call' }, rest);
+    if (word === 'call') return await (await callCommand())(ctx, { kind: 'call' }, rest);
     const helpFor = word === 'help' ? argv[index + 1] : undefined;
-    if (helpFor !== undefined && ctx.registry().get(helpFor)) return await runCallCommand(ctx, { kind: 'method', name: helpFor }, ['--help']);
+    if (helpFor !== undefined && ctx.registry().get(helpFor)) return await (await callCommand())(ctx, { kind: 'method', name: helpFor }, ['--help']);
     if (word === 'mock') {
       const { runMockCommand } = await import('./commands/mock.js');
       return await runMockCommand(ctx, rest);
@@ -48,7 +47,7 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
       return await runBatchCommand(ctx, rest);
     }
     if (word !== undefined && !['methods', 'config', 'help', 'mock', 'batch'].includes(word) && ctx.registry().get(word)) {
-      return await runCallCommand(ctx, { kind: 'method', name: word }, rest);
+      return await (await callCommand())(ctx, { kind: 'method', name: word }, rest);
     }
     if (word === 'methods' && !argv.some((arg) => arg === '-h' || arg === '--help')) {
       const { methodsCommand } = await import('./commands/methods.js');
@@ -64,6 +63,11 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
   } catch (error) {
     return reportError(ctx, error);
   }
+}
+
+/** Loaded on use, so `--help` and `methods` do not parse the call path. */
+async function callCommand() {
+  return (await import('./commands/call.js')).runCallCommand;
 }
 
 async function reportError(ctx: Context, error: unknown): Promise<number> {
