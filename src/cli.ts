@@ -38,13 +38,16 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     if (word === 'call') return await (await callCommand())(ctx, { kind: 'call' }, rest);
     const helpFor = word === 'help' ? argv[index + 1] : undefined;
     if (helpFor !== undefined && ctx.registry().get(helpFor)) return await (await callCommand())(ctx, { kind: 'method', name: helpFor }, ['--help']);
-    if (word === 'mock') {
+    // `help mock` and `help batch` as `mock --help` and `batch --help`.
+    const own = word === 'help' && (argv[index + 1] === 'mock' || argv[index + 1] === 'batch') ? argv[index + 1] : word;
+    const ownArgs = own === word ? rest : ['--help'];
+    if (own === 'mock') {
       const { runMockCommand } = await import('./commands/mock.js');
-      return await runMockCommand(ctx, rest);
+      return await runMockCommand(ctx, ownArgs);
     }
-    if (word === 'batch') {
+    if (own === 'batch') {
       const { runBatchCommand } = await import('./commands/batch.js');
-      return await runBatchCommand(ctx, rest);
+      return await runBatchCommand(ctx, ownArgs);
     }
     if (word !== undefined && !['methods', 'config', 'help', 'mock', 'batch'].includes(word) && ctx.registry().get(word)) {
       return await (await callCommand())(ctx, { kind: 'method', name: word }, rest);
