@@ -12,6 +12,7 @@ export const Agent = AgentClass as unknown as typeof Undici.Agent;
 export const ProxyAgent = ProxyAgentClass as unknown as typeof Undici.ProxyAgent;
 export const buildConnector = buildConnectorFunction as unknown as typeof Undici.buildConnector;
 export type Dispatcher = Undici.Dispatcher;
+export type DispatchController = Undici.Dispatcher.DispatchController;
 export type Connector = Undici.buildConnector.connector;
 
 // What undici's index does first: give every dispatcher request(), connect() (proxy tunnels) and the rest.

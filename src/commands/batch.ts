@@ -149,7 +149,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
 
 /** One connection pool for the whole batch: keep-alive, as many connections as calls in flight. */
 async function openSender(ctx: Context, network: NetworkSettings, concurrency: number): Promise<Sender> {
-  const { createDispatcher, send } = await import('../transport.js');
+  const { createDispatcher, sendWhole: send } = await import('../transport.js');
   if (network.insecure) ctx.warn('-k/--insecure: the server certificate is not checked');
   return { send, dispatcher: ctx.deps.dispatcher ?? createDispatcher({ ...network, connections: concurrency }) };
 }

@@ -3,6 +3,7 @@
 // own e-mail addresses and ids so that tests do not see each other's entities.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli, type RunResult } from '../helpers/cli.js';
@@ -322,5 +323,36 @@ describe('resume', () => {
       stderr: `oneoffice: --resume: ${results} was written for other input (${input}, different content); resuming would skip or repeat the wrong lines\n`,
     });
     expect(existsSync(`${results}.journal`)).toBe(true);
+  });
+});
+
+describe('timeouts and retries per call', () => {
+  it('--max-time bounds each call: a server that never answers gives E_MAX_TIME and exit 7', async () => {
+    const silent = createServer((socket) => socket.on('error', () => undefined));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const input = file('silent.ndjson', `${users('silent', 2).join('\n')}\n`);
+      const env = isolatedEnv({ ONEOFFICE_URL: `http://127.0.0.1:${port}/`, ONEOFFICE_BEARER: TOKEN });
+      const result = await batch([input, '--max-time', '0.3'], { env });
+      expect(result.code).toBe(7);
+      const error = `no complete answer from 127.0.0.1:${port} within 0.3 s (--max-time)`;
+      expect(records(result.stdout).sort((a, b) => Number(a['line']) - Number(b['line']))).toEqual([
+        { line: 1, method: 'createUser', status: null, ok: false, code: 'E_MAX_TIME', error },
+        { line: 2, method: 'createUser', status: null, ok: false, code: 'E_MAX_TIME', error },
+      ]);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('503 answers are retried per call, and the record counts the attempts', async () => {
+    const flaky = await startMockProcess(['--port', '0', '--token', TOKEN, '--fail-rate', '1', '--quiet']);
+    const input = file('flaky.ndjson', `${users('flaky', 1).join('\n')}\n`);
+    const env = isolatedEnv({ ONEOFFICE_URL: flaky.url, ONEOFFICE_BEARER: TOKEN });
+    const result = await batch([input, '--retry', '2', '--retry-delay', '0.05'], { env });
+    expect(result.code).toBe(5);
+    const [record] = records(result.stdout);
+    expect(record).toMatchObject({ line: 1, method: 'createUser', status: 503, ok: false, code: 'E_HTTP_5XX', attempts: 3 });
   });
 });
