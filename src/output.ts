@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { HttpError, OneOfficeError, ExitCode } from './errors.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
+import { messageFromJson } from './server-message.js';
 import type { CallResponse } from './transport.js';
 
 /** How much of a body is kept to find the server's error message in. */
@@ -63,19 +64,8 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
   throw new HttpError(status, statusText, serverMessage(parsed, contentType, totalBytes));
 }
 
-/** The docs' errors are JSON strings; some servers and proxies send objects or HTML instead. */
 function serverMessage(parsed: { value: unknown } | undefined, contentType: string | undefined, bytes: number): string | undefined {
-  if (parsed) {
-    const value = parsed.value;
-    if (typeof value === 'string') return value;
-    if (typeof value === 'object' && value !== null) {
-      for (const key of ['message', 'error', 'detail']) {
-        const field = (value as Record<string, unknown>)[key];
-        if (typeof field === 'string') return field;
-      }
-    }
-    return JSON.stringify(value).slice(0, 200);
-  }
+  if (parsed) return messageFromJson(parsed.value);
   if (bytes === 0) return undefined;
   return `body is not JSON (${describeBody(contentType, bytes)})`;
 }

@@ -1,6 +1,7 @@
 // What became of one call, and its result record: status, ok, the parsed body, and for failures
 // a stable error code and message. Failures are classed as single calls' exit codes are.
-import { ExitCode, HttpError, OneOfficeError } from '../errors.js';
+import { ExitCode, HttpError, isOneOfficeError } from '../errors.js';
+import { messageFromJson } from '../server-message.js';
 
 export interface Outcome {
   ok: boolean;
@@ -40,13 +41,13 @@ export function answerOutcome(head: AnswerHead, text: string, truncated: boolean
     const location = [head.headers['location']].flat().join(', ');
     return failure(status, attempts, ExitCode.unexpected, 'E_HTTP_REDIRECT', `server answered ${status} ${statusText}${location ? ` (Location: ${location})` : ''}; check the URL`);
   }
-  const message = body?.json ? serverMessage(body.value) : undefined;
+  const message = body?.json ? messageFromJson(body.value) : undefined;
   const error = new HttpError(status, statusText, message);
   return { ...failure(status, attempts, error.exitCode, error.code, message ?? error.message), ...(body ? { body: body.value } : {}), ...rawJson(text, body) };
 }
 
 export function errorOutcome(error: unknown, attempts: number): Outcome {
-  if (error instanceof OneOfficeError) return failure(null, attempts, error.exitCode, error.code, error.message);
+  if (isOneOfficeError(error)) return failure(null, attempts, error.exitCode, error.code, error.message);
   return failure(null, attempts, ExitCode.unexpected, 'E_UNEXPECTED', `unexpected error: ${(error as Error)?.message ?? String(error)}`);
 }
 
@@ -66,18 +67,6 @@ function parseBody(text: string): { json: boolean; value: unknown } | undefined 
 /** Checked JSON with no line break is copied into the record instead of being serialized again. */
 function rawJson(text: string, body: { json: boolean } | undefined): { rawJson?: string } {
   return body?.json && !/[\r\n]/.test(text) ? { rawJson: text.trim() } : {};
-}
-
-/** The docs' errors are JSON strings; other servers and proxies send objects. */
-function serverMessage(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null) {
-    for (const key of ['message', 'error', 'detail']) {
-      const field = (value as Record<string, unknown>)[key];
-      if (typeof field === 'string') return field;
-    }
-  }
-  return JSON.stringify(value).slice(0, 200);
 }
 
 /** One result record, keys always in this order: line, method, status, ok, then the rest. */
