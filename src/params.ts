@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { ParamToken } from './args.js';
+import { parseJson } from './json-error.js';
 import { convertFlagValue } from './schema/flags.js';
 import { schemaAt } from './schema/messages.js';
 import type { JsonSchema } from './schema/types.js';
@@ -40,22 +41,6 @@ export async function readParamsSource(source: string, stdin: Readable): Promise
     return { problem: `${origin}: must be a JSON object (params is always an object)` };
   }
   return { params: parsed.value as Params };
-}
-
-/** JSON.parse with the failure position given as line and column as well. */
-export function parseJson(text: string): { value: unknown } | { error: string } {
-  try {
-    return { value: JSON.parse(text) };
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /at position (\d+)/.exec(message);
-    if (!position) return { error: message };
-    const offset = Number(position[1]);
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const column = offset - before.lastIndexOf('\n');
-    return { error: `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line} column ${column}` };
-  }
 }
 
 export function assembleParams(base: Params, tokens: readonly ParamToken[], schema: JsonSchema | undefined): AssembledParams {

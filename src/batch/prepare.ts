@@ -12,6 +12,7 @@ import { loadValidator } from '../schema/validator.js';
 import { closest } from '../suggest.js';
 import type { Cell } from './csv.js';
 import type { InputRecord } from './records.js';
+import { jsonErrorReason } from '../json-error.js';
 
 export interface PreparedCall {
   line: number;
@@ -163,12 +164,10 @@ function invalid(line: number, problems: string[]): Prepared {
   return { kind: 'invalid', problems: problems.map((problem) => `line ${line}: ${problem}`) };
 }
 
-/** V8's message without the text it quotes (which may hold a password), with the column. */
+/** The reason with its column (a line of NDJSON is one line of text). */
 function jsonProblem(error: unknown): string {
-  const message = (error as Error).message;
-  const position = /at position (\d+)/.exec(message);
-  const reason = message.replace(/, ".*" is not valid JSON$/s, '').replace(/ (in JSON )?at position \d+.*$/s, '');
-  return position ? `${reason} at column ${Number(position[1]) + 1}` : reason;
+  const { reason, offset } = jsonErrorReason(error);
+  return offset === undefined ? reason : `${reason} at column ${offset + 1}`;
 }
 
 /** A path that leaves the schema where no other property is allowed. */

@@ -1,5 +1,6 @@
 // Schema properties as command-line flags: `displayName` -> `--display-name`, nested
 // `admin.displayName` -> `--admin.display-name`, and back; flag text -> the schema's type.
+import { parseJson } from '../json-error.js';
 import type { JsonSchema } from './types.js';
 
 export interface ParamFlag {
@@ -75,12 +76,10 @@ export function convertFlagValue(flag: string, raw: string | true, schema: JsonS
       return { value: TRUE_WORDS.has(lower) ? true : FALSE_WORDS.has(lower) ? false : raw };
     }
     case 'object':
-    case 'array':
-      try {
-        return { value: JSON.parse(raw) };
-      } catch (error) {
-        return { problem: `${flag}: not valid JSON: ${(error as Error).message}` };
-      }
+    case 'array': {
+      const parsed = parseJson(raw);
+      return 'error' in parsed ? { problem: `${flag}: not valid JSON: ${parsed.error}` } : { value: parsed.value };
+    }
     default:
       return { value: raw };
   }

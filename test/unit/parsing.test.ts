@@ -4,7 +4,8 @@ import { CALL_OPTIONS, parseCallArgs, scanGlobalOptions } from '../../src/args.j
 import { commandIndex } from '../../src/cli.js';
 import { builtinSchemas } from '../../src/generated/builtin.js';
 import { maskPaths, maskSecret } from '../../src/mask.js';
-import { assembleParams, parseJson } from '../../src/params.js';
+import { parseJson } from '../../src/json-error.js';
+import { assembleParams } from '../../src/params.js';
 import { shellQuote } from '../../src/quote.js';
 import { buildCall } from '../../src/request.js';
 import { camel, convertFlagValue, kebab, paramFlags } from '../../src/schema/flags.js';
@@ -72,13 +73,17 @@ describe('conversion to the schema type', () => {
     expect(convertFlagValue('--f', raw, schema)).toEqual({ value });
   });
   it('malformed JSON for an object flag is a problem of its own', () => {
-    expect(convertFlagValue('--admin', '{', { type: 'object' })).toEqual({ problem: "--admin: not valid JSON: Expected property name or '}' in JSON at position 1" });
+    expect(convertFlagValue('--admin', '{', { type: 'object' })).toEqual({ problem: "--admin: not valid JSON: Expected property name or '}' at line 1 column 2" });
   });
 });
 
 describe('parseJson', () => {
   it('gives line and column', () => {
     expect(parseJson('{\n  "a": 1,\n}')).toEqual({ error: 'Expected double-quoted property name at line 3 column 1' });
+  });
+  it('never repeats the text it could not parse (it may hold a password)', () => {
+    expect(parseJson('secret-pw-1234')).toEqual({ error: "Unexpected token 's'" });
+    expect(parseJson('{"password":}')).toEqual({ error: "Unexpected token '}'" });
   });
 });
 
