@@ -5,7 +5,7 @@ export function maskSecret(secret: string): string {
 }
 
 /** A copy of params with the values at the given paths masked (strings) or replaced. */
-export function maskPaths(params: Record<string, unknown>, paths: readonly string[][]): Record<string, unknown> {
+export function maskPaths(params: Record<string, unknown>, paths: readonly string[][], mask: (secret: string) => string = maskSecret): Record<string, unknown> {
   if (paths.length === 0) return params;
   const copy = structuredClone(params);
   for (const path of paths) {
@@ -14,7 +14,7 @@ export function maskPaths(params: Record<string, unknown>, paths: readonly strin
     const last = path[path.length - 1] as string;
     if (typeof node === 'object' && node !== null && last in node) {
       const record = node as Record<string, unknown>;
-      record[last] = typeof record[last] === 'string' ? maskSecret(record[last]) : '****';
+      record[last] = typeof record[last] === 'string' ? mask(record[last]) : '****';
     }
   }
   return copy;

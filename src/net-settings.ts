@@ -15,6 +15,9 @@ export interface NetworkSettings extends ConnectionOptions {
   proxyFromFlag: boolean;
 }
 
+/** Said on stderr whenever calls go out with -k (single calls and batches). */
+export const INSECURE_WARNING = '-k/--insecure: the server certificate is not checked';
+
 type Key = 'connect-timeout' | 'max-time' | 'retry' | 'retry-max-time' | 'retry-delay' | 'proxy' | 'cacert';
 
 export function resolveNetwork(parsed: ParsedArgs, profile: Profile, env: Env, url: URL, idempotent: boolean): NetworkSettings {

@@ -21,8 +21,13 @@ function codeOf(error: unknown): string | undefined {
   return (error as { code?: string }).code;
 }
 
+/** The port a URL connects to, its scheme's default when it names none. */
+export function portOf(url: URL): string {
+  return url.port || (url.protocol === 'https:' ? '443' : '80');
+}
+
 function hostPortOf(url: URL): string {
-  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  return `${url.hostname}:${portOf(url)}`;
 }
 
 const TRUST_HINT = 'if you trust it, pass --cacert <CA bundle> (or set NODE_EXTRA_CA_CERTS); -k skips the check (unsafe)';
@@ -78,7 +83,7 @@ function toProxyError(error: unknown, code: string | undefined, proxy: URL): One
   if (tunnel) return new NetworkError(`${where} refused to connect to the server (answered ${tunnel[1]})`, 'E_PROXY_TUNNEL', options);
   const address = (error as { address?: string; port?: number }).address;
   const port = (error as { port?: number }).port;
-  const atProxy = address === undefined || (String(port) === (proxy.port || (proxy.protocol === 'https:' ? '443' : '80')));
+  const atProxy = address === undefined || String(port) === portOf(proxy);
   if (!atProxy) return undefined;
   switch (code) {
     case 'ECONNREFUSED':

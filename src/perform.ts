@@ -2,9 +2,9 @@
 // body on stdout, the exchange on stderr with -v. Loaded only when a call is really sent, since it
 // pulls in undici.
 import { setFlagsFromString } from 'node:v8';
-import { jsonPalette, useColor } from './color.js';
+import { colors, jsonPalette, useColor } from './color.js';
 import type { Context } from './context.js';
-import type { NetworkSettings } from './net-settings.js';
+import { INSECURE_WARNING, type NetworkSettings } from './net-settings.js';
 import { writeResponse } from './output.js';
 import type { Reveal } from './printer.js';
 import { displayProxy } from './proxy.js';
@@ -32,7 +32,7 @@ export function preferFastExit(): void {
 export async function performCall(ctx: Context, call: CallRequest, options: PerformOptions): Promise<void> {
   const { stdout, stderr, env } = ctx.deps;
   const { network } = options;
-  if (network.insecure) ctx.warn('-k/--insecure: the server certificate is not checked');
+  if (network.insecure) ctx.warn(INSECURE_WARNING);
   const style = options.verbosity > 0 ? await verboseStyle(ctx) : undefined;
   const observer = options.verbosity > 0 ? new VerbosePrinter((text) => stderr.write(text), call, options.verbosity, options.reveal, style) : undefined;
   if (observer && network.proxy) stderr.write(`${(style?.info ?? String)(`* Using proxy ${displayProxy(network.proxy)}`)}\n`);
@@ -57,7 +57,6 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
 
 async function verboseStyle(ctx: Context): Promise<VerboseStyle | undefined> {
   if (!useColor(ctx.deps.stderr, ctx.deps.env, ctx.globals.noColor)) return undefined;
-  const { Chalk } = await import('chalk');
-  const chalk = new Chalk({ level: 1 });
+  const chalk = await colors();
   return { info: chalk.dim, sent: chalk.cyan, received: chalk.yellow, palette: await jsonPalette() };
 }

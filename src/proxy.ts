@@ -3,6 +3,7 @@
 // EnvHttpProxyAgent and curl, decided here so -v, --curl and error messages can name the proxy.
 import type { Env } from './config/file.js';
 import { UsageError } from './errors.js';
+import { portOf } from './network-errors.js';
 
 export function proxyFor(url: URL, env: Env, flag?: string): URL | undefined {
   if (flag !== undefined) return flag === '' ? undefined : parseProxy(flag, '--proxy');
@@ -27,7 +28,7 @@ function parseProxy(text: string, source: string): URL {
 /** NO_PROXY entries: `*`, host names (matching subdomains too), `.suffix`, optionally with `:port`. */
 export function bypassed(url: URL, noProxy: string): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const port = portOf(url);
   for (const raw of noProxy.split(/[\s,]+/)) {
     const entry = raw.trim().toLowerCase();
     if (entry === '') continue;

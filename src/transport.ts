@@ -57,19 +57,25 @@ export interface SentResponse extends CallResponse {
   discard(): Promise<void>;
 }
 
+/** The headers as undici takes them: flat, without the ones it adds itself. */
+function wireHeaders(call: CallRequest): string[] {
+  return call.headers.filter(([name]) => !ADDED_BY_UNDICI.has(name)).flat();
+}
+
+function maxTimeError(call: CallRequest, timeouts: Timeouts, cause: unknown): TimeoutError {
+  return new TimeoutError(`no complete answer from ${call.url.host} within ${timeouts.totalMs / 1000} s (--max-time)`, 'E_MAX_TIME', { cause });
+}
+
 /** One attempt. Errors come out as OneOfficeErrors naming the host (or the proxy) and the cause. */
 export async function send(call: CallRequest, dispatcher: Dispatcher, options: Pick<ConnectionOptions, 'timeouts' | 'proxy'>): Promise<SentResponse> {
   const { timeouts, proxy } = options;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeouts.totalMs);
-  const mapError = (error: unknown): Error =>
-    controller.signal.aborted
-      ? new TimeoutError(`no complete answer from ${call.url.host} within ${timeouts.totalMs / 1000} s (--max-time)`, 'E_MAX_TIME', { cause: error })
-      : toNetworkError(error, call.url, proxy);
+  const mapError = (error: unknown): Error => (controller.signal.aborted ? maxTimeError(call, timeouts, error) : toNetworkError(error, call.url, proxy));
   try {
     const response = await request(call.url, {
       method: call.httpMethod,
-      headers: call.headers.filter(([name]) => !ADDED_BY_UNDICI.has(name)).flat(),
+      headers: wireHeaders(call),
       body: call.body,
       dispatcher,
       signal: controller.signal,
@@ -134,7 +140,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
         origin: call.url.origin,
         path: `${call.url.pathname}${call.url.search}`,
         method: call.httpMethod,
-        headers: call.headers.filter(([name]) => !ADDED_BY_UNDICI.has(name)).flat(),
+        headers: wireHeaders(call),
         body: call.body,
         reset: false,
       },
@@ -159,11 +165,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
         },
         onResponseError(_controller, error) {
           clearTimeout(timer);
-          reject(
-            timedOut
-              ? new TimeoutError(`no complete answer from ${call.url.host} within ${timeouts.totalMs / 1000} s (--max-time)`, 'E_MAX_TIME', { cause: error })
-              : toNetworkError(error, call.url, proxy),
-          );
+          reject(timedOut ? maxTimeError(call, timeouts, error) : toNetworkError(error, call.url, proxy));
         },
       },
     );

@@ -15,7 +15,7 @@ import { performCall, type Sender } from '../batch/sender.js';
 import { fileSink, streamSink, type ResultSink } from '../batch/sink.js';
 import type { Context } from '../context.js';
 import { ExitCode, OneOfficeError, UsageError, ValidationError } from '../errors.js';
-import { resolveNetwork, type NetworkSettings } from '../net-settings.js';
+import { INSECURE_WARNING, resolveNetwork, type NetworkSettings } from '../net-settings.js';
 import { shellQuote } from '../quote.js';
 import { buildCall } from '../request.js';
 import type { Target } from '../settings.js';
@@ -150,7 +150,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
 /** One connection pool for the whole batch: keep-alive, as many connections as calls in flight. */
 async function openSender(ctx: Context, network: NetworkSettings, concurrency: number): Promise<Sender> {
   const { createDispatcher, sendWhole: send } = await import('../transport.js');
-  if (network.insecure) ctx.warn('-k/--insecure: the server certificate is not checked');
+  if (network.insecure) ctx.warn(INSECURE_WARNING);
   return { send, dispatcher: ctx.deps.dispatcher ?? createDispatcher({ ...network, connections: concurrency }) };
 }
 

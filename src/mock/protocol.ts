@@ -2,6 +2,7 @@
 // {"method", "params"} shape, and the params against the same schemas the client validates with.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Params } from '../params.js';
+import { maskPaths } from '../mask.js';
 import { describeErrors } from '../schema/messages.js';
 import { secretPaths, type Registry } from '../schema/registry.js';
 import type { CompiledValidator, MethodSchema } from '../schema/types.js';
@@ -65,29 +66,18 @@ export type ParamsCheck = (method: string, params: Params) => string[];
  * fails at start rather than on a call, and no call waits on a load.
  */
 export async function loadParamsCheck(registry: Registry, methodNames: readonly string[]): Promise<ParamsCheck> {
-  const validators = new Map<string, { method: MethodSchema; validate: CompiledValidator }>();
+  const validators = new Map<string, { method: MethodSchema; validate: CompiledValidator; secrets: string[][] }>();
   for (const name of methodNames) {
     const method = registry.get(name);
-    if (method) validators.set(name, { method, validate: await loadValidator(method) });
+    if (method) validators.set(name, { method, validate: await loadValidator(method), secrets: secretPaths(method.schema) });
   }
   return (name, params) => {
     const entry = validators.get(name);
     if (!entry || entry.validate(params)) return [];
-    const { method, validate } = entry;
-    return describeErrors(validate.errors ?? [], method.schema, withoutSecrets(method, params), (path) => JSON.stringify(path.join('.')));
+    const { method, validate, secrets } = entry;
+    // Messages quote wrong values; secret ones are replaced whole, so no answer or log line repeats any of them.
+    const shown = maskPaths(params, secrets, () => '****');
+    return describeErrors(validate.errors ?? [], method.schema, shown, (path) => JSON.stringify(path.join('.')));
   };
 }
 
-/** Messages quote wrong values; secret ones (passwords) are replaced so no answer or log line repeats them. */
-function withoutSecrets(method: MethodSchema, params: Params): Params {
-  const paths = secretPaths(method.schema);
-  if (paths.length === 0) return params;
-  const copy = structuredClone(params);
-  for (const path of paths) {
-    let node: unknown = copy;
-    for (const key of path.slice(0, -1)) node = isObject(node) ? node[key] : undefined;
-    const last = path[path.length - 1] as string;
-    if (isObject(node) && last in node) node[last] = '****';
-  }
-  return copy;
-}
