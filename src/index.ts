@@ -1,7 +1,8 @@
 // The library: everything the CLI is built from, for programs that call OneOffice directly.
 export { main, type Deps } from './cli.js';
 export { buildCall, parseHeaderLines, VERSION, USER_AGENT, type CallRequest, type CallSpec } from './request.js';
-export { send, createDispatcher, DEFAULT_TIMEOUTS, type CallResponse, type Timeouts } from './transport.js';
+export { send, sendWhole, createDispatcher, type CallResponse, type Timeouts } from './transport.js';
+export { DEFAULT_TIMEOUTS } from './net-settings.js';
 export { createRegistry, secretPaths, summaryOf, type Registry } from './schema/registry.js';
 export { loadValidator } from './schema/validator.js';
 export { describeErrors } from './schema/messages.js';

@@ -5,7 +5,7 @@ import type { Env, Profile } from './config/file.js';
 import { ConfigError, UsageError } from './errors.js';
 import { proxyFor } from './proxy.js';
 import type { RetryOptions } from './retry.js';
-import type { ConnectionOptions } from './transport.js';
+import type { ConnectionOptions, Timeouts } from './transport.js';
 
 export interface NetworkSettings extends ConnectionOptions {
   retry: Pick<RetryOptions, 'retries' | 'retryMaxTimeMs' | 'retryDelayMs' | 'idempotent'>;
@@ -14,6 +14,9 @@ export interface NetworkSettings extends ConnectionOptions {
   /** Whether the proxy was named with --proxy (an environment proxy applies to curl by itself). */
   proxyFromFlag: boolean;
 }
+
+/** --connect-timeout and --max-time when neither a flag nor the config file sets them. */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, totalMs: 30_000 };
 
 /** Said on stderr whenever calls go out with -k (single calls and batches). */
 export const INSECURE_WARNING = '-k/--insecure: the server certificate is not checked';
@@ -53,7 +56,10 @@ export function resolveNetwork(parsed: ParsedArgs, profile: Profile, env: Env, u
   const proxy = proxyFor(url, env, proxySetting?.value);
   const retryDelay = setting('retry-delay') ? number('retry-delay', 0, { zeroAllowed: true }) * 1000 : undefined;
   return {
-    timeouts: { connectMs: number('connect-timeout', 10, {}) * 1000, totalMs: number('max-time', 30, {}) * 1000 },
+    timeouts: {
+      connectMs: number('connect-timeout', DEFAULT_TIMEOUTS.connectMs / 1000, {}) * 1000,
+      totalMs: number('max-time', DEFAULT_TIMEOUTS.totalMs / 1000, {}) * 1000,
+    },
     retry: {
       retries: number('retry', idempotent ? 2 : 0, { integer: true, zeroAllowed: true }),
       retryMaxTimeMs: number('retry-max-time', 0, { zeroAllowed: true }) * 1000,

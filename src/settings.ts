@@ -5,10 +5,8 @@ import type { Env, LoadedConfig } from './config/file.js';
 
 export interface Target {
   url: URL;
+  /** Empty when not required (--curl writes it as $BEARER). */
   token: string;
-  /** Where each came from, for -v and error messages: 'flag --url', 'env ONEOFFICE_URL', ... */
-  urlSource: string;
-  tokenSource: string;
 }
 
 interface Candidate {
@@ -40,7 +38,7 @@ export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env
   if (!token && options.requireToken) {
     throw new ConfigError(`no API token: looked in --bearer, $ONEOFFICE_BEARER, $BEARER and ${configSource} (set one, e.g. oneoffice config set bearer)`, 'E_NO_TOKEN');
   }
-  return { url: parseUrl(url.value as string, url.source), token: token?.value ?? '', urlSource: url.source, tokenSource: token?.source ?? 'none' };
+  return { url: parseUrl(url.value as string, url.source), token: token?.value ?? '' };
 }
 
 /** `typed`: the user typed it in this command (a usage error), rather than it coming from env or config. */

@@ -23,8 +23,6 @@ export interface Timeouts {
   totalMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, totalMs: 30_000 };
-
 export interface ConnectionOptions {
   timeouts: Timeouts;
   /** PEM bundle that replaces the default CAs (--cacert). */

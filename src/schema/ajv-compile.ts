@@ -9,10 +9,11 @@ type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats: AddFormats =
   (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
 
-export const CUSTOM_KEYWORDS = ['x-secret', 'x-idempotent'];
+// The annotations our schemas carry (scripts/build.mjs registers the same for built-in schemas).
+const CUSTOM_KEYWORDS = ['x-secret', 'x-idempotent'];
 
-export function createAjv(options: { strict: boolean; code?: object }): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: options.strict, ...(options.code ? { code: options.code } : {}) });
+function createAjv(options: { strict: boolean }): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: options.strict });
   addFormats(ajv);
   for (const keyword of CUSTOM_KEYWORDS) ajv.addKeyword(keyword);
   return ajv;
