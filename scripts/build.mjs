@@ -131,6 +131,7 @@ const LAZY_PARTS = {
   './commands/call.js': ['call', 'src/commands/call.ts'],
   './program.js': ['program', 'src/program.ts'],
   '../perform.js': ['perform', 'src/perform.ts'],
+  './transport.js': ['transport', 'src/transport.ts'],
   './commands/mock.js': ['mock', 'src/commands/mock.ts'],
   './commands/batch.js': ['batch', 'src/commands/batch.ts'],
   '../config/store.js': ['store', 'src/config/store.ts'],
@@ -154,11 +155,24 @@ function lazyParts(self) {
   };
 }
 
+// undici's HTTP/2 client loads node:http2 and node:tls (~5 ms) when undici starts, though oneoffice
+// never enables allowH2; the CLI bundles get a stand-in (the library keeps undici whole).
+function withoutHttp2() {
+  return {
+    name: 'undici-without-http2',
+    setup(builder) {
+      builder.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+        args.importer.includes(join('node_modules', 'undici', 'lib')) ? { path: join(root, 'scripts', 'undici-client-h2.cjs') } : undefined,
+      );
+    },
+  };
+}
+
 async function bundleCli(help) {
   const cli = { ...shared, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir: CLI_DIR };
   const builds = [build({ ...cli, entryPoints: { cli: join(root, 'src', 'cli.ts') }, plugins: [lazyParts('cli')], define: { ...shared.define, __ONEOFFICE_HELP__: JSON.stringify(help ?? null) } })];
   if (help === undefined) {
-    for (const [name, file] of Object.values(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name)] }));
+    for (const [name, file] of Object.values(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name), withoutHttp2()] }));
     const validators = readdirSync(join(generated, 'validators')).filter((file) => file.endsWith('.js'));
     builds.push(build({ ...cli, entryPoints: validators.map((file) => join(generated, 'validators', file)), outdir: join(CLI_DIR, 'validators') }));
   }

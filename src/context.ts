@@ -11,7 +11,7 @@ export interface Deps {
   stderr: Writable & { isTTY?: boolean };
   stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
   env: Env;
-  /** The HTTP dispatcher to send through (tests inject undici's MockAgent); undici's global one when absent. */
+  /** An undici dispatcher to send through (tests inject undici's MockAgent); when absent, a call opens its own connection (node:http, or undici through a proxy). */
   dispatcher?: Dispatcher;
 }
 

@@ -30,6 +30,15 @@ function hostPortOf(url: URL): string {
   return `${url.hostname}:${portOf(url)}`;
 }
 
+/** --max-time passed before the whole answer arrived. */
+export function maxTimeError(url: URL, totalMs: number, cause: unknown): TimeoutError {
+  return new TimeoutError(`no complete answer from ${url.host} within ${totalMs / 1000} s (--max-time)`, 'E_MAX_TIME', { cause });
+}
+
+export function connectTimeoutError(url: URL, cause?: unknown): TimeoutError {
+  return new TimeoutError(`cannot connect to ${hostPortOf(url)}: connect timed out`, 'E_CONNECT_TIMEOUT', { cause });
+}
+
 const TRUST_HINT = 'if you trust it, pass --cacert <CA bundle> (or set NODE_EXTRA_CA_CERTS); -k skips the check (unsafe)';
 
 export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOfficeError {
@@ -57,7 +66,7 @@ export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOffice
     case 'ENETUNREACH':
       return new NetworkError(`cannot connect to ${hostPort}: host unreachable`, 'E_UNREACHABLE', options);
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return new TimeoutError(`cannot connect to ${hostPort}: connect timed out`, 'E_CONNECT_TIMEOUT', options);
+      return connectTimeoutError(url, error);
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
     case 'ETIMEDOUT':

@@ -1,16 +1,18 @@
 // Sends a built call, with the retries that are safe for its method, and prints the outcome: the
-// body on stdout, the exchange on stderr with -v. Loaded only when a call is really sent, since it
-// pulls in undici.
-import { setFlagsFromString } from 'node:v8';
+// body on stdout, the exchange on stderr with -v. Loaded only when a call is really sent. A direct
+// call goes out on node:http (direct-transport.ts); undici is loaded only for a proxy or when the
+// caller hands in its own dispatcher.
 import { colors, jsonPalette, useColor } from './color.js';
 import type { Context } from './context.js';
+import { sendDirect } from './direct-transport.js';
+import type { ExchangeObserver } from './exchange.js';
 import { INSECURE_WARNING, type NetworkSettings } from './net-settings.js';
 import { writeResponse } from './output.js';
 import type { Reveal } from './printer.js';
 import { displayProxy } from './proxy.js';
 import type { CallRequest } from './request.js';
 import { withRetries } from './retry.js';
-import { createDispatcher, send } from './transport.js';
+import type { SentResponse } from './transport.js';
 import { VerbosePrinter, type VerboseStyle } from './verbose.js';
 
 export interface PerformOptions {
@@ -20,13 +22,30 @@ export interface PerformOptions {
   reveal: Reveal;
 }
 
+interface Sender {
+  send(): Promise<SentResponse>;
+  close(): Promise<void>;
+}
+
+async function senderFor(ctx: Context, call: CallRequest, network: NetworkSettings, observer: ExchangeObserver | undefined): Promise<Sender> {
+  if (!ctx.deps.dispatcher && !network.proxy) return { send: () => sendDirect(call, network, observer), close: async () => undefined };
+  const { createDispatcher, send } = await import('./transport.js');
+  if (ctx.deps.dispatcher) {
+    const dispatcher = ctx.deps.dispatcher;
+    return { send: () => send(call, dispatcher, network), close: async () => undefined };
+  }
+  await preferFastExit();
+  const dispatcher = createDispatcher(network, observer);
+  return { send: () => send(call, dispatcher, network), close: () => dispatcher.destroy() };
+}
+
 /**
  * undici parses HTTP in WebAssembly, and V8 re-optimises that module on a background thread that the
  * process must wait for at exit (~100 ms, ~40 MB). One call gains nothing from the optimised code,
- * so a single CLI call keeps the baseline compiler only. Batch runs and library users are unaffected.
+ * so a call through a proxy keeps the baseline compiler only. Batch runs are unaffected.
  */
-export function preferFastExit(): void {
-  setFlagsFromString('--liftoff-only');
+async function preferFastExit(): Promise<void> {
+  (await import('node:v8')).setFlagsFromString('--liftoff-only');
 }
 
 export async function performCall(ctx: Context, call: CallRequest, options: PerformOptions): Promise<void> {
@@ -36,9 +55,9 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
   const style = options.verbosity > 0 ? await verboseStyle(ctx) : undefined;
   const observer = options.verbosity > 0 ? new VerbosePrinter((text) => stderr.write(text), call, options.verbosity, options.reveal, style) : undefined;
   if (observer && network.proxy) stderr.write(`${(style?.info ?? String)(`* Using proxy ${displayProxy(network.proxy)}`)}\n`);
-  const dispatcher = ctx.deps.dispatcher ?? createDispatcher(network, observer);
+  const sender = await senderFor(ctx, call, network, observer);
   try {
-    const response = await withRetries(() => send(call, dispatcher, network), {
+    const response = await withRetries(() => sender.send(), {
       ...network.retry,
       onRetry: (message) => stderr.write(`oneoffice: ${message}\n`),
     });
@@ -51,7 +70,7 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
       response.finish();
     }
   } finally {
-    if (!ctx.deps.dispatcher) await dispatcher.destroy();
+    await sender.close();
   }
 }
 

@@ -11,8 +11,8 @@ export interface CallRequest {
   httpMethod: 'GET';
   url: URL;
   /**
-   * In the order and spelling undici puts them on the wire, including the ones it sets itself
-   * (host, connection, content-length), so printers show exactly what is sent.
+   * In the order and spelling they go on the wire, including host, connection and content-length
+   * (node:http is given them all; undici sets connection itself), so printers show exactly what is sent.
    */
   headers: Array<[string, string]>;
   body: string;

@@ -4,9 +4,9 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, ProxyAgent, request, type Connector, type DispatchController, type Dispatcher } from './undici-parts.js';
-import { TimeoutError } from './errors.js';
-import type { ExchangeObserver, TlsInfo } from './exchange.js';
-import { toNetworkError } from './network-errors.js';
+import type { ExchangeObserver } from './exchange.js';
+import { maxTimeError, toNetworkError } from './network-errors.js';
+import { tlsInfo } from './tls-info.js';
 import { ADDED_BY_UNDICI, type CallRequest } from './request.js';
 
 export interface CallResponse {
@@ -60,16 +60,12 @@ function wireHeaders(call: CallRequest): string[] {
   return call.headers.filter(([name]) => !ADDED_BY_UNDICI.has(name)).flat();
 }
 
-function maxTimeError(call: CallRequest, timeouts: Timeouts, cause: unknown): TimeoutError {
-  return new TimeoutError(`no complete answer from ${call.url.host} within ${timeouts.totalMs / 1000} s (--max-time)`, 'E_MAX_TIME', { cause });
-}
-
 /** One attempt. Errors come out as OneOfficeErrors naming the host (or the proxy) and the cause. */
 export async function send(call: CallRequest, dispatcher: Dispatcher, options: Pick<ConnectionOptions, 'timeouts' | 'proxy'>): Promise<SentResponse> {
   const { timeouts, proxy } = options;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeouts.totalMs);
-  const mapError = (error: unknown): Error => (controller.signal.aborted ? maxTimeError(call, timeouts, error) : toNetworkError(error, call.url, proxy));
+  const mapError = (error: unknown): Error => (controller.signal.aborted ? maxTimeError(call.url, timeouts.totalMs, error) : toNetworkError(error, call.url, proxy));
   try {
     const response = await request(call.url, {
       method: call.httpMethod,
@@ -163,7 +159,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
         },
         onResponseError(_controller, error) {
           clearTimeout(timer);
-          reject(timedOut ? maxTimeError(call, timeouts, error) : toNetworkError(error, call.url, proxy));
+          reject(timedOut ? maxTimeError(call.url, timeouts.totalMs, error) : toNetworkError(error, call.url, proxy));
         },
       },
     );
@@ -187,18 +183,5 @@ function observedConnector(connect: Connector, observer: ExchangeObserver): Conn
     });
     socket?.once('connect', () => observer.tcpConnected());
     return socket as never;
-  };
-}
-
-function tlsInfo(socket: TLSSocket): TlsInfo {
-  const certificate = socket.getPeerCertificate();
-  const name = (entity: Record<string, string | string[] | undefined> | undefined) =>
-    entity ? Object.entries(entity).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : value}`).join(', ') : '(none)';
-  return {
-    protocol: socket.getProtocol() ?? 'unknown',
-    cipher: socket.getCipher()?.name ?? 'unknown',
-    subject: name(certificate.subject as unknown as Record<string, string>),
-    issuer: name(certificate.issuer as unknown as Record<string, string>),
-    validTo: certificate.valid_to ?? 'unknown',
   };
 }

@@ -102,8 +102,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     stdout.write(`${toCurl(call, { ...reveal, network })}\n`);
     return 0;
   }
-  const { performCall, preferFastExit } = await import('../perform.js');
-  if (!ctx.deps.dispatcher) preferFastExit();
+  const { performCall } = await import('../perform.js');
   await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal });
   return 0;
 }

@@ -11,12 +11,17 @@ import { BIN, isolatedEnv } from '../helpers/cli.js';
 const TRACER = fileURLToPath(new URL('../helpers/trace-loads.cjs', import.meta.url));
 const HEAVY = ['undici', 'conf', 'ajv', 'commander', 'chalk'];
 
-/** The third-party packages whose code sits in the bundles a command loaded. */
-function packagesLoaded(args: string[], env: Record<string, string> = {}): Set<string> {
+/** What a command loaded: its bundles' files and Node's built-in modules. */
+function loads(args: string[], env: Record<string, string> = {}): string[] {
   const file = join(mkdtempSync(join(tmpdir(), 'oneoffice-trace-')), 'loads.txt');
   const result = spawnSync(process.execPath, ['--require', TRACER, BIN, ...args], { env: { ...isolatedEnv(env), TRACE_LOADS_FILE: file }, encoding: 'utf8' });
   expect(result.error).toBeUndefined();
-  const bundles = readFileSync(file, 'utf8').split('\n').filter((path) => path.includes('/dist/cli/'));
+  return readFileSync(file, 'utf8').split('\n');
+}
+
+/** The third-party packages whose code sits in the bundles a command loaded. */
+function packagesLoaded(args: string[], env: Record<string, string> = {}): Set<string> {
+  const bundles = loads(args, env).filter((path) => path.includes('/dist/cli/'));
   expect(bundles.length).toBeGreaterThan(0);
   const found = new Set<string>();
   for (const bundle of bundles) {
@@ -25,6 +30,12 @@ function packagesLoaded(args: string[], env: Record<string, string> = {}): Set<s
   }
   return found;
 }
+
+function builtinsLoaded(args: string[]): string[] {
+  return loads(args).filter((entry) => entry.startsWith('builtin:')).map((entry) => entry.slice('builtin:'.length));
+}
+
+const REAL_CALL = ['createUser', '--email', 'a@b.co', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'];
 
 describe('start-up loads only what the command needs', () => {
   it.each([
@@ -37,8 +48,17 @@ describe('start-up loads only what the command needs', () => {
     expect([...packagesLoaded(args)]).toEqual([]);
   });
 
-  it('a real call loads undici, and still not conf, ajv or commander', () => {
-    expect([...packagesLoaded(['createUser', '--email', 'a@b.co', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'])]).toEqual(['undici']);
+  it('a direct call goes out on node:http: none of the packages, and no TLS or HTTP/2 for http://', () => {
+    expect([...packagesLoaded(REAL_CALL)]).toEqual([]);
+    const builtins = builtinsLoaded(REAL_CALL);
+    expect(builtins).toContain('http');
+    expect(builtins.filter((name) => ['tls', 'https', 'http2', 'v8'].includes(name))).toEqual([]);
+  });
+
+  it('a call through a proxy loads undici, but not its HTTP/2 client (node:http2, node:tls)', () => {
+    const proxied = [...REAL_CALL, '--proxy', 'http://127.0.0.1:9'];
+    expect([...packagesLoaded(proxied)]).toEqual(['undici']);
+    expect(builtinsLoaded(proxied).filter((name) => ['tls', 'http2'].includes(name))).toEqual([]);
   });
 
   it('the pre-rendered --help is what commander prints', () => {

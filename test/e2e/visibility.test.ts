@@ -95,6 +95,24 @@ describe('-v', () => {
     );
   });
 
+  it("shows the server's own reason phrase and each repeated header on its own line", async () => {
+    const custom = await startRecordingServer((_request, res) => {
+      res.statusMessage = 'Fine Thanks';
+      res.setHeader('x-repeated', ['one', 'two']);
+      res.setHeader('content-type', 'application/json');
+      res.end('{"ok":true}');
+    });
+    try {
+      const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '-v'], { env: { ...rec.env, ONEOFFICE_URL: custom.url } });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe('{"ok":true}');
+      const answer = result.stderr.split('\n').filter((line) => line.startsWith('<'));
+      expect(answer.slice(0, 4)).toEqual(['< HTTP/1.1 200 Fine Thanks', '< x-repeated: one', '< x-repeated: two', '< content-type: application/json']);
+    } finally {
+      await custom.close();
+    }
+  });
+
   it('-vv adds curl -w style timings', async () => {
     const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '-vv'], { env: rec.env });
     expect(result.code).toBe(0);

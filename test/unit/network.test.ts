@@ -1,5 +1,6 @@
 // Retry decisions and proxy selection, as pure functions.
 import { describe, expect, it } from 'vitest';
+import { headersFromRaw } from '../../src/direct-transport.js';
 import { NetworkError, TimeoutError } from '../../src/errors.js';
 import { bypassed, displayProxy, proxyFor } from '../../src/proxy.js';
 import { backoffMs, retryableError, retryableStatus, retryAfterMs, withRetries, type AttemptResponse } from '../../src/retry.js';
@@ -104,5 +105,16 @@ describe('proxy selection', () => {
   });
   it('masks a proxy password for display', () => {
     expect(displayProxy(new URL('http://user:secret@proxy:3128'))).toBe('http://user:****@proxy:3128/');
+  });
+});
+
+describe('headers of a direct call, as undici gives them', () => {
+  it.each([
+    ['names lower-cased', ['Content-Type', 'application/json'], { 'content-type': 'application/json' }],
+    ['a repeated header becomes an array, in order', ['Set-Cookie', 'a=1', 'x', '0', 'set-cookie', 'b=2', 'SET-COOKIE', 'c=3'], { 'set-cookie': ['a=1', 'b=2', 'c=3'], x: '0' }],
+    ['an empty value is kept', ['x-empty', ''], { 'x-empty': '' }],
+    ['no headers', [], {}],
+  ])('%s', (_name, raw, expected) => {
+    expect(headersFromRaw(raw)).toEqual(expected);
   });
 });
