@@ -113,7 +113,7 @@ async function runBatch(env, count) {
   const ok = readFileSync(results, 'utf8').split('\n').filter((line) => line.includes('"ok":true')).length;
   if (ok !== count) fail(`oneoffice batch: ${ok} of ${count} calls succeeded\n${stderr}`);
   const summary = stderr.trim().split('\n')[0];
-  // The rate batch reports is over its sending pass: from loading undici to the last answer.
+  // The rate batch reports is over its sending pass: from its first call (undici loaded) to the last answer.
   const sending = Number(/\((\d+)\/s\)/.exec(summary)?.[1]);
   if (!sending) fail(`oneoffice batch: no rate in its summary: ${summary}`);
   rmSync(input);
@@ -232,7 +232,7 @@ console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const cells of rows) console.log(format(cells));
 console.log(`note: ${BATCH_CALLS} createUser calls per run of batch and autocannon (best of ${ROUNDS} each), ${CURL_CALLS} for curl; each call creates a new user;`);
 console.log(`      each run against a fresh mock warmed up with ${WARM_UP_CALLS} calls, each tool in a fresh process`);
-console.log('note: "sending" is the rate while calls are sent: batch\'s own figure (its second pass, from loading undici to the last answer),');
+console.log('note: "sending" is the rate while calls are sent: batch\'s own figure (its second pass, from its first call to the last answer),');
 console.log('      autocannon from its start to its last answer, curl the whole run (a process per call); the targets are judged on it.');
 console.log('      "wall" is whole processes, start-up included (node, loading, and for batch checking all lines first).');
 console.log(`note: batch summary of the best run: ${batchBest.summary}`);

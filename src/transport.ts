@@ -55,9 +55,11 @@ export interface SentResponse extends CallResponse {
   discard(): Promise<void>;
 }
 
-/** The headers as undici takes them: flat, without the ones it adds itself. */
+/** The headers as undici takes them: flat, without the ones it adds itself. A loop: filter().flat() costs a batch ~3 µs a call. */
 function wireHeaders(call: CallRequest): string[] {
-  return call.headers.filter(([name]) => !ADDED_BY_UNDICI.has(name)).flat();
+  const flat: string[] = [];
+  for (const [name, value] of call.headers) if (!ADDED_BY_UNDICI.has(name)) flat.push(name, value);
+  return flat;
 }
 
 /** One attempt. Errors come out as OneOfficeErrors naming the host (or the proxy) and the cause. */
@@ -112,6 +114,18 @@ export interface WholeResponse {
 
 const nothingToDiscard = async (): Promise<void> => undefined;
 
+const dispatchTargets = new WeakMap<URL, { origin: string; path: string }>();
+
+/** undici's origin and path for a URL; a batch sends every call to the same URL object, and URL getters are not free. */
+function dispatchTarget(url: URL): { origin: string; path: string } {
+  let target = dispatchTargets.get(url);
+  if (!target) {
+    target = { origin: url.origin, path: `${url.pathname}${url.search}` };
+    dispatchTargets.set(url, target);
+  }
+  return target;
+}
+
 /**
  * One attempt, answer read whole: for batches, where a body is small and never streamed. It talks
  * to undici's dispatcher directly, without an AbortSignal or a body stream, which costs about a
@@ -126,13 +140,15 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
       timedOut = true;
       controller?.abort(new Error('--max-time'));
     }, timeouts.totalMs);
-    let head: Pick<WholeResponse, 'status' | 'statusText' | 'headers'> = { status: 0, statusText: '', headers: {} };
+    let status = 0;
+    let headers: WholeResponse['headers'] = {};
     const chunks: Buffer[] = [];
     let size = 0;
+    const { origin, path } = dispatchTarget(call.url);
     dispatcher.dispatch(
       {
-        origin: call.url.origin,
-        path: `${call.url.pathname}${call.url.search}`,
+        origin,
+        path,
         method: call.httpMethod,
         headers: wireHeaders(call),
         body: call.body,
@@ -144,8 +160,9 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
           // The limit passed while the call waited for a connection: it is never sent.
           if (timedOut) started.abort(new Error('--max-time'));
         },
-        onResponseStart(_controller, status, headers) {
-          head = { status, statusText: STATUS_CODES[status] ?? '', headers: headers as WholeResponse['headers'] };
+        onResponseStart(_controller, statusCode, responseHeaders) {
+          status = statusCode;
+          headers = responseHeaders as WholeResponse['headers'];
         },
         onResponseData(_controller, chunk) {
           size += chunk.length;
@@ -155,7 +172,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
           clearTimeout(timer);
           const truncated = size > maxBodyBytes;
           const text = truncated ? '' : chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-          resolve({ ...head, text, truncated, discard: nothingToDiscard });
+          resolve({ status, statusText: STATUS_CODES[status] ?? '', headers, text, truncated, discard: nothingToDiscard });
         },
         onResponseError(_controller, error) {
           clearTimeout(timer);
