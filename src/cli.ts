@@ -5,8 +5,10 @@ import { CALL_OPTIONS, scanGlobalOptions } from './args.js';
 import { errorStyle, useColor } from './color.js';
 import { Context, type Deps } from './context.js';
 import { ExitCode, isOneOfficeError } from './errors.js';
+import { useNodeStreams } from './stdio.js';
 
 export type { Deps } from './context.js';
+export { processDeps } from './stdio.js';
 
 const VALUE_OPTIONS = new Set(CALL_OPTIONS.filter((spec) => spec.takes === 'value' || spec.takes === 'list').flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])));
 
@@ -41,6 +43,7 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     // `help mock` and `help batch` as `mock --help` and `batch --help`.
     const own = word === 'help' && (argv[index + 1] === 'mock' || argv[index + 1] === 'batch') ? argv[index + 1] : word;
     const ownArgs = own === word ? rest : ['--help'];
+    if (own === 'mock' || own === 'batch') useNodeStreams(deps);
     if (own === 'mock') {
       const { runMockCommand } = await import('./commands/mock.js');
       return await runMockCommand(ctx, ownArgs);

@@ -48,6 +48,15 @@ describe('start-up loads only what the command needs', () => {
     expect([...packagesLoaded(args)]).toEqual([]);
   });
 
+  it.each([
+    [['--help']],
+    [['methods']],
+    [['createUser', '--email', 'not-an-email']],
+    [['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x']],
+  ])('%j writes to its pipes without loading node:stream or node:net', (args) => {
+    expect(builtinsLoaded(args).filter((name) => ['stream', 'net', 'tty'].includes(name))).toEqual([]);
+  });
+
   it('a direct call goes out on node:http: none of the packages, and no TLS or HTTP/2 for http://', () => {
     expect([...packagesLoaded(REAL_CALL)]).toEqual([]);
     const builtins = builtinsLoaded(REAL_CALL);

@@ -1,0 +1,90 @@
+// The CLI process's stdout and stderr. Creating Node's process.stdout or process.stderr costs
+// 1.5–3.5 ms (it loads node:stream, and node:net for a pipe): more than all the work of `--help`,
+// `--dry-run` or a validation error (issue 7). So output to a pipe, a socket or a file is written
+// with fs.writeSync, as Node itself does for files. Node's own stream takes over, for good, on a
+// terminal (or any other kind of descriptor), on a write that would block (a non-blocking pipe that
+// is full), and on any use other than write() and isTTY (listeners, pipe(), ...).
+import { fstatSync, writeSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import type { Deps } from './context.js';
+
+type Output = Writable & { isTTY?: boolean };
+
+const TAKE_OVER = Symbol('oneoffice.useNodeStream');
+
+/** Written straight to the descriptor: a pipe, a socket or a regular file. */
+function writableDirectly(fd: number): boolean {
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFIFO() || stat.isSocket() || stat.isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A reader that quits early (`| head`) is not an error: end quietly, with the exit code so far. */
+function exitOnBrokenPipe(stream: Output): Output {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  return stream;
+}
+
+function processOutput(fd: 1 | 2): Output {
+  let direct = writableDirectly(fd);
+  let stream: Output | undefined;
+  const nodeStream = (): Output => {
+    direct = false;
+    return (stream ??= exitOnBrokenPipe(fd === 1 ? process.stdout : process.stderr));
+  };
+  const writer = {
+    write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
+      if (!direct) return nodeStream().write(chunk, encoding as BufferEncoding, callback);
+      const done = typeof encoding === 'function' ? encoding : callback;
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk;
+      let offset = 0;
+      try {
+        while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        if (code !== 'EAGAIN') throw error;
+        // A non-blocking pipe that is full: Node's stream waits for room without spinning.
+        return nodeStream().write(bytes.subarray(offset), done);
+      }
+      if (done) process.nextTick(done);
+      return true;
+    },
+    get isTTY(): boolean {
+      return direct ? false : nodeStream().isTTY === true;
+    },
+    [TAKE_OVER]: nodeStream,
+  };
+  return new Proxy(writer, {
+    get(target, property) {
+      if (property === 'write' || property === 'isTTY' || property === TAKE_OVER) return Reflect.get(target, property);
+      const real = nodeStream();
+      const value: unknown = Reflect.get(real, property);
+      return typeof value === 'function' ? value.bind(real) : value;
+    },
+  }) as unknown as Output;
+}
+
+/** Long-running commands (mock, batch) write through Node's streams, which never block the event loop. */
+export function useNodeStreams(deps: Deps): void {
+  for (const output of [deps.stdout, deps.stderr]) (output as unknown as Record<symbol, (() => unknown) | undefined>)[TAKE_OVER]?.();
+}
+
+/** The dependencies of a CLI process: its own stdin, stdout, stderr and environment. */
+export function processDeps(): Deps {
+  return {
+    stdout: processOutput(1),
+    stderr: processOutput(2),
+    // process.stdin opens a handle on first access; only commands that read stdin touch it.
+    get stdin(): Readable {
+      return process.stdin;
+    },
+    env: process.env,
+  };
+}

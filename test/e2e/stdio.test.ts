@@ -1,0 +1,77 @@
+// How the CLI writes its output: straight to a pipe or a file (src/stdio.ts), through Node's own
+// stream when a non-blocking pipe is full, and quietly stopping when the reader goes away.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
+import { useRecordingServer } from '../helpers/server.js';
+
+const TOKEN = 'stdio-token-0123456789';
+const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
+const sh = promisify(execFile);
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+/** Answers every call with a JSON string of `size` bytes in all. */
+function answerWithBigBody(size: number): void {
+  rec.server.respond((_request, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(size) });
+    res.end(`"${'a'.repeat(size - 2)}"`);
+  });
+}
+
+// Python makes the pipe non-blocking (as a parent Node process does to its own stdout, which a child
+// it starts with stdio 'inherit' shares), then reads only after a pause, so the pipe fills.
+const SLOW_NON_BLOCKING_READER = `
+import os, subprocess, sys, time
+r, w = os.pipe()
+os.set_blocking(w, False)
+child = subprocess.Popen(sys.argv[1:], stdout=w)
+os.close(w)
+time.sleep(0.5)
+total = 0
+while True:
+    chunk = os.read(r, 1 << 16)
+    if not chunk:
+        break
+    total += len(chunk)
+print(total, child.wait())
+`;
+
+describe('stdout and stderr', () => {
+  it('a full non-blocking pipe: the rest goes through Node, nothing lost, exit 0', async () => {
+    if (!hasPython) {
+      console.warn('skipped: python3 is not installed (apt-get install python3)');
+      return;
+    }
+    const size = 4 * 1024 * 1024;
+    answerWithBigBody(size);
+    const { stdout } = await sh('python3', ['-c', SLOW_NON_BLOCKING_READER, process.execPath, BIN, 'getUserByEmail', '--email', 'a@b.co'], { env: rec.env });
+    expect(stdout).toBe(`${size} 0\n`);
+  });
+
+  it('a reader that quits early (| head) ends the call quietly with exit 0', async () => {
+    answerWithBigBody(4 * 1024 * 1024);
+    const { stdout, stderr } = await sh('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" getUserByEmail --email a@b.co | head -c 5; echo " exit $?"`], { env: rec.env });
+    expect(stderr).toBe('');
+    expect(stdout).toBe('"aaaa exit 0\n');
+  });
+
+  it('output to a file is the same as to a pipe', async () => {
+    const args = ['createUser', '--email', 'a@b.co', '--dry-run'];
+    const piped = await runCli(args, { env: rec.env });
+    const file = join(mkdtempSync(join(tmpdir(), 'oneoffice-out-')), 'out.txt');
+    await sh('sh', ['-c', `"${process.execPath}" "${BIN}" ${args.join(' ')} > "${file}" 2>&1`], { env: rec.env });
+    expect(piped.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(piped.stdout);
+  });
+
+  it('stdout and stderr sharing one pipe (2>&1) keep the order they were written in', async () => {
+    const { stdout } = await sh('sh', ['-c', `"${process.execPath}" "${BIN}" createUser --email a@b.co --bearer "${TOKEN}" --dry-run 2>&1 | cat`], { env: rec.env });
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^oneoffice: warning: a token given with --bearer/);
+    expect(lines[1]).toMatch(/^GET \/api\/external HTTP\/1\.1$/);
+  });
+});
