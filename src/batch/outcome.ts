@@ -66,7 +66,7 @@ function parseBody(text: string): { json: boolean; value: unknown } | undefined 
 
 /** Checked JSON with no line break is copied into the record instead of being serialized again. */
 function rawJson(text: string, body: { json: boolean } | undefined): { rawJson?: string } {
-  return body?.json && !/[\r\n]/.test(text) ? { rawJson: text.trim() } : {};
+  return body?.json && !text.includes('\n') && !text.includes('\r') ? { rawJson: text.trim() } : {};
 }
 
 /** One result record, keys always in this order: line, method, status, ok, then the rest. */
