@@ -86,8 +86,12 @@ export class Gate {
     while (!this.stop.stopping) {
       if (this.tryEnter()) return true;
       const room = this.options.room?.();
-      const wait = this.dueTime() - this.now();
-      await (room ? Promise.race([room, this.sleep()]) : this.sleep(wait > 0 ? wait : undefined));
+      if (room) await Promise.race([room, this.sleep()]);
+      // A call in flight wakes the wait when it leaves.
+      else if (this.inFlight >= this.options.concurrency) await this.sleep();
+      // Only --rate holds the start back: always a timer, even if the slot fell due meanwhile, as
+      // with nothing in flight nothing else would wake the wait (and the process would just end).
+      else await this.sleep(Math.max(1, this.dueTime() - this.now()));
     }
     return false;
   }

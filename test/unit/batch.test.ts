@@ -196,6 +196,19 @@ describe('Gate', () => {
     expect(second).toBe(true);
   });
 
+  it('waiting for --rate alone always sets a timer, even when the slot falls due while the wait is worked out', async () => {
+    // Each reading of the clock is 0.6 ms on: the start slot is 0.4 ms away when checked, and
+    // already passed when the wait is computed. With nothing in flight, no leave() would ever wake
+    // a wait without a timer, and the process would end in mid-batch (exit 0, no summary).
+    let now = 1000;
+    const gate = new Gate({ concurrency: 8, rate: 1000, now: () => (now += 0.6) }, new StopControl());
+    expect(await gate.enter()).toBe(true);
+    gate.leave();
+    await new Promise((resolve) => setImmediate(resolve));
+    const entered = await Promise.race([gate.enter(), new Promise((resolve) => setTimeout(() => resolve('stuck'), 200))]);
+    expect(entered).toBe(true);
+  });
+
   it('a second signal abandons the calls in flight', () => {
     const stop = new StopControl();
     stop.onSignal('SIGINT');
