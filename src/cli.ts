@@ -5,10 +5,9 @@ import { CALL_OPTIONS, scanGlobalOptions } from './args.js';
 import { errorStyle, useColor } from './color.js';
 import { Context, type Deps } from './context.js';
 import { ExitCode, isOneOfficeError } from './errors.js';
-import { useNodeStreams } from './stdio.js';
+import { processDeps, useNodeStreams } from './stdio.js';
 
 export type { Deps } from './context.js';
-export { processDeps } from './stdio.js';
 
 const VALUE_OPTIONS = new Set(CALL_OPTIONS.filter((spec) => spec.takes === 'value' || spec.takes === 'list').flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])));
 
@@ -96,3 +95,23 @@ function fullStack(error: Error): string {
   for (let depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause) parts.push(`caused by: ${cause.stack ?? cause.message}`);
   return parts.join('\n');
 }
+
+/**
+ * Runs one command in this process (bin/oneoffice.cjs). Should a command ever stop with nothing
+ * left to wait for and without having finished (a bug), the process would end with exit 0 and no
+ * word; it ends with exit 1 and says so instead.
+ */
+export function runProcess(argv: readonly string[] = process.argv.slice(2), run: (argv: readonly string[], deps: Deps) => Promise<number> = main): void {
+  const deps = processDeps();
+  let finished = false;
+  process.once('beforeExit', () => {
+    if (finished) return;
+    deps.stderr.write('oneoffice: internal error: the command stopped before it finished; please report this\n');
+    process.exitCode = ExitCode.unexpected;
+  });
+  void run(argv, deps).then((code) => {
+    finished = true;
+    process.exitCode = code;
+  });
+}
+

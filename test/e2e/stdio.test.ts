@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
+import { BIN, isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
 import { useRecordingServer } from '../helpers/server.js';
 
 const TOKEN = 'stdio-token-0123456789';
@@ -73,5 +73,11 @@ describe('stdout and stderr', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toMatch(/^oneoffice: warning: a token given with --bearer/);
     expect(lines[1]).toMatch(/^GET \/api\/external HTTP\/1\.1$/);
+  });
+
+  it('a command that stops without finishing (a bug) ends with exit 1 and says so, not with a silent 0', () => {
+    const cli = join(ROOT, 'dist', 'cli', 'cli.cjs');
+    const result = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(cli)}).runProcess([], () => new Promise(() => {}))`], { env: isolatedEnv(), encoding: 'utf8' });
+    expect([result.status, result.stdout, result.stderr]).toEqual([1, '', 'oneoffice: internal error: the command stopped before it finished; please report this\n']);
   });
 });
