@@ -51,10 +51,12 @@ export async function runCalls(plan: RunPlan): Promise<RunResult> {
   const finish = (call: PreparedCall, outcome: Outcome) => {
     // Already recorded as abandoned: a late answer must not give the line a second record.
     if (!inFlight.delete(call.line)) return;
-    sink.write(resultRecord(call.line, call.method, outcome, plan.redact));
     tally.add(call.line, outcome);
     if (!outcome.ok && plan.stopOnError) stop.onFailure();
+    // The gate first: its wake-up is scheduled before the record's flush, so in the next turn the
+    // next calls go out before the results are written (both still in that turn).
     gate.leave();
+    sink.write(resultRecord(call.line, call.method, outcome, plan.redact));
     plan.progress.update(tally);
   };
 
