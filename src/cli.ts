@@ -4,6 +4,7 @@
 import { CALL_OPTIONS, scanGlobalOptions } from './args.js';
 import { errorStyle, useColor } from './color.js';
 import { Context, type Deps } from './context.js';
+import { visibleControls } from './controls.js';
 import { ExitCode, isOneOfficeError } from './errors.js';
 import { processDeps, useNodeStreams } from './stdio.js';
 
@@ -80,7 +81,8 @@ async function reportError(ctx: Context, error: unknown): Promise<number> {
   const red = await errorStyle(useColor(stderr, env, ctx.globals.noColor));
   const known = isOneOfficeError(error);
   const lines = known ? error.problems ?? [error.message] : [`unexpected error: ${(error as Error)?.message ?? String(error)}`];
-  for (const line of lines) stderr.write(`${red('oneoffice:')} ${ctx.redact(line)}\n`);
+  // A line may quote the server (its message): its control characters are shown, not obeyed.
+  for (const line of lines) stderr.write(`${red('oneoffice:')} ${ctx.redact(visibleControls(line))}\n`);
   if (ctx.globals.debug && error instanceof Error && error.stack) {
     stderr.write(`${ctx.redact(fullStack(error))}\n`);
   } else if (!known) {

@@ -4,7 +4,7 @@
 // connections, and calls through a proxy go through undici (transport.ts). Like undici, node:http
 // sends a GET with a body; it is given every header, host and content-length included, in the order
 // the printers show them, and adds none of its own.
-import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ExchangeObserver } from './exchange.js';
@@ -93,9 +93,12 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
     });
     req.once('response', (response: IncomingMessage) => {
       answered = true;
+      const status = response.statusCode ?? 0;
       resolve({
-        status: response.statusCode ?? 0,
-        statusText: response.statusMessage ?? '',
+        status,
+        // Messages name the status as undici's path does; -v shows the server's own words.
+        statusText: STATUS_CODES[status] ?? '',
+        reason: response.statusMessage ?? '',
         headers: headersFromRaw(response.rawHeaders),
         body: response,
         mapError,
@@ -109,6 +112,7 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
         },
       });
     });
-    req.end(call.body);
+    // A Buffer, so that node:http writes the headers as Latin-1 (as undici does), not in the body's UTF-8.
+    req.end(Buffer.from(call.body));
   });
 }

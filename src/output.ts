@@ -24,18 +24,23 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let totalBytes = 0;
-  try {
-    for await (const chunk of response.body) {
-      const buffer = chunk as Buffer;
-      totalBytes += buffer.length;
-      if (out.pretty || keptBytes < MESSAGE_PREFIX_BYTES) {
-        kept.push(buffer);
-        keptBytes += buffer.length;
-      }
-      if (!out.pretty && !out.stdout.write(buffer)) await once(out.stdout, 'drain');
+  const chunks = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await chunks.next();
+    } catch (error) {
+      throw mapStreamError(error);
     }
-  } catch (error) {
-    throw mapStreamError(error);
+    if (next.done) break;
+    const buffer = next.value;
+    totalBytes += buffer.length;
+    if (out.pretty || keptBytes < MESSAGE_PREFIX_BYTES) {
+      kept.push(buffer);
+      keptBytes += buffer.length;
+    }
+    // A failure to write stdout (a full disk) is ours, not the network's: not mapped.
+    if (!out.pretty && !writeOut(out.stdout, buffer)) await once(out.stdout, 'drain');
   }
   bodyDone?.();
   const text = Buffer.concat(kept).toString('utf8');
@@ -47,7 +52,7 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
     parsed = undefined;
   }
   if (out.pretty && totalBytes > 0) {
-    out.stdout.write(parsed ? `${prettyJson(parsed.value, out.palette)}\n` : text.endsWith('\n') ? text : `${text}\n`);
+    writeOut(out.stdout, parsed ? `${prettyJson(parsed.value, out.palette)}\n` : text.endsWith('\n') ? text : `${text}\n`);
   }
 
   const { status, statusText } = response;
@@ -62,6 +67,14 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
     throw new OneOfficeError(`server answered ${status} ${statusText}${location ? ` (Location: ${location})` : ''}; check the URL`, 'E_HTTP_REDIRECT', ExitCode.unexpected);
   }
   throw new HttpError(status, statusText, serverMessage(parsed, contentType, totalBytes));
+}
+
+function writeOut(stdout: Writable, data: string | Buffer): boolean {
+  try {
+    return stdout.write(data);
+  } catch (error) {
+    throw new OneOfficeError(`cannot write the answer to stdout: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_STDOUT', ExitCode.unexpected, { cause: error });
+  }
 }
 
 function serverMessage(parsed: { value: unknown } | undefined, contentType: string | undefined, bytes: number): string | undefined {

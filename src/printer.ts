@@ -4,6 +4,7 @@
 import { maskPaths, maskSecret } from './mask.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
 import { requestTarget, type CallRequest } from './request.js';
+import { visibleControls } from './controls.js';
 
 export interface Reveal {
   showSecrets: boolean;
@@ -58,12 +59,16 @@ export function verboseRequestLines(call: CallRequest, reveal: Reveal, palette?:
 export interface ResponseHead {
   status: number;
   statusText: string;
+  /** The server's own reason phrase, when the transport has it. */
+  reason?: string;
   headers: Record<string, string | string[] | undefined>;
 }
 
 /** -v: `< ` lines for the status line and every response header, then a `<` line. */
 export function verboseResponseLines(head: ResponseHead): string[] {
-  const lines = [`< HTTP/1.1 ${head.status} ${head.statusText}`.trimEnd()];
+  // The server's words go to a terminal: control characters are shown, not obeyed.
+  const reason = head.reason === undefined ? head.statusText : visibleControls(head.reason);
+  const lines = [`< HTTP/1.1 ${head.status} ${reason}`.trimEnd()];
   for (const [name, value] of Object.entries(head.headers)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) lines.push(`< ${name}: ${item}`);

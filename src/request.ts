@@ -1,6 +1,6 @@
 // The call as data: everything that goes on the wire, built before anything is sent, so that
 // printers (-v, --dry-run, --curl) show exactly what the transport sends.
-import { UsageError } from './errors.js';
+import { ConfigError, UsageError } from './errors.js';
 import type { Params } from './params.js';
 
 declare const __ONEOFFICE_VERSION__: string;
@@ -46,11 +46,21 @@ export function parseHeaderLines(lines: readonly string[]): Array<[string, strin
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`--header: invalid header name ${JSON.stringify(name)}`, 'E_BAD_HEADER');
     const value = line.slice(colon + 1).trim();
     if (/[\r\n\0]/.test(value)) throw new UsageError(`--header: ${name} value must not contain line breaks`, 'E_BAD_HEADER');
+    if (!sendableInHeader(value)) throw new UsageError(`--header: ${name} value ${NOT_SENDABLE}`, 'E_BAD_HEADER');
     return [name, value === '' ? undefined : value];
   });
 }
 
+const NOT_SENDABLE = 'may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)';
+
+/** What HTTP lets a header value carry: tab, printable ASCII and obs-text (undici's and Node's own check). */
+function sendableInHeader(value: string): boolean {
+  return !/[^\t\x20-\x7e\x80-\xff]/.test(value);
+}
+
 export function buildCall(spec: CallSpec): CallRequest {
+  // Never quoted: it is the secret.
+  if (!sendableInHeader(spec.token)) throw new ConfigError(`the API token ${NOT_SENDABLE}; check where it comes from (--bearer, $ONEOFFICE_BEARER, $BEARER or the config file)`, 'E_BAD_TOKEN');
   const body = JSON.stringify({ method: spec.apiMethod, params: spec.params });
   const headers: Array<[string, string]> = [
     ['host', spec.url.host],

@@ -22,24 +22,32 @@ function writableDirectly(fd: number): boolean {
   }
 }
 
-/** A reader that quits early (`| head`) is not an error: end quietly, with the exit code so far. */
-function exitOnBrokenPipe(stream: Output): Output {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-  return stream;
-}
-
 function processOutput(fd: 1 | 2): Output {
   let direct = writableDirectly(fd);
   let stream: Output | undefined;
+  let closed = false;
+  /**
+   * The reader went away. stdout (`| head`): end at once, quietly, with the exit code so far. stderr:
+   * drop what is left to say, so the command still ends with its own exit code.
+   */
+  const brokenPipe = (): void => {
+    if (fd === 1) process.exit(process.exitCode ?? 0);
+    closed = true;
+  };
   const nodeStream = (): Output => {
     direct = false;
-    return (stream ??= exitOnBrokenPipe(fd === 1 ? process.stdout : process.stderr));
+    if (!stream) {
+      stream = fd === 1 ? process.stdout : process.stderr;
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+        brokenPipe();
+      });
+    }
+    return stream;
   };
   const writer = {
     write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
+      if (closed) return true;
       if (!direct) return nodeStream().write(chunk, encoding as BufferEncoding, callback);
       const done = typeof encoding === 'function' ? encoding : callback;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk;
@@ -48,7 +56,10 @@ function processOutput(fd: 1 | 2): Output {
         while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        if (code === 'EPIPE') {
+          brokenPipe();
+          return true;
+        }
         if (code !== 'EAGAIN') throw error;
         // A non-blocking pipe that is full: Node's stream waits for room without spinning.
         return nodeStream().write(bytes.subarray(offset), done);

@@ -11,7 +11,10 @@ import { ADDED_BY_UNDICI, type CallRequest } from './request.js';
 
 export interface CallResponse {
   status: number;
+  /** The standard text for the status, for messages. */
   statusText: string;
+  /** The reason phrase as the server sent it, when known (shown by -v). */
+  reason?: string;
   /** As received: names lower-cased by undici, repeated headers as arrays. */
   headers: Record<string, string | string[] | undefined>;
   body: Readable;
@@ -114,16 +117,13 @@ export interface WholeResponse {
 
 const nothingToDiscard = async (): Promise<void> => undefined;
 
-const dispatchTargets = new WeakMap<URL, { origin: string; path: string }>();
+let lastTarget: { href: string; origin: string; path: string } | undefined;
 
-/** undici's origin and path for a URL; a batch sends every call to the same URL object, and URL getters are not free. */
+/** undici's origin and path for a URL. A batch sends every call to one URL, and computing origin costs more than reading href. */
 function dispatchTarget(url: URL): { origin: string; path: string } {
-  let target = dispatchTargets.get(url);
-  if (!target) {
-    target = { origin: url.origin, path: `${url.pathname}${url.search}` };
-    dispatchTargets.set(url, target);
-  }
-  return target;
+  const href = url.href;
+  if (lastTarget?.href !== href) lastTarget = { href, origin: url.origin, path: `${url.pathname}${url.search}` };
+  return lastTarget;
 }
 
 /**

@@ -158,6 +158,7 @@ describe('invalid input: exit 2, every problem named, nothing sent', () => {
     [['createUser', '--params', '[1,2]'], '--params: must be a JSON object (params is always an object)'],
     [['createUser', '--email'], '--email: needs a value'],
     [['createUser', '--email', 'a@b.co', '--header', 'no colon'], '--header: must be "Name: value" (got "no colon")'],
+    [['createUser', '--email', 'a@b.co', '-H', 'X-Name: 日本'], '--header: X-Name value may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)'],
     [['createUser', '--email', 'a@b.co', '--max-time', 'soon'], '--max-time: must be a number of seconds above 0 (got "soon")'],
     [['call'], 'call: missing <method> (see oneoffice methods)'],
     [['createUser', '--email', 'a@b.co', '--url', 'ftp://x'], 'flag --url: must be an http:// or https:// URL (got "ftp:")'],
@@ -242,5 +243,16 @@ describe('-H/--header', () => {
     expect(header('x-trace')).toBe('42');
     expect(header('accept')).toBe('application/vnd.oo+json');
     expect(header('user-agent')).toBeUndefined();
+  });
+
+  it('a Latin-1 value goes out one byte per character, as a batch sends it too', async () => {
+    const single = await runCli(['getUserByEmail', '--email', 'a@b.co', '-H', 'X-Name: Zoë'], { env: rec.env });
+    expect(single.code).toBe(0);
+    const input = join(mkdtempSync(join(tmpdir(), 'oneoffice-latin1-')), 'in.ndjson');
+    writeFileSync(input, '{"method":"getUserByEmail","params":{"email":"a@b.co"}}\n');
+    const batch = await runCli(['batch', input, '-H', 'X-Name: Zoë'], { env: rec.env });
+    expect(batch.code).toBe(0);
+    // The server reads header bytes as Latin-1: UTF-8 would arrive as "ZoÃ«".
+    expect([header('x-name', 0), header('x-name', 1)]).toEqual(['Zoë', 'Zoë']);
   });
 });

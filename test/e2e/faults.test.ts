@@ -36,6 +36,36 @@ async function rawServer(onSocket: (socket: Socket) => void): Promise<{ port: nu
 
 const HEAD = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"partial":';
 
+describe('answers that are not what they should be', () => {
+  it('a port that does not speak HTTP: one line saying so, exit 6', async () => {
+    const ssh = await rawServer((socket) => socket.once('data', () => socket.end('SSH-2.0-OpenSSH_9.2\r\n')));
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${ssh.port}/`], { env: rec.env });
+    expect(result).toEqual({
+      code: 6,
+      stdout: '',
+      stderr: `oneoffice: 127.0.0.1:${ssh.port} answered with something that is not HTTP/1.1 (HPE_INVALID_CONSTANT); is the URL's port an HTTP server?\n`,
+    });
+  });
+
+  it('an empty reason phrase: the message names the status as usual', async () => {
+    const terse = await rawServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 404 \r\ncontent-type: application/json\r\ncontent-length: 13\r\n\r\n{"error":"x"}')));
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${terse.port}/`], { env: rec.env });
+    expect(result).toEqual({ code: 4, stdout: '{"error":"x"}', stderr: 'oneoffice: server answered 404 Not Found: x\n' });
+  });
+
+  it("escape sequences in the server's words are shown, not obeyed", async () => {
+    const body = '{"error":"bad \\u001b[31m red"}';
+    const hostile = await rawServer((socket) =>
+      socket.once('data', () => socket.end(`HTTP/1.1 404 \x1b[2J\x1b[31mhacked\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`)),
+    );
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${hostile.port}/`, '-v'], { env: rec.env });
+    expect(result.code).toBe(4);
+    expect(result.stderr).not.toContain('\x1b');
+    expect(result.stderr).toContain('< HTTP/1.1 404 \\u001b[2J\\u001b[31mhacked\n');
+    expect(result.stderr.endsWith('oneoffice: server answered 404 Not Found: bad \\u001b[31m red\n')).toBe(true);
+  });
+});
+
 describe('connection faults', () => {
   it('connection refused, retried when asked (the request was never written)', async () => {
     const closed = await startRecordingServer();

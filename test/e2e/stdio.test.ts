@@ -1,6 +1,7 @@
 // How the CLI writes its output: straight to a pipe or a file (src/stdio.ts), through Node's own
 // stream when a non-blocking pipe is full, and quietly stopping when the reader goes away.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,38 @@ describe('stdout and stderr', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toMatch(/^oneoffice: warning: a token given with --bearer/);
     expect(lines[1]).toMatch(/^GET \/api\/external HTTP\/1\.1$/);
+  });
+
+  it('a closed stderr: the command still ends with its own exit code', async () => {
+    const child = spawn(process.execPath, [BIN, 'createUser', '--email', 'not-an-email'], { env: rec.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    // The reader is gone before the process has started, so its error line meets a broken pipe.
+    child.stderr.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
+  });
+
+  it('an IPv6 literal URL', async (context) => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end(JSON.stringify({ host: req.headers.host })));
+    });
+    const listening = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(0, '::1', () => resolve(true));
+    });
+    if (!listening) {
+      context.skip();
+      return;
+    }
+    try {
+      const port = (server.address() as { port: number }).port;
+      const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', `http://[::1]:${port}/`, '-v'], { env: rec.env });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(JSON.stringify({ host: `[::1]:${port}` }));
+      expect(result.stderr.split('\n').slice(0, 2)).toEqual([`* Trying ::1:${port}...`, `* Connected to ::1 (::1) port ${port}`]);
+    } finally {
+      server.close();
+    }
   });
 
   it('a command that stops without finishing (a bug) ends with exit 1 and says so, not with a silent 0', () => {

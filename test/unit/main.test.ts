@@ -82,3 +82,21 @@ describe('main with a mocked API', () => {
     expect(d.stderr.text).not.toContain(token);
   });
 });
+
+describe('sendWhole (the library, batches)', () => {
+  it('follows a URL object that changes between calls', async () => {
+    const { sendWhole } = await import('../../src/transport.js');
+    const { buildCall } = await import('../../src/request.js');
+    agent = new MockAgent();
+    agent.disableNetConnect();
+    agent.get(ORIGIN).intercept({ path: '/one', method: 'GET' }).reply(200, { at: 'one' });
+    agent.get(ORIGIN).intercept({ path: '/two?x=1', method: 'GET' }).reply(200, { at: 'two' });
+    const url = new URL(`${ORIGIN}/one`);
+    const options = { timeouts: { connectMs: 1000, totalMs: 1000 } };
+    const first = await sendWhole(buildCall({ url, token: 't', apiMethod: 'm', params: {} }), agent, options, 1024);
+    url.pathname = '/two';
+    url.search = '?x=1';
+    const second = await sendWhole(buildCall({ url, token: 't', apiMethod: 'm', params: {} }), agent, options, 1024);
+    expect([first.text, second.text]).toEqual(['{"at":"one"}', '{"at":"two"}']);
+  });
+});

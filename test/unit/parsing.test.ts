@@ -116,6 +116,24 @@ describe('buildCall', () => {
       ['accept', 'text/plain'], ['User-Agent', 'oneoffice/0.0.0-dev'], ['X-Trace', '1'], ['content-length', '51'],
     ]);
   });
+  it.each([
+    ['non-Latin-1 letters', 'X-Name: 日本'],
+    ['a control character', 'X-Name: a\x07b'],
+    ['DEL', 'X-Name: a\x7fb'],
+  ])('refuses a -H value a header cannot carry: %s', (_name, line) => {
+    expect(() => buildCall({ url: new URL('https://a'), token: 't', apiMethod: 'm', params: {}, extraHeaders: [line] })).toThrow(
+      '--header: X-Name value may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)',
+    );
+  });
+  it('takes Latin-1 and tabs in a -H value', () => {
+    const call = buildCall({ url: new URL('https://a'), token: 't', apiMethod: 'm', params: {}, extraHeaders: ['X-Name: Zoë\tX'] });
+    expect(call.headers).toContainEqual(['X-Name', 'Zoë\tX']);
+  });
+  it('refuses a token a header cannot carry, without quoting it', () => {
+    const attempt = () => buildCall({ url: new URL('https://a'), token: 'sécret-日本', apiMethod: 'm', params: {} });
+    expect(attempt).toThrow('the API token may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character); check where it comes from (--bearer, $ONEOFFICE_BEARER, $BEARER or the config file)');
+    expect(attempt).toThrow(expect.objectContaining({ code: 'E_BAD_TOKEN', exitCode: 3 }));
+  });
   it('refuses headers the transport owns', () => {
     expect(() => buildCall({ url: new URL('https://a'), token: 't', apiMethod: 'm', params: {}, extraHeaders: ['Content-Length: 5'] })).toThrow('--header: Content-Length is set by oneoffice and cannot be changed');
   });

@@ -59,3 +59,14 @@ describe('--curl translation', () => {
     expect(toCurl(buildCall(spec), { showSecrets: reveal })).toBe(text);
   });
 });
+
+describe('-v status line', () => {
+  it.each([
+    ['the standard text when the transport has no reason phrase', { status: 404, statusText: 'Not Found', headers: {} }, '< HTTP/1.1 404 Not Found'],
+    ["the server's own words", { status: 200, statusText: 'OK', reason: 'Fine Thanks', headers: {} }, '< HTTP/1.1 200 Fine Thanks'],
+    ['an empty reason phrase', { status: 404, statusText: 'Not Found', reason: '', headers: {} }, '< HTTP/1.1 404'],
+    ['escape sequences shown, not obeyed', { status: 404, statusText: 'Not Found', reason: '\x1b[2J\x1b[31mhacked', headers: {} }, '< HTTP/1.1 404 \\u001b[2J\\u001b[31mhacked'],
+  ])('%s', (_name, head, line) => {
+    expect(verboseResponseLines(head)[0]).toBe(line);
+  });
+});

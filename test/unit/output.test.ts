@@ -1,0 +1,38 @@
+// The body on stdout: a failure to write stdout is reported as such, never as a network error.
+import { Readable, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { writeResponse } from '../../src/output.js';
+import type { CallResponse } from '../../src/transport.js';
+
+function answer(body: string): CallResponse {
+  return { status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from(body)]) };
+}
+
+/** A stdout that fails the way a full disk does when written synchronously. */
+const fullDisk = Object.assign(new Writable(), {
+  write(): boolean {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  },
+});
+
+describe('writeResponse', () => {
+  it.each([
+    ['raw bytes (stdout not a terminal)', false],
+    ['pretty JSON (a terminal)', true],
+  ])('a stdout write that fails: E_STDOUT, exit 1, not mapped as a network error (%s)', async (_name, pretty) => {
+    let mapped = 0;
+    const written = writeResponse(answer('{"id":1}'), { stdout: fullDisk, pretty }, (error) => {
+      mapped++;
+      return error as Error;
+    });
+    await expect(written).rejects.toMatchObject({ code: 'E_STDOUT', exitCode: 1, message: 'cannot write the answer to stdout: ENOSPC' });
+    expect(mapped).toBe(0);
+  });
+
+  it('a body stream that fails goes through the transport mapping', async () => {
+    const broken = new Readable({ read() { this.destroy(Object.assign(new Error('reset'), { code: 'ECONNRESET' })); } });
+    const response = { ...answer(''), body: broken };
+    const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+    await expect(writeResponse(response, { stdout: sink, pretty: false }, () => new Error('mapped'))).rejects.toThrow('mapped');
+  });
+});
