@@ -11,6 +11,8 @@ export interface TlsInfo {
 }
 
 export interface ExchangeObserver {
+  /** An attempt begins (the first, or a retry): its request is to be shown again. */
+  attemptStarted(): void;
   /** A new connection is being opened. */
   connecting(target: { host: string; port: number }): void;
   /** DNS gave this address (not called when the host is an IP address). */

@@ -57,11 +57,17 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
   if (observer && network.proxy) stderr.write(`${(style?.info ?? String)(`* Using proxy ${displayProxy(network.proxy)}`)}\n`);
   const sender = await senderFor(ctx, call, network, observer);
   try {
-    const response = await withRetries(() => sender.send(), {
+    // With -v, every attempt shows its request and the head of its answer, as curl -v does.
+    const attempt = async () => {
+      observer?.attemptStarted();
+      const response = await sender.send();
+      observer?.responseHead(response);
+      return response;
+    };
+    const response = await withRetries(attempt, {
       ...network.retry,
       onRetry: (message) => stderr.write(`oneoffice: ${message}\n`),
     });
-    observer?.responseHead(response);
     try {
       const pretty = stdout.isTTY === true;
       const palette = pretty && useColor(stdout, env, ctx.globals.noColor) ? await jsonPalette() : undefined;

@@ -28,6 +28,10 @@ export class VerbosePrinter implements ExchangeObserver {
     private readonly style: VerboseStyle = plainStyle,
   ) {}
 
+  attemptStarted(): void {
+    this.requestPrinted = false;
+  }
+
   connecting(target: { host: string; port: number }): void {
     this.info(`Trying ${target.host}:${target.port}...`);
   }

@@ -215,6 +215,19 @@ describe('retries', () => {
     expect(rec.server.received).toHaveLength(3);
   });
 
+  it('-v shows every attempt: its connection, its request and the head of its answer', async () => {
+    const answers = [jsonResponder(503, 'maintenance', { 'retry-after': '0' }), jsonResponder(200, { id: 7 })];
+    rec.server.respond((request, res) => (answers[rec.server.received.length - 1] ?? answers[1]!)(request, res));
+    const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--retry', '1', '-v'], { env: rec.env });
+    expect(result.code).toBe(0);
+    const shown = result.stderr.split('\n').filter((line) => /^(\* Trying|> GET|< HTTP|oneoffice: retrying)/.test(line));
+    expect(shown).toEqual([
+      `* Trying 127.0.0.1:${rec.server.port}...`, '> GET /api/external HTTP/1.1', '< HTTP/1.1 503 Service Unavailable',
+      'oneoffice: retrying in 0.0 s (503 Service Unavailable), 0 left',
+      `* Trying 127.0.0.1:${rec.server.port}...`, '> GET /api/external HTTP/1.1', '< HTTP/1.1 200 OK',
+    ]);
+  });
+
   it('a 500 on a create method is not retried', async () => {
     rec.server.respond(jsonResponder(500, 'boom'));
     const result = await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly', '--retry', '3'], { env: rec.env });
