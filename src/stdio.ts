@@ -1,10 +1,10 @@
 // The CLI process's stdout and stderr. Creating Node's process.stdout or process.stderr costs
 // 1.5–3.5 ms (it loads node:stream, and node:net for a pipe): more than all the work of `--help`,
-// `--dry-run` or a validation error (issue 7). So output to a pipe, a socket or a file is written
+// `--dry-run` or a validation error (issue 7). So output to a pipe, a socket, a file or /dev/null is written
 // with fs.writeSync, as Node itself does for files. Node's own stream takes over, for good, on a
 // terminal (or any other kind of descriptor), on a write that would block (a non-blocking pipe that
 // is full), and on any use other than write() and isTTY (listeners, pipe(), ...).
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Deps } from './context.js';
 
@@ -12,11 +12,13 @@ type Output = Writable & { isTTY?: boolean };
 
 const TAKE_OVER = Symbol('oneoffice.useNodeStream');
 
-/** Written straight to the descriptor: a pipe, a socket or a regular file. */
+/** Written straight to the descriptor: a pipe, a socket, a regular file or /dev/null (`>/dev/null` in scripts). */
 function writableDirectly(fd: number): boolean {
   try {
     const stat = fstatSync(fd);
-    return stat.isFIFO() || stat.isSocket() || stat.isFile();
+    if (stat.isFIFO() || stat.isSocket() || stat.isFile()) return true;
+    // Any other character device may be a terminal, and telling needs node:tty (which loads node:net).
+    return stat.isCharacterDevice() && process.platform !== 'win32' && stat.rdev === statSync('/dev/null').rdev;
   } catch {
     return false;
   }

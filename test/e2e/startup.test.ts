@@ -12,9 +12,10 @@ const TRACER = fileURLToPath(new URL('../helpers/trace-loads.cjs', import.meta.u
 const HEAVY = ['undici', 'conf', 'ajv', 'commander', 'chalk'];
 
 /** What a command loaded: its bundles' files and Node's built-in modules. */
-function loads(args: string[], env: Record<string, string> = {}): string[] {
+function loads(args: string[], env: Record<string, string> = {}, stdout: 'pipe' | 'ignore' = 'pipe'): string[] {
   const file = join(mkdtempSync(join(tmpdir(), 'oneoffice-trace-')), 'loads.txt');
-  const result = spawnSync(process.execPath, ['--require', TRACER, BIN, ...args], { env: { ...isolatedEnv(env), TRACE_LOADS_FILE: file }, encoding: 'utf8' });
+  // stdout 'ignore' is /dev/null.
+  const result = spawnSync(process.execPath, ['--require', TRACER, BIN, ...args], { env: { ...isolatedEnv(env), TRACE_LOADS_FILE: file }, encoding: 'utf8', stdio: ['pipe', stdout, 'pipe'] });
   expect(result.error).toBeUndefined();
   return readFileSync(file, 'utf8').split('\n');
 }
@@ -31,8 +32,8 @@ function packagesLoaded(args: string[], env: Record<string, string> = {}): Set<s
   return found;
 }
 
-function builtinsLoaded(args: string[]): string[] {
-  return loads(args).filter((entry) => entry.startsWith('builtin:')).map((entry) => entry.slice('builtin:'.length));
+function builtinsLoaded(args: string[], stdout: 'pipe' | 'ignore' = 'pipe'): string[] {
+  return loads(args, {}, stdout).filter((entry) => entry.startsWith('builtin:')).map((entry) => entry.slice('builtin:'.length));
 }
 
 const REAL_CALL = ['createUser', '--email', 'a@b.co', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'];
@@ -55,6 +56,11 @@ describe('start-up loads only what the command needs', () => {
     [['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x']],
   ])('%j writes to its pipes without loading node:stream or node:net', (args) => {
     expect(builtinsLoaded(args).filter((name) => ['stream', 'net', 'tty'].includes(name))).toEqual([]);
+  });
+
+  it('nor with stdout sent to /dev/null', () => {
+    const args = ['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'];
+    expect(builtinsLoaded(args, 'ignore').filter((name) => ['stream', 'net', 'tty'].includes(name))).toEqual([]);
   });
 
   it('a direct call goes out on node:http: none of the packages, and no TLS or HTTP/2 for http://', () => {
