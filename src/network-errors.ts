@@ -80,7 +80,7 @@ export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOffice
       return new NetworkError(`${hostPort} answered with headers over 16 KiB, more than a client accepts`, 'E_PROTOCOL', options);
     default:
       // node:http's parser errors (undici says "Response does not match the HTTP/1.1 protocol").
-      if (code?.startsWith('HPE_') || code === 'UND_ERR_RESPONSE_STATUS_CODE' || /does not match the HTTP\/1\.1 protocol/.test((error as Error)?.message ?? '')) {
+      if (code?.startsWith('HPE_') || /does not match the HTTP\/1\.1 protocol/.test((error as Error)?.message ?? '')) {
         return new NetworkError(`${hostPort} answered with something that is not HTTP/1.1 (${code ?? 'invalid response'}); is the URL's port an HTTP server?`, 'E_PROTOCOL', options);
       }
       if (code && TLS_TRUST_CODES.has(code)) {

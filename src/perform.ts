@@ -30,13 +30,10 @@ interface Sender {
 async function senderFor(ctx: Context, call: CallRequest, network: NetworkSettings, observer: ExchangeObserver | undefined): Promise<Sender> {
   if (!ctx.deps.dispatcher && !network.proxy) return { send: () => sendDirect(call, network, observer), close: async () => undefined };
   const { createDispatcher, send } = await import('./transport.js');
-  if (ctx.deps.dispatcher) {
-    const dispatcher = ctx.deps.dispatcher;
-    return { send: () => send(call, dispatcher, network), close: async () => undefined };
-  }
-  await preferFastExit();
-  const dispatcher = createDispatcher(network, observer);
-  return { send: () => send(call, dispatcher, network), close: () => dispatcher.destroy() };
+  const given = ctx.deps.dispatcher;
+  if (!given) await preferFastExit();
+  const dispatcher = given ?? createDispatcher(network, observer);
+  return { send: () => send(call, dispatcher, network), close: async () => (given ? undefined : dispatcher.destroy()) };
 }
 
 /**

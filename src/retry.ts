@@ -63,6 +63,8 @@ export function backoffMs(attempt: number, random: () => number): number {
 }
 
 export async function withRetries<R extends AttemptResponse>(attempt: () => Promise<R>, options: RetryOptions): Promise<R> {
+  // No retries (the default for creates): the attempt alone, without the bookkeeping (a batch makes thousands).
+  if (options.retries <= 0) return attempt();
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;

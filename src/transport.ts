@@ -7,7 +7,7 @@ import { Agent, buildConnector, ProxyAgent, request, type Connector, type Dispat
 import type { ExchangeObserver } from './exchange.js';
 import { maxTimeError, toNetworkError } from './network-errors.js';
 import { tlsInfo } from './tls-info.js';
-import { ADDED_BY_UNDICI, type CallRequest } from './request.js';
+import { ADDED_BY_UNDICI, requestTarget, type CallRequest } from './request.js';
 
 export interface CallResponse {
   status: number;
@@ -122,7 +122,7 @@ let lastTarget: { href: string; origin: string; path: string } | undefined;
 /** undici's origin and path for a URL. A batch sends every call to one URL, and computing origin costs more than reading href. */
 function dispatchTarget(url: URL): { origin: string; path: string } {
   const href = url.href;
-  if (lastTarget?.href !== href) lastTarget = { href, origin: url.origin, path: `${url.pathname}${url.search}` };
+  if (lastTarget?.href !== href) lastTarget = { href, origin: url.origin, path: requestTarget(url) };
   return lastTarget;
 }
 

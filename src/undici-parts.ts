@@ -7,6 +7,7 @@ import ProxyAgentClass from 'undici/lib/dispatcher/proxy-agent.js';
 import buildConnectorFunction from 'undici/lib/core/connect.js';
 import api from 'undici/lib/api/index.js';
 import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js';
+import { requestTarget } from './request.js';
 
 export const Agent = AgentClass as unknown as typeof Undici.Agent;
 export const ProxyAgent = ProxyAgentClass as unknown as typeof Undici.ProxyAgent;
@@ -22,5 +23,5 @@ type RequestOptions = Omit<Undici.Dispatcher.RequestOptions, 'origin' | 'path'> 
 
 /** undici's `request(url, options)`: the dispatcher's own request() with the URL split as it does. */
 export function request(url: URL, { dispatcher, ...options }: RequestOptions): Promise<Undici.Dispatcher.ResponseData> {
-  return dispatcher.request({ ...options, origin: url.origin, path: `${url.pathname}${url.search}` });
+  return dispatcher.request({ ...options, origin: url.origin, path: requestTarget(url) });
 }

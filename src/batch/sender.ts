@@ -16,12 +16,6 @@ export interface Sender {
 export async function performCall(sender: Sender, call: CallRequest, network: NetworkSettings, onRetry: (message: string) => void, stop: StopControl): Promise<Outcome> {
   let attempts = 0;
   try {
-    if (network.retry.retries === 0) {
-      // No retries (the default for creates): one attempt, without withRetries' bookkeeping per call.
-      attempts = 1;
-      const response = await sender.send(call, sender.dispatcher, network, MAX_BODY_BYTES);
-      return answerOutcome(response, response.text, response.truncated, attempts);
-    }
     const response = await withRetries(
       () => {
         attempts++;
