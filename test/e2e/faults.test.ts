@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
-import { jsonResponder, startRecordingServer, useRecordingServer } from '../helpers/server.js';
+import { inTurn, jsonResponder, startRecordingServer, useRecordingServer } from '../helpers/server.js';
 import { startTinyproxy, tinyproxyAvailable, type Proxy } from '../helpers/tinyproxy.js';
 import { makeCertificate, startHttpsServer, type TestCertificate } from '../helpers/tls.js';
 
@@ -200,12 +200,7 @@ describe('TLS', () => {
 
 describe('retries', () => {
   it('429 and 503 with Retry-After are retried, then the success is printed', async () => {
-    const answers = [
-      jsonResponder(429, 'slow down', { 'retry-after': '0' }),
-      jsonResponder(503, 'maintenance', { 'retry-after': '0' }),
-      jsonResponder(200, { id: 7 }),
-    ];
-    rec.server.respond((request, res) => (answers[rec.server.received.length - 1] ?? answers[2]!)(request, res));
+    rec.server.respond(inTurn(jsonResponder(429, 'slow down', { 'retry-after': '0' }), jsonResponder(503, 'maintenance', { 'retry-after': '0' }), jsonResponder(200, { id: 7 })));
     const result = await runCli(['createFirstOrder', '--customer', 'ABC', '--id', 'ORD1', '--product', 'oo-lite', '--licenses', '20', '--duration', 'monthly', '--retry', '2'], { env: rec.env });
     expect(result).toEqual({
       code: 0,
@@ -216,8 +211,7 @@ describe('retries', () => {
   });
 
   it('-v shows every attempt: its connection, its request and the head of its answer', async () => {
-    const answers = [jsonResponder(503, 'maintenance', { 'retry-after': '0' }), jsonResponder(200, { id: 7 })];
-    rec.server.respond((request, res) => (answers[rec.server.received.length - 1] ?? answers[1]!)(request, res));
+    rec.server.respond(inTurn(jsonResponder(503, 'maintenance', { 'retry-after': '0' }), jsonResponder(200, { id: 7 })));
     const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--retry', '1', '-v'], { env: rec.env });
     expect(result.code).toBe(0);
     const shown = result.stderr.split('\n').filter((line) => /^(\* Trying|> GET|< HTTP|oneoffice: retrying)/.test(line));

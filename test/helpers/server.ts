@@ -30,6 +30,12 @@ export const jsonResponder =
     res.end(JSON.stringify(body));
   };
 
+/** The first request gets the first answer, the second the second, and so on; the last one repeats. */
+export function inTurn(...responders: Responder[]): Responder {
+  let served = 0;
+  return (request, res) => (responders[Math.min(served++, responders.length - 1)] as Responder)(request, res);
+}
+
 export async function startRecordingServer(responder: Responder = jsonResponder(200, { ok: true })): Promise<RecordingServer> {
   let current = responder;
   const received: Received[] = [];
