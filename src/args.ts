@@ -17,7 +17,7 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--params', takes: 'value', valueName: 'json|@file|-', description: 'params as JSON text, @file or - (stdin); flags win over it' },
   { long: '--url', takes: 'value', valueName: 'url', description: 'API endpoint (else $ONEOFFICE_URL, $URL, config)' },
   { long: '--bearer', takes: 'value', valueName: 'token', description: 'API token (else $ONEOFFICE_BEARER, $BEARER, config)' },
-  { long: '--header', short: '-H', takes: 'list', valueName: 'name: value', description: 'extra request header (repeatable; "Name:" removes one)' },
+  { long: '--header', short: '-H', takes: 'list', valueName: 'name: value', description: 'extra request header (repeatable; "Name:" removes one; ASCII and Latin-1 values)' },
   { long: '--verbose', short: '-v', takes: 'count', description: 'show the exchange on stderr like curl -v; -vv adds timings' },
   { long: '--dry-run', takes: 'none', description: 'print the request as it would be sent, and send nothing' },
   { long: '--curl', takes: 'none', description: 'print an equivalent curl command, and send nothing' },
