@@ -3,7 +3,7 @@
 // dist/cli/ (CommonJS), whose heavy parts (undici, conf, ajv, commander) load only when used.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -35,16 +35,16 @@ function generateValidators() {
     const imports = new Set();
     code = code.replace(/require\("([^"]+)"\)\.default/g, (whole, module) => {
       const shim = RUNTIME_SHIMS[module];
-      if (!shim) throw new Error(`${file}: ajv standalone code needs ${module}; add an ESM shim to src/schema/ajv-runtime.ts`);
+      if (!shim) throw new Error(`${file}: ajv standalone code needs ${module}; add an ESM shim to src/api/schema/ajv-runtime.ts`);
       imports.add(shim);
       return shim;
     });
     if (code.includes('require(')) throw new Error(`${file}: unexpected require() in standalone code`);
-    const header = imports.size ? `import { ${[...imports].join(', ')} } from '../../schema/ajv-runtime.js';\n` : '';
+    const header = imports.size ? `import { ${[...imports].join(', ')} } from '../../api/schema/ajv-runtime.js';\n` : '';
     writeFileSync(join(generated, 'validators', `${name}.js`), `// Generated from schemas/${file} by scripts/build.mjs. Do not edit.\n${header}${code.replace(/^"use strict";/, '')}\n`);
     writeFileSync(
       join(generated, 'validators', `${name}.d.ts`),
-      `import type { CompiledValidator } from '../../schema/types.js';\nexport declare const validate: CompiledValidator;\nexport default validate;\n`,
+      `import type { CompiledValidator } from '../../api/schema/types.js';\nexport declare const validate: CompiledValidator;\nexport default validate;\n`,
     );
   }
   writeFileSync(join(generated, 'types.ts'), typesFor(schemas));
@@ -54,7 +54,7 @@ function generateValidators() {
   writeFileSync(
     join(generated, 'builtin.ts'),
     `// Generated from schemas/*.json by scripts/build.mjs. Do not edit.
-import type { CompiledValidator, JsonSchema } from '../schema/types.js';
+import type { CompiledValidator, JsonSchema } from '../api/schema/types.js';
 
 export const builtinSchemas: Record<string, JsonSchema> = ${JSON.stringify(schemas, null, 2)};
 
@@ -127,18 +127,20 @@ async function bundleLibrary() {
 // part it loads only when needed (what `await import(...)` names in src/). Each lazy part is
 // required, not imported: import() of CommonJS makes Node scan the whole file for its exports.
 const CLI_DIR = join(root, 'dist', 'cli');
+// Keyed by the source file (or package) a dynamic import() resolves to, whatever the importer.
 const LAZY_PARTS = {
-  './commands/call.js': ['call', 'src/commands/call.ts'],
-  './program.js': ['program', 'src/program.ts'],
-  '../perform.js': ['perform', 'src/perform.ts'],
-  './transport.js': ['transport', 'src/transport.ts'],
-  './commands/mock.js': ['mock', 'src/commands/mock.ts'],
-  './commands/batch.js': ['batch', 'src/commands/batch.ts'],
-  '../config/store.js': ['store', 'src/config/store.ts'],
-  './ajv-compile.js': ['ajv-compile', 'src/schema/ajv-compile.ts'],
-  chalk: ['chalk', 'node_modules/chalk/source/index.js'],
-  read: ['read', 'node_modules/read/dist/esm/read.js'],
+  'src/cli/commands/call.ts': 'call',
+  'src/cli/program.ts': 'program',
+  'src/cli/perform.ts': 'perform',
+  'src/http/undici-transport.ts': 'transport',
+  'src/cli/commands/mock.ts': 'mock',
+  'src/cli/commands/batch.ts': 'batch',
+  'src/config/store.ts': 'store',
+  'src/api/schema/ajv-compile.ts': 'ajv-compile',
+  'node_modules/chalk/source/index.js': 'chalk',
+  'node_modules/read/dist/esm/read.js': 'read',
 };
+const PACKAGE_PARTS = { chalk: 'node_modules/chalk/source/index.js', read: 'node_modules/read/dist/esm/read.js' };
 
 function lazyParts(self) {
   return {
@@ -148,8 +150,9 @@ function lazyParts(self) {
         if (args.kind !== 'dynamic-import') return undefined;
         const validator = /\/validators\/(\w+)\.js$/.exec(args.path);
         if (validator) return { path: `./validators/${validator[1]}.cjs`, external: true };
-        const part = LAZY_PARTS[args.path];
-        return part && part[0] !== self ? { path: `./${part[0]}.cjs`, external: true } : undefined;
+        const file = PACKAGE_PARTS[args.path] ?? relative(root, resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+        const part = LAZY_PARTS[file];
+        return part && part !== self ? { path: `./${part}.cjs`, external: true } : undefined;
       });
     },
   };
@@ -170,9 +173,9 @@ function withoutHttp2() {
 
 async function bundleCli(help) {
   const cli = { ...shared, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir: CLI_DIR };
-  const builds = [build({ ...cli, entryPoints: { cli: join(root, 'src', 'cli.ts') }, plugins: [lazyParts('cli')], define: { ...shared.define, __ONEOFFICE_HELP__: JSON.stringify(help ?? null) } })];
+  const builds = [build({ ...cli, entryPoints: { cli: join(root, 'src', 'cli', 'main.ts') }, plugins: [lazyParts('cli')], define: { ...shared.define, __ONEOFFICE_HELP__: JSON.stringify(help ?? null) } })];
   if (help === undefined) {
-    for (const [name, file] of Object.values(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name), withoutHttp2()] }));
+    for (const [file, name] of Object.entries(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name), withoutHttp2()] }));
     const validators = readdirSync(join(generated, 'validators')).filter((file) => file.endsWith('.js'));
     builds.push(build({ ...cli, entryPoints: validators.map((file) => join(generated, 'validators', file)), outdir: join(CLI_DIR, 'validators') }));
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinSchemas } from '../src/generated/builtin.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { createRegistry } from '../src/schema/registry.js';
+import { createRegistry } from '../src/api/schema/registry.js';
 import { apiCall } from './helpers/mock-process.js';
 
 const registry = createRegistry(builtinSchemas);

@@ -6,7 +6,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../api/errors.js';
 import { writeAll } from './journal.js';
 import { fileStream, readLines, type InputLine } from './lines.js';
 

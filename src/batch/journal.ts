@@ -6,7 +6,7 @@
 // so no fsync. On resume: a result means done; a mark without a result means "uncertain".
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../api/errors.js';
 import { fileStream, readLines } from './lines.js';
 
 /** What the journal was written for: resuming with other input would skip or repeat the wrong lines. */

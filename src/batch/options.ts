@@ -1,8 +1,8 @@
 // The flags of `oneoffice batch`: its own, plus those of single calls that still make sense for
 // thousands of them (connection, retry, config). Per-call printing (-v, --curl, --show-secrets)
 // and --params have no meaning here and are left out, so they are reported as unknown.
-import { CALL_OPTIONS, type OptionSpec, type ParsedArgs } from '../args.js';
-import { ValidationError } from '../errors.js';
+import { CALL_OPTIONS, type OptionSpec, type ParsedArgs } from '../options/args.js';
+import { ValidationError } from '../api/errors.js';
 
 const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets']);
 

@@ -1,7 +1,7 @@
 // What became of one call, and its result record: status, ok, the parsed body, and for failures
 // a stable error code and message. Failures are classed as single calls' exit codes are.
-import { ExitCode, HttpError, isOneOfficeError } from '../errors.js';
-import { messageFromJson } from '../server-message.js';
+import { ExitCode, HttpError, isOneOfficeError } from '../api/errors.js';
+import { messageFromJson } from '../api/server-message.js';
 
 export interface Outcome {
   ok: boolean;

@@ -1,18 +1,18 @@
 // Records to calls: the method and its params, checked with the same validators and the same
 // messages as single calls, each problem prefixed with its line number. Params are named as
 // JSON keys ("admin.email"), or as the CSV column they came from.
-import type { ParamToken } from '../args.js';
-import { maskPaths } from '../mask.js';
-import { assembleParams, type Params } from '../params.js';
-import { camel, paramFlags, type ParamFlag } from '../schema/flags.js';
-import { describeErrors, pointerToPath } from '../schema/messages.js';
-import { secretPaths, type Registry } from '../schema/registry.js';
-import type { CompiledValidator, JsonSchema, MethodSchema } from '../schema/types.js';
-import { loadValidator } from '../schema/validator.js';
-import { closest } from '../suggest.js';
+import type { ParamToken } from '../options/args.js';
+import { maskPaths } from '../api/mask.js';
+import { assembleParams, type Params } from '../api/params.js';
+import { camel, paramFlags, type ParamFlag } from '../api/schema/flags.js';
+import { describeErrors, pointerToPath } from '../api/schema/messages.js';
+import { secretPaths, type Registry } from '../api/schema/registry.js';
+import type { CompiledValidator, JsonSchema, MethodSchema } from '../api/schema/types.js';
+import { loadValidator } from '../api/schema/validator.js';
+import { closest } from '../api/suggest.js';
 import type { Cell } from './csv.js';
 import type { InputRecord } from './records.js';
-import { jsonErrorReason } from '../json-error.js';
+import { jsonErrorReason } from '../api/json.js';
 
 export interface PreparedCall {
   line: number;

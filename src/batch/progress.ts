@@ -1,6 +1,6 @@
 // Counting outcomes, the progress line (stderr, terminals only) and the summary (always).
 import type { Writable } from 'node:stream';
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../api/errors.js';
 import { failureKind, type Outcome } from './outcome.js';
 
 /** Uncertain line numbers listed in the summary; the results file has them all. */

@@ -1,7 +1,7 @@
 // Pass 2: the input read again and the calls started one by one in input order, each marked
 // "sending" before it goes out and recorded as it completes. Lines with a result from an earlier
 // run are skipped; lines sent without one are reported as uncertain and, unless asked, not sent.
-import type { CallRequest } from '../request.js';
+import type { CallRequest } from '../api/request.js';
 import type { Gate, StopControl } from './gate.js';
 import type { BatchInput } from './input.js';
 import type { PriorState } from './journal.js';

@@ -1,10 +1,10 @@
 // One call of a batch: sent with the retries that are safe for its method, its answer read
 // whole (bounded) and turned into an Outcome. Never throws: every failure is an outcome.
 import type { Dispatcher } from 'undici';
-import type { NetworkSettings } from '../net-settings.js';
-import type { CallRequest } from '../request.js';
-import { withRetries } from '../retry.js';
-import type { sendWhole } from '../transport.js';
+import type { NetworkSettings } from '../config/network.js';
+import type { CallRequest } from '../api/request.js';
+import { withRetries } from '../api/retry.js';
+import type { sendWhole } from '../http/undici-transport.js';
 import type { StopControl } from './gate.js';
 import { answerOutcome, errorOutcome, MAX_BODY_BYTES, type Outcome } from './outcome.js';
 

@@ -2,7 +2,7 @@
 // only `oneoffice config` needs it.
 import { basename, dirname, extname } from 'node:path';
 import Conf from 'conf';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../api/errors.js';
 import type { ConfigData } from './file.js';
 
 export function openStore(path: string): Conf<ConfigData> {

@@ -2,7 +2,7 @@
 // method's schema. Each handler is synchronous from its existence check to its insert, which is
 // what keeps concurrent calls from creating an entity twice.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Params } from '../params.js';
+import type { Params } from '../api/params.js';
 import type { CustomerRecord, MockState, OrderRecord, UserRecord } from './state.js';
 
 /** A JSON answer: the body is the value to send; errors are a JSON string, as OneOffice sends them. */

@@ -1,13 +1,13 @@
 // The wire rules every call passes before a method runs: the token, the body's
 // {"method", "params"} shape, and the params against the same schemas the client validates with.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Params } from '../params.js';
-import { maskPaths } from '../mask.js';
-import { describeErrors } from '../schema/messages.js';
-import { secretPaths, type Registry } from '../schema/registry.js';
-import type { CompiledValidator, MethodSchema } from '../schema/types.js';
-import { loadValidator } from '../schema/validator.js';
-import { closest } from '../suggest.js';
+import type { Params } from '../api/params.js';
+import { maskPaths } from '../api/mask.js';
+import { describeErrors } from '../api/schema/messages.js';
+import { secretPaths, type Registry } from '../api/schema/registry.js';
+import type { CompiledValidator, MethodSchema } from '../api/schema/types.js';
+import { loadValidator } from '../api/schema/validator.js';
+import { closest } from '../api/suggest.js';
 
 /**
  * A constant-time check of the x-api-key header. Both sides are hashed first so they have the same

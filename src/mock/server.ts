@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Registry } from '../schema/registry.js';
+import type { Registry } from '../api/schema/registry.js';
 import { fail, methodHandlers, type Answer, type Handler } from './methods.js';
 import { loadParamsCheck, parseCallBody, tokenChecker, type ParsedCall } from './protocol.js';
 import { readStateFile, saveState, serializeState, StateWriter } from './state-file.js';

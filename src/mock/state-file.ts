@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../api/errors.js';
 import { checkSnapshot, type StateSnapshot } from './state.js';
 
 /** Changes within this window go out in one write. */

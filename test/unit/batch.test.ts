@@ -10,10 +10,10 @@ import { answerOutcome, errorOutcome, resultRecord, uncertainRecord } from '../.
 import { Preparer, type Prepared } from '../../src/batch/prepare.js';
 import { summaryLines, Tally } from '../../src/batch/progress.js';
 import { readRecords, type InputRecord } from '../../src/batch/records.js';
-import { parseCallArgs } from '../../src/args.js';
-import { NetworkError } from '../../src/errors.js';
+import { parseCallArgs } from '../../src/options/args.js';
+import { NetworkError } from '../../src/api/errors.js';
 import { builtinSchemas } from '../../src/generated/builtin.js';
-import { createRegistry } from '../../src/schema/registry.js';
+import { createRegistry } from '../../src/api/schema/registry.js';
 
 const registry = createRegistry(builtinSchemas);
 

@@ -2,7 +2,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main, type Deps } from '../../src/cli.js';
+import { main, type Deps } from '../../src/cli/main.js';
 
 class Capture extends Writable {
   text = '';
@@ -85,8 +85,8 @@ describe('main with a mocked API', () => {
 
 describe('sendWhole (the library, batches)', () => {
   it('follows a URL object that changes between calls', async () => {
-    const { sendWhole } = await import('../../src/transport.js');
-    const { buildCall } = await import('../../src/request.js');
+    const { sendWhole } = await import('../../src/http/undici-transport.js');
+    const { buildCall } = await import('../../src/api/request.js');
     agent = new MockAgent();
     agent.disableNetConnect();
     agent.get(ORIGIN).intercept({ path: '/one', method: 'GET' }).reply(200, { at: 'one' });

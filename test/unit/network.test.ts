@@ -1,9 +1,9 @@
 // Retry decisions and proxy selection, as pure functions.
 import { describe, expect, it } from 'vitest';
-import { headersFromRaw } from '../../src/direct-transport.js';
-import { NetworkError, TimeoutError } from '../../src/errors.js';
-import { bypassed, displayProxy, proxyFor } from '../../src/proxy.js';
-import { backoffMs, retryableError, retryableStatus, retryAfterMs, withRetries, type AttemptResponse } from '../../src/retry.js';
+import { headersFromRaw } from '../../src/http/node-transport.js';
+import { NetworkError, TimeoutError } from '../../src/api/errors.js';
+import { bypassed, displayProxy, proxyFor } from '../../src/http/proxy.js';
+import { backoffMs, retryableError, retryableStatus, retryAfterMs, withRetries, type AttemptResponse } from '../../src/api/retry.js';
 
 describe('what may be retried', () => {
   it.each([

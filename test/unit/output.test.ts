@@ -1,8 +1,8 @@
 // The body on stdout: a failure to write stdout is reported as such, never as a network error.
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { writeResponse } from '../../src/output.js';
-import type { CallResponse } from '../../src/transport.js';
+import { writeResponse } from '../../src/output/body.js';
+import type { CallResponse } from '../../src/http/undici-transport.js';
 
 function answer(body: string): CallResponse {
   return { status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from(body)]) };

@@ -1,16 +1,16 @@
 // Parsing without sending: argv -> options and params, flag names, conversions, suggestions.
 import { describe, expect, it } from 'vitest';
-import { CALL_OPTIONS, parseCallArgs, scanGlobalOptions } from '../../src/args.js';
-import { commandIndex } from '../../src/cli.js';
+import { CALL_OPTIONS, parseCallArgs, scanGlobalOptions } from '../../src/options/args.js';
+import { commandIndex } from '../../src/cli/main.js';
 import { builtinSchemas } from '../../src/generated/builtin.js';
-import { maskPaths, maskSecret } from '../../src/mask.js';
-import { parseJson } from '../../src/json-error.js';
-import { assembleParams } from '../../src/params.js';
-import { shellQuote } from '../../src/quote.js';
-import { buildCall } from '../../src/request.js';
-import { camel, convertFlagValue, kebab, paramFlags } from '../../src/schema/flags.js';
-import { secretPaths } from '../../src/schema/registry.js';
-import { closest, editDistance } from '../../src/suggest.js';
+import { maskPaths, maskSecret } from '../../src/api/mask.js';
+import { parseJson } from '../../src/api/json.js';
+import { assembleParams } from '../../src/api/params.js';
+import { shellQuote } from '../../src/output/quote.js';
+import { buildCall } from '../../src/api/request.js';
+import { camel, convertFlagValue, kebab, paramFlags } from '../../src/api/schema/flags.js';
+import { secretPaths } from '../../src/api/schema/registry.js';
+import { closest, editDistance } from '../../src/api/suggest.js';
 
 const customer = builtinSchemas['createCustomer']!;
 const update = builtinSchemas['updateUserByEmail']!;

@@ -1,8 +1,8 @@
 // The printers and the curl translation as tables: a call as data in, the exact text out.
 import { describe, expect, it } from 'vitest';
-import { formatDryRun, verboseRequestLines, verboseResponseLines } from '../../src/printer.js';
-import { buildCall, type CallSpec } from '../../src/request.js';
-import { toCurl } from '../../src/to-curl.js';
+import { formatDryRun, verboseRequestLines, verboseResponseLines } from '../../src/output/printer.js';
+import { buildCall, type CallSpec } from '../../src/api/request.js';
+import { toCurl } from '../../src/output/to-curl.js';
 
 const TOKEN = 'tok-0123456789abcdef-c0de';
 const base: CallSpec = { url: new URL('https://api.oneoffice.test/ext'), token: TOKEN, apiMethod: 'createUser', params: { email: 'test1@oneoffice.bh' } };

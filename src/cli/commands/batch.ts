@@ -1,0 +1,174 @@
+// `oneoffice batch <file | ->`: many calls from an NDJSON or CSV file. Pass 1 checks every line
+// and sends nothing if one is invalid; pass 2 sends (src/batch/run.ts). undici loads only when
+// calls are really sent.
+import { parseCallArgs, type ParsedArgs } from '../../options/args.js';
+import { checkInput, type CheckResult } from '../../batch/check.js';
+import { Gate, StopControl, watchSignals, type BatchSignal } from '../../batch/gate.js';
+import { batchHelp } from '../help/batch-help.js';
+import { openInput, type BatchInput } from '../../batch/input.js';
+import { BatchRecord, checkResultsFile, readPriorState, type JournalHeader, type PriorState } from '../../batch/journal.js';
+import { BATCH_OPTIONS, readBatchOptions, type BatchOptions } from '../../batch/options.js';
+import { Preparer, unknownMethod } from '../../batch/prepare.js';
+import { plural, Progress, summaryLines, Tally } from '../../batch/progress.js';
+import { runCalls, type RunResult } from '../../batch/run.js';
+import { performCall, type Sender } from '../../batch/sender.js';
+import { fileSink, streamSink, type ResultSink } from '../../batch/sink.js';
+import type { Context } from '../context.js';
+import { ExitCode, OneOfficeError, UsageError, ValidationError } from '../../api/errors.js';
+import { INSECURE_WARNING, resolveNetwork, type NetworkSettings } from '../../config/network.js';
+import { shellQuote } from '../../output/quote.js';
+import { buildCall } from '../../api/request.js';
+import type { Target } from '../../config/target.js';
+import { targetFromArgs } from './target.js';
+
+/** How long calls in flight may finish after Ctrl-C before they are abandoned. */
+const GRACE_MS = 5000;
+const SIGNAL_EXIT_CODES: Record<BatchSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+
+interface Setup {
+  ctx: Context;
+  options: BatchOptions;
+  parsed: ParsedArgs;
+  target: Target;
+  /** The settings of calls to non-idempotent methods; the connection options are the same for all. */
+  baseNetwork: NetworkSettings;
+  networkFor: (method: string) => NetworkSettings;
+  prior: PriorState | undefined;
+  stop: StopControl;
+}
+
+export async function runBatchCommand(ctx: Context, argv: readonly string[]): Promise<number> {
+  const parsed = parseCallArgs(argv, BATCH_OPTIONS, []);
+  if (parsed.options['help']) {
+    ctx.deps.stdout.write(batchHelp());
+    return ExitCode.ok;
+  }
+  const options = readBatchOptions(parsed);
+  const registry = ctx.registry();
+  if (options.method !== undefined && !registry.get(options.method)) throw new UsageError(`--method: ${unknownMethod(options.method, registry)}`);
+  // Everything that can be wrong with the flags or the config is found before the input is read.
+  const target = resolveConnection(ctx, parsed);
+  // Retry defaults depend on whether a method is idempotent; nothing else differs between calls.
+  const [baseNetwork, readNetwork] = [false, true].map((idempotent) => resolveNetwork(parsed, ctx.config().profile, ctx.deps.env, target.url, idempotent)) as [NetworkSettings, NetworkSettings];
+  const networkFor = (method: string) => (registry.get(method)?.schema['x-idempotent'] === true ? readNetwork : baseNetwork);
+
+  const { resultsPath } = options;
+  if (resultsPath !== undefined && !options.dryRun) checkResultsFile(resultsPath, options.resume);
+  const prior = options.resume && resultsPath !== undefined ? await readPriorState(resultsPath) : undefined;
+
+  const stop = new StopControl();
+  const unwatch = watchSignals(stop);
+  let input: BatchInput | undefined;
+  try {
+    input = openInput(options.input, ctx.deps.stdin);
+    const preparer = new Preparer(registry, options.method);
+    const checked = await checkInput(input, preparer, { format: options.format, prior, retryUncertain: options.retryUncertain }, stop);
+    if (checked.interrupted) {
+      ctx.deps.stderr.write(`batch: interrupted (${stop.signal}) while checking the input; nothing was sent\n`);
+      return SIGNAL_EXIT_CODES[stop.signal ?? 'SIGINT'];
+    }
+    if (checked.invalidLines) throw new ValidationError(problemReport(checked));
+    const header: JournalHeader = { input: options.input, sha256: input.sha256(), format: options.format, method: options.method ?? null };
+    if (prior?.header && (prior.header.sha256 !== header.sha256 || prior.header.format !== header.format || prior.header.method !== header.method)) {
+      throw new UsageError(
+        `--resume: ${resultsPath} was written for other input (${prior.header.input}${prior.header.method ? ` with --method ${prior.header.method}` : ''}, different content); resuming would skip or repeat the wrong lines`,
+        'E_OTHER_INPUT',
+      );
+    }
+    return await sendAll({ ctx, options, parsed, target, baseNetwork, networkFor, prior, stop }, input, preparer, checked, header);
+  } finally {
+    unwatch();
+    input?.dispose();
+  }
+}
+
+async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, checked: CheckResult, header: JournalHeader): Promise<number> {
+  const { ctx, options, target, stop } = setup;
+  const { stderr, stdout } = ctx.deps;
+  const sender = options.dryRun ? undefined : await openSender(ctx, setup.baseNetwork, options.concurrency);
+  const tally = new Tally();
+  const progress = new Progress(stderr, stderr.isTTY === true && !options.dryRun, checked.toSend);
+  const extraHeaders = (setup.parsed.options['header'] as string[] | undefined) ?? [];
+  const started = performance.now();
+  let record: BatchRecord | undefined;
+  let sink: ResultSink | undefined;
+  let run: RunResult;
+  try {
+    record = options.resultsPath !== undefined && !options.dryRun ? BatchRecord.open(options.resultsPath, header) : undefined;
+    sink = record ? fileSink(record) : streamSink(stdout);
+    run = await runCalls({
+      input,
+      format: options.format,
+      preparer,
+      prior: setup.prior,
+      retryUncertain: options.retryUncertain,
+      stopOnError: options.stopOnError,
+      gate: new Gate({ concurrency: options.concurrency, ...(options.rate ? { rate: options.rate } : {}), room: sink.room }, stop),
+      stop,
+      tally,
+      progress,
+      sink,
+      build: (call) => buildCall({ url: target.url, token: target.token, apiMethod: call.method, params: call.params, extraHeaders }),
+      ...(sender ? { perform: (request, call, onRetry) => performCall(sender, request, setup.networkFor(call.method), onRetry, stop) } : {}),
+      redact: (text) => ctx.redact(text),
+      graceMs: GRACE_MS,
+    });
+  } finally {
+    // Destroying the pool also ends calls abandoned after Ctrl-C, so the process can exit.
+    if (sender && !ctx.deps.dispatcher) await sender.dispatcher.destroy();
+    sink?.flush();
+    record?.close();
+    progress.clear();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (options.dryRun) {
+    const skipped = tally.skipped ? `; ${plural(tally.skipped, 'line')} skipped (results from before)` : '';
+    const uncertain = tally.uncertainCount ? `; ${tally.uncertainCount} uncertain, not to be sent` : '';
+    stderr.write(`batch: dry run: ${plural(run.started, 'call')} checked and built in ${seconds.toFixed(1)} s, nothing sent${skipped}${uncertain}\n`);
+    return ExitCode.ok;
+  }
+  const stoppedAt = stop.failed ? tally.firstFailure?.line : undefined;
+  const unfinished = stop.stopping || run.changedAt !== undefined;
+  const lines = summaryLines({
+    tally,
+    seconds,
+    resultsPath: options.resultsPath,
+    notSent: Math.max(0, checked.toSend - run.started),
+    stoppedAt,
+    signal: stop.signal,
+    resumeCommand: unfinished && options.resultsPath !== undefined ? resumeCommand(options) : undefined,
+  });
+  stderr.write(lines.map((line) => `${line}\n`).join(''));
+  if (run.changedAt !== undefined) {
+    throw new OneOfficeError(`batch: ${input.name} changed while the batch ran: line ${run.changedAt} no longer passes the checks, so nothing after it was sent`, 'E_INPUT_CHANGED', ExitCode.unexpected);
+  }
+  if (stop.signal) return SIGNAL_EXIT_CODES[stop.signal];
+  if (stop.failed && tally.firstFailure) return tally.firstFailure.exitCode;
+  return tally.worstExitCode;
+}
+
+/** One connection pool for the whole batch: keep-alive, as many connections as calls in flight. */
+async function openSender(ctx: Context, network: NetworkSettings, concurrency: number): Promise<Sender> {
+  const { createDispatcher, sendWhole: send } = await import('../../http/undici-transport.js');
+  if (network.insecure) ctx.warn(INSECURE_WARNING);
+  return { send, dispatcher: ctx.deps.dispatcher ?? createDispatcher({ ...network, connections: concurrency }) };
+}
+
+function resolveConnection(ctx: Context, parsed: ParsedArgs): Target {
+  const target = targetFromArgs(ctx, parsed);
+  // A bad -H fails now rather than on the first call.
+  buildCall({ url: target.url, token: target.token, apiMethod: 'batch', params: {}, extraHeaders: (parsed.options['header'] as string[] | undefined) ?? [] });
+  return target;
+}
+
+function problemReport(checked: CheckResult): string[] {
+  const more = checked.moreProblems ? [`... and ${checked.moreProblems} more problems`] : [];
+  const lines = checked.invalidLines + checked.calls;
+  return [...checked.problems, ...more, `${checked.invalidLines} of ${plural(lines, 'line')} invalid; nothing was sent`];
+}
+
+function resumeCommand(options: BatchOptions): string {
+  const method = options.method === undefined ? '' : ` --method ${shellQuote(options.method)}`;
+  const stdin = options.input === '-' ? ' (with the same input on stdin)' : '';
+  return `oneoffice batch ${shellQuote(options.input)}${method} --results ${shellQuote(options.resultsPath as string)} --resume${stdin}`;
+}

@@ -1,0 +1,151 @@
+// `oneoffice <method> [flags]` and `oneoffice call <method> [flags]`: parse, validate, then send.
+// Nothing is sent unless every check passed; network code loads only after that.
+import { CALL_ONLY_OPTIONS, CALL_OPTIONS, parseCallArgs } from '../../options/args.js';
+import type { Context } from '../context.js';
+import { UsageError, ValidationError } from '../../api/errors.js';
+import { assembleParams, readParamsSource, type Params } from '../../api/params.js';
+import { formatDryRun } from '../../output/printer.js';
+import { buildCall } from '../../api/request.js';
+import { flagOf, paramFlags } from '../../api/schema/flags.js';
+import { methodHelp } from '../help/method-help.js';
+import { describeErrors, pointerToPath, type FieldNamer } from '../../api/schema/messages.js';
+import { secretPaths } from '../../api/schema/registry.js';
+import type { MethodSchema } from '../../api/schema/types.js';
+import { loadValidator } from '../../api/schema/validator.js';
+import { resolveNetwork } from '../../config/network.js';
+import { toCurl } from '../../output/to-curl.js';
+import { targetFromArgs } from './target.js';
+
+export type CallMode = { kind: 'method'; name: string } | { kind: 'call' };
+
+export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonly string[]): Promise<number> {
+  const { stdout } = ctx.deps;
+  const registry = ctx.registry();
+  const isCall = mode.kind === 'call';
+  const options = isCall ? [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS] : CALL_OPTIONS;
+
+  // `call` takes the method as its first operand; find it before knowing which flags exist.
+  let methodName = mode.kind === 'method' ? mode.name : undefined;
+  let args = argv;
+  if (isCall) {
+    const probe = parseCallArgs(argv, options, []);
+    methodName = probe.positionals[0];
+    if (methodName === undefined) {
+      if (probe.options['help']) {
+        stdout.write(callHelp());
+        return 0;
+      }
+      throw new UsageError('call: missing <method> (see oneoffice methods)');
+    }
+    const index = argv.indexOf(methodName);
+    args = [...argv.slice(0, index), ...argv.slice(index + 1)];
+  }
+  const name = methodName as string;
+  const method = registry.get(name);
+  const parsed = parseCallArgs(args, options, method ? paramFlags(method.schema) : []);
+
+  if (parsed.options['help']) {
+    stdout.write(method ? methodHelp(method, isCall) : callHelp());
+    return 0;
+  }
+  const problems = [...parsed.problems, ...parsed.positionals.map((arg) => `unexpected argument ${JSON.stringify(arg)}`)];
+
+  let base: Params = {};
+  let fromParamsFlag = new Set<string>();
+  const paramsSource = parsed.options['params'];
+  let paramsUnreadable = false;
+  if (typeof paramsSource === 'string') {
+    const read = await readParamsSource(paramsSource, ctx.deps.stdin);
+    paramsUnreadable = read.problem !== undefined;
+    if (read.problem) problems.push(read.problem);
+    else if (read.params) {
+      base = read.params;
+      fromParamsFlag = new Set(Object.keys(base));
+    }
+  }
+  const assembled = assembleParams(base, parsed.params, method?.schema);
+  problems.push(...assembled.problems);
+
+  const validate = method !== undefined && parsed.options['no-validate'] !== true;
+  if (!method) {
+    if (!isCall) throw new UsageError(`unknown method ${name}`);
+    ctx.warn(`no schema for method "${name}": sending params unvalidated`);
+  } else if (!validate) {
+    ctx.warn(`--no-validate: sending params for "${name}" unchecked`);
+  }
+  // Without the --params object, missing-field errors would only be noise.
+  if (validate && !paramsUnreadable) problems.push(...(await validationProblems(method, assembled.params, nameFor(isCall, assembled.flagPaths, fromParamsFlag), new Set([...parsed.problemPaths, ...assembled.problemPaths]))));
+  if (problems.length) throw new ValidationError(problems);
+
+  const reveal = { showSecrets: parsed.options['show-secrets'] === true };
+  const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : parsed.options['curl'] === true ? 'curl' : undefined;
+  // --curl prints the token as $BEARER, so it can do without one.
+  const target = targetFromArgs(ctx, parsed, { requireToken: printOnly !== 'curl' });
+  const network = resolveNetwork(parsed, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true);
+  const call = buildCall({
+    url: target.url,
+    token: target.token,
+    apiMethod: name,
+    params: assembled.params,
+    extraHeaders: (parsed.options['header'] as string[] | undefined) ?? [],
+    secretPaths: method ? secretPaths(method.schema) : [],
+  });
+
+  if (printOnly === 'dry-run') {
+    stdout.write(formatDryRun(call, reveal));
+    return 0;
+  }
+  if (printOnly === 'curl') {
+    if (!reveal.showSecrets && call.secretPaths.some((path) => hasPath(call.params, path))) {
+      ctx.warn('secret params are masked in this command; add --show-secrets to print a command that sends them');
+    }
+    stdout.write(`${toCurl(call, { ...reveal, network })}\n`);
+    return 0;
+  }
+  const { performCall } = await import('../perform.js');
+  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal });
+  return 0;
+}
+
+async function validationProblems(method: MethodSchema, params: Params, nameOf: FieldNamer, reported: Set<string>): Promise<string[]> {
+  const validator = await loadValidator(method);
+  if (validator(params)) return [];
+  // A flag whose value was already reported as malformed is not "missing" as well.
+  const errors = (validator.errors ?? []).filter(
+    (error) => error.keyword !== 'required' || !reported.has([...pointerToPath(error.instancePath), String(error.params['missingProperty'])].join('.')),
+  );
+  return describeErrors(errors, method.schema, params, nameOf);
+}
+
+/**
+ * Name fields the way the user wrote them: as flags on method commands unless the value came from
+ * --params, as JSON keys on `call` unless the value came from a flag.
+ */
+function nameFor(isCall: boolean, flagPaths: Set<string>, fromParams: Set<string>) {
+  return (path: string[], like: string[] = path): string => {
+    const typedAsFlag = like.some((_, i) => flagPaths.has(like.slice(0, i + 1).join('.')));
+    const typedInParams = fromParams.has(like[0] as string);
+    const asFlag = typedAsFlag || (!isCall && !typedInParams);
+    return asFlag ? flagOf(path) : JSON.stringify(path.join('.'));
+  };
+}
+
+function hasPath(params: Params, path: string[]): boolean {
+  let node: unknown = params;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || !(key in node)) return false;
+    node = (node as Params)[key];
+  }
+  return true;
+}
+
+function callHelp(): string {
+  return `Usage: oneoffice call <method> [--params <json|@file|->] [flags]
+
+Calls any API method. Methods with a schema are validated (and accept their flags); a method
+without one is sent unvalidated, with a warning on stderr.
+
+Example:
+  oneoffice call createUser --params '{"email":"test1@oneoffice.bh"}'
+`;
+}

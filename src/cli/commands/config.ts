@@ -1,0 +1,124 @@
+// `oneoffice config set|get|unset|list|path`. The token is masked on output, and `config set
+// bearer` without a value reads it from stdin or a hidden prompt so it stays out of shell history.
+import type { Readable } from 'node:stream';
+import { activeProfileName, configPath, DEFAULT_PROFILE, PROFILE_KEYS, readConfig, type ProfileKey } from '../../config/file.js';
+import type { Context } from '../context.js';
+import { ConfigError, UsageError } from '../../api/errors.js';
+import { maskSecret } from '../../api/mask.js';
+import { parseUrl } from '../../config/target.js';
+
+const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
+
+function checkKey(key: string): ProfileKey {
+  if (!(PROFILE_KEYS as readonly string[]).includes(key)) {
+    throw new UsageError(`config: unknown key ${JSON.stringify(key)} (keys: ${PROFILE_KEYS.join(', ')})`, 'E_CONFIG_KEY');
+  }
+  return key as ProfileKey;
+}
+
+function profileOf(ctx: Context): { path: string; profile: string } {
+  const path = configPath(ctx.deps.env, ctx.globals.config);
+  const profile = activeProfileName(readConfig(path), ctx.deps.env, ctx.globals.profile);
+  if (!PROFILE_NAME.test(profile)) throw new UsageError(`--profile: names are letters, digits, - and _ (got ${JSON.stringify(profile)})`, 'E_PROFILE');
+  return { path, profile };
+}
+
+function show(key: ProfileKey, value: string, showSecrets: boolean): string {
+  return key === 'bearer' && !showSecrets ? maskSecret(value) : value;
+}
+
+export async function configSet(ctx: Context, keyText: string, valueArg: string | undefined): Promise<number> {
+  const key = checkKey(keyText);
+  let value = valueArg;
+  if (value === undefined) {
+    if (key !== 'bearer') throw new UsageError(`config set ${key}: missing value`);
+    value = await readSecret(ctx, 'API token: ');
+  } else if (key === 'bearer') {
+    ctx.warn('a token typed on the command line stays in your shell history; run "oneoffice config set bearer" and paste it at the prompt instead');
+  }
+  value = value.trim();
+  if (value === '') throw new UsageError(`config set ${key}: empty value`);
+  if (key === 'url') parseUrl(value, 'config set url', true);
+  const { path, profile } = profileOf(ctx);
+  const { openStore } = await import('../../config/store.js');
+  openStore(path).set(`profiles.${profile}.${key}`, value);
+  ctx.deps.stderr.write(`set ${key} in profile "${profile}" (${path})\n`);
+  return 0;
+}
+
+export function configGet(ctx: Context, keyText: string, showSecrets: boolean): number {
+  const key = checkKey(keyText);
+  const { path, profile } = profileOf(ctx);
+  const value = readConfig(path).profiles?.[profile]?.[key];
+  if (value === undefined) throw new ConfigError(`${key} is not set in profile "${profile}" (${path})`, 'E_CONFIG_UNSET');
+  ctx.deps.stdout.write(`${show(key, value, showSecrets)}\n`);
+  return 0;
+}
+
+export async function configUnset(ctx: Context, keyText: string): Promise<number> {
+  const key = checkKey(keyText);
+  const { path, profile } = profileOf(ctx);
+  const { openStore } = await import('../../config/store.js');
+  openStore(path).delete(`profiles.${profile}.${key}`);
+  ctx.deps.stderr.write(`unset ${key} in profile "${profile}" (${path})\n`);
+  return 0;
+}
+
+/** Every profile, the active one marked, as `profile.key=value` lines (token masked). */
+export function configList(ctx: Context, showSecrets: boolean): number {
+  const { path, profile: active } = profileOf(ctx);
+  const data = readConfig(path);
+  const lines: string[] = [];
+  const profiles = data.profiles ?? {};
+  const names = Object.keys(profiles).sort();
+  if (!names.includes(active)) names.unshift(active);
+  for (const name of names) {
+    lines.push(`[${name}]${name === active ? ' (active)' : ''}`);
+    for (const key of PROFILE_KEYS) {
+      const value = profiles[name]?.[key];
+      if (value !== undefined) lines.push(`${key}=${show(key, value, showSecrets)}`);
+    }
+  }
+  ctx.deps.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+export function configPathCommand(ctx: Context): number {
+  ctx.deps.stdout.write(`${configPath(ctx.deps.env, ctx.globals.config)}\n`);
+  return 0;
+}
+
+export async function configUse(ctx: Context, profile: string): Promise<number> {
+  if (!PROFILE_NAME.test(profile)) throw new UsageError(`config use: profile names are letters, digits, - and _ (got ${JSON.stringify(profile)})`, 'E_PROFILE');
+  const path = configPath(ctx.deps.env, ctx.globals.config);
+  const { openStore } = await import('../../config/store.js');
+  const store = openStore(path);
+  if (profile === DEFAULT_PROFILE) store.delete('defaultProfile');
+  else store.set('defaultProfile', profile);
+  ctx.deps.stderr.write(`profile "${profile}" is now the default (${path})\n`);
+  return 0;
+}
+
+/** A hidden prompt on a terminal; otherwise the first line of stdin. Never prompts without a TTY. */
+async function readSecret(ctx: Context, prompt: string): Promise<string> {
+  const { stdin, stderr } = ctx.deps;
+  if (stdin.isTTY) {
+    const { read } = await import('read');
+    try {
+      return await read({ prompt, silent: true, replace: '', input: stdin, output: stderr });
+    } catch {
+      throw new UsageError('config set bearer: cancelled', 'E_CANCELLED');
+    }
+  }
+  return (await firstLine(stdin)) ?? '';
+}
+
+async function firstLine(stream: Readable): Promise<string | undefined> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += String(chunk);
+    const newline = text.indexOf('\n');
+    if (newline !== -1) return text.slice(0, newline);
+  }
+  return text === '' ? undefined : text;
+}

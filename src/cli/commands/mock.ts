@@ -1,0 +1,137 @@
+// `oneoffice mock`: the local OneOffice server in the foreground until SIGINT or SIGTERM. Stdout gets
+// one line a shell can use as it is; the call log goes to stderr.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { Context } from '../context.js';
+import { UsageError } from '../../api/errors.js';
+import { startMockServer } from '../../mock/server.js';
+import { shellQuote } from '../../output/quote.js';
+
+interface MockOptions {
+  host: string;
+  port: number;
+  token?: string;
+  state?: string;
+  latency: number;
+  failRate: number;
+  quiet?: boolean;
+}
+
+export async function runMockCommand(ctx: Context, argv: readonly string[]): Promise<number> {
+  const options = parseMockArgs(ctx, argv);
+  if (!options) return 0;
+  const { stdout, stderr } = ctx.deps;
+  const log = options.quiet ? undefined : (line: string) => void stderr.write(`${line}\n`);
+
+  const server = await startMockServer({
+    host: options.host,
+    port: options.port,
+    ...(options.token === undefined ? {} : { token: options.token }),
+    ...(options.state === undefined ? {} : { statePath: options.state }),
+    latencyMs: options.latency,
+    failRate: options.failRate,
+    ...(log ? { log } : {}),
+    registry: ctx.registry(),
+  }).catch((error: unknown) => {
+    throw listenError(error, options);
+  });
+  // Listening for signals before announcing the URL: whoever reads the line may stop us right away.
+  const stopped = nextSignal();
+  stdout.write(`export ONEOFFICE_URL=${shellQuote(server.url)} ONEOFFICE_BEARER=${shellQuote(server.token)}\n`);
+  log?.(`oneoffice mock: serving ${server.url}${options.state === undefined ? '' : ` (state in ${options.state})`}; Ctrl-C stops it`);
+  await stopped;
+  await server.close();
+  log?.('oneoffice mock: stopped');
+  return 0;
+}
+
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** The options, or undefined when help was asked for (and printed). */
+function parseMockArgs(ctx: Context, argv: readonly string[]): MockOptions | undefined {
+  const { stdout, stderr } = ctx.deps;
+  const command = new Command('mock')
+    .description('Run a local, stateful OneOffice API server, e.g. to test provisioning scripts offline.')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 8787)
+    .option('--token <token>', 'the API token calls must send in x-api-key (default: a random one)')
+    .option('--state <file>', 'keep the data in this file across restarts (written atomically)')
+    .option('--latency <ms>', 'delay every answer by this many milliseconds', parseLatency, 0)
+    .option('--fail-rate <rate>', 'answer this share of calls (0..1) with 503 and Retry-After: 1', parseRate, 0)
+    .option('--quiet', 'no log line per call on stderr')
+    .option('--schemas <dir>', 'extra method schemas to validate with (else $ONEOFFICE_SCHEMAS, config)')
+    .helpOption('-h, --help', 'show help')
+    .configureHelp({ commandUsage: () => 'oneoffice mock [options]' })
+    .exitOverride()
+    // Commander prints nothing itself: its errors become UsageErrors, printed by main like all others.
+    .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text), outputError: () => {} })
+    .addHelpText(
+      'after',
+      `
+It prints the settings for the client on stdout, then logs one line per call on stderr:
+  $ oneoffice mock --token dev-token
+  export ONEOFFICE_URL=http://127.0.0.1:8787/ ONEOFFICE_BEARER=dev-token
+In another shell, run that export line, then e.g.:
+  oneoffice createUser --email test1@oneoffice.bh
+`,
+    );
+  // main reads these wherever they are (scanGlobalOptions); accepted here so they are not unknown.
+  for (const flags of ['--config <file>', '--profile <name>', '--debug', '--no-color']) command.addOption(new Option(flags).hideHelp());
+
+  try {
+    command.parse(argv as string[], { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === 'commander.helpDisplayed') return undefined;
+    throw new UsageError(`mock: ${error.message.replace(/^error: /, '')}`);
+  }
+  const options = command.opts<MockOptions>();
+  if (options.token !== undefined) {
+    ctx.addSecret(options.token);
+    // The message leaves the value out: it is a secret.
+    if (!/^[\x21-\x7e]+$/.test(options.token)) throw new UsageError('mock: --token must be printable ASCII without spaces (it travels in an HTTP header)');
+  }
+  return options;
+}
+
+function parsePort(text: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535');
+  return Number(text);
+}
+
+function parseLatency(text: string): number {
+  // setTimeout's limit: anything longer would fire at once.
+  if (!/^\d+$/.test(text) || Number(text) > 2 ** 31 - 1) throw new InvalidArgumentError('must be a whole number of milliseconds');
+  return Number(text);
+}
+
+function parseRate(text: string): number {
+  const rate = Number(text);
+  if (text.trim() === '' || !(rate >= 0 && rate <= 1)) throw new InvalidArgumentError('must be a number from 0 to 1');
+  return rate;
+}
+
+/** Failures to listen are the user's to fix with --host or --port. */
+function listenError(error: unknown, options: MockOptions): unknown {
+  const where = `${options.host}:${options.port}`;
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new UsageError(`mock: cannot listen on ${where}: the port is in use (choose another with --port, or --port 0 for any free one)`, 'E_LISTEN');
+    case 'EACCES':
+      return new UsageError(`mock: cannot listen on ${where}: permission denied (ports below 1024 need privileges)`, 'E_LISTEN');
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new UsageError(`mock: cannot listen on ${where}: no such address on this machine (check --host)`, 'E_LISTEN');
+    default:
+      return error;
+  }
+}

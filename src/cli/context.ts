@@ -1,0 +1,78 @@
+// What every command receives: its streams, environment and lazily loaded shared state. Tests
+// pass their own; bin/oneoffice.cjs passes the process's.
+import type { Readable, Writable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
+import { builtinSchemas } from '../generated/builtin.js';
+import { createRegistry, type Registry } from '../api/schema/registry.js';
+
+export interface Deps {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  env: Env;
+  /** An undici dispatcher to send through (tests inject undici's MockAgent); when absent, a call opens its own connection (node:http, or undici through a proxy). */
+  dispatcher?: Dispatcher;
+}
+
+export interface GlobalFlags {
+  config?: string;
+  profile?: string;
+  schemas?: string;
+  debug: boolean;
+  noColor: boolean;
+}
+
+/** Names that are oneoffice's own commands, so no method schema may take them. */
+export const COMMAND_NAMES = ['call', 'methods', 'config', 'help', 'mock', 'batch'];
+
+export class Context {
+  private loadedConfig: LoadedConfig | undefined;
+  private loadedRegistry: Registry | undefined;
+  /** Secret values seen in this run (tokens), removed from anything printed about errors. */
+  private readonly secrets: string[] = [];
+  constructor(
+    readonly deps: Deps,
+    readonly globals: GlobalFlags,
+  ) {
+    // Known before any command runs, so even an early error cannot print them.
+    for (const name of ['ONEOFFICE_BEARER', 'BEARER']) {
+      const value = deps.env[name];
+      if (value) this.addSecret(value);
+    }
+  }
+
+  config(): LoadedConfig {
+    this.loadedConfig ??= loadConfig(this.deps.env, this.globals);
+    return this.loadedConfig;
+  }
+
+  /** The user's schema directory (--schemas, $ONEOFFICE_SCHEMAS, config), if any. */
+  userSchemaDir(): string | undefined {
+    return this.globals.schemas || this.deps.env['ONEOFFICE_SCHEMAS'] || this.config().profile.schemas || undefined;
+  }
+
+  hasUserSchemas(): boolean {
+    return this.userSchemaDir() !== undefined;
+  }
+
+  /** Built-in methods plus those in the user's schema directory. */
+  registry(): Registry {
+    this.loadedRegistry ??= createRegistry(builtinSchemas, this.userSchemaDir(), COMMAND_NAMES);
+    return this.loadedRegistry;
+  }
+
+  addSecret(secret: string): void {
+    if (secret.length >= 4) this.secrets.push(secret);
+  }
+
+  redact(text: string): string {
+    let result = text;
+    for (const secret of this.secrets) result = result.split(secret).join('****');
+    return result;
+  }
+
+  warn(message: string): void {
+    this.deps.stderr.write(`oneoffice: warning: ${message}\n`);
+  }
+}

@@ -1,0 +1,79 @@
+// `oneoffice batch --help`.
+import { optionLines } from './method-help.js';
+import { BATCH_CALL_OPTIONS, BATCH_OWN_OPTIONS } from '../../batch/options.js';
+
+export function batchHelp(): string {
+  return `Usage: oneoffice batch <file | -> [--concurrency 8] [--results <file> [--resume [--retry-uncertain]]]
+                       [--method <name>] [--continue-on-error | --stop-on-error] [--rate <calls/s>] [flags]
+
+Runs many API calls from a file (- reads stdin). Every line is checked first, with the same
+checks and messages as single calls: if any line is invalid, all problems are listed with their
+line numbers, nothing is sent, and the exit code is 2. Then the calls run, --concurrency at a
+time over keep-alive connections, started in input order. With --concurrency above 1 a call may
+start before the one above it has finished: use --concurrency 1 when lines depend on each other
+(an order after its customer).
+
+Input (blank lines and lines starting with # are skipped):
+  NDJSON   one call per line in the API's own form (the default):
+             {"method": "createUser", "params": {"email": "test1@oneoffice.bh"}}
+           A line without "params" sends {}.
+  CSV      with --method <name> (a file named *.csv needs it): a header row naming the params,
+           one call per row. Dotted headers build nested objects (admin.email); headers may be
+           written like flags (display-name) or like keys (displayName). Values are converted to
+           the schema's types (licenses 20 is a number; is-active yes/no/true/false/1/0 a boolean;
+           object and array columns hold JSON). An empty cell leaves the param out; "" (quoted)
+           sends an empty string. Fields follow RFC 4180: quote a field holding commas, quotes
+           (doubled: "") or line breaks. Line numbers are where a row starts.
+
+Results: one NDJSON record per input line, in the order the calls complete, on stdout or appended
+to --results <file> as each completes:
+  {"line":12,"method":"createUser","status":200,"ok":true,"body":{...}}
+  {"line":13,"method":"createUser","status":400,"ok":false,"code":"E_HTTP_4XX","error":"<server message>","body":"..."}
+  {"line":14,"method":"createUser","status":null,"ok":false,"code":"E_CONNREFUSED","error":"cannot connect to ..."}
+  {"line":15,"method":"createFirstOrder","status":null,"ok":false,"uncertain":true,"code":"E_UNCERTAIN","error":"..."}
+"status" is null when no complete answer came; "attempts" is added when a call was retried;
+"body" is the answer's JSON (or its text when not JSON). Params are never echoed.
+
+Nothing lost, nothing twice: with --results, each line is marked in <file>.journal before its call
+is sent, and its result is appended as soon as it arrives, so a batch killed at any moment (even
+kill -9) loses at most the answers of the calls in flight (there is no fsync: a power cut may lose
+the last records). Run the same command with --resume to continue: lines with a result are skipped,
+and lines that were sent without a recorded answer are reported as "uncertain" (a record with
+"uncertain":true and a list in the summary) and are not sent again, since a second
+createFirstOrder could create a second order; --retry-uncertain sends them again. Without
+--resume, a --results file that already holds a batch is refused. Resuming checks that the input
+is the same as before.
+
+Ctrl-C (or SIGTERM) stops starting calls and gives those in flight 5 seconds to finish (a second
+Ctrl-C gives up at once); unfinished ones are recorded as uncertain. The summary then says how to
+resume: oneoffice batch <file> --results <file> --resume
+
+Progress (done/total, rate, ETA, failures) is shown on stderr when it is a terminal; a summary line
+is always printed on stderr at the end. Retry warnings name the line.
+
+Batch options:
+${optionLines(BATCH_OWN_OPTIONS).join('\n')}
+
+Flags of single calls, applied to every call (retries as for single calls: --retry defaults to 0
+for create* methods and 2 for reads; -H, --url, --bearer and the rest as usual):
+${optionLines(BATCH_CALL_OPTIONS).join('\n')}
+Not available in batch: --params, -v/--verbose, --curl, --show-secrets, --no-validate.
+
+Examples:
+  oneoffice batch users.ndjson --results users.results.ndjson
+  oneoffice batch users.csv --method createUser --concurrency 16 --rate 100
+  generate-calls | oneoffice batch - > results.ndjson
+  oneoffice batch users.ndjson --results users.results.ndjson --resume
+
+Exit codes:
+  0    every call of this run succeeded, and no line is uncertain
+  2    usage error, or invalid lines in the input (nothing was sent)
+  3    configuration error (no URL or token, unreadable config or schema)
+  4-7  some calls failed: the highest class among the failures, 4 (HTTP 4xx) < 5 (HTTP 5xx)
+       < 6 (network; uncertain lines count as this) < 7 (timed out); with --stop-on-error, the
+       class of the failure that stopped the batch. 1 if the only failures were unexpected ones
+       (e.g. a 2xx answer that is not JSON)
+  130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM
+Lines skipped on --resume (their results are from before) do not count.
+`;
+}

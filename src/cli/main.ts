@@ -1,0 +1,119 @@
+// The entry point: main(argv, deps) runs one command and returns its exit code. Only here are
+// errors printed and exit codes chosen. Commands that call the API are dispatched before
+// commander is set up, so a call pays only for what it uses.
+import { CALL_OPTIONS, scanGlobalOptions } from '../options/args.js';
+import { errorStyle, useColor } from '../output/color.js';
+import { Context, type Deps } from './context.js';
+import { visibleControls } from '../output/controls.js';
+import { ExitCode, isOneOfficeError } from '../api/errors.js';
+import { processDeps, useNodeStreams } from './stdio.js';
+
+export type { Deps } from './context.js';
+
+const VALUE_OPTIONS = new Set(CALL_OPTIONS.filter((spec) => spec.takes === 'value' || spec.takes === 'list').flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])));
+
+declare const __ONEOFFICE_HELP__: string | undefined;
+const PRERENDERED_HELP = typeof __ONEOFFICE_HELP__ === 'string' ? __ONEOFFICE_HELP__ : undefined;
+
+function isPlainHelp(argv: readonly string[]): boolean {
+  return argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help');
+}
+
+/** Index of the command word: the first operand, skipping the values of options that take one. */
+export function commandIndex(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (token === '--') return -1;
+    if (!token.startsWith('-')) return i;
+    if (VALUE_OPTIONS.has(token)) i++;
+  }
+  return -1;
+}
+
+export async function main(argv: readonly string[], deps: Deps): Promise<number> {
+  const globals = scanGlobalOptions(argv);
+  const ctx = new Context(deps, globals);
+  try {
+    const index = commandIndex(argv);
+    const word = index === -1 ? undefined : argv[index];
+    const rest = index === -1 ? argv : [...argv.slice(0, index), ...argv.slice(index + 1)];
+    if (word === 'call') return await (await callCommand())(ctx, { kind: 'call' }, rest);
+    const helpFor = word === 'help' ? argv[index + 1] : undefined;
+    if (helpFor !== undefined && ctx.registry().get(helpFor)) return await (await callCommand())(ctx, { kind: 'method', name: helpFor }, ['--help']);
+    // `help mock` and `help batch` as `mock --help` and `batch --help`.
+    const own = word === 'help' && (argv[index + 1] === 'mock' || argv[index + 1] === 'batch') ? argv[index + 1] : word;
+    const ownArgs = own === word ? rest : ['--help'];
+    if (own === 'mock' || own === 'batch') useNodeStreams(deps);
+    if (own === 'mock') {
+      const { runMockCommand } = await import('./commands/mock.js');
+      return await runMockCommand(ctx, ownArgs);
+    }
+    if (own === 'batch') {
+      const { runBatchCommand } = await import('./commands/batch.js');
+      return await runBatchCommand(ctx, ownArgs);
+    }
+    if (word !== undefined && !['methods', 'config', 'help', 'mock', 'batch'].includes(word) && ctx.registry().get(word)) {
+      return await (await callCommand())(ctx, { kind: 'method', name: word }, rest);
+    }
+    if (word === 'methods' && !argv.some((arg) => arg === '-h' || arg === '--help')) {
+      const { methodsCommand } = await import('./commands/methods.js');
+      return methodsCommand(ctx);
+    }
+    // The help text for the built-in methods is rendered at build time: commander costs ~12 ms.
+    if (PRERENDERED_HELP && isPlainHelp(argv) && !ctx.hasUserSchemas()) {
+      deps.stdout.write(PRERENDERED_HELP);
+      return ExitCode.ok;
+    }
+    const { runProgram } = await import('./program.js');
+    return await runProgram(ctx, argv);
+  } catch (error) {
+    return reportError(ctx, error);
+  }
+}
+
+/** Loaded on use, so `--help` and `methods` do not parse the call path. */
+async function callCommand() {
+  return (await import('./commands/call.js')).runCallCommand;
+}
+
+async function reportError(ctx: Context, error: unknown): Promise<number> {
+  const { stderr, env } = ctx.deps;
+  const red = await errorStyle(useColor(stderr, env, ctx.globals.noColor));
+  const known = isOneOfficeError(error);
+  const lines = known ? error.problems ?? [error.message] : [`unexpected error: ${(error as Error)?.message ?? String(error)}`];
+  // A line may quote the server (its message): its control characters are shown, not obeyed.
+  for (const line of lines) stderr.write(`${red('oneoffice:')} ${ctx.redact(visibleControls(line))}\n`);
+  if (ctx.globals.debug && error instanceof Error && error.stack) {
+    stderr.write(`${ctx.redact(fullStack(error))}\n`);
+  } else if (!known) {
+    stderr.write('oneoffice: run with --debug for details\n');
+  }
+  return known ? error.exitCode : ExitCode.unexpected;
+}
+
+function fullStack(error: Error): string {
+  const parts = [error.stack ?? String(error)];
+  let cause = error.cause;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause) parts.push(`caused by: ${cause.stack ?? cause.message}`);
+  return parts.join('\n');
+}
+
+/**
+ * Runs one command in this process (bin/oneoffice.cjs). Should a command ever stop with nothing
+ * left to wait for and without having finished (a bug), the process would end with exit 0 and no
+ * word; it ends with exit 1 and says so instead.
+ */
+export function runProcess(argv: readonly string[] = process.argv.slice(2), run: (argv: readonly string[], deps: Deps) => Promise<number> = main): void {
+  const deps = processDeps();
+  let finished = false;
+  process.once('beforeExit', () => {
+    if (finished) return;
+    deps.stderr.write('oneoffice: internal error: the command stopped before it finished; please report this\n');
+    process.exitCode = ExitCode.unexpected;
+  });
+  void run(argv, deps).then((code) => {
+    finished = true;
+    process.exitCode = code;
+  });
+}
+

@@ -1,0 +1,134 @@
+// The commands that do not call the API (help, methods, config), on commander. Loaded only when
+// one of them runs.
+import { Command, CommanderError } from 'commander';
+import { CALL_OPTIONS } from '../options/args.js';
+import { configGet, configList, configPathCommand, configSet, configUnset, configUse } from './commands/config.js';
+import { methodsCommand } from './commands/methods.js';
+import type { Context } from './context.js';
+import { exitCodeHelp, ExitCode } from '../api/errors.js';
+import { VERSION } from '../api/request.js';
+import { optionLines } from './help/method-help.js';
+import { summaryOf } from '../api/schema/registry.js';
+
+const ENVIRONMENT_HELP = `Environment:
+  ONEOFFICE_URL, URL          API endpoint (after --url)
+  ONEOFFICE_BEARER, BEARER    API token (after --bearer)
+  ONEOFFICE_PROFILE           config profile
+  ONEOFFICE_CONFIG            config file
+  ONEOFFICE_SCHEMAS           directory of extra method schemas
+  NO_COLOR, FORCE_COLOR       colour off / on`;
+
+export async function runProgram(ctx: Context, argv: readonly string[]): Promise<number> {
+  const { stdout, stderr } = ctx.deps;
+  let exitCode: number = ExitCode.ok;
+  const program = new Command('oneoffice')
+    .description("Call OneOffice's marketplace API: one command per method, checked before it is sent.")
+    .usage('<method> [flags]  |  <command> [options]')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => stdout.write(text),
+      writeErr: (text) => stderr.write(text),
+      outputError: (text, write) => write(text.replace(/^error: /, 'oneoffice: ')),
+    });
+
+  const registry = ctx.registry();
+  const methodsGroup = 'API methods (oneoffice <method> --help for its parameters):';
+  for (const name of registry.names()) {
+    const method = registry.get(name);
+    program.command(name).description(method ? summaryOf(method.schema) : '').helpGroup(methodsGroup);
+  }
+  program.command('call <method>').description('call any method, with --params (unknown methods are sent unvalidated)').helpGroup('Commands:');
+  // Listed here for help; main() runs them before commander is set up.
+  program.command('batch <file>').description('run many calls from an NDJSON or CSV file (oneoffice batch --help)').helpGroup('Commands:');
+  program.command('mock').description('run a local OneOffice server for tests and demos (oneoffice mock --help)').helpGroup('Commands:');
+  program
+    .command('methods')
+    .description('list the API methods')
+    .helpGroup('Commands:')
+    .action(() => {
+      exitCode = methodsCommand(ctx);
+    });
+
+  const config = program.command('config').description('read and change the config file (profiles, URL, token)').helpGroup('Commands:');
+  config
+    .command('set <key> [value]')
+    .description('set url, bearer or schemas in the active profile (bearer: omit the value to type it hidden, or pipe it on stdin)')
+    .action(async (key: string, value: string | undefined) => {
+      exitCode = await configSet(ctx, key, value);
+    });
+  config
+    .command('get <key>')
+    .description('print a value of the active profile (bearer masked)')
+    .option('--show-secrets', 'print the token unmasked')
+    .action((key: string, options: { showSecrets?: boolean }) => {
+      exitCode = configGet(ctx, key, options.showSecrets === true);
+    });
+  config
+    .command('unset <key>')
+    .description('remove a value from the active profile')
+    .action(async (key: string) => {
+      exitCode = await configUnset(ctx, key);
+    });
+  config
+    .command('list')
+    .description('print every profile (token masked)')
+    .option('--show-secrets', 'print tokens unmasked')
+    .action((options: { showSecrets?: boolean }) => {
+      exitCode = configList(ctx, options.showSecrets === true);
+    });
+  config
+    .command('path')
+    .description('print the config file path')
+    .action(() => {
+      exitCode = configPathCommand(ctx);
+    });
+  config
+    .command('use <profile>')
+    .description('make a profile the default one')
+    .action(async (profile: string) => {
+      exitCode = await configUse(ctx, profile);
+    });
+  // Read by scanGlobalOptions wherever they stand; declared on every command so commander accepts them there too.
+  const withGlobals = (command: Command): void => {
+    command
+      .option('--config <file>', 'config file (else $ONEOFFICE_CONFIG)')
+      .option('--profile <name>', 'config profile (else $ONEOFFICE_PROFILE, "default")')
+      .option('--schemas <dir>', 'directory of extra method schemas (else $ONEOFFICE_SCHEMAS, config)')
+      .option('--no-color', 'no colour')
+      .option('--debug', 'show stack traces of errors');
+    command.commands.forEach(withGlobals);
+  };
+  withGlobals(program);
+
+  program.addHelpText(
+    'after',
+    `
+Flags of every method command and of call:
+${optionLines(CALL_OPTIONS).join('\n')}
+
+Examples:
+  export URL=https://... BEARER=...        # the docs' own setup works as it is
+  oneoffice createUser --email test1@oneoffice.bh
+  oneoffice createFirstOrder --customer ABC --id ORD1 --product oo-lite --licenses 20 --duration monthly
+  oneoffice call createUser --params @user.json
+
+${ENVIRONMENT_HELP}
+
+${exitCodeHelp}
+`,
+  );
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    // commander has already printed its message.
+    return ExitCode.usage;
+  }
+}

@@ -1,0 +1,78 @@
+// The network settings of a call: each from its flag, else the config profile, else the default.
+import { readFileSync } from 'node:fs';
+import type { ParsedArgs } from '../options/args.js';
+import type { Env, Profile } from './file.js';
+import { ConfigError, UsageError } from '../api/errors.js';
+import { proxyFor } from '../http/proxy.js';
+import type { RetryOptions } from '../api/retry.js';
+import type { ConnectionOptions, Timeouts } from '../http/undici-transport.js';
+
+export interface NetworkSettings extends ConnectionOptions {
+  retry: Pick<RetryOptions, 'retries' | 'retryMaxTimeMs' | 'retryDelayMs' | 'idempotent'>;
+  /** As given, for --curl. */
+  cacertPath?: string;
+  /** Whether the proxy was named with --proxy (an environment proxy applies to curl by itself). */
+  proxyFromFlag: boolean;
+}
+
+/** --connect-timeout and --max-time when neither a flag nor the config file sets them. */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, totalMs: 30_000 };
+
+/** Said on stderr whenever calls go out with -k (single calls and batches). */
+export const INSECURE_WARNING = '-k/--insecure: the server certificate is not checked';
+
+type Key = 'connect-timeout' | 'max-time' | 'retry' | 'retry-max-time' | 'retry-delay' | 'proxy' | 'cacert';
+
+export function resolveNetwork(parsed: ParsedArgs, profile: Profile, env: Env, url: URL, idempotent: boolean): NetworkSettings {
+  const setting = (key: Key): { value: string; source: string; typed: boolean } | undefined => {
+    const flag = parsed.options[key];
+    if (typeof flag === 'string') return { value: flag, source: `--${key}`, typed: true };
+    const configured = profile[key];
+    return configured === undefined ? undefined : { value: configured, source: `config ${key}`, typed: false };
+  };
+  const number = (key: Key, fallback: number, options: { integer?: boolean; zeroAllowed?: boolean }): number => {
+    const found = setting(key);
+    if (!found) return fallback;
+    const value = Number(found.value);
+    const ok = found.value.trim() !== '' && Number.isFinite(value) && (options.zeroAllowed ? value >= 0 : value > 0) && (!options.integer || Number.isInteger(value));
+    if (!ok) {
+      const what = options.integer ? 'a whole number' : 'a number of seconds';
+      fail(found, `${found.source}: must be ${what}${options.zeroAllowed ? ' (0 or more)' : ' above 0'} (got ${JSON.stringify(found.value)})`);
+    }
+    return value;
+  };
+
+  const cacert = setting('cacert');
+  let ca: string | undefined;
+  if (cacert) {
+    try {
+      ca = readFileSync(cacert.value, 'utf8');
+    } catch (error) {
+      fail(cacert, `${cacert.source}: cannot read ${cacert.value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    if (!ca?.includes('-----BEGIN CERTIFICATE-----')) fail(cacert, `${cacert.source}: ${cacert.value} holds no PEM certificate`);
+  }
+  const proxySetting = setting('proxy');
+  const proxy = proxyFor(url, env, proxySetting?.value);
+  const retryDelay = setting('retry-delay') ? number('retry-delay', 0, { zeroAllowed: true }) * 1000 : undefined;
+  return {
+    timeouts: {
+      connectMs: number('connect-timeout', DEFAULT_TIMEOUTS.connectMs / 1000, {}) * 1000,
+      totalMs: number('max-time', DEFAULT_TIMEOUTS.totalMs / 1000, {}) * 1000,
+    },
+    retry: {
+      retries: number('retry', idempotent ? 2 : 0, { integer: true, zeroAllowed: true }),
+      retryMaxTimeMs: number('retry-max-time', 0, { zeroAllowed: true }) * 1000,
+      ...(retryDelay !== undefined ? { retryDelayMs: retryDelay } : {}),
+      idempotent,
+    },
+    ...(ca ? { ca, cacertPath: cacert?.value } : {}),
+    insecure: parsed.options['insecure'] === true,
+    ...(proxy ? { proxy } : {}),
+    proxyFromFlag: proxySetting !== undefined && proxy !== undefined,
+  };
+}
+
+function fail(found: { typed: boolean }, message: string): never {
+  throw found.typed ? new UsageError(message, 'E_BAD_FLAG') : new ConfigError(message, 'E_BAD_CONFIG');
+}

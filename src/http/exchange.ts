@@ -1,0 +1,27 @@
+// What the transport reports while a call is under way, for -v and -vv. The transport fills it in;
+// printers only read it.
+import type { ResponseHead } from '../output/printer.js';
+
+export interface TlsInfo {
+  protocol: string;
+  cipher: string;
+  subject: string;
+  issuer: string;
+  validTo: string;
+}
+
+export interface ExchangeObserver {
+  /** An attempt begins (the first, or a retry): its request is to be shown again. */
+  attemptStarted(): void;
+  /** A new connection is being opened. */
+  connecting(target: { host: string; port: number }): void;
+  /** DNS gave this address (not called when the host is an IP address). */
+  resolved(address: string): void;
+  /** TCP is up. */
+  tcpConnected(): void;
+  /** The connection is ready (after TLS, for https). */
+  connected(info: { host: string; address: string; port: number; tls?: TlsInfo }): void;
+  responseHead(head: ResponseHead): void;
+  /** The whole body has been read. */
+  done(): void;
+}

@@ -1,0 +1,115 @@
+// Maps the errors Node and undici raise to one-line messages naming the host and the cause.
+// Works on error codes only, so it does not load undici.
+import { isOneOfficeError, NetworkError, TimeoutError, type OneOfficeError } from '../api/errors.js';
+
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+]);
+
+function codeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return (error as { code?: string }).code;
+}
+
+/** The port a URL connects to, its scheme's default when it names none. */
+export function portOf(url: URL): string {
+  return url.port || (url.protocol === 'https:' ? '443' : '80');
+}
+
+function hostPortOf(url: URL): string {
+  return `${url.hostname}:${portOf(url)}`;
+}
+
+/** --max-time passed before the whole answer arrived. */
+export function maxTimeError(url: URL, totalMs: number, cause: unknown): TimeoutError {
+  return new TimeoutError(`no complete answer from ${url.host} within ${totalMs / 1000} s (--max-time)`, 'E_MAX_TIME', { cause });
+}
+
+export function connectTimeoutError(url: URL, cause?: unknown): TimeoutError {
+  return new TimeoutError(`cannot connect to ${hostPortOf(url)}: connect timed out`, 'E_CONNECT_TIMEOUT', { cause });
+}
+
+const TRUST_HINT = 'if you trust it, pass --cacert <CA bundle> (or set NODE_EXTRA_CA_CERTS); -k skips the check (unsafe)';
+
+export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOfficeError {
+  if (isOneOfficeError(error)) return error;
+  const hostPort = hostPortOf(url);
+  const code = codeOf(error);
+  const options = { cause: error };
+  if (proxy) {
+    const proxyError = toProxyError(error, code, proxy);
+    if (proxyError) return proxyError;
+  }
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new NetworkError(`cannot connect to ${hostPort}: connection refused`, 'E_CONNREFUSED', options);
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+      return new NetworkError(`cannot resolve host ${url.hostname}`, 'E_DNS', options);
+    case 'EAI_AGAIN':
+      return new NetworkError(`cannot resolve host ${url.hostname} (temporary DNS failure)`, 'E_DNS_TEMPORARY', options);
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+      return new NetworkError(`connection to ${hostPort} was reset`, 'E_CONNRESET', options);
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new NetworkError(`cannot connect to ${hostPort}: host unreachable`, 'E_UNREACHABLE', options);
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return connectTimeoutError(url, error);
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'ETIMEDOUT':
+      return new TimeoutError(`${hostPort} did not answer in time`, 'E_TIMEOUT', options);
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return new NetworkError(`TLS: the certificate of ${hostPort} is not valid for ${url.hostname}`, 'E_TLS_HOSTNAME', options);
+    case 'CERT_HAS_EXPIRED':
+      return new NetworkError(`TLS: the certificate of ${hostPort} has expired`, 'E_TLS_EXPIRED', options);
+    case 'HPE_HEADER_OVERFLOW':
+    case 'UND_ERR_HEADERS_OVERFLOW':
+      return new NetworkError(`${hostPort} answered with headers over 16 KiB, more than a client accepts`, 'E_PROTOCOL', options);
+    default:
+      // node:http's parser errors (undici says "Response does not match the HTTP/1.1 protocol").
+      if (code?.startsWith('HPE_') || /does not match the HTTP\/1\.1 protocol/.test((error as Error)?.message ?? '')) {
+        return new NetworkError(`${hostPort} answered with something that is not HTTP/1.1 (${code ?? 'invalid response'}); is the URL's port an HTTP server?`, 'E_PROTOCOL', options);
+      }
+      if (code && TLS_TRUST_CODES.has(code)) {
+        return new NetworkError(`TLS: the certificate of ${hostPort} is not trusted (${code}); ${TRUST_HINT}`, 'E_TLS_UNTRUSTED', options);
+      }
+      return new NetworkError(`request to ${hostPort} failed: ${code ?? (error as Error)?.message ?? String(error)}`, 'E_NETWORK', options);
+  }
+}
+
+/** Failures reaching the proxy, or the proxy refusing to open a tunnel. */
+function toProxyError(error: unknown, code: string | undefined, proxy: URL): OneOfficeError | undefined {
+  const where = `proxy ${hostPortOf(proxy)}`;
+  const options = { cause: error };
+  const message = (error as Error | undefined)?.message ?? '';
+  const tunnel = /Proxy response \((\d+)\)/.exec(message);
+  if (tunnel) return new NetworkError(`${where} refused to connect to the server (answered ${tunnel[1]})`, 'E_PROXY_TUNNEL', options);
+  const address = (error as { address?: string; port?: number }).address;
+  const port = (error as { port?: number }).port;
+  const atProxy = address === undefined || String(port) === portOf(proxy);
+  if (!atProxy) return undefined;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new NetworkError(`cannot connect to ${where}: connection refused`, 'E_PROXY_CONNECT', options);
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+      return new NetworkError(`cannot resolve ${where}`, 'E_PROXY_DNS', options);
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new TimeoutError(`cannot connect to ${where}: connect timed out`, 'E_CONNECT_TIMEOUT', options);
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,118 @@
+// One call straight to the server, on Node's own HTTP client. undici takes ~25 ms to load and set up
+// (its JavaScript and its WebAssembly parser), more than the rest of a one-call process together,
+// while node:http is part of Node and parses in native code (issue 7). Batches, which reuse kept-alive
+// connections, and calls through a proxy go through undici (undici-transport.ts). Like undici, node:http
+// sends a GET with a body; it is given every header, host and content-length included, in the order
+// the printers show them, and adds none of its own.
+import { request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { isIP, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { ExchangeObserver } from './exchange.js';
+import { connectTimeoutError, maxTimeError, portOf, toNetworkError } from './network-errors.js';
+import { requestTarget, type CallRequest } from '../api/request.js';
+import { tlsInfo } from './tls-info.js';
+import type { ConnectionOptions, SentResponse } from './undici-transport.js';
+
+/** Headers as undici gives them: names lower-cased, a repeated header as an array. */
+export function headersFromRaw(raw: readonly string[]): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const existing = headers[name];
+    headers[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return headers;
+}
+
+type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure'>;
+
+/** One attempt on a new connection, closed once the answer is read. Errors come out as OneOfficeErrors. */
+export async function sendDirect(call: CallRequest, options: DirectOptions, observer?: ExchangeObserver): Promise<SentResponse> {
+  const { url } = call;
+  const secure = url.protocol === 'https:';
+  // node:https loads node:tls (~5 ms): only for https.
+  const request = secure ? (await import('node:https')).request : httpRequest;
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(portOf(url));
+  const { timeouts } = options;
+  const requestOptions: RequestOptions & { rejectUnauthorized?: boolean; ca?: string; servername?: string } = {
+    host,
+    port,
+    method: call.httpMethod,
+    path: requestTarget(url),
+    headers: call.headers.flat(),
+    agent: false,
+    ...(secure && !isIP(host) ? { servername: host } : {}),
+    ...(options.ca ? { ca: options.ca } : {}),
+    ...(options.insecure ? { rejectUnauthorized: false } : {}),
+  };
+
+  return new Promise<SentResponse>((resolve, reject) => {
+    let timedOut = false;
+    let answered = false;
+    const mapError = (error: unknown): Error => (timedOut ? maxTimeError(url, timeouts.totalMs, error) : toNetworkError(error, url));
+    observer?.connecting({ host, port });
+    const req: ClientRequest = request(requestOptions);
+    const totalTimer = setTimeout(() => {
+      timedOut = true;
+      req.destroy(new Error('--max-time'));
+    }, timeouts.totalMs);
+    let connectTimer: NodeJS.Timeout | undefined = setTimeout(() => req.destroy(connectTimeoutError(url)), timeouts.connectMs);
+    const connected = () => {
+      clearTimeout(connectTimer);
+      connectTimer = undefined;
+    };
+    const finish = () => {
+      clearTimeout(totalTimer);
+      connected();
+      req.destroy();
+    };
+
+    req.once('socket', (socket: Socket) => {
+      socket.once('lookup', (error: Error | null, address: string) => {
+        if (!error) observer?.resolved(address);
+      });
+      socket.once('connect', () => {
+        observer?.tcpConnected();
+        if (secure) return;
+        connected();
+        observer?.connected({ host, address: socket.remoteAddress ?? host, port });
+      });
+      if (secure) {
+        socket.once('secureConnect', () => {
+          connected();
+          observer?.connected({ host, address: socket.remoteAddress ?? host, port, tls: tlsInfo(socket as TLSSocket) });
+        });
+      }
+    });
+    req.on('error', (error) => {
+      finish();
+      // After the answer began, the error reaches the body stream, and writeResponse maps it.
+      if (!answered) reject(mapError(error));
+    });
+    req.once('response', (response: IncomingMessage) => {
+      answered = true;
+      const status = response.statusCode ?? 0;
+      resolve({
+        status,
+        // Messages name the status as undici's path does; -v shows the server's own words.
+        statusText: STATUS_CODES[status] ?? '',
+        reason: response.statusMessage ?? '',
+        headers: headersFromRaw(response.rawHeaders),
+        body: response,
+        mapError,
+        finish,
+        discard: async () => {
+          try {
+            for await (const chunk of response) void chunk;
+          } finally {
+            finish();
+          }
+        },
+      });
+    });
+    // A Buffer, so that node:http writes the headers as Latin-1 (as undici does), not in the body's UTF-8.
+    req.end(Buffer.from(call.body));
+  });
+}

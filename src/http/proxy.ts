@@ -1,0 +1,50 @@
+// Which proxy a URL goes through: --proxy, else HTTPS_PROXY/https_proxy or HTTP_PROXY/http_proxy by
+// the URL's scheme, unless NO_PROXY/no_proxy matches the host. The same rules as undici's
+// EnvHttpProxyAgent and curl, decided here so -v, --curl and error messages can name the proxy.
+import type { Env } from '../config/file.js';
+import { UsageError } from '../api/errors.js';
+import { portOf } from './network-errors.js';
+
+export function proxyFor(url: URL, env: Env, flag?: string): URL | undefined {
+  if (flag !== undefined) return flag === '' ? undefined : parseProxy(flag, '--proxy');
+  const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+  const name = names.find((key) => env[key]);
+  if (!name) return undefined;
+  if (bypassed(url, env['no_proxy'] ?? env['NO_PROXY'] ?? '')) return undefined;
+  return parseProxy(env[name] as string, `$${name}`);
+}
+
+function parseProxy(text: string, source: string): URL {
+  try {
+    // curl accepts a bare host:port; so do we.
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+    return url;
+  } catch {
+    throw new UsageError(`${source}: not a valid http:// or https:// proxy URL`, 'E_BAD_PROXY');
+  }
+}
+
+/** NO_PROXY entries: `*`, host names (matching subdomains too), `.suffix`, optionally with `:port`. */
+export function bypassed(url: URL, noProxy: string): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const port = portOf(url);
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    const entry = raw.trim().toLowerCase();
+    if (entry === '') continue;
+    if (entry === '*') return true;
+    const match = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\](?=:|$)/g, '')) as RegExpExecArray;
+    const [entryHost, entryPort] = [(match[1] as string).replace(/^\*?\./, ''), match[2]];
+    if (entryPort && entryPort !== port) continue;
+    if (host === entryHost || host.endsWith(`.${entryHost}`)) return true;
+  }
+  return false;
+}
+
+/** A proxy URL for display: its password masked. */
+export function displayProxy(proxy: URL): string {
+  if (!proxy.password) return proxy.href;
+  const copy = new URL(proxy.href);
+  copy.password = '****';
+  return copy.href;
+}

@@ -1,0 +1,170 @@
+// The argument parser for commands that call the API (one per method, and `call`). Commander
+// handles the fixed commands; here the flags come from a schema, and an unknown flag must not
+// swallow the ones after it: every problem is collected and reported at once.
+import { camel, isBooleanFlag, isBooleanWord, type ParamFlag } from '../api/schema/flags.js';
+
+export interface OptionSpec {
+  long: string;
+  short?: string;
+  /** none: a switch; count: a switch that may repeat (-v, -vv); value: one value; list: repeatable value. */
+  takes: 'none' | 'count' | 'value' | 'list';
+  valueName?: string;
+  description: string;
+}
+
+/** Options every API-calling command accepts (besides the method's own parameter flags). */
+export const CALL_OPTIONS: OptionSpec[] = [
+  { long: '--params', takes: 'value', valueName: 'json|@file|-', description: 'params as JSON text, @file or - (stdin); flags win over it' },
+  { long: '--url', takes: 'value', valueName: 'url', description: 'API endpoint (else $ONEOFFICE_URL, $URL, config)' },
+  { long: '--bearer', takes: 'value', valueName: 'token', description: 'API token (else $ONEOFFICE_BEARER, $BEARER, config)' },
+  { long: '--header', short: '-H', takes: 'list', valueName: 'name: value', description: 'extra request header (repeatable; "Name:" removes one; ASCII and Latin-1 values)' },
+  { long: '--verbose', short: '-v', takes: 'count', description: 'show the exchange on stderr like curl -v; -vv adds timings' },
+  { long: '--dry-run', takes: 'none', description: 'print the request as it would be sent, and send nothing' },
+  { long: '--curl', takes: 'none', description: 'print an equivalent curl command, and send nothing' },
+  { long: '--show-secrets', takes: 'none', description: 'show the token and secret params unmasked in printed requests' },
+  { long: '--allow-insecure-http', takes: 'none', description: 'allow sending the token over plain http:// to a host that is not loopback' },
+  { long: '--connect-timeout', takes: 'value', valueName: 'seconds', description: 'give up connecting after this long (default 10)' },
+  { long: '--max-time', takes: 'value', valueName: 'seconds', description: 'give up on the whole call after this long (default 30)' },
+  { long: '--retry', takes: 'value', valueName: 'n', description: 'retry what is safe to retry (default 0 for create* methods, 2 for reads)' },
+  { long: '--retry-max-time', takes: 'value', valueName: 'seconds', description: 'stop retrying after this long (default: no limit)' },
+  { long: '--retry-delay', takes: 'value', valueName: 'seconds', description: 'fixed pause between retries (default: exponential backoff with jitter)' },
+  { long: '--proxy', takes: 'value', valueName: 'url', description: 'HTTP proxy (else $HTTPS_PROXY/$HTTP_PROXY, minus $NO_PROXY)' },
+  { long: '--cacert', takes: 'value', valueName: 'file', description: 'trust the CA certificates in this PEM file (also $NODE_EXTRA_CA_CERTS)' },
+  { long: '--insecure', short: '-k', takes: 'none', description: 'do not check the server certificate (unsafe)' },
+  { long: '--profile', takes: 'value', valueName: 'name', description: 'config profile (else $ONEOFFICE_PROFILE, "default")' },
+  { long: '--config', takes: 'value', valueName: 'file', description: 'config file (else $ONEOFFICE_CONFIG)' },
+  { long: '--schemas', takes: 'value', valueName: 'dir', description: 'extra method schemas (else $ONEOFFICE_SCHEMAS, config)' },
+  { long: '--no-color', takes: 'none', description: 'no colour (also $NO_COLOR)' },
+  { long: '--debug', takes: 'none', description: 'show stack traces of errors' },
+  { long: '--help', short: '-h', takes: 'none', description: 'show this help' },
+];
+
+export const CALL_ONLY_OPTIONS: OptionSpec[] = [
+  { long: '--no-validate', takes: 'none', description: 'send params without checking them against the schema' },
+];
+
+export interface ParamToken {
+  /** The flag as typed, without any `=value`. */
+  flag: string;
+  path: string[];
+  raw: string | true;
+  known: ParamFlag | undefined;
+}
+
+export interface ParsedArgs {
+  /** Keyed by long name without dashes: `url`, `header` (string[]), `no-color` (true), `verbose` (2)... */
+  options: Record<string, string | string[] | true | number>;
+  params: ParamToken[];
+  positionals: string[];
+  problems: string[];
+  /** Params paths (joined with '.') of flags that could not be read, e.g. a missing value. */
+  problemPaths: string[];
+}
+
+export function parseCallArgs(argv: readonly string[], optionSpecs: readonly OptionSpec[], paramFlags: readonly ParamFlag[]): ParsedArgs {
+  const result: ParsedArgs = { options: {}, params: [], positionals: [], problems: [], problemPaths: [] };
+  const byLong = new Map(optionSpecs.map((spec) => [spec.long, spec]));
+  const byShort = new Map(optionSpecs.filter((spec) => spec.short).map((spec) => [spec.short as string, spec]));
+  const byFlag = new Map(paramFlags.map((param) => [param.flag, param]));
+
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    const next = (): string | undefined => (i + 1 < argv.length ? argv[++i] : undefined);
+    const peek = (): string | undefined => argv[i + 1];
+
+    if (token === '--') {
+      result.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!token.startsWith('-') || token === '-') {
+      result.positionals.push(token);
+      continue;
+    }
+    // Repeated short switches: -vv
+    const repeated = /^-([A-Za-z])\1+$/.exec(token);
+    const repeatedSpec = repeated ? byShort.get(`-${repeated[1]}`) : undefined;
+    if (repeatedSpec?.takes === 'count') {
+      const key = repeatedSpec.long.slice(2);
+      result.options[key] = ((result.options[key] as number | undefined) ?? 0) + token.length - 1;
+      continue;
+    }
+    const eq = token.startsWith('--') ? token.indexOf('=') : -1;
+    const name = eq === -1 ? token : token.slice(0, eq);
+    const inline = eq === -1 ? undefined : token.slice(eq + 1);
+    const spec = byLong.get(name) ?? byShort.get(name);
+
+    if (spec) {
+      const key = spec.long.slice(2);
+      if (spec.takes === 'none' || spec.takes === 'count') {
+        if (inline !== undefined) result.problems.push(`${spec.long} takes no value`);
+        result.options[key] = spec.takes === 'count' ? ((result.options[key] as number | undefined) ?? 0) + 1 : true;
+        continue;
+      }
+      const value = inline ?? next();
+      if (value === undefined) {
+        result.problems.push(`${spec.long}: needs a value (${spec.valueName ?? 'value'})`);
+        continue;
+      }
+      if (spec.takes === 'list') {
+        const list = (result.options[key] as string[] | undefined) ?? [];
+        list.push(value);
+        result.options[key] = list;
+      } else {
+        result.options[key] = value;
+      }
+      continue;
+    }
+    if (!token.startsWith('--')) {
+      result.problems.push(`unknown flag ${token}`);
+      continue;
+    }
+
+    const known = byFlag.get(name);
+    if (known) {
+      if (isBooleanFlag(known.schema)) {
+        const following = peek();
+        const raw = inline ?? (following !== undefined && isBooleanWord(following) ? (next() as string) : true);
+        result.params.push({ flag: name, path: known.path, raw, known });
+        continue;
+      }
+      const value = inline ?? next();
+      if (value === undefined) {
+        result.problems.push(`${name}: needs a value`);
+        result.problemPaths.push(known.path.join('.'));
+      }
+      else result.params.push({ flag: name, path: known.path, raw: value, known });
+      continue;
+    }
+    const negated = name.startsWith('--no-') ? byFlag.get(`--${name.slice(5)}`) : undefined;
+    if (negated && isBooleanFlag(negated.schema)) {
+      if (inline !== undefined) result.problems.push(`${name} takes no value`);
+      result.params.push({ flag: name, path: negated.path, raw: 'false', known: negated });
+      continue;
+    }
+    // Not in the schema: keep it as a parameter so validation names it (with a suggestion), or
+    // passes it on when the schema allows extra properties.
+    const following = peek();
+    const raw = inline ?? (following !== undefined && !following.startsWith('-') ? (next() as string) : true);
+    result.params.push({ flag: name, path: name.slice(2).split('.').map(camel), raw, known: undefined });
+  }
+  return result;
+}
+
+/**
+ * The options that decide which commands exist (schemas, config, profile) and how errors print
+ * (debug, colour), read from anywhere on the command line before the command is known.
+ */
+export function scanGlobalOptions(argv: readonly string[]): { config?: string; profile?: string; schemas?: string; debug: boolean; noColor: boolean } {
+  const found: { config?: string; profile?: string; schemas?: string; debug: boolean; noColor: boolean } = { debug: false, noColor: false };
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (token === '--') break;
+    if (token === '--debug') found.debug = true;
+    else if (token === '--no-color') found.noColor = true;
+    for (const key of ['config', 'profile', 'schemas'] as const) {
+      if (token === `--${key}` && i + 1 < argv.length) found[key] = argv[++i] as string;
+      else if (token.startsWith(`--${key}=`)) found[key] = token.slice(key.length + 3);
+    }
+  }
+  return found;
+}

@@ -1,0 +1,92 @@
+// The response body on stdout: the bytes exactly as received when stdout is not a terminal (so
+// `| jq` always works, and large bodies stream), pretty JSON on a terminal. Non-2xx answers
+// still print their body, then raise an HttpError carrying the server's message.
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { HttpError, OneOfficeError, ExitCode } from '../api/errors.js';
+import { prettyJson, type JsonPalette } from './pretty-json.js';
+import { messageFromJson } from '../api/server-message.js';
+import type { CallResponse } from '../http/undici-transport.js';
+
+/** How much of a body is kept to find the server's error message in. */
+const MESSAGE_PREFIX_BYTES = 64 * 1024;
+
+export interface BodyOutput {
+  stdout: Writable;
+  /** Pretty-print JSON (stdout is a terminal). */
+  pretty: boolean;
+  /** Colours for pretty JSON, when colour is on. */
+  palette?: JsonPalette;
+}
+
+/** `bodyDone` runs once the whole body has been read, before any HTTP error is raised. */
+export async function writeResponse(response: CallResponse, out: BodyOutput, mapStreamError: (error: unknown) => Error, bodyDone?: () => void): Promise<void> {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let totalBytes = 0;
+  const chunks = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await chunks.next();
+    } catch (error) {
+      throw mapStreamError(error);
+    }
+    if (next.done) break;
+    const buffer = next.value;
+    totalBytes += buffer.length;
+    if (out.pretty || keptBytes < MESSAGE_PREFIX_BYTES) {
+      kept.push(buffer);
+      keptBytes += buffer.length;
+    }
+    // A failure to write stdout (a full disk) is ours, not the network's: not mapped.
+    if (!out.pretty && !writeOut(out.stdout, buffer)) await once(out.stdout, 'drain');
+  }
+  bodyDone?.();
+  const text = Buffer.concat(kept).toString('utf8');
+  const contentType = headerText(response.headers['content-type']);
+  let parsed: { value: unknown } | undefined;
+  try {
+    parsed = totalBytes === keptBytes ? { value: JSON.parse(text) } : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (out.pretty && totalBytes > 0) {
+    writeOut(out.stdout, parsed ? `${prettyJson(parsed.value, out.palette)}\n` : text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  const { status, statusText } = response;
+  if (status >= 200 && status < 300) {
+    if (!parsed && totalBytes > 0 && totalBytes === keptBytes) {
+      throw new OneOfficeError(`server answered ${status} ${statusText} but the body is not JSON (${describeBody(contentType, totalBytes)})`, 'E_NOT_JSON', ExitCode.unexpected);
+    }
+    return;
+  }
+  if (status < 400) {
+    const location = headerText(response.headers['location']);
+    throw new OneOfficeError(`server answered ${status} ${statusText}${location ? ` (Location: ${location})` : ''}; check the URL`, 'E_HTTP_REDIRECT', ExitCode.unexpected);
+  }
+  throw new HttpError(status, statusText, serverMessage(parsed, contentType, totalBytes));
+}
+
+function writeOut(stdout: Writable, data: string | Buffer): boolean {
+  try {
+    return stdout.write(data);
+  } catch (error) {
+    throw new OneOfficeError(`cannot write the answer to stdout: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_STDOUT', ExitCode.unexpected, { cause: error });
+  }
+}
+
+function serverMessage(parsed: { value: unknown } | undefined, contentType: string | undefined, bytes: number): string | undefined {
+  if (parsed) return messageFromJson(parsed.value);
+  if (bytes === 0) return undefined;
+  return `body is not JSON (${describeBody(contentType, bytes)})`;
+}
+
+function describeBody(contentType: string | undefined, bytes: number): string {
+  return `${contentType ?? 'no content-type'}, ${bytes} bytes`;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,78 @@
+// Pure formatters for a call as data: the request as --dry-run and -v show it, the response head
+// as -v shows it. Secrets (the token, credential headers, x-secret params) are masked unless the
+// user asked for them.
+import { maskPaths, maskSecret } from '../api/mask.js';
+import { prettyJson, type JsonPalette } from './pretty-json.js';
+import { requestTarget, type CallRequest } from '../api/request.js';
+import { visibleControls } from './controls.js';
+
+export interface Reveal {
+  showSecrets: boolean;
+}
+
+/** Header names whose values are credentials. */
+const CREDENTIAL_HEADERS = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie']);
+
+export function displayHeaders(call: CallRequest, reveal: Reveal): Array<[string, string]> {
+  if (reveal.showSecrets) return call.headers;
+  return call.headers.map(([name, value]) => [name, CREDENTIAL_HEADERS.has(name.toLowerCase()) ? maskSecret(value) : value]);
+}
+
+export function displayParams(call: CallRequest, reveal: Reveal): Record<string, unknown> {
+  return reveal.showSecrets ? call.params : maskPaths(call.params, call.secretPaths);
+}
+
+/** The body as sent, with secret params masked. */
+export function displayBody(call: CallRequest, reveal: Reveal): string {
+  if (reveal.showSecrets || call.secretPaths.length === 0) return call.body;
+  return JSON.stringify({ method: call.apiMethod, params: displayParams(call, reveal) });
+}
+
+/** A URL for display: any password in it masked. */
+export function displayUrl(url: URL, reveal: Reveal): string {
+  if (reveal.showSecrets || url.password === '') return url.href;
+  const copy = new URL(url.href);
+  copy.password = '****';
+  return copy.href;
+}
+
+export function requestLine(call: CallRequest): string {
+  return `${call.httpMethod} ${requestTarget(call.url)} HTTP/1.1`;
+}
+
+/** --dry-run: the request as it would go on the wire (secrets masked), then a newline. */
+export function formatDryRun(call: CallRequest, reveal: Reveal): string {
+  const head = [requestLine(call), ...displayHeaders(call, reveal).map(([name, value]) => `${name}: ${value}`)];
+  return `${head.join('\n')}\n\n${displayBody(call, reveal)}\n`;
+}
+
+/** -v: `> ` lines for the request line and headers, a `>` line, then the body as pretty JSON. */
+export function verboseRequestLines(call: CallRequest, reveal: Reveal, palette?: JsonPalette): string[] {
+  return [
+    `> ${requestLine(call)}`,
+    ...displayHeaders(call, reveal).map(([name, value]) => `> ${name}: ${value}`),
+    '>',
+    ...prettyJson({ method: call.apiMethod, params: displayParams(call, reveal) }, palette).split('\n'),
+  ];
+}
+
+export interface ResponseHead {
+  status: number;
+  statusText: string;
+  /** The server's own reason phrase, when the transport has it. */
+  reason?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** -v: `< ` lines for the status line and every response header, then a `<` line. */
+export function verboseResponseLines(head: ResponseHead): string[] {
+  // The server's words go to a terminal: control characters are shown, not obeyed.
+  const reason = head.reason === undefined ? head.statusText : visibleControls(head.reason);
+  const lines = [`< HTTP/1.1 ${head.status} ${reason}`.trimEnd()];
+  for (const [name, value] of Object.entries(head.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) lines.push(`< ${name}: ${item}`);
+  }
+  lines.push('<');
+  return lines;
+}
