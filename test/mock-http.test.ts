@@ -43,7 +43,7 @@ describe('the wire protocol', () => {
     const trailingComma = await rawCall(mock.url, { headers: authorized, body: '{"method":"createUser","params":{"password":"s3cret-value",}}' });
     expectError(trailingComma, 400, 'body is not valid JSON (at position 59)');
     // JSON.parse's own message would quote this one.
-    expectError(await rawCall(mock.url, { headers: authorized, body: 's3cret-value' }), 400, 'body is not valid JSON');
+    expectError(await rawCall(mock.url, { headers: authorized, body: 's3cret-value' }), 400, 'body is not valid JSON (at position 0)');
   });
 
   it.each([

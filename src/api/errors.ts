@@ -1,22 +1,58 @@
 // One error base with a stable code and the exit code it maps to (modelled on got's errors.ts).
 // Messages never contain credentials: callers pass masked values only.
 
-export const ExitCode = {
-  ok: 0,
-  unexpected: 1,
-  usage: 2,
-  config: 3,
-  http4xx: 4,
-  http5xx: 5,
-  network: 6,
-  timeout: 7,
-} as const;
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+/**
+ * Every exit code the CLI uses, and what it means: the one table behind `--help`, the README and
+ * every command's choice of code. Only src/cli/main.ts and the batch summary turn errors into codes.
+ */
+export const EXIT_CODES = [
+  { name: 'ok', code: 0, meaning: 'success (the server answered 2xx)' },
+  { name: 'unexpected', code: 1, meaning: 'unexpected error (a 2xx answer that is not JSON, a redirect)' },
+  { name: 'usage', code: 2, meaning: 'usage or validation error (nothing was sent)' },
+  { name: 'config', code: 3, meaning: 'configuration error (no URL or token, unreadable config or schema)' },
+  { name: 'http4xx', code: 4, meaning: 'the server answered 4xx' },
+  { name: 'http5xx', code: 5, meaning: 'the server answered 5xx' },
+  { name: 'network', code: 6, meaning: 'network error (DNS, refused, reset, TLS)' },
+  { name: 'timeout', code: 7, meaning: 'timed out' },
+  { name: 'interrupted', code: 130, meaning: 'interrupted by Ctrl-C (SIGINT)' },
+  { name: 'terminated', code: 143, meaning: 'stopped by SIGTERM' },
+] as const;
+
+type ExitCodeTable = { readonly [E in (typeof EXIT_CODES)[number] as E['name']]: E['code'] };
+export const ExitCode: ExitCodeTable = Object.fromEntries(EXIT_CODES.map((entry) => [entry.name, entry.code])) as unknown as ExitCodeTable;
+export type ExitCodeValue = (typeof EXIT_CODES)[number]['code'];
+
+/** Every stable error code: what scripts and library users may match on. */
+export const ERROR_CODES = [
+  // Nothing was sent: the command line, the params, a file given to a command.
+  'E_USAGE', 'E_VALIDATION', 'E_BAD_FLAG', 'E_BAD_HEADER', 'E_BAD_URL', 'E_BAD_PROXY', 'E_INSECURE_HTTP', 'E_CANCELLED',
+  'E_INPUT', 'E_OTHER_INPUT', 'E_RESULTS_EXIST', 'E_NO_JOURNAL', 'E_ABORTED',
+  // Configuration.
+  'E_CONFIG', 'E_CONFIG_READ', 'E_CONFIG_KEY', 'E_CONFIG_UNSET', 'E_BAD_CONFIG', 'E_PROFILE', 'E_NO_URL', 'E_NO_TOKEN', 'E_BAD_TOKEN',
+  'E_SCHEMA', 'E_SCHEMA_DIR', 'E_STATE', 'E_LISTEN',
+  // The answer.
+  'E_HTTP_4XX', 'E_HTTP_5XX', 'E_HTTP_REDIRECT', 'E_NOT_JSON', 'E_BODY_TOO_LARGE',
+  // The network.
+  'E_NETWORK', 'E_CONNREFUSED', 'E_CONNRESET', 'E_DNS', 'E_DNS_TEMPORARY', 'E_UNREACHABLE', 'E_PROTOCOL', 'E_TLS_HOSTNAME', 'E_TLS_EXPIRED',
+  'E_TLS_UNTRUSTED', 'E_PROXY_CONNECT', 'E_PROXY_DNS', 'E_PROXY_TUNNEL',
+  // Time.
+  'E_TIMEOUT', 'E_CONNECT_TIMEOUT', 'E_MAX_TIME',
+  // Our own side.
+  'E_STDOUT', 'E_RESULTS_READ', 'E_RESULTS_WRITE', 'E_INPUT_CHANGED', 'E_UNCERTAIN', 'E_UNEXPECTED',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * Recognises our errors across copies of this module: lazily loaded parts of the CLI are bundled
+ * with their own copy, so `instanceof` could miss one. A registered symbol is the same in every copy.
+ */
+const BRAND: unique symbol = Symbol.for('oneoffice.error') as never;
 
 export class OneOfficeError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly exitCode: ExitCodeValue;
-  constructor(message: string, code: string, exitCode: ExitCodeValue, options?: { cause?: unknown }) {
+  readonly [BRAND] = true;
+  constructor(message: string, code: ErrorCode, exitCode: ExitCodeValue, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -24,19 +60,14 @@ export class OneOfficeError extends Error {
   }
 }
 
-/**
- * Whether this is one of our errors, by shape: lazily loaded parts of the CLI may be bundled with
- * their own copy of this module, so `instanceof` alone could miss one.
- */
+/** Whether this is one of our errors, by its brand (see BRAND). */
 export function isOneOfficeError(error: unknown): error is OneOfficeError & { problems?: string[] } {
-  if (error instanceof OneOfficeError) return true;
-  const candidate = error as { code?: unknown; exitCode?: unknown } | null;
-  return error instanceof Error && typeof candidate?.code === 'string' && typeof candidate.exitCode === 'number' && candidate.code.startsWith('E_');
+  return typeof error === 'object' && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
 }
 
 /** Bad flags or arguments; nothing was sent. */
 export class UsageError extends OneOfficeError {
-  constructor(message: string, code = 'E_USAGE') {
+  constructor(message: string, code: ErrorCode = 'E_USAGE') {
     super(message, code, ExitCode.usage);
   }
 }
@@ -52,46 +83,47 @@ export class ValidationError extends OneOfficeError {
 
 /** Missing URL or token, unreadable config file or schema directory. */
 export class ConfigError extends OneOfficeError {
-  constructor(message: string, code = 'E_CONFIG', options?: { cause?: unknown }) {
+  constructor(message: string, code: ErrorCode = 'E_CONFIG', options?: { cause?: unknown }) {
     super(message, code, ExitCode.config, options);
   }
 }
 
-/** The server answered with a non-2xx status. `serverMessage` is its JSON string body, when it sent one. */
+/**
+ * The server answered with a non-2xx status. `serverMessage` is the server's own message (the
+ * API's errors are JSON strings); the message may instead describe a body that is not JSON.
+ */
 export class HttpError extends OneOfficeError {
   readonly status: number;
   readonly serverMessage: string | undefined;
-  constructor(status: number, statusText: string, serverMessage: string | undefined) {
-    const detail = serverMessage === undefined ? '' : `: ${serverMessage}`;
+  /** The answer's headers, names lower-cased (for library users). */
+  readonly headers: Record<string, string | string[] | undefined>;
+  /** The answer's body: parsed JSON, or its text when it is not JSON. */
+  readonly body: unknown;
+  constructor(status: number, statusText: string, detail: string | undefined, answer: { headers?: Record<string, string | string[] | undefined>; body?: unknown; serverMessage?: string } = {}) {
     super(
-      `server answered ${status} ${statusText}${detail}`,
+      `server answered ${status} ${statusText}${detail === undefined ? '' : `: ${detail}`}`,
       status >= 500 ? 'E_HTTP_5XX' : 'E_HTTP_4XX',
       status >= 500 ? ExitCode.http5xx : ExitCode.http4xx,
     );
     this.status = status;
-    this.serverMessage = serverMessage;
+    this.serverMessage = 'serverMessage' in answer ? answer.serverMessage : detail;
+    this.headers = answer.headers ?? {};
+    this.body = answer.body;
   }
 }
 
 /** DNS failure, refused or reset connection, TLS failure. */
 export class NetworkError extends OneOfficeError {
-  constructor(message: string, code = 'E_NETWORK', options?: { cause?: unknown }) {
+  constructor(message: string, code: ErrorCode = 'E_NETWORK', options?: { cause?: unknown }) {
     super(message, code, ExitCode.network, options);
   }
 }
 
 export class TimeoutError extends OneOfficeError {
-  constructor(message: string, code = 'E_TIMEOUT', options?: { cause?: unknown }) {
+  constructor(message: string, code: ErrorCode = 'E_TIMEOUT', options?: { cause?: unknown }) {
     super(message, code, ExitCode.timeout, options);
   }
 }
 
-export const exitCodeHelp = `Exit codes:
-  0  success (the server answered 2xx)
-  1  unexpected error
-  2  usage or validation error (nothing was sent)
-  3  configuration error (no URL or token, unreadable config or schema)
-  4  the server answered 4xx
-  5  the server answered 5xx
-  6  network error (DNS, refused, reset, TLS)
-  7  timed out`;
+/** The exit-code table as help text (`oneoffice --help`, `<method> --help`). */
+export const exitCodeHelp = `Exit codes:\n${EXIT_CODES.filter((entry) => entry.code < 128).map((entry) => `  ${entry.code}  ${entry.meaning}`).join('\n')}`;

@@ -4,6 +4,7 @@
 // are sent; results in the turn of the event loop they arrive in. What a process killed at any
 // moment (kill -9) has written stays in the files; only a power cut could lose the latest records,
 // so no fsync. On resume: a result means done; a mark without a result means "uncertain".
+import { readJson } from '../api/json.js';
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../api/errors.js';
@@ -99,13 +100,8 @@ async function eachRecord(path: string, onRecord: (record: Record<string, unknow
     for await (const lines of readLines(fileStream(path))) {
       for (const { text } of lines) {
         if (!text) continue;
-        let record: unknown;
-        try {
-          record = JSON.parse(text);
-        } catch {
-          continue;
-        }
-        if (typeof record === 'object' && record !== null) onRecord(record as Record<string, unknown>);
+        const read = readJson(text);
+        if (read.ok && typeof read.value === 'object' && read.value !== null) onRecord(read.value as Record<string, unknown>);
       }
     }
   } catch (error) {

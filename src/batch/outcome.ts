@@ -1,7 +1,7 @@
 // What became of one call, and its result record: status, ok, the parsed body, and for failures
 // a stable error code and message. Failures are classed as single calls' exit codes are.
-import { ExitCode, HttpError, isOneOfficeError } from '../api/errors.js';
-import { messageFromJson } from '../api/server-message.js';
+import { classifyAnswer, type AnswerHead } from '../api/answer.js';
+import { ExitCode, isOneOfficeError } from '../api/errors.js';
 
 export interface Outcome {
   ok: boolean;
@@ -18,32 +18,20 @@ export interface Outcome {
   attempts: number;
 }
 
-export interface AnswerHead {
-  status: number;
-  statusText: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
 /** Bodies above this are not kept whole in a result record (the API's answers are a few hundred bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function answerOutcome(head: AnswerHead, text: string, truncated: boolean, attempts: number): Outcome {
-  const body = truncated ? undefined : parseBody(text);
+  const answer = classifyAnswer(head, { text, bytes: truncated ? MAX_BODY_BYTES + 1 : text.length, complete: !truncated });
   const { status, statusText } = head;
-  if (status >= 200 && status < 300) {
-    if (truncated) return failure(status, attempts, ExitCode.unexpected, 'E_BODY_TOO_LARGE', `server answered ${status} ${statusText} with a body over ${MAX_BODY_BYTES} bytes`);
-    if (text !== '' && body?.json === false) {
-      return { ...failure(status, attempts, ExitCode.unexpected, 'E_NOT_JSON', `server answered ${status} ${statusText} but the body is not JSON`), body: text };
-    }
-    return { ok: true, status, exitCode: ExitCode.ok, body: body?.value ?? null, ...rawJson(text, body), attempts };
+  if (answer.kind === 'ok') {
+    // A record holds the body: one that was too large to keep cannot be recorded.
+    if (answer.unchecked) return failure(status, attempts, ExitCode.unexpected, 'E_BODY_TOO_LARGE', `server answered ${status} ${statusText} with a body over ${MAX_BODY_BYTES} bytes`);
+    return { ok: true, status, exitCode: ExitCode.ok, body: answer.value, ...rawJson(text, answer.json), attempts };
   }
-  if (status < 400) {
-    const location = [head.headers['location']].flat().join(', ');
-    return failure(status, attempts, ExitCode.unexpected, 'E_HTTP_REDIRECT', `server answered ${status} ${statusText}${location ? ` (Location: ${location})` : ''}; check the URL`);
-  }
-  const message = body?.json ? messageFromJson(body.value) : undefined;
-  const error = new HttpError(status, statusText, message);
-  return { ...failure(status, attempts, error.exitCode, error.code, message ?? error.message), ...(body ? { body: body.value } : {}), ...rawJson(text, body) };
+  // An HTTP error is recorded with the server's own words, as they are the useful part.
+  const error = answer.code === 'E_NOT_JSON' ? `server answered ${status} ${statusText} but the body is not JSON` : answer.serverMessage ?? (answer.code === 'E_HTTP_REDIRECT' ? answer.message : `server answered ${status} ${statusText}`);
+  return { ...failure(status, attempts, answer.exitCode, answer.code, error), ...(answer.body === undefined ? {} : { body: answer.body }), ...rawJson(text, answer.json) };
 }
 
 export function errorOutcome(error: unknown, attempts: number): Outcome {
@@ -55,18 +43,9 @@ function failure(status: number | null, attempts: number, exitCode: number, code
   return { ok: false, status, exitCode, code, error, attempts };
 }
 
-function parseBody(text: string): { json: boolean; value: unknown } | undefined {
-  if (text === '') return undefined;
-  try {
-    return { json: true, value: JSON.parse(text) };
-  } catch {
-    return { json: false, value: text };
-  }
-}
-
 /** Checked JSON with no line break is copied into the record instead of being serialized again. */
-function rawJson(text: string, body: { json: boolean } | undefined): { rawJson?: string } {
-  return body?.json && !text.includes('\n') && !text.includes('\r') ? { rawJson: text.trim() } : {};
+function rawJson(text: string, json: boolean): { rawJson?: string } {
+  return json && !text.includes('\n') && !text.includes('\r') ? { rawJson: text.trim() } : {};
 }
 
 /** One result record, keys always in this order: line, method, status, ok, then the rest. */

@@ -2,17 +2,15 @@
 // messages as single calls, each problem prefixed with its line number. Params are named as
 // JSON keys ("admin.email"), or as the CSV column they came from.
 import type { ParamToken } from '../options/args.js';
-import { maskPaths } from '../api/mask.js';
 import { assembleParams, type Params } from '../api/params.js';
 import { camel, paramFlags, type ParamFlag } from '../api/schema/flags.js';
-import { describeErrors, pointerToPath } from '../api/schema/messages.js';
-import { secretPaths, type Registry } from '../api/schema/registry.js';
-import type { CompiledValidator, JsonSchema, MethodSchema } from '../api/schema/types.js';
-import { loadValidator } from '../api/schema/validator.js';
+import { ParamsChecker, type MethodCheck } from '../api/check.js';
+import type { Registry } from '../api/schema/registry.js';
+import type { JsonSchema, MethodSchema } from '../api/schema/types.js';
 import { closest } from '../api/suggest.js';
 import type { Cell } from './csv.js';
 import type { InputRecord } from './records.js';
-import { jsonErrorReason } from '../api/json.js';
+import { jsonLineProblem, readJson } from '../api/json.js';
 
 export interface PreparedCall {
   line: number;
@@ -24,8 +22,7 @@ export type Prepared = { kind: 'call'; call: PreparedCall } | { kind: 'invalid';
 
 interface MethodInfo {
   method: MethodSchema;
-  validate: CompiledValidator;
-  secretPaths: string[][];
+  check: MethodCheck;
 }
 
 interface Column {
@@ -38,6 +35,7 @@ interface Column {
 
 export class Preparer {
   private readonly methods = new Map<string, MethodInfo>();
+  private readonly checker: ParamsChecker;
   private columns: Column[] = [];
   private readonly headerOf = new Map<string, string>();
 
@@ -45,7 +43,9 @@ export class Preparer {
   constructor(
     private readonly registry: Registry,
     private readonly csvMethod?: string,
-  ) {}
+  ) {
+    this.checker = new ParamsChecker(registry);
+  }
 
   /** Synchronous once the method's validator is loaded (the first line of each method waits for it). */
   prepare(record: InputRecord): Prepared | Promise<Prepared> {
@@ -62,12 +62,9 @@ export class Preparer {
   }
 
   private fromJson(line: number, text: string): Prepared | Promise<Prepared> {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      return invalid(line, [`not valid JSON: ${jsonProblem(error)}`]);
-    }
+    const read = readJson(text);
+    if (!read.ok) return invalid(line, [`not valid JSON: ${jsonLineProblem(read)}`]);
+    const value = read.value;
     if (!isObject(value)) return invalid(line, ['must be a JSON object like {"method": "createUser", "params": {...}}']);
     const problems: string[] = [];
     for (const key of Object.keys(value)) {
@@ -81,7 +78,7 @@ export class Preparer {
     return this.withMethod(method, (info) => {
       if (!info) problems.push(unknownMethod(method, this.registry));
       if (problems.length || !info || !isObject(params)) return invalid(line, problems);
-      const checked = check(info, params, (path) => JSON.stringify(path.join('.')), new Set());
+      const checked = info.check(params);
       return checked.length ? invalid(line, checked) : { kind: 'call', call: { line, method: info.method.name, params } };
     });
   }
@@ -126,7 +123,7 @@ export class Preparer {
     });
     const assembled = assembleParams({}, tokens, info.method.schema);
     const nameOf = (path: string[]) => JSON.stringify(this.headerOf.get(path.join('.')) ?? path.join('.'));
-    const problems = [...assembled.problems, ...check(info, assembled.params, nameOf, new Set(assembled.problemPaths))];
+    const problems = [...assembled.problems, ...info.check(assembled.params, nameOf, new Set(assembled.problemPaths))];
     return problems.length ? invalid(line, problems) : { kind: 'call', call: { line, method: info.method.name, params: assembled.params } };
   }
 
@@ -136,8 +133,8 @@ export class Preparer {
     if (cached) return use(cached);
     const method = this.registry.get(name);
     if (!method) return use(undefined);
-    return loadValidator(method).then((validate) => {
-      const info = { method, validate, secretPaths: secretPaths(method.schema) };
+    return this.checker.load(name).then((check) => {
+      const info = { method, check: check as MethodCheck };
       this.methods.set(name, info);
       return use(info);
     });
@@ -149,25 +146,8 @@ export function unknownMethod(name: string, registry: Registry): string {
   return `unknown method ${JSON.stringify(name)}${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}`;
 }
 
-/** The schema's complaints about params; `reported`: paths whose value was already found malformed. */
-function check(info: MethodInfo, params: Params, nameOf: (path: string[]) => string, reported: Set<string>): string[] {
-  const { validate, method } = info;
-  if (validate(params)) return [];
-  const errors = (validate.errors ?? []).filter(
-    (error) => error.keyword !== 'required' || !reported.has([...pointerToPath(error.instancePath), String(error.params['missingProperty'])].join('.')),
-  );
-  // Messages quote wrong values; never a secret one.
-  return describeErrors(errors, method.schema, maskPaths(params, info.secretPaths), nameOf);
-}
-
 function invalid(line: number, problems: string[]): Prepared {
   return { kind: 'invalid', problems: problems.map((problem) => `line ${line}: ${problem}`) };
-}
-
-/** The reason with its column (a line of NDJSON is one line of text). */
-function jsonProblem(error: unknown): string {
-  const { reason, offset } = jsonErrorReason(error);
-  return offset === undefined ? reason : `${reason} at column ${offset + 1}`;
 }
 
 /** A path that leaves the schema where no other property is allowed. */

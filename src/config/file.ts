@@ -1,5 +1,6 @@
 // Where the config file lives and a fast read of it. Writing goes through `conf` (config/store.ts),
 // which costs tens of milliseconds to load; reading a small JSON file does not need it.
+import { readJson } from '../api/json.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -36,12 +37,10 @@ export function readConfig(path: string): ConfigData {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'E_CONFIG_READ');
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`, 'E_CONFIG_READ');
-  }
+  // The file holds tokens: a syntax error is placed by line and column, never quoted.
+  const read = readJson(text);
+  if (!read.ok) throw new ConfigError(`config file ${path} is not valid JSON: ${read.reason} at line ${read.line} column ${read.column}`, 'E_CONFIG_READ');
+  const data = read.value;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ConfigError(`config file ${path} must hold a JSON object`, 'E_CONFIG_READ');
   }

@@ -1,12 +1,10 @@
 // The wire rules every call passes before a method runs: the token, the body's
 // {"method", "params"} shape, and the params against the same schemas the client validates with.
+import { readJson } from '../api/json.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Params } from '../api/params.js';
-import { maskPaths } from '../api/mask.js';
-import { describeErrors } from '../api/schema/messages.js';
-import { secretPaths, type Registry } from '../api/schema/registry.js';
-import type { CompiledValidator, MethodSchema } from '../api/schema/types.js';
-import { loadValidator } from '../api/schema/validator.js';
+import { ParamsChecker } from '../api/check.js';
+import type { Registry } from '../api/schema/registry.js';
 import { closest } from '../api/suggest.js';
 
 /**
@@ -27,14 +25,9 @@ export type ParsedCall = { method: string; params: Params } | { problem: string 
 /** The body's method and params; anything else in the body is ignored, as the docs say. */
 export function parseCallBody(text: string, knownMethods: readonly string[]): ParsedCall {
   if (text.trim() === '') return { problem: 'empty body: send JSON {"method": "...", "params": {...}}' };
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    // Only the position: V8's message quotes the body, which may hold a password.
-    const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    return { problem: `body is not valid JSON${position === undefined ? '' : ` (at position ${position})`}` };
-  }
+  const read = readJson(text);
+  if (!read.ok) return { problem: `body is not valid JSON (at position ${read.offset})` };
+  const body = read.value;
   if (!isObject(body)) return { problem: `body must be a JSON object {"method": "...", "params": {...}} (got ${kindOf(body)})` };
   const { method, params } = body;
   if (method === undefined) return { problem: 'missing "method"' };
@@ -66,18 +59,9 @@ export type ParamsCheck = (method: string, params: Params) => string[];
  * fails at start rather than on a call, and no call waits on a load.
  */
 export async function loadParamsCheck(registry: Registry, methodNames: readonly string[]): Promise<ParamsCheck> {
-  const validators = new Map<string, { method: MethodSchema; validate: CompiledValidator; secrets: string[][] }>();
-  for (const name of methodNames) {
-    const method = registry.get(name);
-    if (method) validators.set(name, { method, validate: await loadValidator(method), secrets: secretPaths(method.schema) });
-  }
-  return (name, params) => {
-    const entry = validators.get(name);
-    if (!entry || entry.validate(params)) return [];
-    const { method, validate, secrets } = entry;
-    // Messages quote wrong values; secret ones are replaced whole, so no answer or log line repeats any of them.
-    const shown = maskPaths(params, secrets, () => '****');
-    return describeErrors(validate.errors ?? [], method.schema, shown, (path) => JSON.stringify(path.join('.')));
-  };
+  const checker = new ParamsChecker(registry);
+  for (const name of methodNames) await checker.load(name);
+  // The client's own check: no answer or log line repeats a secret value.
+  return (name, params) => checker.get(name)?.(params) ?? [];
 }
 

@@ -1,6 +1,7 @@
 // --state <file>: read once at start, then rewritten after changes. Each write goes to a temporary
 // file in the same directory, is fsynced and renamed over the old one, so a crash at any moment
 // leaves either the old file or the new one, never half of one.
+import { readJson } from '../api/json.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
@@ -26,13 +27,9 @@ export function readStateFile(path: string): StateSnapshot | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ConfigError(`cannot read state file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'E_STATE');
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`state file ${path} is not valid JSON: ${(error as Error).message}`, 'E_STATE');
-  }
-  const checked = checkSnapshot(data);
+  const read = readJson(text);
+  if (!read.ok) throw new ConfigError(`state file ${path} is not valid JSON: ${read.reason} at line ${read.line} column ${read.column}`, 'E_STATE');
+  const checked = checkSnapshot(read.value);
   if ('problem' in checked) throw new ConfigError(`state file ${path}: ${checked.problem}`, 'E_STATE');
   return checked.snapshot;
 }

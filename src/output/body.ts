@@ -3,9 +3,10 @@
 // still print their body, then raise an HttpError carrying the server's message.
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { HttpError, OneOfficeError, ExitCode } from '../api/errors.js';
+import { answerError, classifyAnswer } from '../api/answer.js';
+import { ExitCode, OneOfficeError } from '../api/errors.js';
+import { readJson } from '../api/json.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
-import { messageFromJson } from '../api/server-message.js';
 import type { CallResponse } from '../http/undici-transport.js';
 
 /** How much of a body is kept to find the server's error message in. */
@@ -44,29 +45,13 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
   }
   bodyDone?.();
   const text = Buffer.concat(kept).toString('utf8');
-  const contentType = headerText(response.headers['content-type']);
-  let parsed: { value: unknown } | undefined;
-  try {
-    parsed = totalBytes === keptBytes ? { value: JSON.parse(text) } : undefined;
-  } catch {
-    parsed = undefined;
-  }
+  const answer = classifyAnswer(response, { text, bytes: totalBytes, complete: totalBytes === keptBytes });
   if (out.pretty && totalBytes > 0) {
-    writeOut(out.stdout, parsed ? `${prettyJson(parsed.value, out.palette)}\n` : text.endsWith('\n') ? text : `${text}\n`);
+    // On a terminal the body is kept whole (see above), so it can be read as JSON here.
+    const read = readJson(text);
+    writeOut(out.stdout, read.ok ? `${prettyJson(read.value, out.palette)}\n` : text.endsWith('\n') ? text : `${text}\n`);
   }
-
-  const { status, statusText } = response;
-  if (status >= 200 && status < 300) {
-    if (!parsed && totalBytes > 0 && totalBytes === keptBytes) {
-      throw new OneOfficeError(`server answered ${status} ${statusText} but the body is not JSON (${describeBody(contentType, totalBytes)})`, 'E_NOT_JSON', ExitCode.unexpected);
-    }
-    return;
-  }
-  if (status < 400) {
-    const location = headerText(response.headers['location']);
-    throw new OneOfficeError(`server answered ${status} ${statusText}${location ? ` (Location: ${location})` : ''}; check the URL`, 'E_HTTP_REDIRECT', ExitCode.unexpected);
-  }
-  throw new HttpError(status, statusText, serverMessage(parsed, contentType, totalBytes));
+  if (answer.kind === 'failed') throw answerError(answer, response);
 }
 
 function writeOut(stdout: Writable, data: string | Buffer): boolean {
@@ -77,16 +62,3 @@ function writeOut(stdout: Writable, data: string | Buffer): boolean {
   }
 }
 
-function serverMessage(parsed: { value: unknown } | undefined, contentType: string | undefined, bytes: number): string | undefined {
-  if (parsed) return messageFromJson(parsed.value);
-  if (bytes === 0) return undefined;
-  return `body is not JSON (${describeBody(contentType, bytes)})`;
-}
-
-function describeBody(contentType: string | undefined, bytes: number): string {
-  return `${contentType ?? 'no content-type'}, ${bytes} bytes`;
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
-}

@@ -222,7 +222,7 @@ describe('invalid input', () => {
       stdout: '',
       stderr: [
         'oneoffice: line 2: "email": must be an e-mail address (got "x")',
-        "oneoffice: line 3: not valid JSON: Unexpected token 'o'",
+        'oneoffice: line 3: not valid JSON: Unexpected character at column 2',
         'oneoffice: line 4: unknown method "createUsr" (did you mean "createUser"?)',
         'oneoffice: line 5: unknown parameter "pasword" (did you mean "password"?)',
         'oneoffice: line 7: "licenses": must be an integer (got "20")',

@@ -153,7 +153,7 @@ describe('invalid input: exit 2, every problem named, nothing sent', () => {
     [['updateUserByEmail', '--email', 'a@b.co', '--is-active', 'maybe'], 'unexpected argument "maybe"'],
     [['createCustomer', '--id', 'ABC', '--name', 'X', '--admin.email', 'nope', '--admin.phon', '1'],
       'unknown parameter --admin.phon (did you mean --admin.phone?)\noneoffice: --admin.email: must be an e-mail address (got "nope")'],
-    [['createCustomer', '--id', 'ABC', '--name', 'X', '--admin', '{"email":'], '--admin: not valid JSON: Unexpected end of JSON input'],
+    [['createCustomer', '--id', 'ABC', '--name', 'X', '--admin', '{"email":'], '--admin: not valid JSON: Unexpected end of JSON input at line 1 column 10'],
     [['createUser', '--params', '{"email": "a@b.co",}'], '--params: not valid JSON: Expected double-quoted property name at line 1 column 20'],
     [['createUser', '--params', '[1,2]'], '--params: must be a JSON object (params is always an object)'],
     [['createUser', '--email'], '--email: needs a value'],

@@ -1,7 +1,7 @@
 // Retry decisions and proxy selection, as pure functions.
 import { describe, expect, it } from 'vitest';
 import { headersFromRaw } from '../../src/http/node-transport.js';
-import { NetworkError, TimeoutError } from '../../src/api/errors.js';
+import { NetworkError, TimeoutError, type ErrorCode } from '../../src/api/errors.js';
 import { bypassed, displayProxy, proxyFor } from '../../src/http/proxy.js';
 import { backoffMs, retryableError, retryableStatus, retryAfterMs, withRetries, type AttemptResponse } from '../../src/api/retry.js';
 
@@ -15,7 +15,7 @@ describe('what may be retried', () => {
     ['E_CONNREFUSED', false, true], ['E_CONNECT_TIMEOUT', false, true], ['E_DNS_TEMPORARY', false, true], ['E_PROXY_CONNECT', false, true],
     ['E_CONNRESET', false, false], ['E_CONNRESET', true, true], ['E_MAX_TIME', false, false], ['E_MAX_TIME', true, true],
     ['E_DNS', true, false], ['E_TLS_UNTRUSTED', true, false],
-  ])('%s (idempotent: %s) -> %s', (code, idempotent, retry) => {
+  ] as [ErrorCode, boolean, boolean][])('%s (idempotent: %s) -> %s', (code, idempotent, retry) => {
     const error = code.includes('TIME') ? new TimeoutError('t', code) : new NetworkError('n', code);
     expect(retryableError(error, idempotent) !== undefined).toBe(retry);
   });

@@ -1,5 +1,6 @@
 // The method registry: built-in schemas (bundled at build time) plus a user directory whose
 // *.json files add or override methods. A file's base name is the method name.
+import { readJson } from '../json.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -41,12 +42,15 @@ function readSchemaDir(dir: string): MethodSchema[] {
     const path = join(dir, file);
     const name = file.slice(0, -'.json'.length);
     if (!METHOD_NAME.test(name)) throw new ConfigError(`schema ${path}: the file name must be a method name (letters, digits, _)`, 'E_SCHEMA');
-    let schema: unknown;
+    let text: string;
     try {
-      schema = JSON.parse(readFileSync(path, 'utf8'));
+      text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new ConfigError(`schema ${path}: ${(error as Error).message}`, 'E_SCHEMA');
+      throw new ConfigError(`schema ${path}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_SCHEMA');
     }
+    const read = readJson(text);
+    if (!read.ok) throw new ConfigError(`schema ${path}: not valid JSON: ${read.reason} at line ${read.line} column ${read.column}`, 'E_SCHEMA');
+    const schema = read.value;
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
       throw new ConfigError(`schema ${path}: must be a JSON Schema object`, 'E_SCHEMA');
     }

@@ -23,7 +23,7 @@ import { targetFromArgs } from './target.js';
 
 /** How long calls in flight may finish after Ctrl-C before they are abandoned. */
 const GRACE_MS = 5000;
-const SIGNAL_EXIT_CODES: Record<BatchSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+const SIGNAL_EXIT_CODES: Record<BatchSignal, number> = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated };
 
 interface Setup {
   ctx: Context;

@@ -8,7 +8,8 @@ import { formatDryRun } from '../../output/printer.js';
 import { buildCall } from '../../api/request.js';
 import { flagOf, paramFlags } from '../../api/schema/flags.js';
 import { methodHelp } from '../help/method-help.js';
-import { describeErrors, pointerToPath, type FieldNamer } from '../../api/schema/messages.js';
+import { checkParams } from '../../api/check.js';
+import type { FieldNamer } from '../../api/schema/messages.js';
 import { secretPaths } from '../../api/schema/registry.js';
 import type { MethodSchema } from '../../api/schema/types.js';
 import { loadValidator } from '../../api/schema/validator.js';
@@ -108,13 +109,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
 }
 
 async function validationProblems(method: MethodSchema, params: Params, nameOf: FieldNamer, reported: Set<string>): Promise<string[]> {
-  const validator = await loadValidator(method);
-  if (validator(params)) return [];
   // A flag whose value was already reported as malformed is not "missing" as well.
-  const errors = (validator.errors ?? []).filter(
-    (error) => error.keyword !== 'required' || !reported.has([...pointerToPath(error.instancePath), String(error.params['missingProperty'])].join('.')),
-  );
-  return describeErrors(errors, method.schema, params, nameOf);
+  return checkParams(method, await loadValidator(method), params, nameOf, reported);
 }
 
 /**
