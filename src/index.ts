@@ -1,7 +1,8 @@
 // The library: everything the CLI is built from, for programs that call OneOffice directly.
 export { main, type Deps } from './cli/main.js';
 export { buildCall, parseHeaderLines, VERSION, USER_AGENT, type CallRequest, type CallSpec } from './api/request.js';
-export { send, sendWhole, createDispatcher, type CallResponse, type Timeouts } from './http/undici-transport.js';
+export { send, sendWhole, createDispatcher } from './http/undici-transport.js';
+export type { CallResponse, Timeouts } from './http/transport.js';
 export { DEFAULT_TIMEOUTS } from './config/network.js';
 export { createRegistry, secretPaths, summaryOf, type Registry } from './api/schema/registry.js';
 export { loadValidator } from './api/schema/validator.js';

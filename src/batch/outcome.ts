@@ -1,6 +1,6 @@
 // What became of one call, and its result record: status, ok, the parsed body, and for failures
 // a stable error code and message. Failures are classed as single calls' exit codes are.
-import { classifyAnswer, type AnswerHead } from '../api/answer.js';
+import type { Answer, AnswerHead } from '../api/answer.js';
 import { ExitCode, isOneOfficeError } from '../api/errors.js';
 
 export interface Outcome {
@@ -21,8 +21,8 @@ export interface Outcome {
 /** Bodies above this are not kept whole in a result record (the API's answers are a few hundred bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export function answerOutcome(head: AnswerHead, text: string, truncated: boolean, attempts: number): Outcome {
-  const answer = classifyAnswer(head, { text, bytes: truncated ? MAX_BODY_BYTES + 1 : text.length, complete: !truncated });
+/** A call's classified answer (api/answer.ts) as an outcome; `text` is the body as received. */
+export function answerOutcome(head: AnswerHead, text: string, answer: Answer, attempts: number): Outcome {
   const { status, statusText } = head;
   if (answer.kind === 'ok') {
     // A record holds the body: one that was too large to keep cannot be recorded.

@@ -1,32 +1,15 @@
-// One call of a batch: sent with the retries that are safe for its method, its answer read
-// whole (bounded) and turned into an Outcome. Never throws: every failure is an outcome.
-import type { Dispatcher } from 'undici';
-import type { NetworkSettings } from '../config/network.js';
+// One call of a batch, through the one executor (client/executor.ts): sent with the retries that
+// are safe for its method, its answer read whole (bounded) and turned into an Outcome. Never
+// throws: every failure is an outcome.
 import type { CallRequest } from '../api/request.js';
-import { withRetries } from '../api/retry.js';
-import type { sendWhole } from '../http/undici-transport.js';
+import { executeWhole, type RetryPolicy } from '../client/executor.js';
+import type { Transport } from '../http/transport.js';
 import type { StopControl } from './gate.js';
 import { answerOutcome, errorOutcome, MAX_BODY_BYTES, type Outcome } from './outcome.js';
 
-export interface Sender {
-  send: typeof sendWhole;
-  dispatcher: Dispatcher;
-}
-
-export async function performCall(sender: Sender, call: CallRequest, network: NetworkSettings, onRetry: (message: string) => void, stop: StopControl): Promise<Outcome> {
-  let attempts = 0;
-  try {
-    const response = await withRetries(
-      () => {
-        attempts++;
-        return sender.send(call, sender.dispatcher, network, MAX_BODY_BYTES);
-      },
-      { ...network.retry, onRetry, sleep: (ms) => pause(ms, stop) },
-    );
-    return answerOutcome(response, response.text, response.truncated, attempts);
-  } catch (error) {
-    return errorOutcome(error, attempts);
-  }
+export async function performCall(transport: Transport, call: CallRequest, retry: RetryPolicy, onRetry: (message: string) => void, stop: StopControl): Promise<Outcome> {
+  const execution = await executeWhole(transport, call, MAX_BODY_BYTES, { retry, onRetry, sleep: (ms) => pause(ms, stop) });
+  return execution.kind === 'answer' ? answerOutcome(execution.head, execution.text, execution.answer, execution.attempts) : errorOutcome(execution.error, execution.attempts);
 }
 
 /** A pause before a retry, cut short when the batch gives up on its calls (so the process can exit). */

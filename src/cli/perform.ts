@@ -1,18 +1,16 @@
-// Sends a built call, with the retries that are safe for its method, and prints the outcome: the
-// body on stdout, the exchange on stderr with -v. Loaded only when a call is really sent. A direct
-// call goes out on node:http (src/http/node-transport.ts); undici is loaded only for a proxy or when the
-// caller hands in its own dispatcher.
+// A single call as the CLI makes it: through the one executor (client/executor.ts), printing the
+// outcome: the body on stdout, the exchange on stderr with -v. Loaded only when a call is really
+// sent. A direct call goes out on node:http; undici is loaded only for a proxy or when the caller
+// hands in its own dispatcher (http/transport.ts chooses).
 import { colors, jsonPalette, useColor } from '../output/color.js';
 import type { Context } from './context.js';
-import { sendDirect } from '../http/node-transport.js';
-import type { ExchangeObserver } from '../http/exchange.js';
 import { INSECURE_WARNING, type NetworkSettings } from '../config/network.js';
 import { writeResponse } from '../output/body.js';
 import type { Reveal } from '../output/printer.js';
 import { displayProxy } from '../http/proxy.js';
 import type { CallRequest } from '../api/request.js';
-import { withRetries } from '../api/retry.js';
-import type { SentResponse } from '../http/undici-transport.js';
+import { executeStreamed } from '../client/executor.js';
+import { openTransport } from '../http/transport.js';
 import { VerbosePrinter, type VerboseStyle } from '../output/verbose.js';
 
 export interface PerformOptions {
@@ -20,20 +18,6 @@ export interface PerformOptions {
   /** 0 quiet, 1 -v, 2 -vv. */
   verbosity: number;
   reveal: Reveal;
-}
-
-interface Sender {
-  send(): Promise<SentResponse>;
-  close(): Promise<void>;
-}
-
-async function senderFor(ctx: Context, call: CallRequest, network: NetworkSettings, observer: ExchangeObserver | undefined): Promise<Sender> {
-  if (!ctx.deps.dispatcher && !network.proxy) return { send: () => sendDirect(call, network, observer), close: async () => undefined };
-  const { createDispatcher, send } = await import('../http/undici-transport.js');
-  const given = ctx.deps.dispatcher;
-  if (!given) await preferFastExit();
-  const dispatcher = given ?? createDispatcher(network, observer);
-  return { send: () => send(call, dispatcher, network), close: async () => (given ? undefined : dispatcher.destroy()) };
 }
 
 /**
@@ -52,18 +36,15 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
   const style = options.verbosity > 0 ? await verboseStyle(ctx) : undefined;
   const observer = options.verbosity > 0 ? new VerbosePrinter((text) => stderr.write(text), call, options.verbosity, options.reveal, style) : undefined;
   if (observer && network.proxy) stderr.write(`${(style?.info ?? String)(`* Using proxy ${displayProxy(network.proxy)}`)}\n`);
-  const sender = await senderFor(ctx, call, network, observer);
+  const dispatcher = ctx.deps.dispatcher;
+  if (network.proxy && !dispatcher) await preferFastExit();
+  const transport = await openTransport(network, { ...(observer ? { observer } : {}), ...(dispatcher ? { dispatcher } : {}) });
   try {
     // With -v, every attempt shows its request and the head of its answer, as curl -v does.
-    const attempt = async () => {
-      observer?.attemptStarted();
-      const response = await sender.send();
-      observer?.responseHead(response);
-      return response;
-    };
-    const response = await withRetries(attempt, {
-      ...network.retry,
+    const response = await executeStreamed(transport, call, {
+      retry: network.retry,
       onRetry: (message) => stderr.write(`oneoffice: ${message}\n`),
+      ...(observer ? { onAttempt: () => observer.attemptStarted(), onResponseHead: (head) => observer.responseHead(head) } : {}),
     });
     try {
       const pretty = stdout.isTTY === true;
@@ -73,7 +54,7 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
       response.finish();
     }
   } finally {
-    await sender.close();
+    await transport.close();
   }
 }
 

@@ -5,7 +5,7 @@ import type { Env, Profile } from './file.js';
 import { ConfigError, UsageError } from '../api/errors.js';
 import { proxyFor } from '../http/proxy.js';
 import type { RetryOptions } from '../api/retry.js';
-import type { ConnectionOptions, Timeouts } from '../http/undici-transport.js';
+import type { ConnectionOptions, Timeouts } from '../http/transport.js';
 
 export interface NetworkSettings extends ConnectionOptions {
   retry: Pick<RetryOptions, 'retries' | 'retryMaxTimeMs' | 'retryDelayMs' | 'idempotent'>;

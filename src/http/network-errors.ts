@@ -1,6 +1,6 @@
 // Maps the errors Node and undici raise to one-line messages naming the host and the cause.
 // Works on error codes only, so it does not load undici.
-import { isOneOfficeError, NetworkError, TimeoutError, type OneOfficeError } from '../api/errors.js';
+import { ExitCode, isOneOfficeError, NetworkError, OneOfficeError, TimeoutError } from '../api/errors.js';
 
 const TLS_TRUST_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -112,4 +112,9 @@ function toProxyError(error: unknown, code: string | undefined, proxy: URL): One
     default:
       return undefined;
   }
+}
+
+/** The caller's AbortSignal fired: the call was abandoned (it may or may not have reached the server). */
+export function abortedError(): OneOfficeError {
+  return new OneOfficeError('the call was aborted', 'E_ABORTED', ExitCode.interrupted);
 }

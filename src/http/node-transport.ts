@@ -11,7 +11,8 @@ import type { ExchangeObserver } from './exchange.js';
 import { connectTimeoutError, maxTimeError, portOf, toNetworkError } from './network-errors.js';
 import { requestTarget, type CallRequest } from '../api/request.js';
 import { tlsInfo } from './tls-info.js';
-import type { ConnectionOptions, SentResponse } from './undici-transport.js';
+import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from './transport.js';
+import { abortedError } from './network-errors.js';
 
 /** Headers as undici gives them: names lower-cased, a repeated header as an array. */
 export function headersFromRaw(raw: readonly string[]): Record<string, string | string[]> {
@@ -28,7 +29,7 @@ export function headersFromRaw(raw: readonly string[]): Record<string, string | 
 type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure'>;
 
 /** One attempt on a new connection, closed once the answer is read. Errors come out as OneOfficeErrors. */
-export async function sendDirect(call: CallRequest, options: DirectOptions, observer?: ExchangeObserver): Promise<SentResponse> {
+export async function sendDirect(call: CallRequest, options: DirectOptions, observer?: ExchangeObserver, signal?: AbortSignal): Promise<SentResponse> {
   const { url } = call;
   const secure = url.protocol === 'https:';
   // node:https loads node:tls (~5 ms): only for https.
@@ -54,6 +55,11 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
     const mapError = (error: unknown): Error => (timedOut ? maxTimeError(url, timeouts.totalMs, error) : toNetworkError(error, url));
     observer?.connecting({ host, port });
     const req: ClientRequest = request(requestOptions);
+    if (signal) {
+      const onAbort = () => req.destroy(abortedError());
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
     const totalTimer = setTimeout(() => {
       timedOut = true;
       req.destroy(new Error('--max-time'));
@@ -115,4 +121,36 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
     // A Buffer, so that node:http writes the headers as Latin-1 (as undici does), not in the body's UTF-8.
     req.end(Buffer.from(call.body));
   });
+}
+
+/** A transport of one connection per attempt: a single call, where starting fast matters most. */
+export function nodeTransport(options: DirectOptions, observer?: ExchangeObserver): Transport {
+  return {
+    send: (call) => sendDirect(call, options, observer),
+    sendWhole: (call, maxBodyBytes, signal) => sendDirectWhole(call, options, maxBodyBytes, signal, observer),
+    close: async () => undefined,
+  };
+}
+
+async function sendDirectWhole(call: CallRequest, options: DirectOptions, maxBodyBytes: number, signal: AbortSignal | undefined, observer?: ExchangeObserver): Promise<WholeResponse> {
+  if (signal?.aborted) throw abortedError();
+  const response = await sendDirect(call, options, observer, signal);
+  const onAbort = () => response.body.destroy(abortedError());
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size <= maxBodyBytes) chunks.push(chunk);
+    }
+  } catch (error) {
+    throw signal?.aborted ? abortedError() : response.mapError(error);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    response.finish();
+  }
+  const truncated = size > maxBodyBytes;
+  const { status, statusText, headers } = response;
+  return { status, statusText, headers, text: truncated ? '' : Buffer.concat(chunks).toString('utf8'), truncated, discard: async () => undefined };
 }

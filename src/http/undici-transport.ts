@@ -1,42 +1,15 @@
-// Sends a CallRequest with undici. The only module that loads undici: commands import it lazily.
+// Sends a CallRequest with undici: a pool of kept-alive connections (batches, the library client),
+// proxies, or a caller's own dispatcher. The only module that loads undici; transport.ts imports it
+// only when one of those is wanted.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, ProxyAgent, request, type Connector, type DispatchController, type Dispatcher } from './undici-parts.js';
 import type { ExchangeObserver } from './exchange.js';
-import { maxTimeError, toNetworkError } from './network-errors.js';
+import { abortedError, maxTimeError, toNetworkError } from './network-errors.js';
+import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from './transport.js';
 import { tlsInfo } from './tls-info.js';
 import { ADDED_BY_UNDICI, requestTarget, type CallRequest } from '../api/request.js';
-
-export interface CallResponse {
-  status: number;
-  /** The standard text for the status, for messages. */
-  statusText: string;
-  /** The reason phrase as the server sent it, when known (shown by -v). */
-  reason?: string;
-  /** As received: names lower-cased by undici, repeated headers as arrays. */
-  headers: Record<string, string | string[] | undefined>;
-  body: Readable;
-}
-
-export interface Timeouts {
-  connectMs: number;
-  /** Each attempt, body included. */
-  totalMs: number;
-}
-
-export interface ConnectionOptions {
-  timeouts: Timeouts;
-  /** PEM bundle that replaces the default CAs (--cacert). */
-  ca?: string;
-  /** Skip certificate checks (-k). */
-  insecure?: boolean;
-  /** The proxy for this call's URL, if any (see proxy.ts). */
-  proxy?: URL;
-  /** Keep-alive connections per origin (batch); 1 for a single call. */
-  connections?: number;
-}
 
 export function createDispatcher(options: ConnectionOptions, observer?: ExchangeObserver): Dispatcher {
   const tls = { timeout: options.timeouts.connectMs, ...(options.ca ? { ca: options.ca } : {}), ...(options.insecure ? { rejectUnauthorized: false } : {}) };
@@ -47,15 +20,6 @@ export function createDispatcher(options: ConnectionOptions, observer?: Exchange
   }
   const connect = buildConnector(tls);
   return new Agent({ connect: observer ? observedConnector(connect, observer) : connect, ...limits });
-}
-
-export interface SentResponse extends CallResponse {
-  /** Maps errors raised while the body streams (reset, stall, --max-time) like those before it. */
-  mapError(error: unknown): Error;
-  /** Releases the --max-time timer; call once the body is consumed. */
-  finish(): void;
-  /** Reads and drops the body (an answer that will be retried). */
-  discard(): Promise<void>;
 }
 
 /** The headers as undici takes them: flat, without the ones it adds itself. A loop: filter().flat() costs a batch ~3 µs a call. */
@@ -104,17 +68,6 @@ export async function send(call: CallRequest, dispatcher: Dispatcher, options: P
   }
 }
 
-export interface WholeResponse {
-  status: number;
-  statusText: string;
-  headers: Record<string, string | string[] | undefined>;
-  /** The body as text; empty when it was longer than the limit. */
-  text: string;
-  truncated: boolean;
-  /** Nothing to drop: the body was read with the answer (for withRetries). */
-  discard(): Promise<void>;
-}
-
 const nothingToDiscard = async (): Promise<void> => undefined;
 
 let lastTarget: { href: string; origin: string; path: string } | undefined;
@@ -131,11 +84,18 @@ function dispatchTarget(url: URL): { origin: string; path: string } {
  * to undici's dispatcher directly, without an AbortSignal or a body stream, which costs about a
  * fifth less CPU per call than send(); --max-time aborts through the dispatch controller instead.
  */
-export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pick<ConnectionOptions, 'timeouts' | 'proxy'>, maxBodyBytes: number): Promise<WholeResponse> {
+export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pick<ConnectionOptions, 'timeouts' | 'proxy'>, maxBodyBytes: number, signal?: AbortSignal): Promise<WholeResponse> {
   const { timeouts, proxy } = options;
+  if (signal?.aborted) return Promise.reject(abortedError());
   return new Promise((resolve, reject) => {
     let controller: DispatchController | undefined;
     let timedOut = false;
+    const onAbort = signal ? () => controller?.abort(abortedError()) : undefined;
+    if (onAbort) signal?.addEventListener('abort', onAbort, { once: true });
+    const settled = () => {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    };
     const timer = setTimeout(() => {
       timedOut = true;
       controller?.abort(new Error('--max-time'));
@@ -159,6 +119,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
           controller = started;
           // The limit passed while the call waited for a connection: it is never sent.
           if (timedOut) started.abort(new Error('--max-time'));
+          else if (signal?.aborted) started.abort(abortedError());
         },
         onResponseStart(_controller, statusCode, responseHeaders) {
           status = statusCode;
@@ -169,18 +130,31 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
           if (size <= maxBodyBytes) chunks.push(chunk);
         },
         onResponseEnd() {
-          clearTimeout(timer);
+          settled();
           const truncated = size > maxBodyBytes;
           const text = truncated ? '' : chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
           resolve({ status, statusText: STATUS_CODES[status] ?? '', headers, text, truncated, discard: nothingToDiscard });
         },
         onResponseError(_controller, error) {
-          clearTimeout(timer);
-          reject(timedOut ? maxTimeError(call.url, timeouts.totalMs, error) : toNetworkError(error, call.url, proxy));
+          settled();
+          reject(timedOut ? maxTimeError(call.url, timeouts.totalMs, error) : signal?.aborted ? abortedError() : toNetworkError(error, call.url, proxy));
         },
       },
     );
   });
+}
+
+/** Calls over undici: on `dispatcher` when given (not closed here), else on a pool of its own. */
+export function undiciTransport(options: ConnectionOptions, observer?: ExchangeObserver, dispatcher?: Dispatcher): Transport {
+  const own = dispatcher ? undefined : createDispatcher(options, observer);
+  const target = (dispatcher ?? own) as Dispatcher;
+  return {
+    send: (call) => send(call, target, options),
+    sendWhole: (call, maxBodyBytes, signal) => sendWhole(call, target, options, maxBodyBytes, signal),
+    close: async () => {
+      await own?.destroy();
+    },
+  };
 }
 
 /** Wraps undici's connector to report each step of opening a connection (for -v). */

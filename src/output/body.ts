@@ -7,7 +7,7 @@ import { answerError, classifyAnswer } from '../api/answer.js';
 import { ExitCode, OneOfficeError } from '../api/errors.js';
 import { readJson } from '../api/json.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
-import type { CallResponse } from '../http/undici-transport.js';
+import type { CallResponse } from '../http/transport.js';
 
 /** How much of a body is kept to find the server's error message in. */
 const MESSAGE_PREFIX_BYTES = 64 * 1024;

@@ -6,7 +6,8 @@ import { Gate, StopControl } from '../../src/batch/gate.js';
 import { LineSet } from '../../src/batch/journal.js';
 import { MAX_LINE_BYTES, readLines, type InputLine } from '../../src/batch/lines.js';
 import { BATCH_OPTIONS, readBatchOptions } from '../../src/batch/options.js';
-import { answerOutcome, errorOutcome, resultRecord, uncertainRecord } from '../../src/batch/outcome.js';
+import { answerOutcome as outcomeOf, errorOutcome, resultRecord, uncertainRecord } from '../../src/batch/outcome.js';
+import { classifyAnswer, type AnswerHead } from '../../src/api/answer.js';
 import { Preparer, type Prepared } from '../../src/batch/prepare.js';
 import { summaryLines, Tally } from '../../src/batch/progress.js';
 import { readRecords, type InputRecord } from '../../src/batch/records.js';
@@ -217,6 +218,11 @@ describe('Gate', () => {
     expect(stop.abandon).toBe(true);
   });
 });
+
+/** An answer as the executor hands it over: classified, then made an outcome. */
+function answerOutcome(head: AnswerHead, text: string, truncated: boolean, attempts: number) {
+  return outcomeOf(head, text, classifyAnswer(head, { text, bytes: Buffer.byteLength(text), complete: !truncated }), attempts);
+}
 
 describe('result records', () => {
   const head = (status: number, statusText: string) => ({ status, statusText, headers: {} });

@@ -2,7 +2,7 @@
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { writeResponse } from '../../src/output/body.js';
-import type { CallResponse } from '../../src/http/undici-transport.js';
+import type { CallResponse } from '../../src/http/transport.js';
 
 function answer(body: string): CallResponse {
   return { status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from(body)]) };

@@ -11,7 +11,8 @@ import { BATCH_OPTIONS, readBatchOptions, type BatchOptions } from '../../batch/
 import { Preparer, unknownMethod } from '../../batch/prepare.js';
 import { plural, Progress, summaryLines, Tally } from '../../batch/progress.js';
 import { runCalls, type RunResult } from '../../batch/run.js';
-import { performCall, type Sender } from '../../batch/sender.js';
+import { performCall } from '../../batch/sender.js';
+import { openTransport, type Transport } from '../../http/transport.js';
 import { fileSink, streamSink, type ResultSink } from '../../batch/sink.js';
 import type { Context } from '../context.js';
 import { ExitCode, OneOfficeError, UsageError, ValidationError } from '../../api/errors.js';
@@ -85,7 +86,7 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
 async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, checked: CheckResult, header: JournalHeader): Promise<number> {
   const { ctx, options, target, stop } = setup;
   const { stderr, stdout } = ctx.deps;
-  const sender = options.dryRun ? undefined : await openSender(ctx, setup.baseNetwork, options.concurrency);
+  const transport = options.dryRun ? undefined : await openPool(ctx, setup.baseNetwork, options.concurrency);
   const tally = new Tally();
   const progress = new Progress(stderr, stderr.isTTY === true && !options.dryRun, checked.toSend);
   const extraHeaders = (setup.parsed.options['header'] as string[] | undefined) ?? [];
@@ -109,13 +110,13 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
       progress,
       sink,
       build: (call) => buildCall({ url: target.url, token: target.token, apiMethod: call.method, params: call.params, extraHeaders }),
-      ...(sender ? { perform: (request, call, onRetry) => performCall(sender, request, setup.networkFor(call.method), onRetry, stop) } : {}),
+      ...(transport ? { perform: (request, call, onRetry) => performCall(transport, request, setup.networkFor(call.method).retry, onRetry, stop) } : {}),
       redact: (text) => ctx.redact(text),
       graceMs: GRACE_MS,
     });
   } finally {
     // Destroying the pool also ends calls abandoned after Ctrl-C, so the process can exit.
-    if (sender && !ctx.deps.dispatcher) await sender.dispatcher.destroy();
+    await transport?.close();
     sink?.flush();
     record?.close();
     progress.clear();
@@ -148,10 +149,9 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
 }
 
 /** One connection pool for the whole batch: keep-alive, as many connections as calls in flight. */
-async function openSender(ctx: Context, network: NetworkSettings, concurrency: number): Promise<Sender> {
-  const { createDispatcher, sendWhole: send } = await import('../../http/undici-transport.js');
+async function openPool(ctx: Context, network: NetworkSettings, concurrency: number): Promise<Transport> {
   if (network.insecure) ctx.warn(INSECURE_WARNING);
-  return { send, dispatcher: ctx.deps.dispatcher ?? createDispatcher({ ...network, connections: concurrency }) };
+  return openTransport({ ...network, connections: concurrency }, { pooled: true, ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}) });
 }
 
 function resolveConnection(ctx: Context, parsed: ParsedArgs): Target {

@@ -1,0 +1,65 @@
+// The one executor: a call's attempts over a transport, with the retries that are safe for its
+// method (api/retry.ts), reporting each attempt for -v. Single calls take the answer streamed; batch
+// lines and the library client take it whole, classified (api/answer.ts), as a value that never throws.
+import { classifyAnswer, type Answer, type AnswerHead } from '../api/answer.js';
+import type { CallRequest } from '../api/request.js';
+import { withRetries, type RetryOptions } from '../api/retry.js';
+import type { SentResponse, Transport } from '../http/transport.js';
+
+export type RetryPolicy = Pick<RetryOptions, 'retries' | 'retryMaxTimeMs' | 'retryDelayMs' | 'idempotent'>;
+
+export interface ExecuteOptions {
+  retry: RetryPolicy;
+  /** Said before each pause: "retrying in 2.1 s (503 Service Unavailable), 1 left". */
+  onRetry?: (message: string) => void;
+  /** An attempt begins (the first, or a retry). */
+  onAttempt?: () => void;
+  /** An attempt's answer began (its status and headers). */
+  onResponseHead?: (response: SentResponse) => void;
+  /** Injected pause (tests; a batch cuts pauses short when it stops). */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+/** The final attempt's answer, its body still to be read (the caller streams it, then calls finish()). */
+export function executeStreamed(transport: Transport, call: CallRequest, options: ExecuteOptions): Promise<SentResponse> {
+  const attempt = async (): Promise<SentResponse> => {
+    options.onAttempt?.();
+    const response = await transport.send(call);
+    options.onResponseHead?.(response);
+    return response;
+  };
+  return withRetries(attempt, retryOptions(options));
+}
+
+/** What became of a call read whole: an answer (success or failure), or no answer at all. */
+export type Execution =
+  | { kind: 'answer'; head: AnswerHead; text: string; truncated: boolean; answer: Answer; attempts: number }
+  | { kind: 'error'; error: unknown; attempts: number };
+
+/** Never throws: every failure is a value (batches make thousands of calls, most on a hot path). */
+export async function executeWhole(transport: Transport, call: CallRequest, maxBodyBytes: number, options: ExecuteOptions & { signal?: AbortSignal }): Promise<Execution> {
+  let attempts = 0;
+  try {
+    const response = await withRetries(() => {
+      attempts++;
+      options.onAttempt?.();
+      return transport.sendWhole(call, maxBodyBytes, options.signal);
+    }, retryOptions(options));
+    const answer = classifyAnswer(response, { text: response.text, bytes: response.truncated ? maxBodyBytes + 1 : Buffer.byteLength(response.text), complete: !response.truncated });
+    return { kind: 'answer', head: response, text: response.text, truncated: response.truncated, answer, attempts };
+  } catch (error) {
+    return { kind: 'error', error, attempts };
+  }
+}
+
+function retryOptions(options: ExecuteOptions): RetryOptions {
+  return {
+    ...options.retry,
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  };
+}

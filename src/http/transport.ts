@@ -1,0 +1,89 @@
+// What every transport offers the executor: one attempt of a call, its answer either streamed
+// (single calls print it as it arrives) or read whole (batches, the library client). Two
+// implementations: node:http for a single direct call (node-transport.ts; it starts fastest), and
+// undici for a pool of kept-alive connections, proxies, or a caller's own dispatcher
+// (undici-transport.ts, loaded only then).
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { CallRequest } from '../api/request.js';
+import type { ExchangeObserver } from './exchange.js';
+import { nodeTransport } from './node-transport.js';
+
+export interface CallResponse {
+  status: number;
+  /** The standard text for the status, for messages. */
+  statusText: string;
+  /** The reason phrase as the server sent it, when known (shown by -v). */
+  reason?: string;
+  /** As received: names lower-cased by undici, repeated headers as arrays. */
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+}
+
+export interface Timeouts {
+  connectMs: number;
+  /** Each attempt, body included. */
+  totalMs: number;
+}
+
+export interface ConnectionOptions {
+  timeouts: Timeouts;
+  /** PEM bundle that replaces the default CAs (--cacert). */
+  ca?: string;
+  /** Skip certificate checks (-k). */
+  insecure?: boolean;
+  /** The proxy for this call's URL, if any (see proxy.ts). */
+  proxy?: URL;
+  /** Keep-alive connections per origin (batch); 1 for a single call. */
+  connections?: number;
+}
+
+export interface SentResponse extends CallResponse {
+  /** Maps errors raised while the body streams (reset, stall, --max-time) like those before it. */
+  mapError(error: unknown): Error;
+  /** Releases the --max-time timer; call once the body is consumed. */
+  finish(): void;
+  /** Reads and drops the body (an answer that will be retried). */
+  discard(): Promise<void>;
+}
+
+export interface WholeResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body as text; empty when it was longer than the limit. */
+  text: string;
+  truncated: boolean;
+  /** Nothing to drop: the body was read with the answer (for withRetries). */
+  discard(): Promise<void>;
+}
+
+export interface Transport {
+  /** One attempt; the body streams. Errors come out as OneOfficeErrors naming the host and the cause. */
+  send(call: CallRequest): Promise<SentResponse>;
+  /** One attempt; the body read whole, kept up to `maxBodyBytes`. `signal` abandons it (E_ABORTED). */
+  sendWhole(call: CallRequest, maxBodyBytes: number, signal?: AbortSignal): Promise<WholeResponse>;
+  /** Closes the connections this transport opened. */
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Reports connections and TLS for -v. */
+  observer?: ExchangeObserver;
+  /** A caller's own undici dispatcher (a MockAgent in tests, a library user's pool); not closed by close(). */
+  dispatcher?: Dispatcher;
+  /** Many calls will follow: keep connections alive in a pool (undici), even without a proxy. */
+  pooled?: boolean;
+}
+
+/**
+ * The transport for these options: node:http for a single direct call, undici otherwise. undici is
+ * imported only here and only then: it takes ~25 ms to load, more than a whole single call.
+ */
+export async function openTransport(connection: ConnectionOptions, options: OpenOptions = {}): Promise<Transport> {
+  if (!options.dispatcher && !connection.proxy && !options.pooled) {
+    return nodeTransport(connection, options.observer);
+  }
+  const { undiciTransport } = await import('./undici-transport.js');
+  return undiciTransport(connection, options.observer, options.dispatcher);
+}
