@@ -31,6 +31,7 @@ function generateValidators() {
     addFormats.default(ajv);
     ajv.addKeyword('x-secret');
     ajv.addKeyword('x-idempotent');
+    ajv.addKeyword('x-response');
     let code = standaloneCode.default(ajv, ajv.compile(schema));
     const imports = new Set();
     code = code.replace(/require\("([^"]+)"\)\.default/g, (whole, module) => {
@@ -69,11 +70,13 @@ ${loaders}
 // TypeScript types for each method's params, so library users get the schemas' checks at compile time.
 function typeOf(schema, indent) {
   if (schema.enum) return schema.enum.map((value) => JSON.stringify(value)).join(' | ');
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  switch (type ?? (schema.properties ? 'object' : undefined)) {
+  if ('const' in schema) return JSON.stringify(schema.const);
+  if (Array.isArray(schema.type)) return schema.type.map((type) => typeOf({ ...schema, type }, indent)).join(' | ');
+  switch (schema.type ?? (schema.properties ? 'object' : undefined)) {
     case 'string': return 'string';
     case 'integer': case 'number': return 'number';
     case 'boolean': return 'boolean';
+    case 'null': return 'null';
     case 'array': return `Array<${schema.items ? typeOf(schema.items, indent) : 'unknown'}>`;
     case 'object': {
       if (!schema.properties) return 'Record<string, unknown>';
@@ -90,13 +93,19 @@ function typeOf(schema, indent) {
   }
 }
 
+// Each method's params type (from the schema) and result type (from its "x-response"), and the maps
+// the library client's methods are typed from (src/client/client.ts).
 function typesFor(schemas) {
-  const pascal = (name) => `${name[0].toUpperCase()}${name.slice(1)}Params`;
-  const declarations = Object.entries(schemas).map(
-    ([name, schema]) => `/** ${(schema.description ?? name).split('\n')[0]} */\nexport type ${pascal(name)} = ${typeOf(schema, '')};\n`,
-  );
-  const map = Object.keys(schemas).map((name) => `  ${name}: ${pascal(name)};`).join('\n');
-  return `// Generated from schemas/*.json by scripts/build.mjs. Do not edit.\n\n${declarations.join('\n')}\n/** Params of every built-in method, by method name. */\nexport interface MethodParams {\n${map}\n}\n`;
+  const pascal = (name, suffix) => `${name[0].toUpperCase()}${name.slice(1)}${suffix}`;
+  const summary = (schema, name) => (schema.description ?? name).split('\n')[0];
+  const declarations = Object.entries(schemas).map(([name, schema]) => {
+    const response = schema['x-response'];
+    const result = response ? typeOf(response, '') : 'unknown';
+    const doc = response?.description ? `/** ${summary(response, name)} */\n` : '';
+    return `/** ${summary(schema, name)} */\nexport type ${pascal(name, 'Params')} = ${typeOf(schema, '')};\n${doc}export type ${pascal(name, 'Result')} = ${result};\n`;
+  });
+  const map = (suffix) => Object.keys(schemas).map((name) => `  ${name}: ${pascal(name, suffix)};`).join('\n');
+  return `// Generated from schemas/*.json by scripts/build.mjs. Do not edit.\n\n${declarations.join('\n')}\n/** Params of every built-in method, by method name. */\nexport interface MethodParams {\n${map('Params')}\n}\n\n/** What every built-in method answers with (its "x-response"), by method name. */\nexport interface MethodResults {\n${map('Result')}\n}\n\n/** The built-in methods, one client method each. */\nexport const METHOD_NAMES = ${JSON.stringify(Object.keys(schemas))} as const;\n`;
 }
 
 const shared = {

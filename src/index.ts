@@ -1,16 +1,24 @@
-// The library: everything the CLI is built from, for programs that call OneOffice directly.
-export { main, type Deps } from './cli/main.js';
-export { buildCall, parseHeaderLines, VERSION, USER_AGENT, type CallRequest, type CallSpec } from './api/request.js';
-export { send, sendWhole, createDispatcher } from './http/undici-transport.js';
-export type { CallResponse, Timeouts } from './http/transport.js';
-export { DEFAULT_TIMEOUTS } from './config/network.js';
-export { createRegistry, secretPaths, summaryOf, type Registry } from './api/schema/registry.js';
-export { loadValidator } from './api/schema/validator.js';
-export { describeErrors } from './api/schema/messages.js';
+// The library's public API: the typed client, its errors, and the local server for tests. The CLI's
+// own parts (argument parsing, printers, commands) are not part of it.
+export { createClient, MAX_ANSWER_BYTES, type CallOptions, type Client, type ClientMethods, type ClientOptions } from './client/client.js';
+export {
+  ConfigError,
+  ERROR_CODES,
+  EXIT_CODES,
+  ExitCode,
+  HttpError,
+  isOneOfficeError,
+  NetworkError,
+  OneOfficeError,
+  TimeoutError,
+  UsageError,
+  ValidationError,
+  type ErrorCode,
+  type ExitCodeValue,
+} from './api/errors.js';
+export { buildCall, VERSION, USER_AGENT, type CallRequest, type CallSpec } from './api/request.js';
 export { builtinSchemas } from './generated/builtin.js';
-export { maskSecret, maskPaths } from './api/mask.js';
-export { shellQuote } from './output/quote.js';
-export * from './api/errors.js';
-export type { JsonSchema, MethodSchema, CompiledValidator } from './api/schema/types.js';
+export type { JsonSchema } from './api/schema/types.js';
 export type * from './generated/types.js';
+export { METHOD_NAMES } from './generated/types.js';
 export { startMockServer, type MockServer, type MockServerOptions } from './mock/server.js';

@@ -23,9 +23,10 @@ export const INSECURE_WARNING = '-k/--insecure: the server certificate is not ch
 
 type Key = 'connect-timeout' | 'max-time' | 'retry' | 'retry-max-time' | 'retry-delay' | 'proxy' | 'cacert';
 
-export function resolveNetwork(parsed: ParsedArgs, profile: Profile, env: Env, url: URL, idempotent: boolean): NetworkSettings {
+/** `flags`: the parsed options of a command (`max-time`: "5"...), or a library client's, in the same form. */
+export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, env: Env, url: URL, idempotent: boolean): NetworkSettings {
   const setting = (key: Key): { value: string; source: string; typed: boolean } | undefined => {
-    const flag = parsed.options[key];
+    const flag = flags[key];
     if (typeof flag === 'string') return { value: flag, source: `--${key}`, typed: true };
     const configured = profile[key];
     return configured === undefined ? undefined : { value: configured, source: `config ${key}`, typed: false };
@@ -67,7 +68,7 @@ export function resolveNetwork(parsed: ParsedArgs, profile: Profile, env: Env, u
       idempotent,
     },
     ...(ca ? { ca, cacertPath: cacert?.value } : {}),
-    insecure: parsed.options['insecure'] === true,
+    insecure: flags['insecure'] === true,
     ...(proxy ? { proxy } : {}),
     proxyFromFlag: proxySetting !== undefined && proxy !== undefined,
   };

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Registry } from '../api/schema/registry.js';
+import { createRegistry, type Registry } from '../api/schema/registry.js';
+import { builtinSchemas } from '../generated/builtin.js';
 import { fail, methodHandlers, type Answer, type Handler } from './methods.js';
 import { loadParamsCheck, parseCallBody, tokenChecker, type ParsedCall } from './protocol.js';
 import { readStateFile, saveState, serializeState, StateWriter } from './state-file.js';
@@ -26,8 +27,8 @@ export interface MockServerOptions {
   failRate?: number;
   /** One line per call (method, status, time); never the token or a password. */
   log?: (line: string) => void;
-  /** The method schemas params are validated with: the same as the client's. */
-  registry: Registry;
+  /** The method schemas params are validated with: the same as the client's (default: the built-in ones). */
+  registry?: Registry;
 }
 
 export interface MockServer {
@@ -49,13 +50,13 @@ function randomToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const log = options.log ?? (() => {});
   const token = options.token ?? randomToken();
   const latencyMs = options.latencyMs ?? 0;
   const failRate = options.failRate ?? 0;
   const methodNames = Object.keys(methodHandlers);
-  const checkParams = await loadParamsCheck(options.registry, methodNames);
+  const checkParams = await loadParamsCheck(options.registry ?? createRegistry(builtinSchemas), methodNames);
   const isToken = tokenChecker(token);
 
   const { statePath } = options;

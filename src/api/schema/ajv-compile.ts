@@ -10,7 +10,7 @@ const addFormats: AddFormats =
   (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
 
 // The annotations our schemas carry (scripts/build.mjs registers the same for built-in schemas).
-const CUSTOM_KEYWORDS = ['x-secret', 'x-idempotent'];
+const CUSTOM_KEYWORDS = ['x-secret', 'x-idempotent', 'x-response'];
 
 function createAjv(options: { strict: boolean }): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: options.strict });

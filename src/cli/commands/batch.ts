@@ -50,7 +50,7 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
   // Everything that can be wrong with the flags or the config is found before the input is read.
   const target = resolveConnection(ctx, parsed);
   // Retry defaults depend on whether a method is idempotent; nothing else differs between calls.
-  const [baseNetwork, readNetwork] = [false, true].map((idempotent) => resolveNetwork(parsed, ctx.config().profile, ctx.deps.env, target.url, idempotent)) as [NetworkSettings, NetworkSettings];
+  const [baseNetwork, readNetwork] = [false, true].map((idempotent) => resolveNetwork(parsed.options, ctx.config().profile, ctx.deps.env, target.url, idempotent)) as [NetworkSettings, NetworkSettings];
   const networkFor = (method: string) => (registry.get(method)?.schema['x-idempotent'] === true ? readNetwork : baseNetwork);
 
   const { resultsPath } = options;

@@ -82,7 +82,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : parsed.options['curl'] === true ? 'curl' : undefined;
   // --curl prints the token as $BEARER, so it can do without one.
   const target = targetFromArgs(ctx, parsed, { requireToken: printOnly !== 'curl' });
-  const network = resolveNetwork(parsed, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true);
+  const network = resolveNetwork(parsed.options, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true);
   const call = buildCall({
     url: target.url,
     token: target.token,

@@ -1,0 +1,159 @@
+// The library's public API: a typed client with one method per built-in schema (typed from the
+// schemas at build time: src/generated/types.ts), plus `call` for any method. It stands on the same
+// core as the CLI: the same resolution of URL, token and network settings, the same parameter check,
+// executor, safe retries and answer classifier. It prints nothing; failures are thrown as typed
+// errors (api/errors.ts) whose messages hold no secret.
+import type { Dispatcher } from 'undici';
+import { answerError } from '../api/answer.js';
+import { ParamsChecker } from '../api/check.js';
+import { ExitCode, isOneOfficeError, OneOfficeError, ValidationError } from '../api/errors.js';
+import type { Params } from '../api/params.js';
+import { buildCall } from '../api/request.js';
+import { createRegistry, secretPaths } from '../api/schema/registry.js';
+import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
+import { resolveNetwork, type NetworkSettings } from '../config/network.js';
+import { refuseInsecureHttp, resolveTarget, type Target } from '../config/target.js';
+import { builtinSchemas } from '../generated/builtin.js';
+import { METHOD_NAMES, type MethodParams, type MethodResults } from '../generated/types.js';
+import { openTransport, type Transport } from '../http/transport.js';
+import { executeWhole } from './executor.js';
+
+/** Answers above this are refused rather than kept (the API's answers are a few hundred bytes). */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
+export interface ClientOptions {
+  /** The endpoint; else $ONEOFFICE_URL, $URL, then the config file's profile, as the CLI resolves it. */
+  url?: string | URL;
+  /** The API token; else $ONEOFFICE_BEARER, $BEARER, then the config file's profile. */
+  token?: string;
+  /** Config profile and file (else $ONEOFFICE_PROFILE / $ONEOFFICE_CONFIG, as the CLI reads them). */
+  profile?: string;
+  configFile?: string;
+  /** The environment to resolve from; default process.env. */
+  env?: Env;
+  /** A directory of extra method schemas, validated by `call` (else $ONEOFFICE_SCHEMAS, config). */
+  schemas?: string;
+  connectTimeoutMs?: number;
+  /** Each attempt, body included. */
+  maxTimeMs?: number;
+  /** Attempts after the first, for every method; default: 0 for creates, 2 for idempotent reads. Only what is safe is retried. */
+  retries?: number;
+  retryMaxTimeMs?: number;
+  retryDelayMs?: number;
+  /** A proxy URL; else HTTPS_PROXY/HTTP_PROXY/NO_PROXY from `env`. */
+  proxy?: string;
+  /** A PEM CA bundle file that replaces the default CAs. */
+  cacert?: string;
+  /** Skip the server certificate check (unsafe). */
+  insecure?: boolean;
+  /** Send the token over plain http:// to a host that is not loopback. */
+  allowInsecureHttp?: boolean;
+  /** Extra request headers ("Name: value"), as -H takes them. */
+  headers?: string[];
+  /** Send through this undici dispatcher (your own pool, or MockAgent in tests); not closed by close(). */
+  dispatcher?: Dispatcher;
+}
+
+export interface CallOptions {
+  /** Abandons the call: it rejects with code E_ABORTED (it may or may not have reached the server). */
+  signal?: AbortSignal;
+  /** Send a known method's params unchecked. */
+  validate?: boolean;
+}
+
+export type ClientMethods = {
+  [M in keyof MethodParams]: (params: MethodParams[M], options?: CallOptions) => Promise<MethodResults[M]>;
+};
+
+export interface Client extends ClientMethods {
+  /** Any method: validated when a schema knows it, sent as it is otherwise. */
+  call(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<unknown>;
+  /** Where calls go (the token is not exposed). */
+  readonly url: URL;
+  /** Closes the connections; the client cannot be used afterwards. */
+  close(): Promise<void>;
+}
+
+/** A client for the API. Throws ConfigError (E_NO_URL, E_NO_TOKEN...) when the URL or token cannot be found. */
+export function createClient(options: ClientOptions = {}): Client {
+  const env = options.env ?? (process.env as Env);
+  const config = resolveConfig(options, env);
+  const target = resolveClientTarget(options, env, config);
+  const registry = createRegistry(builtinSchemas, options.schemas ?? (env['ONEOFFICE_SCHEMAS'] || config.profile.schemas || undefined));
+  const checker = new ParamsChecker(registry);
+  const flags = networkFlags(options);
+  const network = [false, true].map((idempotent) => resolveNetwork(flags, config.profile, env, target.url, idempotent)) as [NetworkSettings, NetworkSettings];
+  let transport: Promise<Transport> | undefined;
+  let closed = false;
+
+  const call = async (method: string, params: Record<string, unknown> = {}, callOptions: CallOptions = {}): Promise<unknown> => {
+    if (closed) throw new OneOfficeError('the client is closed', 'E_USAGE', ExitCode.usage);
+    const known = registry.get(method);
+    if (known && callOptions.validate !== false) {
+      const check = await checker.load(method);
+      const problems = check ? check(params as Params) : [];
+      if (problems.length) throw new ValidationError(problems);
+    }
+    const request = buildCall({ url: target.url, token: target.token, apiMethod: method, params: params as Params, extraHeaders: options.headers ?? [], secretPaths: known ? secretPaths(known.schema) : [] });
+    const settings = network[known?.schema['x-idempotent'] === true ? 1 : 0];
+    transport ??= openTransport(settings, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
+    const execution = await executeWhole(await transport, request, MAX_ANSWER_BYTES, { retry: settings.retry, ...(callOptions.signal ? { signal: callOptions.signal } : {}) });
+    if (execution.kind === 'error') throw asOneOfficeError(execution.error);
+    const { answer, head } = execution;
+    if (answer.kind === 'failed') throw answerError(answer, head);
+    if (answer.unchecked) throw new OneOfficeError(`server answered ${head.status} ${head.statusText} with a body over ${MAX_ANSWER_BYTES} bytes`, 'E_BODY_TOO_LARGE', ExitCode.unexpected);
+    return answer.value;
+  };
+
+  const client: Record<string, unknown> = {
+    call,
+    url: target.url,
+    close: async () => {
+      closed = true;
+      await (await transport)?.close();
+    },
+  };
+  for (const name of METHOD_NAMES) client[name] = (params: Record<string, unknown>, callOptions?: CallOptions) => call(name, params, callOptions);
+  return client as unknown as Client;
+}
+
+function resolveConfig(options: ClientOptions, env: Env): LoadedConfig {
+  // Given both, the config file is not read at all (a library in a container may have none).
+  if (options.url !== undefined && options.token !== undefined && options.profile === undefined && options.configFile === undefined) {
+    return { path: '(not read)', profileName: 'default', profile: {} };
+  }
+  return loadConfig(env, { ...(options.configFile ? { config: options.configFile } : {}), ...(options.profile ? { profile: options.profile } : {}) });
+}
+
+function resolveClientTarget(options: ClientOptions, env: Env, config: LoadedConfig): Target {
+  const flags: { url?: string; bearer?: string } = {};
+  if (options.url !== undefined) flags.url = String(options.url);
+  if (options.token !== undefined) flags.bearer = options.token;
+  const target = resolveTarget(flags, env, config);
+  refuseInsecureHttp(target.url, options.allowInsecureHttp === true);
+  return target;
+}
+
+/** The options as the CLI's flags, so both are checked and defaulted by one piece of code. */
+function networkFlags(options: ClientOptions): Record<string, string | true> {
+  const flags: Record<string, string | true> = {};
+  const seconds = (ms: number | undefined) => (ms === undefined ? undefined : String(ms / 1000));
+  const set = (key: string, value: string | undefined) => {
+    if (value !== undefined) flags[key] = value;
+  };
+  set('connect-timeout', seconds(options.connectTimeoutMs));
+  set('max-time', seconds(options.maxTimeMs));
+  set('retry', options.retries === undefined ? undefined : String(options.retries));
+  set('retry-max-time', seconds(options.retryMaxTimeMs));
+  set('retry-delay', seconds(options.retryDelayMs));
+  set('proxy', options.proxy);
+  set('cacert', options.cacert);
+  if (options.insecure) flags['insecure'] = true;
+  return flags;
+}
+
+function asOneOfficeError(error: unknown): OneOfficeError {
+  if (isOneOfficeError(error)) return error;
+  return new OneOfficeError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, 'E_UNEXPECTED', ExitCode.unexpected, { cause: error });
+}
+
