@@ -5,7 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { builtinSchemas, createRegistry, main, shellQuote, startMockServer } from '../dist/index.js';
+import { createRequire } from 'node:module';
+import { startMockServer } from '../dist/index.js';
+
+// The CLI exactly as bin/oneoffice.cjs runs it, in this process.
+const { main } = createRequire(import.meta.url)('../dist/cli/cli.cjs');
 
 const STEPS = [
   { args: ['createCustomer', '--id', 'ABC', '--name', 'ABC Company', '--admin.email', 'test3@example.com', '--admin.phone', '111111111', '--admin.display-name', 'Isa Aswath'], expect: 0 },
@@ -19,7 +23,6 @@ const STEPS = [
 
 const home = mkdtempSync(join(tmpdir(), 'oneoffice-demo-'));
 const server = await startMockServer({
-  registry: createRegistry(builtinSchemas),
   log: (line) => process.stderr.write(`  mock | ${line}\n`),
 });
 let failures = 0;
@@ -77,6 +80,11 @@ function lineTracking(out) {
   tracked.atLineStart = true;
   tracked.isTTY = out.isTTY;
   return tracked;
+}
+
+/** A word as a POSIX shell reads it back: bare when safe, else single-quoted. */
+function shellQuote(word) {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function pick(source, keys) {
