@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { createRegistry, type Registry } from '../api/schema/registry.js';
+import { COMMAND_NAMES } from './commands/list.js';
 
 export interface Deps {
   stdout: Writable & { isTTY?: boolean };
@@ -23,8 +24,6 @@ export interface GlobalFlags {
   noColor: boolean;
 }
 
-/** Names that are oneoffice's own commands, so no method schema may take them. */
-export const COMMAND_NAMES = ['call', 'methods', 'config', 'help', 'mock', 'batch'];
 
 export class Context {
   private loadedConfig: LoadedConfig | undefined;
@@ -58,7 +57,7 @@ export class Context {
 
   /** Built-in methods plus those in the user's schema directory. */
   registry(): Registry {
-    this.loadedRegistry ??= createRegistry(builtinSchemas, this.userSchemaDir(), COMMAND_NAMES);
+    this.loadedRegistry ??= createRegistry(builtinSchemas, this.userSchemaDir(), [...COMMAND_NAMES]);
     return this.loadedRegistry;
   }
 

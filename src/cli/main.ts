@@ -7,6 +7,7 @@ import { Context, type Deps } from './context.js';
 import { visibleControls } from '../output/controls.js';
 import { ExitCode, isOneOfficeError } from '../api/errors.js';
 import { processDeps, useNodeStreams } from './stdio.js';
+import { isCommandName } from './commands/list.js';
 
 export type { Deps } from './context.js';
 
@@ -52,7 +53,7 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
       const { runBatchCommand } = await import('./commands/batch.js');
       return await runBatchCommand(ctx, ownArgs);
     }
-    if (word !== undefined && !['methods', 'config', 'help', 'mock', 'batch'].includes(word) && ctx.registry().get(word)) {
+    if (word !== undefined && !isCommandName(word) && ctx.registry().get(word)) {
       return await (await callCommand())(ctx, { kind: 'method', name: word }, rest);
     }
     if (word === 'methods' && !argv.some((arg) => arg === '-h' || arg === '--help')) {

@@ -1,9 +1,10 @@
 // The commands that do not call the API (help, methods, config), on commander. Loaded only when
 // one of them runs.
 import { Command, CommanderError } from 'commander';
-import { CALL_OPTIONS } from '../options/args.js';
+import { CALL_OPTIONS, commanderFlags, GLOBAL_OPTIONS } from '../options/args.js';
 import { configGet, configList, configPathCommand, configSet, configUnset, configUse } from './commands/config.js';
 import { methodsCommand } from './commands/methods.js';
+import { COMMANDS } from './commands/list.js';
 import type { Context } from './context.js';
 import { exitCodeHelp, ExitCode } from '../api/errors.js';
 import { VERSION } from '../api/request.js';
@@ -41,19 +42,17 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
     const method = registry.get(name);
     program.command(name).description(method ? summaryOf(method.schema) : '').helpGroup(methodsGroup);
   }
-  program.command('call <method>').description('call any method, with --params (unknown methods are sent unvalidated)').helpGroup('Commands:');
-  // Listed here for help; main() runs them before commander is set up.
-  program.command('batch <file>').description('run many calls from an NDJSON or CSV file (oneoffice batch --help)').helpGroup('Commands:');
-  program.command('mock').description('run a local OneOffice server for tests and demos (oneoffice mock --help)').helpGroup('Commands:');
-  program
-    .command('methods')
-    .description('list the API methods')
-    .helpGroup('Commands:')
-    .action(() => {
-      exitCode = methodsCommand(ctx);
-    });
+  // Every command of the one list (commands/list.ts); main() runs call, batch and mock before
+  // commander is set up, so here they are listed for help only. commander adds `help` itself.
+  const commands = new Map<string, Command>();
+  for (const entry of COMMANDS) {
+    if (entry.name !== 'help') commands.set(entry.name, program.command(entry.usage).description(entry.description).helpGroup('Commands:'));
+  }
+  commands.get('methods')?.action(() => {
+    exitCode = methodsCommand(ctx);
+  });
 
-  const config = program.command('config').description('read and change the config file (profiles, URL, token)').helpGroup('Commands:');
+  const config = commands.get('config') as Command;
   config
     .command('set <key> [value]')
     .description('set url, bearer or schemas in the active profile (bearer: omit the value to type it hidden, or pipe it on stdin)')
@@ -94,12 +93,7 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
     });
   // Read by scanGlobalOptions wherever they stand; declared on every command so commander accepts them there too.
   const withGlobals = (command: Command): void => {
-    command
-      .option('--config <file>', 'config file (else $ONEOFFICE_CONFIG)')
-      .option('--profile <name>', 'config profile (else $ONEOFFICE_PROFILE, "default")')
-      .option('--schemas <dir>', 'directory of extra method schemas (else $ONEOFFICE_SCHEMAS, config)')
-      .option('--no-color', 'no colour')
-      .option('--debug', 'show stack traces of errors');
+    for (const spec of GLOBAL_OPTIONS) command.option(commanderFlags(spec), spec.description);
     command.commands.forEach(withGlobals);
   };
   withGlobals(program);

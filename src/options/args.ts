@@ -12,6 +12,18 @@ export interface OptionSpec {
   description: string;
 }
 
+/**
+ * Options of every command, read wherever they stand (scanGlobalOptions); the one table behind the
+ * fast parser of method commands and commander's help for the others.
+ */
+export const GLOBAL_OPTIONS: OptionSpec[] = [
+  { long: '--profile', takes: 'value', valueName: 'name', description: 'config profile (else $ONEOFFICE_PROFILE, "default")' },
+  { long: '--config', takes: 'value', valueName: 'file', description: 'config file (else $ONEOFFICE_CONFIG)' },
+  { long: '--schemas', takes: 'value', valueName: 'dir', description: 'extra method schemas (else $ONEOFFICE_SCHEMAS, config)' },
+  { long: '--no-color', takes: 'none', description: 'no colour (also $NO_COLOR)' },
+  { long: '--debug', takes: 'none', description: 'show stack traces of errors' },
+];
+
 /** Options every API-calling command accepts (besides the method's own parameter flags). */
 export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--params', takes: 'value', valueName: 'json|@file|-', description: 'params as JSON text, @file or - (stdin); flags win over it' },
@@ -31,13 +43,15 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--proxy', takes: 'value', valueName: 'url', description: 'HTTP proxy (else $HTTPS_PROXY/$HTTP_PROXY, minus $NO_PROXY)' },
   { long: '--cacert', takes: 'value', valueName: 'file', description: 'trust the CA certificates in this PEM file (also $NODE_EXTRA_CA_CERTS)' },
   { long: '--insecure', short: '-k', takes: 'none', description: 'do not check the server certificate (unsafe)' },
-  { long: '--profile', takes: 'value', valueName: 'name', description: 'config profile (else $ONEOFFICE_PROFILE, "default")' },
-  { long: '--config', takes: 'value', valueName: 'file', description: 'config file (else $ONEOFFICE_CONFIG)' },
-  { long: '--schemas', takes: 'value', valueName: 'dir', description: 'extra method schemas (else $ONEOFFICE_SCHEMAS, config)' },
-  { long: '--no-color', takes: 'none', description: 'no colour (also $NO_COLOR)' },
-  { long: '--debug', takes: 'none', description: 'show stack traces of errors' },
+  ...GLOBAL_OPTIONS,
   { long: '--help', short: '-h', takes: 'none', description: 'show this help' },
 ];
+
+/** An option as commander declares it: "-H, --header <name: value>". */
+export function commanderFlags(spec: OptionSpec): string {
+  const value = spec.takes === 'value' || spec.takes === 'list' ? ` <${spec.valueName ?? 'value'}>` : '';
+  return `${spec.short ? `${spec.short}, ` : ''}${spec.long}${value}`;
+}
 
 export const CALL_ONLY_OPTIONS: OptionSpec[] = [
   { long: '--no-validate', takes: 'none', description: 'send params without checking them against the schema' },
