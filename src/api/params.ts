@@ -1,13 +1,21 @@
 // Assembles a call's params: the --params object first, then every flag on top of it
 // (whole objects before their dotted fields), remembering which paths the user typed as flags.
 import type { Readable } from 'node:stream';
-import type { ParamToken } from '../options/args.js';
 import { parseJson } from './json.js';
-import { convertFlagValue } from './schema/flags.js';
+import { convertFlagValue, type ParamFlag } from './schema/flags.js';
 import { schemaAt } from './schema/messages.js';
 import type { JsonSchema } from './schema/types.js';
 
 export type Params = Record<string, unknown>;
+
+/** One parameter as typed on a command line (a flag) or in a CSV column, not yet converted. */
+export interface ParamToken {
+  /** The flag as typed, without any `=value`. */
+  flag: string;
+  path: string[];
+  raw: string | true;
+  known: ParamFlag | undefined;
+}
 
 export interface AssembledParams {
   params: Params;

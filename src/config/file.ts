@@ -6,7 +6,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../api/errors.js';
 
-export type Env = Record<string, string | undefined>;
+import type { Env } from '../api/env.js';
+
+export type { Env };
 
 /** The settings a profile may hold: where to call, and defaults for the network flags. */
 export const PROFILE_KEYS = ['url', 'bearer', 'schemas', 'connect-timeout', 'max-time', 'retry', 'retry-max-time', 'retry-delay', 'proxy', 'cacert'] as const;

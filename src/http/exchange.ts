@@ -1,6 +1,13 @@
 // What the transport reports while a call is under way, for -v and -vv. The transport fills it in;
 // printers only read it.
-import type { ResponseHead } from '../output/printer.js';
+/** An answer's status line and headers, as -v shows them. */
+export interface ResponseHead {
+  status: number;
+  statusText: string;
+  /** The server's own reason phrase, when the transport has it. */
+  reason?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
 
 export interface TlsInfo {
   protocol: string;

@@ -1,7 +1,7 @@
 // Which proxy a URL goes through: --proxy, else HTTPS_PROXY/https_proxy or HTTP_PROXY/http_proxy by
 // the URL's scheme, unless NO_PROXY/no_proxy matches the host. The same rules as undici's
 // EnvHttpProxyAgent and curl, decided here so -v, --curl and error messages can name the proxy.
-import type { Env } from '../config/file.js';
+import type { Env } from '../api/env.js';
 import { UsageError } from '../api/errors.js';
 import { portOf } from './network-errors.js';
 

@@ -1,7 +1,10 @@
 // The argument parser for commands that call the API (one per method, and `call`). Commander
 // handles the fixed commands; here the flags come from a schema, and an unknown flag must not
 // swallow the ones after it: every problem is collected and reported at once.
+import type { ParamToken } from '../api/params.js';
 import { camel, isBooleanFlag, isBooleanWord, type ParamFlag } from '../api/schema/flags.js';
+
+export type { ParamToken };
 
 export interface OptionSpec {
   long: string;
@@ -56,14 +59,6 @@ export function commanderFlags(spec: OptionSpec): string {
 export const CALL_ONLY_OPTIONS: OptionSpec[] = [
   { long: '--no-validate', takes: 'none', description: 'send params without checking them against the schema' },
 ];
-
-export interface ParamToken {
-  /** The flag as typed, without any `=value`. */
-  flag: string;
-  path: string[];
-  raw: string | true;
-  known: ParamFlag | undefined;
-}
 
 export interface ParsedArgs {
   /** Keyed by long name without dashes: `url`, `header` (string[]), `no-color` (true), `verbose` (2)... */

@@ -1,6 +1,6 @@
 // One rule for colour everywhere: --no-color and NO_COLOR turn it off, FORCE_COLOR turns it on
 // (FORCE_COLOR=0 off), otherwise colour only on a terminal.
-import type { Env } from '../config/file.js';
+import type { Env } from '../api/env.js';
 import type { ChalkInstance } from 'chalk';
 import type { JsonPalette } from './pretty-json.js';
 

@@ -1,6 +1,7 @@
 // Pure formatters for a call as data: the request as --dry-run and -v show it, the response head
 // as -v shows it. Secrets (the token, credential headers, x-secret params) are masked unless the
 // user asked for them.
+import type { ResponseHead } from '../http/exchange.js';
 import { maskPaths, maskSecret } from '../api/mask.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
 import { requestTarget, type CallRequest } from '../api/request.js';
@@ -56,13 +57,7 @@ export function verboseRequestLines(call: CallRequest, reveal: Reveal, palette?:
   ];
 }
 
-export interface ResponseHead {
-  status: number;
-  statusText: string;
-  /** The server's own reason phrase, when the transport has it. */
-  reason?: string;
-  headers: Record<string, string | string[] | undefined>;
-}
+export type { ResponseHead };
 
 /** -v: `< ` lines for the status line and every response header, then a `<` line. */
 export function verboseResponseLines(head: ResponseHead): string[] {
