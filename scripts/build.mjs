@@ -49,6 +49,13 @@ function generateValidators() {
     );
   }
   writeFileSync(join(generated, 'types.ts'), typesFor(schemas));
+  // Answers' schemas in a module of their own: every CLI start loads builtinSchemas, and only the
+  // library's users and tests read the responses.
+  const responses = Object.fromEntries(Object.entries(schemas).filter(([, schema]) => schema['x-response']).map(([name, schema]) => [name, schema['x-response']]));
+  writeFileSync(
+    join(generated, 'responses.ts'),
+    `// Generated from the "x-response" of schemas/*.json by scripts/build.mjs. Do not edit.\nimport type { JsonSchema } from '../api/schema/types.js';\n\n/** The schema of each built-in method's answer. */\nexport const builtinResponses: Record<string, JsonSchema> = ${JSON.stringify(responses, null, 2)};\n`,
+  );
   const loaders = Object.keys(schemas)
     .map((name) => `  ${JSON.stringify(name)}: () => import('./validators/${name}.js').then((m) => m.validate),`)
     .join('\n');
@@ -57,7 +64,7 @@ function generateValidators() {
     `// Generated from schemas/*.json by scripts/build.mjs. Do not edit.
 import type { CompiledValidator, JsonSchema } from '../api/schema/types.js';
 
-export const builtinSchemas: Record<string, JsonSchema> = ${JSON.stringify(schemas, null, 2)};
+export const builtinSchemas: Record<string, JsonSchema> = ${JSON.stringify(withoutResponses(schemas), null, 2)};
 
 export const builtinValidators: Record<string, () => Promise<CompiledValidator>> = {
 ${loaders}
@@ -65,6 +72,10 @@ ${loaders}
 `,
   );
   return Object.keys(schemas);
+}
+
+function withoutResponses(schemas) {
+  return Object.fromEntries(Object.entries(schemas).map(([name, { 'x-response': _response, ...schema }]) => [name, schema]));
 }
 
 // TypeScript types for each method's params, so library users get the schemas' checks at compile time.

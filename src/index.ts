@@ -18,6 +18,7 @@ export {
 } from './api/errors.js';
 export { buildCall, VERSION, USER_AGENT, type CallRequest, type CallSpec } from './api/request.js';
 export { builtinSchemas } from './generated/builtin.js';
+export { builtinResponses } from './generated/responses.js';
 export type { JsonSchema } from './api/schema/types.js';
 export type * from './generated/types.js';
 export { METHOD_NAMES } from './generated/types.js';
