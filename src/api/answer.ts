@@ -18,6 +18,8 @@ export interface AnswerBody {
   text: string;
   bytes: number;
   complete: boolean;
+  /** For a body not kept whole: whether it was one JSON text, checked as it streamed (api/json-check.ts). */
+  streamedJson?: boolean;
 }
 
 export type Answer =
@@ -54,7 +56,11 @@ export function classifyAnswer(head: AnswerHead, body: AnswerBody): Answer {
   const parsed = read?.ok ? { value: read.value } : undefined;
   const kept = read === undefined ? undefined : parsed ? parsed.value : body.text;
   if (status >= 200 && status < 300) {
-    if (!body.complete) return { kind: 'ok', status, value: undefined, unchecked: true, json: false };
+    // The same rule whatever the size: a body too large to keep was checked as it streamed, if it could be.
+    if (!body.complete && body.streamedJson === false) {
+      return failed(status, 'E_NOT_JSON', ExitCode.unexpected, `server answered ${status} ${statusText} but the body is not JSON (${describeBody(head, body.bytes)})`, undefined, false);
+    }
+    if (!body.complete) return { kind: 'ok', status, value: undefined, unchecked: body.streamedJson === undefined, json: body.streamedJson === true };
     if (body.bytes > 0 && !parsed) {
       return failed(status, 'E_NOT_JSON', ExitCode.unexpected, `server answered ${status} ${statusText} but the body is not JSON (${describeBody(head, body.bytes)})`, body.text, false);
     }

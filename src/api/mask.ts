@@ -19,3 +19,22 @@ export function maskPaths(params: Record<string, unknown>, paths: readonly strin
   }
   return copy;
 }
+
+/**
+ * A URL as typed (also a bare `user:pass@host:port` proxy, or text that is no valid URL at all)
+ * with the password of its user info replaced by `****`, the rest unchanged.
+ */
+export function maskUrlPassword(text: string): string {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  const rest = text.slice(scheme.length);
+  const authorityEnd = rest.search(/[/?#]/);
+  const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
+  const at = authority.lastIndexOf('@');
+  const colon = authority.indexOf(':');
+  if (at !== -1 && colon !== -1 && colon < at) return `${scheme}${authority.slice(0, colon + 1)}****${rest.slice(at)}`;
+  // Text that is no URL (`http//user:pass@host`): whatever lies between a ':' and the last '@'.
+  const lastAt = rest.lastIndexOf('@');
+  const firstColon = rest.indexOf(':');
+  if (lastAt === -1 || firstColon === -1 || firstColon > lastAt || URL.canParse(text)) return text;
+  return `${scheme}${rest.slice(0, firstColon + 1)}****${rest.slice(lastAt)}`;
+}

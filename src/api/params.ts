@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import { parseJson } from './json.js';
 import { convertFlagValue, type ParamFlag } from './schema/flags.js';
+import { describeUnsafe, forbiddenKeyIn, forbiddenKeyProblem, unsafeValues } from './param-safety.js';
 import { schemaAt } from './schema/messages.js';
 import type { JsonSchema } from './schema/types.js';
 
@@ -26,28 +27,41 @@ export interface AssembledParams {
   problemPaths: string[];
 }
 
+/**
+ * The most --params reads (stdin or a file): a call's body travels whole, and the server takes at
+ * most 1 MiB, so more is a mistake (e.g. the wrong file), not something to hold in memory.
+ */
+export const MAX_PARAMS_BYTES = 1024 * 1024;
+
 export async function readParamsSource(source: string, stdin: Readable): Promise<{ params?: Params; problem?: string }> {
-  let text: string;
+  let text: string | undefined;
   let origin = '--params';
   if (source === '-' || source === '@-') {
-    text = await readAll(stdin);
     origin = '--params (stdin)';
+    text = await readAll(stdin, MAX_PARAMS_BYTES);
   } else if (source.startsWith('@')) {
+    origin = `--params (${source.slice(1)})`;
     try {
-      // Loaded here: node:fs/promises costs ~1 ms of every call's start-up.
-      const { readFile } = await import('node:fs/promises');
-      text = await readFile(source.slice(1), 'utf8');
+      // Loaded here: node:fs costs ~1 ms of every call's start-up. A stream, so that a FIFO or a
+      // device is bounded too.
+      const { createReadStream } = await import('node:fs');
+      text = await readAll(createReadStream(source.slice(1)), MAX_PARAMS_BYTES);
     } catch (error) {
       return { problem: `--params: cannot read ${source.slice(1)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
     }
-    origin = `--params (${source.slice(1)})`;
   } else {
     text = source;
   }
+  if (text === undefined) return { problem: `${origin}: larger than ${MAX_PARAMS_BYTES} bytes (1 MiB), more than a call may carry` };
   const parsed = parseJson(text);
   if ('error' in parsed) return { problem: `${origin}: not valid JSON: ${parsed.error}` };
   if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
     return { problem: `${origin}: must be a JSON object (params is always an object)` };
+  }
+  const unsafe = unsafeValues(parsed.value);
+  if (unsafe.length) {
+    const more = unsafe.length > 1 ? ` (and ${unsafe.length - 1} more like it)` : '';
+    return { problem: `${origin}: ${describeUnsafe(unsafe[0] as (typeof unsafe)[number])}${more}` };
   }
   return { params: parsed.value as Params };
 }
@@ -60,6 +74,12 @@ export function assembleParams(base: Params, tokens: readonly ParamToken[], sche
   // Shallow paths first, so `--admin '{...}' --admin.email x` keeps x whatever the order typed.
   const ordered = [...tokens].sort((a, b) => a.path.length - b.path.length);
   for (const token of ordered) {
+    const forbidden = forbiddenKeyIn(token.path);
+    if (forbidden !== undefined) {
+      problems.push(`${token.flag}: ${forbiddenKeyProblem(forbidden)}`);
+      problemPaths.push(token.path.join('.'));
+      continue;
+    }
     const propertySchema = schema ? schemaAt(schema, token.path) : undefined;
     const converted = convertFlagValue(token.flag, token.raw, token.known ? propertySchema : undefined);
     if ('problem' in converted) {
@@ -92,8 +112,18 @@ function isPlainObject(value: unknown): value is Params {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function readAll(stream: Readable): Promise<string> {
+/** The whole stream as text, or undefined as soon as it passes `limitBytes` (the rest is not read). */
+async function readAll(stream: Readable, limitBytes: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > limitBytes) {
+      stream.destroy();
+      return undefined;
+    }
+    chunks.push(buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }

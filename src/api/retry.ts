@@ -13,6 +13,8 @@ export interface RetryOptions {
   retryDelayMs?: number;
   idempotent: boolean;
   onRetry?: (message: string) => void;
+  /** Told why a retryable failure is not retried although attempts were left (the wait is too long). */
+  onGiveUp?: (message: string) => void;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
@@ -33,6 +35,11 @@ const AFTER_SEND = new Set(['E_CONNRESET', 'E_TIMEOUT', 'E_MAX_TIME']);
 
 export const BACKOFF_BASE_MS = 1000;
 export const BACKOFF_CAP_MS = 30_000;
+/**
+ * Without --retry-max-time, the longest Retry-After honoured: a server asking for more (an hour, or
+ * 99999999 s) is not waited for; the answer it gave is final.
+ */
+export const RETRY_AFTER_CAP_MS = 600_000;
 
 /** Why this answer may be retried, or undefined when it is final. */
 export function retryableStatus(status: number, statusText: string, idempotent: boolean): string | undefined {
@@ -79,10 +86,12 @@ export async function withRetries<R extends AttemptResponse>(attempt: () => Prom
     }
     const reason = response ? retryableStatus(response.status, response.statusText, options.idempotent) : retryableError(failure, options.idempotent);
     const left = options.retries - attemptIndex;
-    const delay =
-      (response ? retryAfterMs(response.headers['retry-after'], now()) : undefined) ?? options.retryDelayMs ?? backoffMs(attemptIndex, random);
+    const retryAfter = response ? retryAfterMs(response.headers['retry-after'], now()) : undefined;
+    const delay = retryAfter ?? options.retryDelayMs ?? backoffMs(attemptIndex, random);
     const outOfTime = options.retryMaxTimeMs > 0 && now() + delay - started > options.retryMaxTimeMs;
-    if (reason === undefined || left <= 0 || outOfTime) {
+    const tooLong = options.retryMaxTimeMs <= 0 && retryAfter !== undefined && retryAfter > RETRY_AFTER_CAP_MS;
+    if (reason === undefined || left <= 0 || outOfTime || tooLong) {
+      if (reason !== undefined && left > 0) options.onGiveUp?.(giveUpMessage(reason, retryAfter, options.retryMaxTimeMs));
       if (response) return response;
       throw failure;
     }
@@ -90,4 +99,11 @@ export async function withRetries<R extends AttemptResponse>(attempt: () => Prom
     options.onRetry?.(`retrying in ${(delay / 1000).toFixed(1)} s (${reason}), ${left - 1} left`);
     await sleep(delay);
   }
+}
+
+function giveUpMessage(reason: string, retryAfterMs: number | undefined, retryMaxTimeMs: number): string {
+  const seconds = (ms: number) => `${Number.isFinite(ms) ? Math.ceil(ms / 1000) : 'forever'} s`;
+  const limit = retryMaxTimeMs > 0 ? `--retry-max-time (${seconds(retryMaxTimeMs)})` : `the ${seconds(RETRY_AFTER_CAP_MS)} oneoffice waits at most without --retry-max-time`;
+  if (retryAfterMs !== undefined) return `not retrying (${reason}): the server asks to wait ${seconds(retryAfterMs)} (Retry-After), longer than ${limit}`;
+  return `not retrying (${reason}): the next attempt would start after ${limit}`;
 }

@@ -1,8 +1,8 @@
 // The input is read twice: once to check every line, once to send. A regular file is simply
 // reopened; stdin (or a pipe such as <(cmd)) is copied to a private temporary file during the
-// first read, so the second has something to read, and memory stays flat either way.
+// first read (unlinked at once), so the second has something to read, and memory stays flat either way.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -54,16 +54,16 @@ function reopened(path: string): BatchInput {
 
 function spooled(name: string, source: Readable): BatchInput {
   const hash = createHash('sha256');
-  let dir: string | undefined;
   let fd: number | undefined;
   let current: Readable = source;
-  const copyPath = () => join(dir as string, 'input');
   return {
     name,
     firstPass: () => {
-      // 0700 directory, 0600 file: the input may hold passwords.
-      dir = mkdtempSync(join(tmpdir(), 'oneoffice-batch-'));
-      const spool = openSync(copyPath(), 'w', 0o600);
+      // 0700 directory, 0600 file: the input may hold passwords. Both are removed at once, before
+      // anything is written: the open descriptor keeps the copy, and even kill -9 leaves nothing behind.
+      const dir = mkdtempSync(join(tmpdir(), 'oneoffice-batch-'));
+      const spool = openSync(join(dir, 'input'), 'w+', 0o600);
+      rmSync(dir, { recursive: true, force: true });
       fd = spool;
       return guarded(name, readLines(source, (chunk) => {
         hash.update(chunk);
@@ -71,13 +71,18 @@ function spooled(name: string, source: Readable): BatchInput {
       }));
     },
     sha256: () => hash.copy().digest('hex'),
-    secondPass: () => guarded(name, readLines((current = fileStream(copyPath())))),
+    // Read from the start by position: the descriptor's own offset is at the end of what was written.
+    // The stream owns the descriptor from here on (destroying it closes it).
+    secondPass: () => {
+      current = createReadStream('', { fd: fd as number, start: 0, highWaterMark: 256 * 1024 });
+      fd = undefined;
+      return guarded(name, readLines(current));
+    },
     abort: () => current.destroy(),
     dispose: () => {
       if (current !== source) current.destroy();
       if (fd !== undefined) closeSync(fd);
-      if (dir) rmSync(dir, { recursive: true, force: true });
-      fd = dir = undefined;
+      fd = undefined;
     },
   };
 }

@@ -5,7 +5,7 @@
 // moment (kill -9) has written stays in the files; only a power cut could lose the latest records,
 // so no fsync. On resume: a result means done; a mark without a result means "uncertain".
 import { readJson } from '../api/json.js';
-import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fchmodSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../api/errors.js';
 import { fileStream, readLines } from './lines.js';
@@ -123,6 +123,9 @@ export class BatchRecord {
       // 0600: results hold what the API answered, e.g. customers' e-mail addresses.
       resultsFd = openSync(resultsPath, 'a+', 0o600);
       const journalFd = openSync(journalPath, 'a+', 0o600);
+      // The mode only applies to a new file: one that already existed (touch, an earlier run) is made private too.
+      privateMode(resultsFd);
+      privateMode(journalFd);
       const record = new BatchRecord(resultsFd, journalFd);
       endLine(resultsFd);
       endLine(journalFd);
@@ -147,6 +150,15 @@ export class BatchRecord {
   close(): void {
     closeSync(this.resultsFd);
     closeSync(this.journalFd);
+  }
+}
+
+function privateMode(fd: number): void {
+  try {
+    fchmodSync(fd, 0o600);
+  } catch (error) {
+    // Someone else's file that we may write to: not ours to change.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
   }
 }
 

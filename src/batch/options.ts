@@ -8,6 +8,8 @@ const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets']);
 
 export const DEFAULT_CONCURRENCY = 8;
 const MAX_CONCURRENCY = 1000;
+/** The slowest --rate: one call every 1000 s. Slower would be timer waits Node cannot make (and no batch). */
+export const MIN_RATE_PER_S = 0.001;
 
 export const BATCH_OWN_OPTIONS: OptionSpec[] = [
   { long: '--concurrency', takes: 'value', valueName: 'n', description: `calls in flight at once, over as many keep-alive connections (default ${DEFAULT_CONCURRENCY}, at most ${MAX_CONCURRENCY})` },
@@ -17,7 +19,7 @@ export const BATCH_OWN_OPTIONS: OptionSpec[] = [
   { long: '--method', takes: 'value', valueName: 'name', description: 'the method of every row: the input is CSV' },
   { long: '--continue-on-error', takes: 'none', description: 'keep going after a failed call (the default)' },
   { long: '--stop-on-error', takes: 'none', description: 'start no more calls after the first failure; the calls in flight finish' },
-  { long: '--rate', takes: 'value', valueName: 'calls/s', description: 'start at most this many calls per second (default: no limit)' },
+  { long: '--rate', takes: 'value', valueName: 'calls/s', description: `start at most this many calls per second (at least ${MIN_RATE_PER_S}; default: no limit)` },
 ];
 
 /** The single-call flags batch accepts; --dry-run means something a little different here. */
@@ -101,8 +103,8 @@ function wholeNumber(value: unknown, flag: string, fallback: number, max: number
 function positiveNumber(value: unknown, flag: string, problems: string[]): number | undefined {
   if (typeof value !== 'string') return undefined;
   const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
-    problems.push(`${flag}: must be a number above 0 (got ${JSON.stringify(value)})`);
+  if (value.trim() === '' || !Number.isFinite(number) || number < MIN_RATE_PER_S) {
+    problems.push(`${flag}: must be a number of calls per second, at least ${MIN_RATE_PER_S} (one call every 1000 s) (got ${JSON.stringify(value)})`);
     return undefined;
   }
   return number;

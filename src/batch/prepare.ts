@@ -11,6 +11,7 @@ import { closest } from '../api/suggest.js';
 import type { Cell } from './csv.js';
 import type { InputRecord } from './records.js';
 import { jsonLineProblem, readJson } from '../api/json.js';
+import { describeUnsafe, forbiddenKeyIn, forbiddenKeyProblem, unsafeValues } from '../api/param-safety.js';
 
 export interface PreparedCall {
   line: number;
@@ -74,6 +75,7 @@ export class Preparer {
     if (method === undefined) problems.push('missing "method"');
     else if (typeof method !== 'string') problems.push('"method" must be a string');
     if (!isObject(params)) problems.push('"params" must be a JSON object');
+    else for (const unsafe of unsafeValues(params)) problems.push(describeUnsafe(unsafe));
     if (typeof method !== 'string') return invalid(line, problems);
     return this.withMethod(method, (info) => {
       if (!info) problems.push(unknownMethod(method, this.registry));
@@ -93,7 +95,11 @@ export class Preparer {
       const path = header.split('.').map(camel);
       const known = flags.get(path.join('.'));
       let dropped = false;
-      if (header === '') {
+      const forbidden = forbiddenKeyIn(path);
+      if (forbidden !== undefined) {
+        problems.push(`column ${JSON.stringify(header)}: ${forbiddenKeyProblem(forbidden)}`);
+        dropped = true;
+      } else if (header === '') {
         problems.push(`column ${index + 1} has no name`);
         dropped = true;
       } else if (this.headerOf.has(path.join('.'))) {

@@ -8,7 +8,7 @@ import type { StopControl } from './gate.js';
 import { answerOutcome, errorOutcome, MAX_BODY_BYTES, type Outcome } from './outcome.js';
 
 export async function performCall(transport: Transport, call: CallRequest, retry: RetryPolicy, onRetry: (message: string) => void, stop: StopControl): Promise<Outcome> {
-  const execution = await executeWhole(transport, call, MAX_BODY_BYTES, { retry, onRetry, sleep: (ms) => pause(ms, stop) });
+  const execution = await executeWhole(transport, call, MAX_BODY_BYTES, { retry, onRetry, onGiveUp: onRetry, sleep: (ms) => pause(ms, stop) });
   return execution.kind === 'answer' ? answerOutcome(execution.head, execution.text, execution.answer, execution.attempts) : errorOutcome(execution.error, execution.attempts);
 }
 

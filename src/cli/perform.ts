@@ -18,6 +18,8 @@ export interface PerformOptions {
   /** 0 quiet, 1 -v, 2 -vv. */
   verbosity: number;
   reveal: Reveal;
+  /** Where the URL and the token came from (said by -v). */
+  from?: { url: string; token?: string };
 }
 
 /**
@@ -34,8 +36,15 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
   const { network } = options;
   if (network.insecure) ctx.warn(INSECURE_WARNING);
   const style = options.verbosity > 0 ? await verboseStyle(ctx) : undefined;
-  const observer = options.verbosity > 0 ? new VerbosePrinter((text) => stderr.write(text), call, options.verbosity, options.reveal, style) : undefined;
-  if (observer && network.proxy) stderr.write(`${(style?.info ?? String)(`* Using proxy ${displayProxy(network.proxy)}`)}\n`);
+  // A server may echo the token back (in a header): -v shows what came back with it masked too.
+  const writeVerbose = options.reveal.showSecrets ? (text: string) => stderr.write(text) : (text: string) => stderr.write(ctx.redact(text));
+  const observer = options.verbosity > 0 ? new VerbosePrinter(writeVerbose, call, options.verbosity, options.reveal, style) : undefined;
+  const info = (text: string) => stderr.write(`${(style?.info ?? String)(`* ${text}`)}\n`);
+  if (observer && options.from) {
+    info(`url from ${options.from.url}`);
+    if (options.from.token) info(`token from ${options.from.token}`);
+  }
+  if (observer && network.proxy) info(`Using proxy ${displayProxy(network.proxy)}`);
   const dispatcher = ctx.deps.dispatcher;
   if (network.proxy && !dispatcher) await preferFastExit();
   const transport = await openTransport(network, { ...(observer ? { observer } : {}), ...(dispatcher ? { dispatcher } : {}) });
@@ -44,6 +53,7 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
     const response = await executeStreamed(transport, call, {
       retry: network.retry,
       onRetry: (message) => stderr.write(`oneoffice: ${message}\n`),
+      onGiveUp: (message) => stderr.write(`oneoffice: ${message}\n`),
       ...(observer ? { onAttempt: () => observer.attemptStarted(), onResponseHead: (head) => observer.responseHead(head) } : {}),
     });
     try {

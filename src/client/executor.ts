@@ -12,6 +12,8 @@ export interface ExecuteOptions {
   retry: RetryPolicy;
   /** Said before each pause: "retrying in 2.1 s (503 Service Unavailable), 1 left". */
   onRetry?: (message: string) => void;
+  /** Said when a retryable failure is not retried although attempts were left (Retry-After too long). */
+  onGiveUp?: (message: string) => void;
   /** An attempt begins (the first, or a retry). */
   onAttempt?: () => void;
   /** An attempt's answer began (its status and headers). */
@@ -58,6 +60,7 @@ function retryOptions(options: ExecuteOptions): RetryOptions {
   return {
     ...options.retry,
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.onGiveUp ? { onGiveUp: options.onGiveUp } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.now ? { now: options.now } : {}),

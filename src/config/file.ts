@@ -56,6 +56,8 @@ export function activeProfileName(data: ConfigData, env: Env, flag?: string): st
 export interface LoadedConfig {
   path: string;
   profileName: string;
+  /** Who chose the profile: --profile, $ONEOFFICE_PROFILE, or the file's default. It decides how the profile ranks against the environment. */
+  profileFrom: 'flag' | 'env' | 'default';
   profile: Profile;
 }
 
@@ -63,5 +65,6 @@ export function loadConfig(env: Env, flags: { config?: string; profile?: string 
   const path = configPath(env, flags.config);
   const data = readConfig(path);
   const profileName = activeProfileName(data, env, flags.profile);
-  return { path, profileName, profile: data.profiles?.[profileName] ?? {} };
+  const profileFrom = flags.profile ? 'flag' : env['ONEOFFICE_PROFILE'] ? 'env' : 'default';
+  return { path, profileName, profileFrom, profile: data.profiles?.[profileName] ?? {} };
 }

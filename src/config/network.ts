@@ -6,6 +6,7 @@ import { ConfigError, UsageError } from '../api/errors.js';
 import { proxyFor } from '../http/proxy.js';
 import type { RetryOptions } from '../api/retry.js';
 import type { ConnectionOptions, Timeouts } from '../http/transport.js';
+import { refuseInsecureProxy } from './target.js';
 
 export interface NetworkSettings extends ConnectionOptions {
   retry: Pick<RetryOptions, 'retries' | 'retryMaxTimeMs' | 'retryDelayMs' | 'idempotent'>;
@@ -20,6 +21,13 @@ export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, totalMs: 30_000 }
 
 /** Said on stderr whenever calls go out with -k (single calls and batches). */
 export const INSECURE_WARNING = '-k/--insecure: the server certificate is not checked';
+
+/**
+ * The longest any duration flag may be (--connect-timeout, --max-time, --retry-max-time,
+ * --retry-delay): one day. Node's timers cannot wait longer than ~24.8 days (a longer one fires at
+ * once), and no call to this API should wait a day.
+ */
+export const MAX_DURATION_S = 86_400;
 
 type Key = 'connect-timeout' | 'max-time' | 'retry' | 'retry-max-time' | 'retry-delay' | 'proxy' | 'cacert';
 
@@ -40,6 +48,7 @@ export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, e
       const what = options.integer ? 'a whole number' : 'a number of seconds';
       fail(found, `${found.source}: must be ${what}${options.zeroAllowed ? ' (0 or more)' : ' above 0'} (got ${JSON.stringify(found.value)})`);
     }
+    if (!options.integer && value > MAX_DURATION_S) fail(found, `${found.source}: must be at most ${MAX_DURATION_S} seconds (one day) (got ${JSON.stringify(found.value)})`);
     return value;
   };
 
@@ -55,6 +64,7 @@ export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, e
   }
   const proxySetting = setting('proxy');
   const proxy = proxyFor(url, env, proxySetting?.value);
+  refuseInsecureProxy(url, proxy, flags['allow-insecure-http'] === true);
   const retryDelay = setting('retry-delay') ? number('retry-delay', 0, { zeroAllowed: true }) * 1000 : undefined;
   return {
     timeouts: {

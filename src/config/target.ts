@@ -1,44 +1,70 @@
-// Where the URL and token come from, highest first: flags, ONEOFFICE_* env, the docs' URL/BEARER
-// env, then the config file's active profile.
+// Where the URL and token come from, highest first: what the command line names (--url and
+// --bearer, then the profile named by --profile), then the environment meant for oneoffice
+// (ONEOFFICE_URL/BEARER, then the profile named by ONEOFFICE_PROFILE), then the docs' URL/BEARER
+// (which some CI systems set for their own use), then the config file's default profile.
 import { ConfigError, UsageError } from '../api/errors.js';
 import type { Env, LoadedConfig } from './file.js';
+import { maskUrlPassword } from '../api/mask.js';
 
 export interface Target {
   url: URL;
   /** Empty when not required (--curl writes it as $BEARER). */
   token: string;
+  /** Where each came from, for -v: `--url`, `$ONEOFFICE_URL`, `profile staging (config file ...)`. */
+  urlFrom: string;
+  tokenFrom?: string;
 }
 
 interface Candidate {
   value: string | undefined;
+  /** For error messages about the value (`flag --url: not a valid URL`). */
   source: string;
+  /** Where it came from, for -v and "looked in ...". */
+  label: string;
 }
 
 function pick(candidates: Candidate[]): Candidate | undefined {
   return candidates.find((candidate) => candidate.value !== undefined && candidate.value !== '');
 }
 
+/** The candidates for one setting, in the order above. */
+function ranked(flag: Candidate, oneoffice: Candidate, docs: Candidate, profile: Candidate, from: LoadedConfig['profileFrom']): Candidate[] {
+  if (from === 'flag') return [flag, profile, oneoffice, docs];
+  if (from === 'env') return [flag, oneoffice, profile, docs];
+  return [flag, oneoffice, docs, profile];
+}
+
+function lookedIn(candidates: Candidate[]): string {
+  const labels = candidates.map((candidate) => candidate.label.replace(/^profile (\S+) \(config file (.*)\)$/, 'profile "$1" in $2'));
+  return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+}
+
 export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env, config: LoadedConfig, options = { requireToken: true }): Target {
   const configSource = `profile "${config.profileName}" in ${config.path}`;
-  const url = pick([
-    { value: flags.url, source: 'flag --url' },
-    { value: env['ONEOFFICE_URL'], source: 'env ONEOFFICE_URL' },
-    { value: env['URL'], source: 'env URL' },
-    { value: config.profile.url, source: `config (${configSource})` },
-  ]);
-  const token = pick([
-    { value: flags.bearer, source: 'flag --bearer' },
-    { value: env['ONEOFFICE_BEARER'], source: 'env ONEOFFICE_BEARER' },
-    { value: env['BEARER'], source: 'env BEARER' },
-    { value: config.profile.bearer, source: `config (${configSource})` },
-  ]);
+  const profileLabel = `profile ${config.profileName} (config file ${config.path}${config.profileFrom === 'env' ? ', named by $ONEOFFICE_PROFILE' : ''})`;
+  const urls = ranked(
+    { value: flags.url, source: 'flag --url', label: '--url' },
+    { value: env['ONEOFFICE_URL'], source: 'env ONEOFFICE_URL', label: '$ONEOFFICE_URL' },
+    { value: env['URL'], source: 'env URL', label: '$URL' },
+    { value: config.profile.url, source: `config (${configSource})`, label: profileLabel },
+    config.profileFrom,
+  );
+  const tokens = ranked(
+    { value: flags.bearer, source: 'flag --bearer', label: '--bearer' },
+    { value: env['ONEOFFICE_BEARER'], source: 'env ONEOFFICE_BEARER', label: '$ONEOFFICE_BEARER' },
+    { value: env['BEARER'], source: 'env BEARER', label: '$BEARER' },
+    { value: config.profile.bearer, source: `config (${configSource})`, label: profileLabel },
+    config.profileFrom,
+  );
+  const url = pick(urls);
+  const token = pick(tokens);
   if (!url) {
-    throw new ConfigError(`no API URL: looked in --url, $ONEOFFICE_URL, $URL and ${configSource} (set one, e.g. oneoffice config set url https://...)`, 'E_NO_URL');
+    throw new ConfigError(`no API URL: looked in ${lookedIn(urls)} (set one, e.g. oneoffice config set url https://...)`, 'E_NO_URL');
   }
   if (!token && options.requireToken) {
-    throw new ConfigError(`no API token: looked in --bearer, $ONEOFFICE_BEARER, $BEARER and ${configSource} (set one, e.g. oneoffice config set bearer)`, 'E_NO_TOKEN');
+    throw new ConfigError(`no API token: looked in ${lookedIn(tokens)} (set one, e.g. oneoffice config set bearer)`, 'E_NO_TOKEN');
   }
-  return { url: parseUrl(url.value as string, url.source), token: token?.value ?? '' };
+  return { url: parseUrl(url.value as string, url.source), token: token?.value ?? '', urlFrom: url.label, ...(token ? { tokenFrom: token.label } : {}) };
 }
 
 /** `typed`: the user typed it in this command (a usage error), rather than it coming from env or config. */
@@ -47,7 +73,7 @@ export function parseUrl(text: string, source: string, typed = source.startsWith
   try {
     url = new URL(text);
   } catch {
-    throw invalid(`${source}: not a valid URL (got ${JSON.stringify(text)})`, typed);
+    throw invalid(`${source}: not a valid URL (got ${JSON.stringify(maskUrlPassword(text))})`, typed);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw invalid(`${source}: must be an http:// or https:// URL (got ${JSON.stringify(url.protocol)})`, typed);
@@ -65,7 +91,33 @@ export function refuseInsecureHttp(url: URL, allowed: boolean): void {
   throw new UsageError(`refusing to send the token over plain http:// to ${url.hostname}: use https://, or pass --allow-insecure-http`, 'E_INSECURE_HTTP');
 }
 
+/**
+ * Every hop that sees the token counts: a plain http:// call through a proxy is forwarded by it in
+ * clear, so a proxy reached over plain http:// must be loopback too (even for a loopback --url: the
+ * proxy would call its own loopback). An https:// call goes through a CONNECT tunnel, which the
+ * proxy cannot read.
+ */
+export function refuseInsecureProxy(url: URL, proxy: URL | undefined, allowed: boolean): void {
+  if (!proxy || url.protocol !== 'http:' || proxy.protocol !== 'http:' || allowed || isLoopback(proxy.hostname)) return;
+  throw new UsageError(
+    `refusing to send the token over plain http:// through the proxy ${proxy.hostname}, which would see it: use an https:// URL (the proxy then only tunnels), a loopback proxy, or pass --allow-insecure-http`,
+    'E_INSECURE_HTTP',
+  );
+}
+
+/**
+ * Names and addresses that never leave the machine: localhost and *.localhost, 127.0.0.0/8, ::1, and
+ * 127.0.0.0/8 written as an IPv4-mapped IPv6 address ([::ffff:127.0.0.1], which the URL parser turns
+ * into [::ffff:7f00:1]): the same loopback address on a dual-stack socket. Look-alikes such as
+ * 127.evil.example or localhost.evil.com are names that DNS resolves, so they are not loopback.
+ */
 export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '::1' ||
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    /^::ffff:(7f[0-9a-f]{2}:[0-9a-f]{1,4}|127\.\d+\.\d+\.\d+)$/.test(host)
+  );
 }

@@ -73,6 +73,12 @@ export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOffice
       return new TimeoutError(`${hostPort} did not answer in time`, 'E_TIMEOUT', options);
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return new NetworkError(`TLS: the certificate of ${hostPort} is not valid for ${url.hostname}`, 'E_TLS_HOSTNAME', options);
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+    case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+    case 'ERR_SSL_HTTP_REQUEST':
+      return notTls(hostPort, options);
+    case 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED':
+      return new NetworkError(`TLS: ${hostPort} asks for a client certificate, which oneoffice does not send (the API authenticates with the token); check the URL`, 'E_TLS_CLIENT_CERT', options);
     case 'CERT_HAS_EXPIRED':
       return new NetworkError(`TLS: the certificate of ${hostPort} has expired`, 'E_TLS_EXPIRED', options);
     case 'HPE_HEADER_OVERFLOW':
@@ -83,11 +89,34 @@ export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOffice
       if (code?.startsWith('HPE_') || /does not match the HTTP\/1\.1 protocol/.test((error as Error)?.message ?? '')) {
         return new NetworkError(`${hostPort} answered with something that is not HTTP/1.1 (${code ?? 'invalid response'}); is the URL's port an HTTP server?`, 'E_PROTOCOL', options);
       }
+      // node:http reports what OpenSSL says only in the message: "write EPROTO ...:wrong version number:...".
+      if (code === 'EPROTO' && /wrong version number|packet length too long|http request/.test(messageOf(error))) return notTls(hostPort, options);
+      if (code?.startsWith('ERR_SSL_') || code === 'EPROTO') {
+        return new NetworkError(`TLS: the handshake with ${hostPort} failed (${opensslReason(error) ?? 'the server broke it off'})`, 'E_TLS_HANDSHAKE', options);
+      }
       if (code && TLS_TRUST_CODES.has(code)) {
         return new NetworkError(`TLS: the certificate of ${hostPort} is not trusted (${code}); ${TRUST_HINT}`, 'E_TLS_UNTRUSTED', options);
       }
       return new NetworkError(`request to ${hostPort} failed: ${code ?? (error as Error)?.message ?? String(error)}`, 'E_NETWORK', options);
   }
+}
+
+/** https:// to a port that speaks plain HTTP: OpenSSL reads "HTTP/1.1 400" as a broken TLS record. */
+function notTls(hostPort: string, options: { cause: unknown }): NetworkError {
+  return new NetworkError(`TLS: ${hostPort} did not answer in TLS: is it a plain http:// port? (use http://, or the port that serves https://)`, 'E_TLS_NOT_TLS', options);
+}
+
+function messageOf(error: unknown): string {
+  let text = '';
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) text += ` ${(current as Error).message ?? ''}`;
+  return text;
+}
+
+/** OpenSSL's words for the failure ("tlsv1 alert protocol version"), without its codes and source paths. */
+function opensslReason(error: unknown): string | undefined {
+  const reason = (error as { reason?: unknown }).reason;
+  if (typeof reason === 'string' && reason !== '') return reason;
+  return /:SSL routines:[^:]*:([^:]+):/.exec(messageOf(error))?.[1];
 }
 
 /** Failures reaching the proxy, or the proxy refusing to open a tunnel. */

@@ -75,6 +75,20 @@ export function parseCallArgs(argv: readonly string[], optionSpecs: readonly Opt
   const byLong = new Map(optionSpecs.map((spec) => [spec.long, spec]));
   const byShort = new Map(optionSpecs.filter((spec) => spec.short).map((spec) => [spec.short as string, spec]));
   const byFlag = new Map(paramFlags.map((param) => [param.flag, param]));
+  /**
+   * `--display-name --dry-run`: taking the next flag as the value would silently drop that flag
+   * (and send a real call named "--dry-run"). Refused; `--display-name=--dry-run` says it on
+   * purpose. Only a known flag is quoted back (and then read as a flag): anything else may be a
+   * secret that starts with "-", so it is skipped without a word.
+   */
+  const swallowsOption = (flag: string, following: string | undefined, skip: () => void): boolean => {
+    if (following === undefined || !looksLikeOption(following)) return false;
+    const name = following.split('=')[0] as string;
+    const known = byLong.has(name) || byShort.has(name) || byFlag.has(name) || byFlag.has(`--${name.slice(5)}`) || /^-([A-Za-z])\1+$/.test(name);
+    result.problems.push(`${flag}: needs a value, but ${known ? `the flag ${name} follows it` : 'what follows it starts with "-"'} (to pass a value that starts with "-" on purpose, write ${flag}=${known ? name : '<value>'})`);
+    if (!known) skip();
+    return true;
+  };
 
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
@@ -109,6 +123,7 @@ export function parseCallArgs(argv: readonly string[], optionSpecs: readonly Opt
         result.options[key] = spec.takes === 'count' ? ((result.options[key] as number | undefined) ?? 0) + 1 : true;
         continue;
       }
+      if (inline === undefined && swallowsOption(spec.long, peek(), next)) continue;
       const value = inline ?? next();
       if (value === undefined) {
         result.problems.push(`${spec.long}: needs a value (${spec.valueName ?? 'value'})`);
@@ -131,9 +146,15 @@ export function parseCallArgs(argv: readonly string[], optionSpecs: readonly Opt
     const known = byFlag.get(name);
     if (known) {
       if (isBooleanFlag(known.schema)) {
+        // A word after a boolean flag is its value: `--is-active maybe` is then reported as a wrong
+        // value ("must be true or false"), not as a stray argument. No command takes operands here.
         const following = peek();
-        const raw = inline ?? (following !== undefined && isBooleanWord(following) ? (next() as string) : true);
+        const raw = inline ?? (following !== undefined && (isBooleanWord(following) || !looksLikeOption(following)) ? (next() as string) : true);
         result.params.push({ flag: name, path: known.path, raw, known });
+        continue;
+      }
+      if (inline === undefined && swallowsOption(name, peek(), next)) {
+        result.problemPaths.push(known.path.join('.'));
         continue;
       }
       const value = inline ?? next();
@@ -153,10 +174,15 @@ export function parseCallArgs(argv: readonly string[], optionSpecs: readonly Opt
     // Not in the schema: keep it as a parameter so validation names it (with a suggestion), or
     // passes it on when the schema allows extra properties.
     const following = peek();
-    const raw = inline ?? (following !== undefined && !following.startsWith('-') ? (next() as string) : true);
+    const raw = inline ?? (following !== undefined && !looksLikeOption(following) ? (next() as string) : true);
     result.params.push({ flag: name, path: name.slice(2).split('.').map(camel), raw, known: undefined });
   }
   return result;
+}
+
+/** `--x`, `-v`, `--`: a flag, not a value. `-` (stdin) and `-5` (a number) are values. */
+export function looksLikeOption(token: string): boolean {
+  return token === '--' || /^--?[A-Za-z_]/.test(token);
 }
 
 /**

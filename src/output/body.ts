@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import { answerError, classifyAnswer } from '../api/answer.js';
 import { ExitCode, OneOfficeError } from '../api/errors.js';
 import { readJson } from '../api/json.js';
+import { JsonSyntaxCheck } from '../api/json-check.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
 import type { CallResponse } from '../http/transport.js';
 
@@ -25,6 +26,9 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let totalBytes = 0;
+  // A 2xx body too large to keep is checked as it streams, so that "not JSON" is found whatever the size.
+  const checkStreamed = response.status >= 200 && response.status < 300;
+  let check: JsonSyntaxCheck | undefined;
   const chunks = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   for (;;) {
     let next: IteratorResult<Buffer>;
@@ -39,13 +43,19 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
     if (out.pretty || keptBytes < MESSAGE_PREFIX_BYTES) {
       kept.push(buffer);
       keptBytes += buffer.length;
+    } else if (checkStreamed) {
+      if (!check) {
+        check = new JsonSyntaxCheck();
+        for (const earlier of kept) check.push(earlier);
+      }
+      check.push(buffer);
     }
     // A failure to write stdout (a full disk) is ours, not the network's: not mapped.
     if (!out.pretty && !writeOut(out.stdout, buffer)) await once(out.stdout, 'drain');
   }
   bodyDone?.();
   const text = Buffer.concat(kept).toString('utf8');
-  const answer = classifyAnswer(response, { text, bytes: totalBytes, complete: totalBytes === keptBytes });
+  const answer = classifyAnswer(response, { text, bytes: totalBytes, complete: totalBytes === keptBytes, ...(check ? { streamedJson: check.end() } : {}) });
   if (out.pretty && totalBytes > 0) {
     // On a terminal the body is kept whole (see above), so it can be read as JSON here.
     const read = readJson(text);

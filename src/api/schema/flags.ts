@@ -1,6 +1,7 @@
 // Schema properties as command-line flags: `displayName` -> `--display-name`, nested
 // `admin.displayName` -> `--admin.display-name`, and back; flag text -> the schema's type.
 import { parseJson } from '../json.js';
+import { describeUnsafe, isUnsafeInteger, UNSAFE_INTEGER_PROBLEM, unsafeValues } from '../param-safety.js';
 import type { JsonSchema } from './types.js';
 
 export interface ParamFlag {
@@ -69,8 +70,11 @@ export function convertFlagValue(flag: string, raw: string | true, schema: JsonS
   const type = schema ? primaryType(schema) : undefined;
   switch (type) {
     case 'integer':
-    case 'number':
-      return { value: /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim()) ? Number(raw) : raw };
+    case 'number': {
+      if (!/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim())) return { value: raw };
+      const value = Number(raw);
+      return isUnsafeInteger(value) ? { problem: `${flag}: ${UNSAFE_INTEGER_PROBLEM} (got ${raw.trim()})` } : { value };
+    }
     case 'boolean': {
       const lower = raw.toLowerCase();
       return { value: TRUE_WORDS.has(lower) ? true : FALSE_WORDS.has(lower) ? false : raw };
@@ -78,7 +82,9 @@ export function convertFlagValue(flag: string, raw: string | true, schema: JsonS
     case 'object':
     case 'array': {
       const parsed = parseJson(raw);
-      return 'error' in parsed ? { problem: `${flag}: not valid JSON: ${parsed.error}` } : { value: parsed.value };
+      if ('error' in parsed) return { problem: `${flag}: not valid JSON: ${parsed.error}` };
+      const unsafe = unsafeValues(parsed.value)[0];
+      return unsafe ? { problem: `${flag}: ${describeUnsafe(unsafe)}` } : { value: parsed.value };
     }
     default:
       return { value: raw };

@@ -1,6 +1,6 @@
 // `oneoffice <method> [flags]` and `oneoffice call <method> [flags]`: parse, validate, then send.
 // Nothing is sent unless every check passed; network code loads only after that.
-import { CALL_ONLY_OPTIONS, CALL_OPTIONS, parseCallArgs } from '../../options/args.js';
+import { CALL_ONLY_OPTIONS, CALL_OPTIONS, parseCallArgs, type ParamToken } from '../../options/args.js';
 import type { Context } from '../context.js';
 import { UsageError, ValidationError } from '../../api/errors.js';
 import { assembleParams, readParamsSource, type Params } from '../../api/params.js';
@@ -78,6 +78,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   if (validate && !paramsUnreadable) problems.push(...(await validationProblems(method, assembled.params, nameFor(isCall, assembled.flagPaths, fromParamsFlag), new Set([...parsed.problemPaths, ...assembled.problemPaths]))));
   if (problems.length) throw new ValidationError(problems);
 
+  const secrets = method ? secretPaths(method.schema) : [];
+  warnSecretsOnCommandLine(ctx, secrets, parsed.params, typeof paramsSource === 'string' && !/^(-|@)/.test(paramsSource) ? base : undefined);
   const reveal = { showSecrets: parsed.options['show-secrets'] === true };
   const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : parsed.options['curl'] === true ? 'curl' : undefined;
   // --curl prints the token as $BEARER, so it can do without one.
@@ -89,7 +91,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     apiMethod: name,
     params: assembled.params,
     extraHeaders: (parsed.options['header'] as string[] | undefined) ?? [],
-    secretPaths: method ? secretPaths(method.schema) : [],
+    secretPaths: secrets,
   });
 
   if (printOnly === 'dry-run') {
@@ -104,7 +106,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     return 0;
   }
   const { performCall } = await import('../perform.js');
-  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal });
+  const from = { url: target.urlFrom, ...(target.tokenFrom ? { token: target.tokenFrom } : {}) };
+  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from });
   return 0;
 }
 
@@ -124,6 +127,20 @@ function nameFor(isCall: boolean, flagPaths: Set<string>, fromParams: Set<string
     const asFlag = typedAsFlag || (!isCall && !typedInParams);
     return asFlag ? flagOf(path) : JSON.stringify(path.join('.'));
   };
+}
+
+/**
+ * A secret param (x-secret, e.g. --password) typed on the command line is as visible to other
+ * local users (ps) as a token given with --bearer, and gets the same warning.
+ */
+function warnSecretsOnCommandLine(ctx: Context, secrets: string[][], tokens: readonly ParamToken[], inlineParams: Params | undefined): void {
+  const isSecret = (path: readonly string[]) => secrets.some((secret) => secret.length === path.length && secret.every((key, i) => key === path[i]));
+  for (const token of tokens) {
+    if (typeof token.raw === 'string' && isSecret(token.path)) ctx.warn(`a secret given with ${token.flag} is visible to other local users (ps); prefer --params @file or --params - (stdin)`);
+  }
+  if (inlineParams && secrets.some((path) => hasPath(inlineParams, path))) {
+    ctx.warn('a secret given in --params on the command line is visible to other local users (ps); prefer --params @file or --params - (stdin)');
+  }
 }
 
 function hasPath(params: Params, path: string[]): boolean {

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { activeProfileName, configPath, DEFAULT_PROFILE, PROFILE_KEYS, readConfig, type ProfileKey } from '../../config/file.js';
 import type { Context } from '../context.js';
 import { ConfigError, UsageError } from '../../api/errors.js';
-import { maskSecret } from '../../api/mask.js';
+import { maskSecret, maskUrlPassword } from '../../api/mask.js';
 import { parseUrl } from '../../config/target.js';
 
 const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
@@ -24,7 +24,9 @@ function profileOf(ctx: Context): { path: string; profile: string } {
 }
 
 function show(key: ProfileKey, value: string, showSecrets: boolean): string {
-  return key === 'bearer' && !showSecrets ? maskSecret(value) : value;
+  if (showSecrets) return value;
+  // A URL or proxy may carry a password (https://user:pass@host/).
+  return key === 'bearer' ? maskSecret(value) : key === 'url' || key === 'proxy' ? maskUrlPassword(value) : value;
 }
 
 export async function configSet(ctx: Context, keyText: string, valueArg: string | undefined): Promise<number> {
