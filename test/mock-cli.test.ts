@@ -100,7 +100,7 @@ describe('the docs examples, in lifecycle order', () => {
 
   it('resetPasswordByEmail answers true', async () => {
     const result = await cli('resetPasswordByEmail', '--email', 'test1@oneoffice.bh', '--password', 'onemoretime');
-    expect(result).toMatchObject({ code: 0, stdout: 'true', stderr: '' });
+    expect(result).toMatchObject({ code: 0, stdout: 'true', stderr: 'oneoffice: warning: a secret given with --password is visible to other local users (ps); prefer --params @file or --params - (stdin)\n' });
     expect(JSON.parse((await cli('getUserByEmail', '--email', 'test1@oneoffice.bh')).stdout)).not.toHaveProperty('password');
   });
 });

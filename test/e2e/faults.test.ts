@@ -298,7 +298,7 @@ describe('proxies', () => {
       const result = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath, '-v'], { env: { ...rec.env, HTTPS_PROXY: proxyWithPassword } });
       expect(result.code).toBe(0);
       expect(result.stdout).toBe('true');
-      expect(result.stderr.split('\n')[0]).toBe(`* Using proxy http://user:****@127.0.0.1:${proxy.port}/`);
+      expect(result.stderr.split('\n')[2]).toBe(`* Using proxy http://user:****@127.0.0.1:${proxy.port}/`);
       expect(result.stderr).not.toContain('proxy-secret-pw');
     });
   });

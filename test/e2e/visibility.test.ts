@@ -8,6 +8,7 @@ import { makeCertificate, startHttpsServer } from '../helpers/tls.js';
 
 const TOKEN = 'visible-token-0123456789-c0de';
 const PASSWORD = 'pa55-w0rd-that-must-not-leak';
+const PASSWORD_WARNING = 'oneoffice: warning: a secret given with --password is visible to other local users (ps); prefer --params @file or --params - (stdin)\n';
 const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
 
 
@@ -43,7 +44,7 @@ describe('--curl', () => {
     expect(result).toEqual({
       code: 0,
       stdout: `curl -X GET ${rec.server.url} --header "x-api-key: \${BEARER}" --header 'Content-Type: application/json' --header 'Accept: application/json' --header 'User-Agent: oneoffice/0.1.0' --data '{"method":"createUser","params":{"email":"a@b.co","password":"****…leak"}}'\n`,
-      stderr: 'oneoffice: warning: secret params are masked in this command; add --show-secrets to print a command that sends them\n',
+      stderr: `${PASSWORD_WARNING}oneoffice: warning: secret params are masked in this command; add --show-secrets to print a command that sends them\n`,
     });
   });
 });
@@ -59,7 +60,7 @@ describe('--dry-run', () => {
         'GET /api/external HTTP/1.1', `host: 127.0.0.1:${closed.port}`, 'connection: keep-alive', 'x-api-key: ****…c0de', 'Content-Type: application/json',
         'Accept: application/json', 'User-Agent: oneoffice/0.1.0', 'content-length: 105', '', '{"method":"createUser","params":{"email":"test1@oneoffice.bh","password":"****…leak"}}', '',
       ].join('\n'),
-      stderr: '',
+      stderr: PASSWORD_WARNING,
     });
   });
 
@@ -82,14 +83,17 @@ describe('-v', () => {
     expect(result.stdout).toBe('{"ok":true}');
     const received = rec.server.received[0]!;
     const lines = result.stderr.split('\n');
-    expect(lines.slice(0, 2)).toEqual([`* Trying 127.0.0.1:${rec.server.port}...`, `* Connected to 127.0.0.1 (127.0.0.1) port ${rec.server.port}`]);
-    const sent = lines.slice(2, 2 + 1 + received.rawHeaders.length + 1);
+    expect(lines.slice(0, 5)).toEqual([
+      PASSWORD_WARNING.trim(), '* url from $ONEOFFICE_URL', '* token from $ONEOFFICE_BEARER',
+      `* Trying 127.0.0.1:${rec.server.port}...`, `* Connected to 127.0.0.1 (127.0.0.1) port ${rec.server.port}`,
+    ]);
+    const sent = lines.slice(5, 5 + 1 + received.rawHeaders.length + 1);
     expect(sent).toEqual([
       '> GET /api/external HTTP/1.1',
       ...received.rawHeaders.map(([n, v]) => `> ${n}: ${n === 'x-api-key' ? '****…c0de' : v}`),
       '>',
     ]);
-    const rest = lines.slice(2 + sent.length).join('\n');
+    const rest = lines.slice(5 + sent.length).join('\n');
     expect(rest).toMatch(
       /^\{\n {2}"method": "createUser",\n {2}"params": \{\n {4}"email": "test1@oneoffice\.bh",\n {4}"password": "\*\*\*\*…leak"\n {2}\}\n\}\n< HTTP\/1\.1 200 OK\n< content-type: application\/json\n< date: .+\n< connection: keep-alive\n< keep-alive: timeout=5\n< transfer-encoding: chunked\n<\n\* Request completed in \d+ ms\n$/,
     );
@@ -127,7 +131,7 @@ describe('-v', () => {
       const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '-v'], { env: { ...rec.env, ONEOFFICE_URL: `https://127.0.0.1:${port}/`, NODE_EXTRA_CA_CERTS: certificate.certPath } });
       expect(result.code).toBe(0);
       expect(result.stderr).toMatch(
-        new RegExp(`^\\* Trying 127\\.0\\.0\\.1:${port}\\.\\.\\.\\n\\* Connected to 127\\.0\\.0\\.1 \\(127\\.0\\.0\\.1\\) port ${port}\\n\\* SSL connection using TLSv1\\.3 / TLS_\\w+\\n\\* Server certificate:\\n\\*  subject: CN=oneoffice-test, O=OneOffice Tests\\n\\*  issuer: CN=oneoffice-test, O=OneOffice Tests\\n\\*  expire date: \\w{3} +\\d+ [\\d:]+ \\d{4} GMT\\n> GET / HTTP/1\\.1\\n`),
+        new RegExp(`^\\* url from \\$ONEOFFICE_URL\\n\\* token from \\$ONEOFFICE_BEARER\\n\\* Trying 127\\.0\\.0\\.1:${port}\\.\\.\\.\\n\\* Connected to 127\\.0\\.0\\.1 \\(127\\.0\\.0\\.1\\) port ${port}\\n\\* SSL connection using TLSv1\\.3 / TLS_\\w+\\n\\* Server certificate:\\n\\*  subject: CN=oneoffice-test, O=OneOffice Tests\\n\\*  issuer: CN=oneoffice-test, O=OneOffice Tests\\n\\*  expire date: \\w{3} +\\d+ [\\d:]+ \\d{4} GMT\\n> GET / HTTP/1\\.1\\n`),
       );
     } finally {
       https.close();
@@ -154,25 +158,34 @@ describe('plain http', () => {
 
 describe('no output mode shows the token or a password', () => {
   const user = ['createUser', '--email', 'a@b.co', '--password', PASSWORD];
-  const modes: Array<[string, string[], (s: RecordingServer) => void]> = [
-    ['a normal call', user, () => undefined],
-    ['-v', [...user, '-v'], () => undefined],
-    ['-vv', [...user, '-vv'], () => undefined],
-    ['--dry-run', [...user, '--dry-run'], () => undefined],
-    ['--curl', [...user, '--curl'], () => undefined],
-    ['an HTTP error with -v and --debug', [...user, '-v', '--debug'], (s) => s.respond(jsonResponder(401, 'invalid token'))],
-    ['a network error with --debug', [...user, '--debug', '--url', 'http://127.0.0.1:1/'], () => undefined],
-    ['a validation error with --debug', ['createUser', '--email', 'nope', '--password', PASSWORD, '--debug'], () => undefined],
-    ['malformed --params holding the password', ['call', 'createUser', '--params', `{"password":"${PASSWORD}" "email":}`], () => undefined],
-    ['--params that is not JSON at all', ['call', 'createUser', '--params', PASSWORD], () => undefined],
-    ['--bearer on the command line, failing', [...user, '--bearer', TOKEN, '--url', 'http://api.example.com/', '--debug'], () => undefined],
-    ['config list', ['config', 'list'], () => undefined],
-    ['config get bearer', ['config', 'get', 'bearer'], () => undefined],
+  const echo = (s: RecordingServer) =>
+    s.respond((request, res) => {
+      res.writeHead(401, { 'content-type': 'application/json', 'x-echo': String(request.headers['x-api-key']) });
+      res.end(JSON.stringify('invalid token'));
+    });
+  // Each mode must really have run (its exit code and what it prints), or "no secret in the output" proves nothing.
+  const modes: Array<[string, string[], (s: RecordingServer) => void, number, RegExp]> = [
+    ['a normal call', user, () => undefined, 0, /^\{"ok":true\}\n/],
+    ['-v', [...user, '-v'], () => undefined, 0, /\n> x-api-key: \*\*\*\*…c0de\n[^]*\n< HTTP\/1\.1 200 OK\n/],
+    ['-vv', [...user, '-vv'], () => undefined, 0, /\n\* time_total: +\d\.\d{6} s\n$/],
+    ['--dry-run', [...user, '--dry-run'], () => undefined, 0, /^GET \/api\/external HTTP\/1\.1\n[^]*"password":"\*\*\*\*…leak"/],
+    ['--curl', [...user, '--curl'], () => undefined, 0, /^curl -X GET /],
+    ['an HTTP error with -v and --debug', [...user, '-v', '--debug'], echo, 4, /\n< x-echo: \*\*\*\*\n[^]*\noneoffice: server answered 401 Unauthorized: invalid token\n[^]*HttpError/],
+    ['a network error with --debug', [...user, '--debug', '--url', 'http://127.0.0.1:1/'], () => undefined, 6, /oneoffice: cannot connect to 127\.0\.0\.1:1: connection refused\n[^]*NetworkError/],
+    ['a validation error with --debug', ['createUser', '--email', 'nope', '--password', PASSWORD, '--debug'], () => undefined, 2, /oneoffice: --email: must be an e-mail address \(got "nope"\)\n/],
+    ['malformed --params holding the password', ['call', 'createUser', '--params', `{"password":"${PASSWORD}" "email":}`], () => undefined, 2, /oneoffice: --params: not valid JSON: /],
+    ['--params that is not JSON at all', ['call', 'createUser', '--params', PASSWORD], () => undefined, 2, /oneoffice: --params: not valid JSON: /],
+    ['--bearer on the command line, failing', [...user, '--bearer', TOKEN, '--url', 'http://api.example.com/', '--debug'], () => undefined, 2, /oneoffice: refusing to send the token over plain http:\/\/ to api\.example\.com/],
+    ['--password swallowing a flag', ['createUser', '--email', 'a@b.co', '--password', `-${PASSWORD}`], () => undefined, 2, /--password: needs a value/],
+    ['config list', ['config', 'list'], () => undefined, 0, /\nbearer=\*\*\*\*…c0de\n/],
+    ['config get bearer', ['config', 'get', 'bearer'], () => undefined, 0, /^\*\*\*\*…c0de\n$/],
   ];
-  it.each(modes)('%s', async (_name, args, setUp) => {
+  it.each(modes)('%s', async (_name, args, setUp, code, shows) => {
     setUp(rec.server);
     await runCli(['config', 'set', 'bearer'], { env: rec.env, input: TOKEN });
     const result = await runCli(args, { env: rec.env });
+    expect(result.code).toBe(code);
+    expect(`${result.stdout}${result.stdout && result.stderr ? '\n' : ''}${result.stderr}`).toMatch(shows);
     for (const secret of [TOKEN, PASSWORD, TOKEN.slice(0, -4)]) {
       expect(result.stdout).not.toContain(secret);
       expect(result.stderr).not.toContain(secret);

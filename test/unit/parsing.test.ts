@@ -55,8 +55,14 @@ describe('parseCallArgs', () => {
     expect(params(update, argv).assembled.params['isActive']).toBe(value);
   });
 
-  it('a value flag takes the next word even when it starts with a dash', () => {
-    expect(params(customer, ['--name', '-ACME-']).assembled.params).toEqual({ name: '-ACME-' });
+  it('a value flag does not take a next word that looks like a flag; --flag=value passes it on purpose', () => {
+    const { parsed } = params(customer, ['--name', '-ACME-', '--id', '--dry-run']);
+    expect(parsed.problems).toEqual([
+      '--name: needs a value, but what follows it starts with "-" (to pass a value that starts with "-" on purpose, write --name=<value>)',
+      '--id: needs a value, but the flag --dry-run follows it (to pass a value that starts with "-" on purpose, write --id=--dry-run)',
+    ]);
+    expect(parsed.options).toEqual({ 'dry-run': true });
+    expect(params(customer, ['--name=-ACME-', '--id', '-', '--admin.phone', '-1']).assembled.params).toEqual({ name: '-ACME-', id: '-', admin: { phone: '-1' } });
   });
 
   it('collects problems instead of stopping at the first', () => {
