@@ -11,9 +11,11 @@ import { VERSION } from '../api/request.js';
 import { optionLines } from './help/method-help.js';
 import { summaryOf } from '../api/schema/registry.js';
 
-const ENVIRONMENT_HELP = `Environment:
-  ONEOFFICE_URL, URL          API endpoint (after --url)
-  ONEOFFICE_BEARER, BEARER    API token (after --bearer)
+const ENVIRONMENT_HELP = `Environment (the URL and token come from, highest first: --url/--bearer, the
+profile named by --profile, ONEOFFICE_URL/ONEOFFICE_BEARER, the profile named by ONEOFFICE_PROFILE,
+URL/BEARER, the config file's default profile; -v says which):
+  ONEOFFICE_URL, URL          API endpoint
+  ONEOFFICE_BEARER, BEARER    API token
   ONEOFFICE_PROFILE           config profile
   ONEOFFICE_CONFIG            config file
   ONEOFFICE_SCHEMAS           directory of extra method schemas

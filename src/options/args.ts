@@ -20,7 +20,7 @@ export interface OptionSpec {
  * fast parser of method commands and commander's help for the others.
  */
 export const GLOBAL_OPTIONS: OptionSpec[] = [
-  { long: '--profile', takes: 'value', valueName: 'name', description: 'config profile (else $ONEOFFICE_PROFILE, "default")' },
+  { long: '--profile', takes: 'value', valueName: 'name', description: 'config profile; it beats $ONEOFFICE_URL/$URL and their tokens (else $ONEOFFICE_PROFILE, "default")' },
   { long: '--config', takes: 'value', valueName: 'file', description: 'config file (else $ONEOFFICE_CONFIG)' },
   { long: '--schemas', takes: 'value', valueName: 'dir', description: 'extra method schemas (else $ONEOFFICE_SCHEMAS, config)' },
   { long: '--no-color', takes: 'none', description: 'no colour (also $NO_COLOR)' },
@@ -29,20 +29,20 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
 
 /** Options every API-calling command accepts (besides the method's own parameter flags). */
 export const CALL_OPTIONS: OptionSpec[] = [
-  { long: '--params', takes: 'value', valueName: 'json|@file|-', description: 'params as JSON text, @file or - (stdin); flags win over it' },
-  { long: '--url', takes: 'value', valueName: 'url', description: 'API endpoint (else $ONEOFFICE_URL, $URL, config)' },
-  { long: '--bearer', takes: 'value', valueName: 'token', description: 'API token (else $ONEOFFICE_BEARER, $BEARER, config)' },
+  { long: '--params', takes: 'value', valueName: 'json|@file|-', description: 'params as JSON text, @file or - (stdin; at most 1 MiB); flags win over it' },
+  { long: '--url', takes: 'value', valueName: 'url', description: 'API endpoint (else the --profile, $ONEOFFICE_URL, $ONEOFFICE_PROFILE\'s, $URL, the default profile)' },
+  { long: '--bearer', takes: 'value', valueName: 'token', description: 'API token (else the --profile, $ONEOFFICE_BEARER, $ONEOFFICE_PROFILE\'s, $BEARER, the default profile)' },
   { long: '--header', short: '-H', takes: 'list', valueName: 'name: value', description: 'extra request header (repeatable; "Name:" removes one; ASCII and Latin-1 values)' },
   { long: '--verbose', short: '-v', takes: 'count', description: 'show the exchange on stderr like curl -v; -vv adds timings' },
   { long: '--dry-run', takes: 'none', description: 'print the request as it would be sent, and send nothing' },
   { long: '--curl', takes: 'none', description: 'print an equivalent curl command, and send nothing' },
   { long: '--show-secrets', takes: 'none', description: 'show the token and secret params unmasked in printed requests' },
   { long: '--allow-insecure-http', takes: 'none', description: 'allow sending the token over plain http:// to a host that is not loopback' },
-  { long: '--connect-timeout', takes: 'value', valueName: 'seconds', description: 'give up connecting after this long (default 10)' },
-  { long: '--max-time', takes: 'value', valueName: 'seconds', description: 'give up on the whole call after this long (default 30)' },
+  { long: '--connect-timeout', takes: 'value', valueName: 'seconds', description: 'give up connecting after this long (default 10, at most 86400)' },
+  { long: '--max-time', takes: 'value', valueName: 'seconds', description: 'give up on the whole call after this long (default 30, at most 86400)' },
   { long: '--retry', takes: 'value', valueName: 'n', description: 'retry what is safe to retry (default 0 for create* methods, 2 for reads)' },
-  { long: '--retry-max-time', takes: 'value', valueName: 'seconds', description: 'stop retrying after this long (default: no limit)' },
-  { long: '--retry-delay', takes: 'value', valueName: 'seconds', description: 'fixed pause between retries (default: exponential backoff with jitter)' },
+  { long: '--retry-max-time', takes: 'value', valueName: 'seconds', description: 'stop retrying after this long (at most 86400; default: no limit, but a Retry-After over 600 s is not waited for)' },
+  { long: '--retry-delay', takes: 'value', valueName: 'seconds', description: 'fixed pause between retries (at most 86400; default: exponential backoff with jitter)' },
   { long: '--proxy', takes: 'value', valueName: 'url', description: 'HTTP proxy (else $HTTPS_PROXY/$HTTP_PROXY, minus $NO_PROXY)' },
   { long: '--cacert', takes: 'value', valueName: 'file', description: 'trust the CA certificates in this PEM file (also $NODE_EXTRA_CA_CERTS)' },
   { long: '--insecure', short: '-k', takes: 'none', description: 'do not check the server certificate (unsafe)' },
