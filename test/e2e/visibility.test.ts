@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { jsonResponder, startRecordingServer, useRecordingServer, type RecordingServer } from '../helpers/server.js';
+import { startRecordingServer, useRecordingServer, type RecordingServer } from '../helpers/server.js';
 import { makeCertificate, startHttpsServer } from '../helpers/tls.js';
 
 const TOKEN = 'visible-token-0123456789-c0de';
