@@ -1,7 +1,7 @@
 // The streamed "is it JSON?" check (src/json-check.ts) must agree with JSON.parse, which decides
 // the same question for bodies small enough to keep, on every input and however it is chunked.
 import { describe, expect, it } from 'vitest';
-import { JsonSyntaxCheck } from '../../src/json-check.js';
+import { JsonSyntaxCheck } from '../../src/api/json-check.js';
 
 function streamed(text: string, chunkBytes: number): boolean {
   const check = new JsonSyntaxCheck();
