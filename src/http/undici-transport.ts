@@ -18,8 +18,40 @@ export function createDispatcher(options: ConnectionOptions, observer?: Exchange
     // Like curl: plain http:// is forwarded by the proxy, https:// goes through a CONNECT tunnel.
     return new ProxyAgent({ uri: options.proxy.href, requestTls: tls, proxyTls: tls, proxyTunnel: false, ...limits });
   }
-  const connect = buildConnector(tls);
+  const connect = alertingConnector(buildConnector(tls));
   return new Agent({ connect: observer ? observedConnector(connect, observer) : connect, ...limits });
+}
+
+/**
+ * TLS alerts that arrive after the handshake (TLS 1.3: "certificate required" comes once the
+ * request is on its way) reach undici only as "other side closed"; the socket saw the real reason.
+ * Kept by local port until the failure is mapped (a few at most; cleared if they pile up).
+ */
+const tlsAlerts = new Map<number, string>();
+
+function alertingConnector(connect: Connector): Connector {
+  return (options, callback) =>
+    connect(options, (error, ready) => {
+      if (!error && ready && 'getPeerCertificate' in ready) {
+        ready.on('error', (socketError: NodeJS.ErrnoException) => {
+          const port = ready.localPort;
+          if (port === undefined || !socketError.code?.startsWith('ERR_SSL_')) return;
+          if (tlsAlerts.size > 100) tlsAlerts.clear();
+          tlsAlerts.set(port, socketError.code);
+        });
+      }
+      callback(error as Error, ready as never);
+    });
+}
+
+/** undici's "other side closed" with the TLS alert that caused it, when the socket saw one. */
+function withTlsAlert(error: unknown): unknown {
+  const port = (error as { code?: string; socket?: { localPort?: number } } | null)?.socket?.localPort;
+  if ((error as { code?: string } | null)?.code !== 'UND_ERR_SOCKET' || port === undefined) return error;
+  const code = tlsAlerts.get(port);
+  if (code === undefined) return error;
+  tlsAlerts.delete(port);
+  return Object.assign(new Error(`TLS alert (${code})`, { cause: error }), { code });
 }
 
 /** The headers as undici takes them: flat, without the ones it adds itself. A loop: filter().flat() costs a batch ~3 µs a call. */
@@ -34,7 +66,7 @@ export async function send(call: CallRequest, dispatcher: Dispatcher, options: P
   const { timeouts, proxy } = options;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeouts.totalMs);
-  const mapError = (error: unknown): Error => (controller.signal.aborted ? maxTimeError(call.url, timeouts.totalMs, error) : toNetworkError(error, call.url, proxy));
+  const mapError = (error: unknown): Error => (controller.signal.aborted ? maxTimeError(call.url, timeouts.totalMs, error) : toNetworkError(withTlsAlert(error), call.url, proxy));
   try {
     const response = await request(call.url, {
       method: call.httpMethod,
@@ -137,7 +169,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
         },
         onResponseError(_controller, error) {
           settled();
-          reject(timedOut ? maxTimeError(call.url, timeouts.totalMs, error) : signal?.aborted ? abortedError() : toNetworkError(error, call.url, proxy));
+          reject(timedOut ? maxTimeError(call.url, timeouts.totalMs, error) : signal?.aborted ? abortedError() : toNetworkError(withTlsAlert(error), call.url, proxy));
         },
       },
     );

@@ -159,4 +159,13 @@ describe('TLS failures in one line (item 22)', () => {
       stderr: `oneoffice: TLS: 127.0.0.1:${port} asks for a client certificate, which oneoffice does not send (the API authenticates with the token); check the URL\n`,
     });
   });
+
+  it('the same through a batch (undici, where the alert arrives after the request was written)', async () => {
+    const certificate = makeCertificate();
+    const port = await serverOn('127.0.0.1', createHttpsServer({ cert: certificate.cert, key: certificate.key, requestCert: true, rejectUnauthorized: true }) as unknown as Server);
+    const input = '{"method":"getUserByEmail","params":{"email":"a@b.co"}}\n';
+    const result = await runCli(['batch', '-', '--url', `https://127.0.0.1:${port}/`, '--cacert', certificate.certPath], { env: rec.env, input });
+    expect(result.code).toBe(6);
+    expect(JSON.parse(result.stdout)).toMatchObject({ code: 'E_TLS_CLIENT_CERT', error: `TLS: 127.0.0.1:${port} asks for a client certificate, which oneoffice does not send (the API authenticates with the token); check the URL` });
+  });
 });
