@@ -1,26 +1,12 @@
 // The flags of `oneoffice batch`: its own, plus those of single calls that still make sense for
 // thousands of them (connection, retry, config). Per-call printing (-v, --curl, --show-secrets)
 // and --params have no meaning here and are left out, so they are reported as unknown.
-import { CALL_OPTIONS, type OptionSpec, type ParsedArgs } from '../options/args.js';
+import { BATCH_OWN_OPTIONS, CALL_OPTIONS, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MIN_RATE_PER_S, unknownOption, type OptionSpec, type ParsedArgs } from '../options/args.js';
+
+export { BATCH_OWN_OPTIONS, DEFAULT_CONCURRENCY, MIN_RATE_PER_S };
 import { ValidationError } from '../api/errors.js';
 
-const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets']);
-
-export const DEFAULT_CONCURRENCY = 8;
-const MAX_CONCURRENCY = 1000;
-/** The slowest --rate: one call every 1000 s. Slower would be timer waits Node cannot make (and no batch). */
-export const MIN_RATE_PER_S = 0.001;
-
-export const BATCH_OWN_OPTIONS: OptionSpec[] = [
-  { long: '--concurrency', takes: 'value', valueName: 'n', description: `calls in flight at once, over as many keep-alive connections (default ${DEFAULT_CONCURRENCY}, at most ${MAX_CONCURRENCY})` },
-  { long: '--results', takes: 'value', valueName: 'file', description: 'append the results to this file (and keep <file>.journal), instead of stdout; needed to --resume' },
-  { long: '--resume', takes: 'none', description: 'continue the batch recorded in --results: skip lines with a result, send the rest' },
-  { long: '--retry-uncertain', takes: 'none', description: 'with --resume: send again the lines that were sent but have no result (may do them twice)' },
-  { long: '--method', takes: 'value', valueName: 'name', description: 'the method of every row: the input is CSV' },
-  { long: '--continue-on-error', takes: 'none', description: 'keep going after a failed call (the default)' },
-  { long: '--stop-on-error', takes: 'none', description: 'start no more calls after the first failure; the calls in flight finish' },
-  { long: '--rate', takes: 'value', valueName: 'calls/s', description: `start at most this many calls per second (at least ${MIN_RATE_PER_S}; default: no limit)` },
-];
+const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets', '--no-validate']);
 
 /** The single-call flags batch accepts; --dry-run means something a little different here. */
 export const BATCH_CALL_OPTIONS: OptionSpec[] = CALL_OPTIONS.filter((spec) => !LEFT_OUT.has(spec.long)).map((spec) =>
@@ -52,7 +38,8 @@ export function readBatchOptions(parsed: ParsedArgs): BatchOptions {
   const { options } = parsed;
   const problems = [...parsed.problems];
   // parseCallArgs keeps flags it does not know as method params; batch has none.
-  for (const param of parsed.params) problems.push(`unknown flag ${param.flag} (see oneoffice batch --help)`);
+  // A single call's option that batch leaves out is named as such, not "corrected" to another.
+  for (const param of parsed.params) problems.push(unknownOption(param.flag, LEFT_OUT.has(param.flag) ? [] : BATCH_OPTIONS, ' (see oneoffice batch --help)'));
   const [input, ...extra] = parsed.positionals;
   if (input === undefined) problems.push('batch: missing <file> (or - to read stdin)');
   for (const arg of extra) problems.push(`unexpected argument ${JSON.stringify(arg)}`);

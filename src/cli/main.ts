@@ -1,7 +1,7 @@
 // The entry point: main(argv, deps) runs one command and returns its exit code. Only here are
 // errors printed and exit codes chosen. Commands that call the API are dispatched before
 // commander is set up, so a call pays only for what it uses.
-import { CALL_OPTIONS, scanGlobalOptions } from '../options/args.js';
+import { BATCH_OWN_OPTIONS, CALL_ONLY_OPTIONS, CALL_OPTIONS, MOCK_OPTIONS, scanGlobalOptions } from '../options/args.js';
 import { errorStyle, useColor } from '../output/color.js';
 import { Context, type Deps } from './context.js';
 import { visibleControls } from '../output/controls.js';
@@ -11,7 +11,12 @@ import { isCommandName } from './commands/list.js';
 
 export type { Deps } from './context.js';
 
-const VALUE_OPTIONS = new Set(CALL_OPTIONS.filter((spec) => spec.takes === 'value' || spec.takes === 'list').flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])));
+/** Every option of every command that takes a value: options may stand before the command word. */
+const VALUE_OPTIONS = new Set(
+  [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS, ...BATCH_OWN_OPTIONS, ...MOCK_OPTIONS]
+    .filter((spec) => spec.takes === 'value' || spec.takes === 'list')
+    .flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])),
+);
 
 declare const __ONEOFFICE_HELP__: string | undefined;
 const PRERENDERED_HELP = typeof __ONEOFFICE_HELP__ === 'string' ? __ONEOFFICE_HELP__ : undefined;
@@ -58,7 +63,7 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     }
     if (word === 'methods' && !argv.some((arg) => arg === '-h' || arg === '--help')) {
       const { methodsCommand } = await import('./commands/methods.js');
-      return methodsCommand(ctx);
+      return methodsCommand(ctx, rest);
     }
     // The help text for the built-in methods is rendered at build time: commander costs ~12 ms.
     if (PRERENDERED_HELP && isPlainHelp(argv) && !ctx.hasUserSchemas()) {

@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { CALL_OPTIONS, commanderFlags, GLOBAL_OPTIONS } from '../options/args.js';
 import { configGet, configList, configPathCommand, configSet, configUnset, configUse } from './commands/config.js';
-import { methodsCommand } from './commands/methods.js';
+import { methodsCommand, METHODS_OPTIONS } from './commands/methods.js';
 import { COMMANDS } from './commands/list.js';
 import type { Context } from './context.js';
 import { exitCodeHelp, ExitCode } from '../api/errors.js';
@@ -50,7 +50,9 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
   for (const entry of COMMANDS) {
     if (entry.name !== 'help') commands.set(entry.name, program.command(entry.usage).description(entry.description).helpGroup('Commands:'));
   }
-  commands.get('methods')?.action(() => {
+  const methods = commands.get('methods');
+  for (const spec of METHODS_OPTIONS.filter((option) => !GLOBAL_OPTIONS.includes(option))) methods?.option(commanderFlags(spec), spec.description);
+  methods?.action(() => {
     exitCode = methodsCommand(ctx);
   });
 

@@ -3,6 +3,7 @@
 // swallow the ones after it: every problem is collected and reported at once.
 import type { ParamToken } from '../api/params.js';
 import { camel, isBooleanFlag, isBooleanWord, type ParamFlag } from '../api/schema/flags.js';
+import { closest } from '../api/suggest.js';
 
 export type { ParamToken };
 
@@ -37,6 +38,7 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--dry-run', takes: 'none', description: 'print the request as it would be sent, and send nothing' },
   { long: '--curl', takes: 'none', description: 'print an equivalent curl command, and send nothing' },
   { long: '--show-secrets', takes: 'none', description: 'show the token and secret params unmasked in printed requests' },
+  { long: '--no-validate', takes: 'none', description: 'send params without checking them against the schema' },
   { long: '--allow-insecure-http', takes: 'none', description: 'allow sending the token over plain http:// to a host that is not loopback' },
   { long: '--connect-timeout', takes: 'value', valueName: 'seconds', description: 'give up connecting after this long (default 10, at most 86400)' },
   { long: '--max-time', takes: 'value', valueName: 'seconds', description: 'give up on the whole call after this long (default 30, at most 86400)' },
@@ -50,15 +52,49 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--help', short: '-h', takes: 'none', description: 'show this help' },
 ];
 
+/** The options of `oneoffice batch` of its own (src/batch/options.ts adds those of single calls). */
+export const DEFAULT_CONCURRENCY = 8;
+export const MAX_CONCURRENCY = 1000;
+/** The slowest --rate: one call every 1000 s. Slower would be timer waits Node cannot make (and no batch). */
+export const MIN_RATE_PER_S = 0.001;
+
+export const BATCH_OWN_OPTIONS: OptionSpec[] = [
+  { long: '--concurrency', takes: 'value', valueName: 'n', description: `calls in flight at once, over as many keep-alive connections (default ${DEFAULT_CONCURRENCY}, at most ${MAX_CONCURRENCY})` },
+  { long: '--results', takes: 'value', valueName: 'file', description: 'append the results to this file (and keep <file>.journal), instead of stdout; needed to --resume' },
+  { long: '--resume', takes: 'none', description: 'continue the batch recorded in --results: skip lines with a result, send the rest' },
+  { long: '--retry-uncertain', takes: 'none', description: 'with --resume: send again the lines that were sent but have no result (may do them twice)' },
+  { long: '--method', takes: 'value', valueName: 'name', description: 'the method of every row: the input is CSV' },
+  { long: '--continue-on-error', takes: 'none', description: 'keep going after a failed call (the default)' },
+  { long: '--stop-on-error', takes: 'none', description: 'start no more calls after the first failure; the calls in flight finish' },
+  { long: '--rate', takes: 'value', valueName: 'calls/s', description: `start at most this many calls per second (at least ${MIN_RATE_PER_S}; default: no limit)` },
+];
+
+/** The options of `oneoffice mock` (commander parses them; main() needs to know which take a value). */
+export const MOCK_OPTIONS: OptionSpec[] = [
+  { long: '--host', takes: 'value', valueName: 'host', description: 'address to listen on' },
+  { long: '--port', takes: 'value', valueName: 'port', description: 'port to listen on (0: any free port)' },
+  { long: '--token', takes: 'value', valueName: 'token', description: 'the API token calls must send in x-api-key (default: a random one)' },
+  { long: '--state', takes: 'value', valueName: 'file', description: 'keep the data in this file across restarts (written atomically)' },
+  { long: '--latency', takes: 'value', valueName: 'ms', description: 'delay every answer by this many milliseconds' },
+  { long: '--fail-rate', takes: 'value', valueName: 'rate', description: 'answer this share of calls (0..1) with 503 and Retry-After: 1' },
+  { long: '--quiet', takes: 'none', description: 'no log line per call on stderr' },
+  { long: '--schemas', takes: 'value', valueName: 'dir', description: 'extra method schemas to validate with (else $ONEOFFICE_SCHEMAS, config)' },
+];
+
+/** "unknown option --max-tme (did you mean --max-time?)", suggesting from the options of the command at hand. */
+export function unknownOption(flag: string, specs: readonly OptionSpec[], otherwise = ''): string {
+  const suggestion = closest(flag, specs.map((spec) => spec.long));
+  return `unknown option ${flag}${suggestion ? ` (did you mean ${suggestion}?)` : otherwise}`;
+}
+
 /** An option as commander declares it: "-H, --header <name: value>". */
 export function commanderFlags(spec: OptionSpec): string {
   const value = spec.takes === 'value' || spec.takes === 'list' ? ` <${spec.valueName ?? 'value'}>` : '';
   return `${spec.short ? `${spec.short}, ` : ''}${spec.long}${value}`;
 }
 
-export const CALL_ONLY_OPTIONS: OptionSpec[] = [
-  { long: '--no-validate', takes: 'none', description: 'send params without checking them against the schema' },
-];
+/** Options of `call` alone (none today: every option of `call` is one of every method command too). */
+export const CALL_ONLY_OPTIONS: OptionSpec[] = [];
 
 export interface ParsedArgs {
   /** Keyed by long name without dashes: `url`, `header` (string[]), `no-color` (true), `verbose` (2)... */
@@ -139,7 +175,7 @@ export function parseCallArgs(argv: readonly string[], optionSpecs: readonly Opt
       continue;
     }
     if (!token.startsWith('--')) {
-      result.problems.push(`unknown flag ${token}`);
+      result.problems.push(unknownOption(name, optionSpecs));
       continue;
     }
 

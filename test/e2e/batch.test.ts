@@ -67,7 +67,7 @@ describe('help and usage', () => {
     [['in.ndjson', '--resume'], 'oneoffice: --resume needs --results <file>: the file the batch recorded its results in\n'],
     [['in.ndjson', '--concurrency', '0'], 'oneoffice: --concurrency: must be a whole number from 1 to 1000 (got "0")\n'],
     [['in.ndjson', '--rate', 'fast'], 'oneoffice: --rate: must be a number of calls per second, at least 0.001 (one call every 1000 s) (got "fast")\n'],
-    [['in.ndjson', '--verbose'], 'oneoffice: unknown flag --verbose (see oneoffice batch --help)\n'],
+    [['in.ndjson', '--verbose'], 'oneoffice: unknown option --verbose (see oneoffice batch --help)\n'],
     [['in.ndjson', '--stop-on-error', '--continue-on-error'], 'oneoffice: --stop-on-error and --continue-on-error contradict each other\n'],
     [['users.csv'], 'oneoffice: users.csv: CSV input needs --method <name>, the method every row calls\n'],
     [['in.csv', '--method', 'createUsr'], 'oneoffice: --method: unknown method "createUsr" (did you mean "createUser"?)\n'],

@@ -269,7 +269,7 @@ describe('batch options', () => {
   it('reports every problem at once', () => {
     expect(() => read('a', 'b', '--retry-uncertain', '--params', '{}', '--curl')).toThrow(
       expect.objectContaining({
-        problems: ['unknown flag --params (see oneoffice batch --help)', 'unknown flag --curl (see oneoffice batch --help)', 'unexpected argument "b"', '--retry-uncertain goes with --resume'],
+        problems: ['unknown option --params (see oneoffice batch --help)', 'unknown option --curl (see oneoffice batch --help)', 'unexpected argument "b"', '--retry-uncertain goes with --resume'],
       }),
     );
   });

@@ -67,7 +67,7 @@ describe('parseCallArgs', () => {
 
   it('collects problems instead of stopping at the first', () => {
     const { parsed } = params(customer, ['-x', '--debug=1', '--id']);
-    expect(parsed.problems).toEqual(['unknown flag -x', '--debug takes no value', '--id: needs a value']);
+    expect(parsed.problems).toEqual(['unknown option -x', '--debug takes no value', '--id: needs a value']);
   });
 });
 

@@ -1,12 +1,13 @@
 // `oneoffice <method> [flags]` and `oneoffice call <method> [flags]`: parse, validate, then send.
 // Nothing is sent unless every check passed; network code loads only after that.
-import { CALL_ONLY_OPTIONS, CALL_OPTIONS, parseCallArgs, type ParamToken } from '../../options/args.js';
+import { CALL_ONLY_OPTIONS, CALL_OPTIONS, parseCallArgs, unknownOption, type OptionSpec, type ParamToken, type ParsedArgs } from '../../options/args.js';
+import { closest } from '../../api/suggest.js';
 import type { Context } from '../context.js';
 import { UsageError, ValidationError } from '../../api/errors.js';
 import { assembleParams, readParamsSource, type Params } from '../../api/params.js';
 import { formatDryRun } from '../../output/printer.js';
 import { buildCall } from '../../api/request.js';
-import { flagOf, paramFlags } from '../../api/schema/flags.js';
+import { flagOf, paramFlags, type ParamFlag } from '../../api/schema/flags.js';
 import { methodHelp } from '../help/method-help.js';
 import { checkParams } from '../../api/check.js';
 import type { FieldNamer } from '../../api/schema/messages.js';
@@ -43,7 +44,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   }
   const name = methodName as string;
   const method = registry.get(name);
-  const parsed = parseCallArgs(args, options, method ? paramFlags(method.schema) : []);
+  const flags = method ? paramFlags(method.schema) : [];
+  const parsed = withoutOptionTypos(parseCallArgs(args, options, flags), options, flags);
 
   if (parsed.options['help']) {
     stdout.write(method ? methodHelp(method, isCall) : callHelp());
@@ -141,6 +143,17 @@ function warnSecretsOnCommandLine(ctx: Context, secrets: string[][], tokens: rea
   if (inlineParams && secrets.some((path) => hasPath(inlineParams, path))) {
     ctx.warn('a secret given in --params on the command line is visible to other local users (ps); prefer --params @file or --params - (stdin)');
   }
+}
+
+/**
+ * A flag that is neither an option nor a parameter, but close to an option (`--max-tme`), is an
+ * option typo: reported as one, with a suggestion, and never sent as a parameter.
+ */
+function withoutOptionTypos(parsed: ParsedArgs, options: readonly OptionSpec[], flags: readonly ParamFlag[]): ParsedArgs {
+  const paramNames = flags.map((flag) => flag.flag);
+  const typos = parsed.params.filter((token) => token.known === undefined && closest(token.flag, options.map((spec) => spec.long)) !== undefined && closest(token.flag, paramNames) === undefined);
+  if (typos.length === 0) return parsed;
+  return { ...parsed, params: parsed.params.filter((token) => !typos.includes(token)), problems: [...parsed.problems, ...typos.map((token) => unknownOption(token.flag, options))] };
 }
 
 function hasPath(params: Params, path: string[]): boolean {

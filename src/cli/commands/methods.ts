@@ -1,10 +1,32 @@
-// `oneoffice methods`: every method with its one-line description.
+// `oneoffice methods`: every method with its one-line description; `--json` for scripts.
 import type { Context } from '../context.js';
 import { summaryOf } from '../../api/schema/registry.js';
+import { ValidationError } from '../../api/errors.js';
+import { GLOBAL_OPTIONS, parseCallArgs, unknownOption, type OptionSpec } from '../../options/args.js';
 
-export function methodsCommand(ctx: Context): number {
+export const METHODS_OPTIONS: OptionSpec[] = [
+  { long: '--json', takes: 'none', description: 'print a JSON array of {"name", "summary", "idempotent", "source"}' },
+  ...GLOBAL_OPTIONS,
+];
+
+export function methodsCommand(ctx: Context, argv: readonly string[] = []): number {
+  const parsed = parseCallArgs(argv, METHODS_OPTIONS, []);
+  const problems = [
+    ...parsed.problems,
+    ...parsed.params.map((token) => unknownOption(token.flag, METHODS_OPTIONS)),
+    ...parsed.positionals.map((arg) => `unexpected argument ${JSON.stringify(arg)}`),
+  ];
+  if (problems.length) throw new ValidationError(problems);
   const registry = ctx.registry();
   const names = registry.names();
+  if (parsed.options['json'] === true) {
+    const list = names.map((name) => {
+      const method = registry.get(name);
+      return { name, summary: method ? summaryOf(method.schema) : '', idempotent: method?.schema['x-idempotent'] === true, source: method?.source ?? 'builtin' };
+    });
+    ctx.deps.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    return 0;
+  }
   const width = Math.max(...names.map((name) => name.length));
   const lines = names.map((name) => {
     const method = registry.get(name);

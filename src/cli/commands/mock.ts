@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../../api/errors.js';
 import { startMockServer } from '../../mock/server.js';
 import { shellQuote } from '../../output/quote.js';
+import { commanderFlags, GLOBAL_OPTIONS, MOCK_OPTIONS } from '../../options/args.js';
 
 interface MockOptions {
   host: string;
@@ -61,14 +62,6 @@ function parseMockArgs(ctx: Context, argv: readonly string[]): MockOptions | und
   const { stdout, stderr } = ctx.deps;
   const command = new Command('mock')
     .description('Run a local, stateful OneOffice API server, e.g. to test provisioning scripts offline.')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on (0: any free port)', parsePort, 8787)
-    .option('--token <token>', 'the API token calls must send in x-api-key (default: a random one)')
-    .option('--state <file>', 'keep the data in this file across restarts (written atomically)')
-    .option('--latency <ms>', 'delay every answer by this many milliseconds', parseLatency, 0)
-    .option('--fail-rate <rate>', 'answer this share of calls (0..1) with 503 and Retry-After: 1', parseRate, 0)
-    .option('--quiet', 'no log line per call on stderr')
-    .option('--schemas <dir>', 'extra method schemas to validate with (else $ONEOFFICE_SCHEMAS, config)')
     .helpOption('-h, --help', 'show help')
     .configureHelp({ commandUsage: () => 'oneoffice mock [options]' })
     .exitOverride()
@@ -84,15 +77,28 @@ In another shell, run that export line, then e.g.:
   oneoffice createUser --email test1@oneoffice.bh
 `,
     );
+  const parsers: Record<string, { parse: (text: string) => number; fallback: number }> = {
+    '--port': { parse: parsePort, fallback: 8787 },
+    '--latency': { parse: parseLatency, fallback: 0 },
+    '--fail-rate': { parse: parseRate, fallback: 0 },
+  };
+  for (const spec of MOCK_OPTIONS) {
+    const option = new Option(commanderFlags(spec), spec.description);
+    const parser = parsers[spec.long];
+    if (parser) option.argParser(parser.parse).default(parser.fallback);
+    if (spec.long === '--host') option.default('127.0.0.1');
+    command.addOption(option);
+  }
   // main reads these wherever they are (scanGlobalOptions); accepted here so they are not unknown.
-  for (const flags of ['--config <file>', '--profile <name>', '--debug', '--no-color']) command.addOption(new Option(flags).hideHelp());
+  for (const spec of GLOBAL_OPTIONS.filter((global) => global.long !== '--schemas')) command.addOption(new Option(commanderFlags(spec)).hideHelp());
 
   try {
     command.parse(argv as string[], { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     if (error.code === 'commander.helpDisplayed') return undefined;
-    throw new UsageError(`mock: ${error.message.replace(/^error: /, '')}`);
+    // commander puts its suggestion on a line of its own: one line, as every other message.
+    throw new UsageError(`mock: ${error.message.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\)$/, ' (did you mean $1)')}`);
   }
   const options = command.opts<MockOptions>();
   if (options.token !== undefined) {
