@@ -62,7 +62,7 @@ describe('starting and stopping', () => {
     [['--port', '70000'], "oneoffice: mock: option '--port <port>' argument '70000' is invalid. must be a port number from 0 to 65535"],
     [['--fail-rate', '1.5'], "oneoffice: mock: option '--fail-rate <rate>' argument '1.5' is invalid. must be a number from 0 to 1"],
     [['--latency', '-5'], "oneoffice: mock: option '--latency <ms>' argument '-5' is invalid. must be a whole number of milliseconds"],
-    [['--verbose'], "oneoffice: mock: unknown option '--verbose'"],
+    [['--verbose'], 'oneoffice: mock: unknown option --verbose'],
     [['now'], 'oneoffice: mock: too many arguments. Expected 0 arguments but got 1.'],
     [['--token', 'has space-secret'], 'oneoffice: mock: --token must be printable ASCII without spaces (it travels in an HTTP header)'],
   ])('oneoffice mock %j: exit 2', async (args, message) => {

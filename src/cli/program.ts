@@ -1,7 +1,7 @@
 // The commands that do not call the API (help, methods, config), on commander. Loaded only when
 // one of them runs.
 import { Command, CommanderError } from 'commander';
-import { CALL_OPTIONS, commanderFlags, GLOBAL_OPTIONS } from '../options/args.js';
+import { CALL_OPTIONS, commanderFlags, commanderProblem, GLOBAL_OPTIONS } from '../options/args.js';
 import { configGet, configList, configPathCommand, configSet, configUnset, configUse } from './commands/config.js';
 import { methodsCommand, METHODS_OPTIONS } from './commands/methods.js';
 import { COMMANDS } from './commands/list.js';
@@ -35,7 +35,7 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
     .configureOutput({
       writeOut: (text) => stdout.write(text),
       writeErr: (text) => stderr.write(text),
-      outputError: (text, write) => write(text.replace(/^error: /, 'oneoffice: ')),
+      outputError: (text, write) => write(`oneoffice: ${commanderProblem(text)}\n`),
     });
 
   const registry = ctx.registry();

@@ -87,6 +87,18 @@ export function unknownOption(flag: string, specs: readonly OptionSpec[], otherw
   return `unknown option ${flag}${suggestion ? ` (did you mean ${suggestion}?)` : otherwise}`;
 }
 
+/**
+ * A commander error message in the words of our own parser: one line, the option unquoted
+ * (`unknown option --prot (did you mean --port?)`), so every command reports alike.
+ */
+export function commanderProblem(message: string): string {
+  return message
+    .replace(/^error: /, '')
+    .replace(/unknown option '([^']*)'/, 'unknown option $1')
+    .replace(/\s*\n\(Did you mean (.*)\)\s*$/, ' (did you mean $1)')
+    .trim();
+}
+
 /** An option as commander declares it: "-H, --header <name: value>". */
 export function commanderFlags(spec: OptionSpec): string {
   const value = spec.takes === 'value' || spec.takes === 'list' ? ` <${spec.valueName ?? 'value'}>` : '';

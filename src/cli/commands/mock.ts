@@ -5,7 +5,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../../api/errors.js';
 import { startMockServer } from '../../mock/server.js';
 import { shellQuote } from '../../output/quote.js';
-import { commanderFlags, GLOBAL_OPTIONS, MOCK_OPTIONS } from '../../options/args.js';
+import { commanderFlags, commanderProblem, GLOBAL_OPTIONS, MOCK_OPTIONS } from '../../options/args.js';
 
 interface MockOptions {
   host: string;
@@ -98,7 +98,7 @@ In another shell, run that export line, then e.g.:
     if (!(error instanceof CommanderError)) throw error;
     if (error.code === 'commander.helpDisplayed') return undefined;
     // commander puts its suggestion on a line of its own: one line, as every other message.
-    throw new UsageError(`mock: ${error.message.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\)$/, ' (did you mean $1)')}`);
+    throw new UsageError(`mock: ${commanderProblem(error.message)}`);
   }
   const options = command.opts<MockOptions>();
   if (options.token !== undefined) {
