@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { CALL_OPTIONS, commanderFlags, commanderProblem, GLOBAL_OPTIONS } from '../options/args.js';
 import { configGet, configList, configPathCommand, configSet, configUnset, configUse } from './commands/config.js';
 import { methodsCommand, METHODS_OPTIONS } from './commands/methods.js';
+import { PROFILE_KEYS } from '../config/file.js';
 import { COMMANDS } from './commands/list.js';
 import type { Context } from './context.js';
 import { exitCodeHelp, ExitCode } from '../api/errors.js';
@@ -59,7 +60,7 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
   const config = commands.get('config') as Command;
   config
     .command('set <key> [value]')
-    .description('set url, bearer or schemas in the active profile (bearer: omit the value to type it hidden, or pipe it on stdin)')
+    .description(`set a key of the active profile: ${PROFILE_KEYS.join(', ')} (bearer: omit the value to type it hidden, or pipe it on stdin)`)
     .action(async (key: string, value: string | undefined) => {
       exitCode = await configSet(ctx, key, value);
     });

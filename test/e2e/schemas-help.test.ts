@@ -59,7 +59,7 @@ describe('help', () => {
     expect(user.stdout).toContain('  --email <string>  (required)\n      The user\'s e-mail address; unique.\n      format: email\n      example: --email test1@oneoffice.bh\n');
     expect(user.stdout).toContain('  --password <string>\n      The user\'s initial password.\n      secret: masked whenever a request is printed\n');
     const update = await runCli(['updateUserByEmail', '--help'], { env: rec.env });
-    expect(update.stdout).toContain('      --is-active alone means true; --is-active false or --no-is-active sends false\n');
+    expect(update.stdout).toContain('      --is-active alone means true; --is-active false or --no-is-active sends false (also yes/no, on/off, 1/0)\n');
   });
 
   it('no command prints help on stderr and exits 2', async () => {

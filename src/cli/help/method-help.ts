@@ -42,7 +42,7 @@ function describeParam(param: ParamFlag): string[] {
     schema.maxLength !== undefined ? `at most ${schema.maxLength} characters` : '',
   ].filter(Boolean);
   if (limits.length) details.push(`limits: ${limits.join(', ')}`);
-  if (type === 'boolean') details.push(`${param.flag} alone means true; ${param.flag} false or --no-${param.flag.slice(2)} sends false`);
+  if (type === 'boolean') details.push(`${param.flag} alone means true; ${param.flag} false or --no-${param.flag.slice(2)} sends false (also yes/no, on/off, 1/0)`);
   if (type === 'object') details.push(`a JSON object, or its fields as ${param.flag}.<field> flags`);
   if (schema['x-secret']) details.push('secret: masked whenever a request is printed');
   const example = schema.examples?.[0];
