@@ -3,6 +3,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
+import { expandHome } from '../config/paths.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { createRegistry, type Registry } from '../api/schema/registry.js';
 import { COMMAND_NAMES } from './commands/list.js';
@@ -14,6 +15,8 @@ export interface Deps {
   env: Env;
   /** An undici dispatcher to send through (tests inject undici's MockAgent); when absent, a call opens its own connection (node:http, or undici through a proxy). */
   dispatcher?: Dispatcher;
+  /** The operating system to behave as (tests pass 'win32'); process.platform when absent. */
+  platform?: NodeJS.Platform;
 }
 
 export interface GlobalFlags {
@@ -41,14 +44,19 @@ export class Context {
     }
   }
 
+  platform(): NodeJS.Platform {
+    return this.deps.platform ?? process.platform;
+  }
+
   config(): LoadedConfig {
-    this.loadedConfig ??= loadConfig(this.deps.env, this.globals);
+    this.loadedConfig ??= loadConfig(this.deps.env, this.globals, this.platform());
     return this.loadedConfig;
   }
 
   /** The user's schema directory (--schemas, $ONEOFFICE_SCHEMAS, config), if any. */
   userSchemaDir(): string | undefined {
-    return this.globals.schemas || this.deps.env['ONEOFFICE_SCHEMAS'] || this.config().profile.schemas || undefined;
+    const dir = this.globals.schemas || this.deps.env['ONEOFFICE_SCHEMAS'] || this.config().profile.schemas;
+    return dir ? expandHome(dir, this.deps.env, this.platform()) : undefined;
   }
 
   hasUserSchemas(): boolean {

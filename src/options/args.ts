@@ -10,8 +10,8 @@ export type { ParamToken };
 export interface OptionSpec {
   long: string;
   short?: string;
-  /** none: a switch; count: a switch that may repeat (-v, -vv); value: one value; list: repeatable value. */
-  takes: 'none' | 'count' | 'value' | 'list';
+  /** none: a switch; count: a switch that may repeat (-v, -vv); value: one value; list: repeatable value; optional: a switch or --flag=value. */
+  takes: 'none' | 'count' | 'value' | 'list' | 'optional';
   valueName?: string;
   description: string;
 }
@@ -36,7 +36,7 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--header', short: '-H', takes: 'list', valueName: 'name: value', description: 'extra request header (repeatable; "Name:" removes one; ASCII and Latin-1 values)' },
   { long: '--verbose', short: '-v', takes: 'count', description: 'show the exchange on stderr like curl -v; -vv adds timings' },
   { long: '--dry-run', takes: 'none', description: 'print the request as it would be sent, and send nothing' },
-  { long: '--curl', takes: 'none', description: 'print an equivalent curl command, and send nothing' },
+  { long: '--curl', takes: 'optional', valueName: 'sh|powershell|cmd', description: 'print an equivalent curl command for that shell (default: sh; on Windows the shell in use), and send nothing' },
   { long: '--show-secrets', takes: 'none', description: 'show the token and secret params unmasked in printed requests' },
   { long: '--no-validate', takes: 'none', description: 'send params without checking them against the schema' },
   { long: '--allow-insecure-http', takes: 'none', description: 'allow sending the token over plain http:// to a host that is not loopback' },
@@ -166,6 +166,10 @@ export function parseCallArgs(argv: readonly string[], optionSpecs: readonly Opt
 
     if (spec) {
       const key = spec.long.slice(2);
+      if (spec.takes === 'optional') {
+        result.options[key] = inline ?? true;
+        continue;
+      }
       if (spec.takes === 'none' || spec.takes === 'count') {
         if (inline !== undefined) result.problems.push(`${spec.long} takes no value`);
         result.options[key] = spec.takes === 'count' ? ((result.options[key] as number | undefined) ?? 0) + 1 : true;

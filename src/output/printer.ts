@@ -14,6 +14,10 @@ export interface Reveal {
 /** Header names whose values are credentials. */
 const CREDENTIAL_HEADERS = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie']);
 
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.has(name.toLowerCase());
+}
+
 export function displayHeaders(call: CallRequest, reveal: Reveal): Array<[string, string]> {
   if (reveal.showSecrets) return call.headers;
   return call.headers.map(([name, value]) => [name, CREDENTIAL_HEADERS.has(name.toLowerCase()) ? maskSecret(value) : value]);

@@ -15,7 +15,8 @@ import { secretPaths } from '../../api/schema/registry.js';
 import type { MethodSchema } from '../../api/schema/types.js';
 import { loadValidator } from '../../api/schema/validator.js';
 import { resolveNetwork } from '../../config/network.js';
-import { toCurl } from '../../output/to-curl.js';
+import { curlDialect, curlTokenSource } from './curl-options.js';
+import { maskedCurlHeaders, toCurl } from '../../output/to-curl.js';
 import { targetFromArgs } from './target.js';
 
 export type CallMode = { kind: 'method'; name: string } | { kind: 'call' };
@@ -83,10 +84,12 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const secrets = method ? secretPaths(method.schema) : [];
   warnSecretsOnCommandLine(ctx, secrets, parsed.params, typeof paramsSource === 'string' && !/^(-|@)/.test(paramsSource) ? base : undefined);
   const reveal = { showSecrets: parsed.options['show-secrets'] === true };
-  const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : parsed.options['curl'] === true ? 'curl' : undefined;
+  const curlOption = parsed.options['curl'];
+  const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : curlOption !== undefined ? 'curl' : undefined;
+  const dialect = printOnly === 'curl' ? curlDialect(ctx, curlOption) : undefined;
   // --curl prints the token as $BEARER, so it can do without one.
   const target = targetFromArgs(ctx, parsed, { requireToken: printOnly !== 'curl' });
-  const network = resolveNetwork(parsed.options, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true);
+  const network = resolveNetwork(parsed.options, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true, ctx.platform());
   const call = buildCall({
     url: target.url,
     token: target.token,
@@ -100,11 +103,17 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     stdout.write(formatDryRun(call, reveal));
     return 0;
   }
-  if (printOnly === 'curl') {
+  if (dialect !== undefined) {
     if (!reveal.showSecrets && call.secretPaths.some((path) => hasPath(call.params, path))) {
       ctx.warn('secret params are masked in this command; add --show-secrets to print a command that sends them');
     }
-    stdout.write(`${toCurl(call, { ...reveal, network })}\n`);
+    const curlOptions = { ...reveal, network, dialect, tokenValue: target.token, token: curlTokenSource(ctx, target.token) };
+    const masked = maskedCurlHeaders(call, curlOptions);
+    if (masked.length) ctx.warn(`${masked.join(', ')} ${masked.length === 1 ? 'is' : 'are'} masked in this command; add --show-secrets to print a command that sends ${masked.length === 1 ? 'it' : 'them'}`);
+    if (dialect === 'powershell' && call.headers.some(([, value]) => value.includes('"'))) {
+      ctx.warn('a header value holds a double quote: Windows PowerShell 5.1 passes it to curl.exe wrongly (PowerShell 7.3 or later is right)');
+    }
+    stdout.write(`${toCurl(call, curlOptions)}\n`);
     return 0;
   }
   const { performCall } = await import('../perform.js');

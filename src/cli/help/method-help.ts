@@ -73,6 +73,7 @@ export function exampleCommand(command: string, schema: JsonSchema): string | un
 export function optionLines(specs: readonly OptionSpec[]): string[] {
   const labels = specs.map((spec) => {
     const names = spec.short ? `${spec.short}, ${spec.long}` : `    ${spec.long}`;
+    if (spec.takes === 'optional') return `${names}[=${spec.valueName ?? 'value'}]`;
     return spec.takes === 'none' || spec.takes === 'count' ? names : `${names} <${spec.valueName ?? 'value'}>`;
   });
   const width = Math.max(...labels.map((label) => label.length));
