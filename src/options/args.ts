@@ -78,6 +78,7 @@ export const MOCK_OPTIONS: OptionSpec[] = [
   { long: '--latency', takes: 'value', valueName: 'ms', description: 'delay every answer by this many milliseconds' },
   { long: '--fail-rate', takes: 'value', valueName: 'rate', description: 'answer this share of calls (0..1) with 503 and Retry-After: 1' },
   { long: '--quiet', takes: 'none', description: 'no log line per call on stderr' },
+  { long: '--print', takes: 'value', valueName: 'format', description: 'how to print the settings for the client: sh (an export line), powershell ($env: assignments), cmd (set lines) or json (default: sh; on Windows the shell in use)' },
   { long: '--schemas', takes: 'value', valueName: 'dir', description: 'extra method schemas to validate with (else $ONEOFFICE_SCHEMAS, config)' },
 ];
 
@@ -101,7 +102,7 @@ export function commanderProblem(message: string): string {
 
 /** An option as commander declares it: "-H, --header <name: value>". */
 export function commanderFlags(spec: OptionSpec): string {
-  const value = spec.takes === 'value' || spec.takes === 'list' ? ` <${spec.valueName ?? 'value'}>` : '';
+  const value = spec.takes === 'value' || spec.takes === 'list' ? ` <${spec.valueName ?? 'value'}>` : spec.takes === 'optional' ? ` [${spec.valueName ?? 'value'}]` : '';
   return `${spec.short ? `${spec.short}, ` : ''}${spec.long}${value}`;
 }
 

@@ -1,11 +1,17 @@
-// `oneoffice mock`: the local OneOffice server in the foreground until SIGINT or SIGTERM. Stdout gets
-// one line a shell can use as it is; the call log goes to stderr.
+// `oneoffice mock`: the local OneOffice server in the foreground until a stopping signal. Stdout gets
+// one line the user's shell can use as it is (or JSON); the call log goes to stderr.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../../api/errors.js';
 import { startMockServer } from '../../mock/server.js';
+<<<<<<< HEAD
 import { shellQuote } from '../../output/quote.js';
 import { commanderFlags, commanderProblem, GLOBAL_OPTIONS, MOCK_OPTIONS } from '../../options/args.js';
+=======
+import { defaultDialect } from '../../output/quote.js';
+import { clientSettings, PRINT_FORMATS, type PrintFormat } from '../../mock/print.js';
+import { commanderFlags, GLOBAL_OPTIONS, MOCK_OPTIONS } from '../../options/args.js';
+>>>>>>> e2eaf15 (mock --print sh|powershell|cmd|json; the mock stops on SIGHUP and SIGBREAK too (issue 15.2, 15.5))
 
 interface MockOptions {
   host: string;
@@ -15,6 +21,7 @@ interface MockOptions {
   latency: number;
   failRate: number;
   quiet?: boolean;
+  print?: PrintFormat;
 }
 
 export async function runMockCommand(ctx: Context, argv: readonly string[]): Promise<number> {
@@ -37,7 +44,7 @@ export async function runMockCommand(ctx: Context, argv: readonly string[]): Pro
   });
   // Listening for signals before announcing the URL: whoever reads the line may stop us right away.
   const stopped = nextSignal();
-  stdout.write(`export ONEOFFICE_URL=${shellQuote(server.url)} ONEOFFICE_BEARER=${shellQuote(server.token)}\n`);
+  stdout.write(clientSettings(options.print ?? defaultDialect(ctx.platform(), ctx.deps.env), server.url, server.token));
   log?.(`oneoffice mock: serving ${server.url}${options.state === undefined ? '' : ` (state in ${options.state})`}; Ctrl-C stops it`);
   await stopped;
   await server.close();
@@ -45,15 +52,16 @@ export async function runMockCommand(ctx: Context, argv: readonly string[]): Pro
   return 0;
 }
 
+/** Ctrl-C, kill, a closed terminal or ssh session (SIGHUP), and Ctrl-Break or a closed console window on Windows. */
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
 function nextSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      for (const name of STOP_SIGNALS) process.off(name, stop);
       resolve(signal);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    for (const name of STOP_SIGNALS) process.once(name, stop);
   });
 }
 
@@ -75,6 +83,11 @@ It prints the settings for the client on stdout, then logs one line per call on 
   export ONEOFFICE_URL=http://127.0.0.1:8787/ ONEOFFICE_BEARER=dev-token
 In another shell, run that export line, then e.g.:
   oneoffice createUser --email test1@oneoffice.bh
+For PowerShell (--print powershell) and cmd.exe (--print cmd):
+  $env:ONEOFFICE_URL = 'http://127.0.0.1:8787/'; $env:ONEOFFICE_BEARER = 'dev-token'
+  set "ONEOFFICE_URL=http://127.0.0.1:8787/" & set "ONEOFFICE_BEARER=dev-token"
+--print json prints {"url":...,"token":...,"pid":...} for scripts in any language.
+It stops cleanly on Ctrl-C, SIGTERM and SIGHUP (a closed terminal), and on Ctrl-Break on Windows.
 `,
     );
   const parsers: Record<string, { parse: (text: string) => number; fallback: number }> = {
@@ -87,6 +100,7 @@ In another shell, run that export line, then e.g.:
     const parser = parsers[spec.long];
     if (parser) option.argParser(parser.parse).default(parser.fallback);
     if (spec.long === '--host') option.default('127.0.0.1');
+    if (spec.long === '--print') option.argParser(parsePrint);
     command.addOption(option);
   }
   // main reads these wherever they are (scanGlobalOptions); accepted here so they are not unknown.
@@ -107,6 +121,11 @@ In another shell, run that export line, then e.g.:
     if (!/^[\x21-\x7e]+$/.test(options.token)) throw new UsageError('mock: --token must be printable ASCII without spaces (it travels in an HTTP header)');
   }
   return options;
+}
+
+function parsePrint(text: string): PrintFormat {
+  if (!(PRINT_FORMATS as readonly string[]).includes(text)) throw new InvalidArgumentError(`must be one of ${PRINT_FORMATS.join(', ')}`);
+  return text as PrintFormat;
 }
 
 function parsePort(text: string): number {
