@@ -34,19 +34,22 @@ export interface BatchOptions {
 }
 
 /** Reads and checks the batch flags; every problem is reported at once, like single calls do. */
-export function readBatchOptions(parsed: ParsedArgs): BatchOptions {
+export function readBatchOptions(parsed: ParsedArgs, expandPath: (path: string) => string = (path) => path): BatchOptions {
   const { options } = parsed;
   const problems = [...parsed.problems];
   // parseCallArgs keeps flags it does not know as method params; batch has none.
   // A single call's option that batch leaves out is named as such, not "corrected" to another.
   for (const param of parsed.params) problems.push(unknownOption(param.flag, LEFT_OUT.has(param.flag) ? [] : BATCH_OPTIONS, ' (see oneoffice batch --help)'));
-  const [input, ...extra] = parsed.positionals;
+  const [given, ...extra] = parsed.positionals;
+  // A leading ~ that cmd.exe or PowerShell passed on as typed.
+  const input = given === undefined ? undefined : expandPath(given);
   if (input === undefined) problems.push('batch: missing <file> (or - to read stdin)');
   for (const arg of extra) problems.push(`unexpected argument ${JSON.stringify(arg)}`);
 
   const concurrency = wholeNumber(options['concurrency'], '--concurrency', DEFAULT_CONCURRENCY, MAX_CONCURRENCY, problems);
   const rate = positiveNumber(options['rate'], '--rate', problems);
-  const resultsPath = typeof options['results'] === 'string' ? options['results'] : undefined;
+  const results = typeof options['results'] === 'string' ? options['results'] : undefined;
+  const resultsPath = results ? expandPath(results) : results;
   const resume = options['resume'] === true;
   const retryUncertain = options['retry-uncertain'] === true;
   if (resume && resultsPath === undefined) problems.push('--resume needs --results <file>: the file the batch recorded its results in');

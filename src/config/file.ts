@@ -2,9 +2,9 @@
 // which costs tens of milliseconds to load; reading a small JSON file does not need it.
 import { readJson } from '../api/json.js';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isUtf16, UTF16_ADVICE } from '../api/text.js';
 import { ConfigError } from '../api/errors.js';
+import { defaultConfigPath, expandHome } from './paths.js';
 
 import type { Env } from '../api/env.js';
 
@@ -23,11 +23,10 @@ export interface ConfigData {
 
 export const DEFAULT_PROFILE = 'default';
 
-export function configPath(env: Env, flag?: string): string {
-  if (flag) return flag;
-  if (env['ONEOFFICE_CONFIG']) return env['ONEOFFICE_CONFIG'];
-  const base = env['XDG_CONFIG_HOME'] || join(env['HOME'] || homedir(), '.config');
-  return join(base, 'oneoffice', 'config.json');
+export function configPath(env: Env, flag?: string, platform: NodeJS.Platform = process.platform): string {
+  if (flag) return expandHome(flag, env, platform);
+  if (env['ONEOFFICE_CONFIG']) return expandHome(env['ONEOFFICE_CONFIG'], env, platform);
+  return defaultConfigPath(env, platform);
 }
 
 /** The parsed file, or an empty config when it does not exist yet. */
@@ -39,6 +38,7 @@ export function readConfig(path: string): ConfigData {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'E_CONFIG_READ');
   }
+  if (isUtf16(text)) throw new ConfigError(`config file ${path} ${UTF16_ADVICE}`, 'E_CONFIG_READ');
   // The file holds tokens: a syntax error is placed by line and column, never quoted.
   const read = readJson(text);
   if (!read.ok) throw new ConfigError(`config file ${path} is not valid JSON: ${read.reason} at line ${read.line} column ${read.column}`, 'E_CONFIG_READ');
@@ -61,8 +61,8 @@ export interface LoadedConfig {
   profile: Profile;
 }
 
-export function loadConfig(env: Env, flags: { config?: string; profile?: string }): LoadedConfig {
-  const path = configPath(env, flags.config);
+export function loadConfig(env: Env, flags: { config?: string; profile?: string }, platform: NodeJS.Platform = process.platform): LoadedConfig {
+  const path = configPath(env, flags.config, platform);
   const data = readConfig(path);
   const profileName = activeProfileName(data, env, flags.profile);
   const profileFrom = flags.profile ? 'flag' : env['ONEOFFICE_PROFILE'] ? 'env' : 'default';

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { ParsedArgs } from '../options/args.js';
 import type { Env, Profile } from './file.js';
+import { expandHome } from './paths.js';
 import { ConfigError, UsageError } from '../api/errors.js';
 import { proxyFor } from '../http/proxy.js';
 import type { RetryOptions } from '../api/retry.js';
@@ -32,7 +33,7 @@ export const MAX_DURATION_S = 86_400;
 type Key = 'connect-timeout' | 'max-time' | 'retry' | 'retry-max-time' | 'retry-delay' | 'proxy' | 'cacert';
 
 /** `flags`: the parsed options of a command (`max-time`: "5"...), or a library client's, in the same form. */
-export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, env: Env, url: URL, idempotent: boolean): NetworkSettings {
+export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, env: Env, url: URL, idempotent: boolean, platform: NodeJS.Platform = process.platform): NetworkSettings {
   const setting = (key: Key): { value: string; source: string; typed: boolean } | undefined => {
     const flag = flags[key];
     if (typeof flag === 'string') return { value: flag, source: `--${key}`, typed: true };
@@ -52,7 +53,9 @@ export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, e
     return value;
   };
 
-  const cacert = setting('cacert');
+  const cacertSetting = setting('cacert');
+  // `~/ca.pem` reaches us unexpanded from cmd.exe, PowerShell and the config file.
+  const cacert = cacertSetting && { ...cacertSetting, value: expandHome(cacertSetting.value, env, platform) };
   let ca: string | undefined;
   if (cacert) {
     try {

@@ -17,7 +17,7 @@ function checkKey(key: string): ProfileKey {
 }
 
 function profileOf(ctx: Context): { path: string; profile: string } {
-  const path = configPath(ctx.deps.env, ctx.globals.config);
+  const path = configPath(ctx.deps.env, ctx.globals.config, ctx.platform());
   const profile = activeProfileName(readConfig(path), ctx.deps.env, ctx.globals.profile);
   if (!PROFILE_NAME.test(profile)) throw new UsageError(`--profile: names are letters, digits, - and _ (got ${JSON.stringify(profile)})`, 'E_PROFILE');
   return { path, profile };
@@ -86,13 +86,13 @@ export function configList(ctx: Context, showSecrets: boolean): number {
 }
 
 export function configPathCommand(ctx: Context): number {
-  ctx.deps.stdout.write(`${configPath(ctx.deps.env, ctx.globals.config)}\n`);
+  ctx.deps.stdout.write(`${configPath(ctx.deps.env, ctx.globals.config, ctx.platform())}\n`);
   return 0;
 }
 
 export async function configUse(ctx: Context, profile: string): Promise<number> {
   if (!PROFILE_NAME.test(profile)) throw new UsageError(`config use: profile names are letters, digits, - and _ (got ${JSON.stringify(profile)})`, 'E_PROFILE');
-  const path = configPath(ctx.deps.env, ctx.globals.config);
+  const path = configPath(ctx.deps.env, ctx.globals.config, ctx.platform());
   const { openStore } = await import('../../config/store.js');
   const store = openStore(path);
   if (profile === DEFAULT_PROFILE) store.delete('defaultProfile');
