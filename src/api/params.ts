@@ -1,6 +1,7 @@
 // Assembles a call's params: the --params object first, then every flag on top of it
 // (whole objects before their dotted fields), remembering which paths the user typed as flags.
 import type { Readable } from 'node:stream';
+import { isUtf16, UTF16_ADVICE } from './text.js';
 import { parseJson } from './json.js';
 import { convertFlagValue, type ParamFlag } from './schema/flags.js';
 import { describeUnsafe, forbiddenKeyIn, forbiddenKeyProblem, unsafeValues } from './param-safety.js';
@@ -53,6 +54,8 @@ export async function readParamsSource(source: string, stdin: Readable): Promise
     text = source;
   }
   if (text === undefined) return { problem: `${origin}: larger than ${MAX_PARAMS_BYTES} bytes (1 MiB), more than a call may carry` };
+  // A file or pipe written by Windows PowerShell 5.1 may be UTF-16 (a BOM the JSON reader drops).
+  if (source !== text && isUtf16(text)) return { problem: `${origin} ${UTF16_ADVICE}` };
   const parsed = parseJson(text);
   if ('error' in parsed) return { problem: `${origin}: not valid JSON: ${parsed.error}` };
   if (typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {

@@ -3,6 +3,7 @@
 import { readJson } from '../json.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isUtf16, UTF16_ADVICE } from '../text.js';
 import { ConfigError } from '../errors.js';
 import type { JsonSchema, MethodSchema } from './types.js';
 
@@ -48,6 +49,7 @@ function readSchemaDir(dir: string): MethodSchema[] {
     } catch (error) {
       throw new ConfigError(`schema ${path}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_SCHEMA');
     }
+    if (isUtf16(text)) throw new ConfigError(`schema ${path}: ${UTF16_ADVICE}`, 'E_SCHEMA');
     const read = readJson(text);
     if (!read.ok) throw new ConfigError(`schema ${path}: not valid JSON: ${read.reason} at line ${read.line} column ${read.column}`, 'E_SCHEMA');
     const schema = read.value;

@@ -4,14 +4,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { Context } from '../context.js';
 import { UsageError } from '../../api/errors.js';
 import { startMockServer } from '../../mock/server.js';
-<<<<<<< HEAD
-import { shellQuote } from '../../output/quote.js';
-import { commanderFlags, commanderProblem, GLOBAL_OPTIONS, MOCK_OPTIONS } from '../../options/args.js';
-=======
 import { defaultDialect } from '../../output/quote.js';
 import { clientSettings, PRINT_FORMATS, type PrintFormat } from '../../mock/print.js';
-import { commanderFlags, GLOBAL_OPTIONS, MOCK_OPTIONS } from '../../options/args.js';
->>>>>>> e2eaf15 (mock --print sh|powershell|cmd|json; the mock stops on SIGHUP and SIGBREAK too (issue 15.2, 15.5))
+import { commanderFlags, commanderProblem, GLOBAL_OPTIONS, MOCK_OPTIONS } from '../../options/args.js';
 
 interface MockOptions {
   host: string;
