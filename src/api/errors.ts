@@ -16,6 +16,8 @@ export const EXIT_CODES = [
   { name: 'timeout', code: 7, meaning: 'timed out' },
   { name: 'interrupted', code: 130, meaning: 'interrupted by Ctrl-C (SIGINT)' },
   { name: 'terminated', code: 143, meaning: 'stopped by SIGTERM' },
+  { name: 'hangup', code: 129, meaning: 'stopped by SIGHUP (a closed terminal or ssh session)' },
+  { name: 'break', code: 149, meaning: 'stopped by Ctrl-Break (SIGBREAK, Windows)' },
 ] as const;
 
 type ExitCodeTable = { readonly [E in (typeof EXIT_CODES)[number] as E['name']]: E['code'] };

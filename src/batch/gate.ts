@@ -2,7 +2,12 @@
 // results output keeping up, and no reason to stop. Calls start one at a time from one loop, so
 // they start in input order.
 
-export type BatchSignal = 'SIGINT' | 'SIGTERM';
+/**
+ * What stops a batch the way Ctrl-C does: SIGTERM (kill), SIGHUP (a closed terminal, a dropped ssh
+ * session, a closed console window on Windows) and SIGBREAK (Ctrl-Break on Windows, which sends no SIGTERM).
+ */
+export const BATCH_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+export type BatchSignal = (typeof BATCH_SIGNALS)[number];
 
 /** Why the batch stops starting calls, and whether the calls in flight are given up on. */
 export class StopControl {
@@ -44,15 +49,12 @@ export class StopControl {
   }
 }
 
-/** Routes SIGINT and SIGTERM to `stop` until the returned function is called. */
+/** Routes the stopping signals to `stop` until the returned function is called. */
 export function watchSignals(stop: StopControl): () => void {
-  const onInt = () => stop.onSignal('SIGINT');
-  const onTerm = () => stop.onSignal('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  const handlers = BATCH_SIGNALS.map((signal) => [signal, () => stop.onSignal(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
   return () => {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
   };
 }
 

@@ -1,11 +1,15 @@
 // The input is read twice: once to check every line, once to send. A regular file is simply
 // reopened; stdin (or a pipe such as <(cmd)) is copied to a private temporary file during the
-// first read (unlinked at once), so the second has something to read, and memory stays flat either way.
+// first read (unlinked at once where the system allows it; on Windows once read), so the second has
+// something to read, and memory stays flat either way.
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { isUtf16, UTF16_ADVICE } from '../api/text.js';
 import { UsageError } from '../api/errors.js';
 import { writeAll } from './journal.js';
 import { fileStream, readLines, type InputLine } from './lines.js';
@@ -21,12 +25,28 @@ export interface BatchInput {
   secondPass(): AsyncGenerator<InputLine[]>;
   /** Stops the read under way (Ctrl-C while stdin is idle must not hang). */
   abort(): void;
-  /** Removes the temporary copy, if any. */
-  dispose(): void;
+  /**
+   * Closes the reads and removes the temporary copy, if any. Never fails: the batch is over by
+   * then, so a copy that cannot be removed is a warning, not a failed batch.
+   */
+  dispose(): Promise<void>;
 }
 
-export function openInput(name: string, stdin: Readable): BatchInput {
-  if (name === '-') return spooled(name, stdin);
+/** How the spool's directory is removed; injected by tests (Windows refuses to remove an open file: EBUSY, EPERM). */
+export interface SpoolCleanup {
+  /** Right after the spool is opened (POSIX: the open descriptor keeps the copy). */
+  removeNow?: (dir: string) => void;
+  /** In dispose(), for a directory that could not be removed at once. */
+  remove?: (dir: string) => Promise<void>;
+  warn?: (message: string) => void;
+}
+
+const removeDirNow = (dir: string) => rmSync(dir, { recursive: true, force: true });
+/** fs.rm retries EBUSY and EPERM itself, with a linear backoff: a virus scanner or indexer may hold the file a moment. */
+const removeDir = (dir: string) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+
+export function openInput(name: string, stdin: Readable, cleanup: SpoolCleanup = {}): BatchInput {
+  if (name === '-') return spooled(name, stdin, cleanup);
   let isFile: boolean;
   try {
     const stats = statSync(name);
@@ -35,7 +55,7 @@ export function openInput(name: string, stdin: Readable): BatchInput {
   } catch (error) {
     throw unreadable(name, error);
   }
-  return isFile ? reopened(name) : spooled(name, fileStream(name));
+  return isFile ? reopened(name) : spooled(name, fileStream(name), cleanup);
 }
 
 function reopened(path: string): BatchInput {
@@ -48,22 +68,32 @@ function reopened(path: string): BatchInput {
     sha256: () => hash.copy().digest('hex'),
     secondPass: () => guarded(path, readLines(open())),
     abort: () => current?.destroy(),
-    dispose: () => current?.destroy(),
+    dispose: async () => {
+      if (current) await closed(current);
+    },
   };
 }
 
-function spooled(name: string, source: Readable): BatchInput {
+function spooled(name: string, source: Readable, cleanup: SpoolCleanup): BatchInput {
   const hash = createHash('sha256');
   let fd: number | undefined;
+  /** The spool's directory, when it could not be removed at once. */
+  let leftDir: string | undefined;
   let current: Readable = source;
   return {
     name,
     firstPass: () => {
       // 0700 directory, 0600 file: the input may hold passwords. Both are removed at once, before
       // anything is written: the open descriptor keeps the copy, and even kill -9 leaves nothing behind.
+      // Windows refuses to remove a file that is open (EBUSY, EPERM): there the copy stays until
+      // dispose(), which removes it once the second read has closed it.
       const dir = mkdtempSync(join(tmpdir(), 'oneoffice-batch-'));
       const spool = openSync(join(dir, 'input'), 'w+', 0o600);
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        (cleanup.removeNow ?? removeDirNow)(dir);
+      } catch {
+        leftDir = dir;
+      }
       fd = spool;
       return guarded(name, readLines(source, (chunk) => {
         hash.update(chunk);
@@ -79,21 +109,46 @@ function spooled(name: string, source: Readable): BatchInput {
       return guarded(name, readLines(current));
     },
     abort: () => current.destroy(),
-    dispose: () => {
-      if (current !== source) current.destroy();
+    dispose: async () => {
+      const spoolDir = leftDir;
+      leftDir = undefined;
+      // The second read's stream closes (and with it the descriptor) before anything is removed.
+      if (current !== source) await closed(current);
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
+      if (spoolDir === undefined) return;
+      try {
+        await (cleanup.remove ?? removeDir)(spoolDir);
+      } catch (error) {
+        cleanup.warn?.(`could not remove the temporary copy of the input in ${spoolDir} (${(error as NodeJS.ErrnoException).code ?? String(error)}): it may hold secrets, delete it`);
+      }
     },
   };
 }
 
-/** Read errors (a file removed meanwhile, an I/O error) as usage errors naming the input. */
+/**
+ * Read errors (a file removed meanwhile, an I/O error) as usage errors naming the input. UTF-16
+ * input (PowerShell 5.1's `>`) is refused at its first line, which is where it shows.
+ */
 async function* guarded(name: string, lines: AsyncGenerator<InputLine[]>): AsyncGenerator<InputLine[]> {
+  let first = true;
   try {
-    yield* lines;
+    for await (const chunk of lines) {
+      if (first && chunk[0]?.text != null && isUtf16(chunk[0].text)) throw new UsageError(`batch: ${name === '-' ? 'stdin' : name} ${UTF16_ADVICE}`, 'E_INPUT');
+      first = false;
+      yield chunk;
+    }
   } catch (error) {
-    throw unreadable(name, error);
+    throw error instanceof UsageError ? error : unreadable(name, error);
   }
+}
+
+/** Destroys a read stream and waits until its file is closed. */
+async function closed(stream: Readable): Promise<void> {
+  if (stream.closed) return;
+  const done = once(stream, 'close').catch(() => {});
+  stream.destroy();
+  await done;
 }
 
 function unreadable(name: string, error: unknown): UsageError {

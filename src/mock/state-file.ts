@@ -4,9 +4,10 @@
 import { readJson } from '../api/json.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { renameWithRetry } from '../api/rename.js';
 import { ConfigError } from '../api/errors.js';
 import { checkSnapshot, type StateSnapshot } from './state.js';
 
@@ -58,7 +59,7 @@ async function writeFileAtomic(path: string, text: string): Promise<void> {
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
+    await renameWithRetry(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => {});
     throw error;

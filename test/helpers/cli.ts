@@ -23,10 +23,29 @@ export interface RunOptions {
   keepStdinOpen?: boolean;
 }
 
-/** A fresh HOME per call unless given, so no developer config leaks into a test. */
+/**
+ * Variables a process cannot do without on Windows (SystemRoot: sockets and crypto; TEMP/TMP:
+ * os.tmpdir(); ComSpec, PATHEXT: running programs), kept from the test's own environment.
+ */
+const SYSTEM_VARIABLES = ['SystemRoot', 'SYSTEMROOT', 'windir', 'TEMP', 'TMP', 'ComSpec', 'PATHEXT'];
+
+/**
+ * A fresh home per call unless given, so no developer config leaks into a test: HOME and
+ * XDG_CONFIG_HOME, and on Windows USERPROFILE and APPDATA, all point into it.
+ */
 export function isolatedEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const home = mkdtempSync(join(tmpdir(), 'oneoffice-home-'));
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    USERPROFILE: home,
+    APPDATA: join(home, 'AppData', 'Roaming'),
+  };
+  for (const name of SYSTEM_VARIABLES) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
   return env;
 }

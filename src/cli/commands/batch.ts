@@ -14,6 +14,7 @@ import { runCalls, type RunResult } from '../../batch/run.js';
 import { performCall } from '../../batch/sender.js';
 import { openTransport, type Transport } from '../../http/transport.js';
 import { fileSink, streamSink, type ResultSink } from '../../batch/sink.js';
+import { expandHome } from '../../config/paths.js';
 import type { Context } from '../context.js';
 import { ExitCode, OneOfficeError, UsageError, ValidationError } from '../../api/errors.js';
 import { INSECURE_WARNING, resolveNetwork, type NetworkSettings } from '../../config/network.js';
@@ -24,7 +25,8 @@ import { targetFromArgs } from './target.js';
 
 /** How long calls in flight may finish after Ctrl-C before they are abandoned. */
 const GRACE_MS = 5000;
-const SIGNAL_EXIT_CODES: Record<BatchSignal, number> = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated };
+/** 128 + the signal's number, as shells report it (SIGBREAK is 21 on Windows). */
+const SIGNAL_EXIT_CODES: Record<BatchSignal, number> = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated, SIGHUP: ExitCode.hangup, SIGBREAK: ExitCode.break };
 
 interface Setup {
   ctx: Context;
@@ -44,13 +46,13 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
     ctx.deps.stdout.write(batchHelp());
     return ExitCode.ok;
   }
-  const options = readBatchOptions(parsed);
+  const options = readBatchOptions(parsed, (path) => expandHome(path, ctx.deps.env, ctx.platform()));
   const registry = ctx.registry();
   if (options.method !== undefined && !registry.get(options.method)) throw new UsageError(`--method: ${unknownMethod(options.method, registry)}`);
   // Everything that can be wrong with the flags or the config is found before the input is read.
   const target = resolveConnection(ctx, parsed);
   // Retry defaults depend on whether a method is idempotent; nothing else differs between calls.
-  const [baseNetwork, readNetwork] = [false, true].map((idempotent) => resolveNetwork(parsed.options, ctx.config().profile, ctx.deps.env, target.url, idempotent)) as [NetworkSettings, NetworkSettings];
+  const [baseNetwork, readNetwork] = [false, true].map((idempotent) => resolveNetwork(parsed.options, ctx.config().profile, ctx.deps.env, target.url, idempotent, ctx.platform())) as [NetworkSettings, NetworkSettings];
   const networkFor = (method: string) => (registry.get(method)?.schema['x-idempotent'] === true ? readNetwork : baseNetwork);
 
   const { resultsPath } = options;
@@ -61,7 +63,7 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
   const unwatch = watchSignals(stop);
   let input: BatchInput | undefined;
   try {
-    input = openInput(options.input, ctx.deps.stdin);
+    input = openInput(options.input, ctx.deps.stdin, { warn: (message) => ctx.warn(`batch: ${message}`) });
     const preparer = new Preparer(registry, options.method);
     const checked = await checkInput(input, preparer, { format: options.format, prior, retryUncertain: options.retryUncertain }, stop);
     if (checked.interrupted) {
@@ -79,7 +81,7 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
     return await sendAll({ ctx, options, parsed, target, baseNetwork, networkFor, prior, stop }, input, preparer, checked, header);
   } finally {
     unwatch();
-    input?.dispose();
+    await input?.dispose();
   }
 }
 

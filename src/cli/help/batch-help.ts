@@ -44,8 +44,9 @@ createFirstOrder could create a second order; --retry-uncertain sends them again
 --resume, a --results file that already holds a batch is refused. Resuming checks that the input
 is the same as before.
 
-Ctrl-C (or SIGTERM) stops starting calls and gives those in flight 5 seconds to finish (a second
-Ctrl-C gives up at once); unfinished ones are recorded as uncertain. The summary then says how to
+Ctrl-C (or SIGTERM, SIGHUP from a closed terminal, Ctrl-Break on Windows) stops starting calls and
+gives those in flight 5 seconds to finish (a second signal gives up at once); unfinished ones are
+recorded as uncertain. The summary then says how to
 resume: oneoffice batch <file> --results <file> --resume
 
 Progress (done/total, rate, ETA, failures) is shown on stderr when it is a terminal; a summary line
@@ -73,7 +74,7 @@ Exit codes:
        < 6 (network; uncertain lines count as this) < 7 (timed out); with --stop-on-error, the
        class of the failure that stopped the batch. 1 if the only failures were unexpected ones
        (e.g. a 2xx answer that is not JSON)
-  130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM
+  130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM, 129 by SIGHUP, 149 by Ctrl-Break (SIGBREAK)
 Lines skipped on --resume (their results are from before) do not count.
 `;
 }
