@@ -9,13 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { builtinSchemas } from '../src/generated/builtin.js';
 import { ROOT, runCli } from './helpers/cli.js';
 import { apiCall, killMockProcesses, runCliAgainst, startMockProcess } from './helpers/mock-process.js';
+import { NO_POSIX_SHELL, NO_POSIX_SIGNALS } from './helpers/platform.js';
 
 const DUPLICATE = 'duplicate key value violates unique constraint "users_email"';
 
 afterEach(killMockProcesses);
 
 describe('starting and stopping', () => {
-  it('prints one shell line with the URL and token on stdout', async () => {
+  it.skipIf(NO_POSIX_SIGNALS)('prints one shell line with the URL and token on stdout', async () => {
     const mock = await startMockProcess(['--port', '0', '--token', 'fixed-token-1', '--quiet']);
     expect(mock.startLine).toMatch(/^export ONEOFFICE_URL=http:\/\/127\.0\.0\.1:\d+\/ ONEOFFICE_BEARER=fixed-token-1$/);
     expect(mock.url).not.toBe('http://127.0.0.1:0/');
@@ -23,7 +24,7 @@ describe('starting and stopping', () => {
     expect(mock.stderr()).toBe('');
   });
 
-  it('quotes a token a shell would otherwise interpret', async () => {
+  it.skipIf(NO_POSIX_SHELL)('quotes a token a shell would otherwise interpret', async () => {
     const token = `it's$HOME;x`;
     const mock = await startMockProcess(['--port', '0', '--token', token, '--quiet']);
     const shell = spawnSync('sh', ['-c', `${mock.startLine}\nprintf '%s\\n' "$ONEOFFICE_URL" "$ONEOFFICE_BEARER"`], { encoding: 'utf8' });
@@ -40,7 +41,7 @@ describe('starting and stopping', () => {
     expect((await apiCall({ url: first.url, token: second.token }, 'createUser', { email: 's@b.cd' })).status).toBe(401);
   });
 
-  it('SIGINT stops it with exit code 0', async () => {
+  it.skipIf(NO_POSIX_SIGNALS)('SIGINT stops it with exit code 0', async () => {
     const mock = await startMockProcess(['--port', '0', '--token', 'fixed-token-2']);
     expect(await mock.stop('SIGINT')).toBe(0);
     expect(mock.stderr()).toBe(`oneoffice mock: serving ${mock.url}; Ctrl-C stops it\noneoffice mock: stopped\n`);
@@ -90,7 +91,7 @@ describe('starting and stopping', () => {
 });
 
 describe('--state', () => {
-  it('keeps customers, orders and users across a restart, without passwords', async () => {
+  it.skipIf(NO_POSIX_SIGNALS)('keeps customers, orders and users across a restart, without passwords', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oneoffice-mock-state-'));
     const statePath = join(dir, 'state.json');
     const first = await startMockProcess(['--port', '0', '--token', 'state-token', '--state', statePath, '--quiet']);

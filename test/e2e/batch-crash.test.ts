@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
 import { killMockProcesses, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
+import { NO_POSIX_SIGNALS } from '../helpers/platform.js';
 
 const TOKEN = 'batch-crash-token-0123456789abcdef';
 
@@ -45,7 +46,7 @@ function records(path: string): Array<Record<string, unknown>> {
   return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-describe('kill -9 at random moments, then --resume', () => {
+describe.skipIf(NO_POSIX_SIGNALS)('kill -9 at random moments, then --resume', () => {
   it('every line ends with one final result or one uncertain report; no entity is created twice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oneoffice-batch-crash-'));
     const statePath = join(dir, 'state.json');
@@ -108,7 +109,7 @@ describe('kill -9 at random moments, then --resume', () => {
   }, 120000);
 });
 
-describe('Ctrl-C', () => {
+describe.skipIf(NO_POSIX_SIGNALS)('Ctrl-C', () => {
   it('stops starting calls, lets those in flight finish, exits 130 with the resume command; resuming finishes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oneoffice-batch-int-'));
     const mock = await startMockProcess(['--port', '0', '--token', TOKEN, '--quiet', '--latency', '20']);
@@ -132,5 +133,25 @@ describe('Ctrl-C', () => {
     const all = records(results);
     expect(all.map((record) => record['line']).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
     expect(all.every((record) => record['ok'] === true)).toBe(true);
+  }, 60000);
+});
+
+describe.skipIf(NO_POSIX_SIGNALS)('SIGHUP (a closed terminal or a dropped ssh session)', () => {
+  it('stops the batch the way Ctrl-C does: the calls in flight finish, exit 129, the resume command', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-batch-hup-'));
+    const mock = await startMockProcess(['--port', '0', '--token', TOKEN, '--quiet', '--latency', '20']);
+    const input = join(dir, 'calls.ndjson');
+    writeFileSync(input, `${Array.from({ length: 400 }, (_, i) => JSON.stringify({ method: 'createUser', params: { email: `hup${i + 1}@example.com` } })).join('\n')}\n`);
+    const results = join(dir, 'results.ndjson');
+    const child = startBatch(mock, [input, '--results', results, '--concurrency', '4']);
+    expect(await grownPast(results, 0, child)).toBe(true);
+    child.kill('SIGHUP');
+    expect(await child.exited).toEqual({ code: 129, signal: null });
+    expect(child.stderr()).toMatch(
+      new RegExp(`^batch: \\d+ calls in \\d+\\.\\d s \\(\\d+/s\\): \\d+ ok; interrupted \\(SIGHUP\\): \\d+ not sent; results in ${results}\nbatch: to run the rest: oneoffice batch ${input} --results ${results} --resume\n$`),
+    );
+    const recorded = records(results);
+    expect(recorded.length).toBeLessThan(400);
+    expect(recorded.every((record) => record['ok'] === true)).toBe(true);
   }, 60000);
 });

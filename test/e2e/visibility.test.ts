@@ -1,8 +1,9 @@
 // -v, --dry-run and --curl show exactly what is sent, and no output mode leaks a secret.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { NO_POSIX_SHELL } from '../helpers/platform.js';
 import { startRecordingServer, useRecordingServer, type RecordingServer } from '../helpers/server.js';
 import { makeCertificate, startHttpsServer } from '../helpers/tls.js';
 
@@ -22,14 +23,18 @@ describe('--curl', () => {
     ['a removed default header', ['getUserByEmail', '--email', 'a@b.co', '-H', 'User-Agent:']],
     ['--show-secrets with a password', ['createUser', '--email', 'a@b.co', '--password', 'it\'s $ecret', '--show-secrets']],
   ];
-  it.each(calls)('%s: curl sends what oneoffice sends', async (_name, args) => {
+  const shells = ['sh', 'bash', 'dash', 'zsh'].filter((shell) => spawnSync(shell, ['-c', 'exit 0']).status === 0);
+  it.skipIf(NO_POSIX_SHELL).each(calls)('%s: curl sends what oneoffice sends, run by sh, bash, dash and zsh', async (_name, args) => {
     const printed = await runCli([...args, '--curl'], { env: rec.env });
     expect(printed.code).toBe(0);
     expect(rec.server.received).toHaveLength(0);
-    await sh('sh', ['-c', `${printed.stdout.trim()} -sS -o /dev/null`], { env: { PATH: process.env['PATH'], BEARER: TOKEN } });
+    // The token came from ONEOFFICE_BEARER, so that is what the command reads.
+    for (const shell of shells) await sh(shell, ['-c', `${printed.stdout.trim()} -sS -o /dev/null`], { env: { PATH: process.env['PATH'], ONEOFFICE_BEARER: TOKEN } });
+    expect(rec.server.received).toHaveLength(shells.length);
     const sent = await runCli(args.filter((a) => a !== '--show-secrets'), { env: rec.env });
     expect(sent.code).toBe(0);
-    const [fromCurl, fromUs] = rec.server.received;
+    for (const fromCurl of rec.server.received.slice(1, -1)) expect(fromCurl).toEqual(rec.server.received[0]);
+    const [fromCurl, fromUs] = [rec.server.received[0], rec.server.received.at(-1)];
     expect(fromCurl!.method).toBe(fromUs!.method);
     expect(fromCurl!.url).toBe(fromUs!.url);
     expect(fromCurl!.body).toBe(fromUs!.body);
@@ -43,7 +48,7 @@ describe('--curl', () => {
     const result = await runCli(['createUser', '--email', 'a@b.co', '--password', PASSWORD, '--curl'], { env: isolatedEnv({ URL: rec.server.url }) });
     expect(result).toEqual({
       code: 0,
-      stdout: `curl -X GET ${rec.server.url} --header "x-api-key: \${BEARER}" --header 'Content-Type: application/json' --header 'Accept: application/json' --header 'User-Agent: oneoffice/0.1.0' --data '{"method":"createUser","params":{"email":"a@b.co","password":"****…leak"}}'\n`,
+      stdout: `curl -X GET ${rec.server.url} --header "x-api-key: \${ONEOFFICE_BEARER}" --header 'Content-Type: application/json' --header 'Accept: application/json' --header 'User-Agent: oneoffice/0.1.0' --data '{"method":"createUser","params":{"email":"a@b.co","password":"****…leak"}}'\n`,
       stderr: `${PASSWORD_WARNING}oneoffice: warning: secret params are masked in this command; add --show-secrets to print a command that sends them\n`,
     });
   });
