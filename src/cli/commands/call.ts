@@ -15,6 +15,7 @@ import { secretPaths } from '../../api/schema/registry.js';
 import type { MethodSchema } from '../../api/schema/types.js';
 import { loadValidator } from '../../api/schema/validator.js';
 import { resolveNetwork } from '../../config/network.js';
+import { SHELL_DIALECTS } from '../../output/quote.js';
 import { curlDialect, curlTokenSource } from './curl-options.js';
 import { maskedCurlHeaders, toCurl } from '../../output/to-curl.js';
 import { targetFromArgs } from './target.js';
@@ -52,7 +53,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     stdout.write(method ? methodHelp(method, isCall) : callHelp());
     return 0;
   }
-  const problems = [...parsed.problems, ...parsed.positionals.map((arg) => `unexpected argument ${JSON.stringify(arg)}`)];
+  const curlWithoutEquals = (arg: string) => parsed.options['curl'] === true && (SHELL_DIALECTS as readonly string[]).includes(arg);
+  const problems = [...parsed.problems, ...parsed.positionals.map((arg) => `unexpected argument ${JSON.stringify(arg)}${curlWithoutEquals(arg) ? ` (the shell goes with an =: --curl=${arg})` : ''}`)];
 
   let base: Params = {};
   let fromParamsFlag = new Set<string>();
