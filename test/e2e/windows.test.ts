@@ -235,8 +235,8 @@ describe('files written by Windows tools', () => {
 
 describe('~ in path flags (cmd.exe and PowerShell pass it as typed)', () => {
   it('--config, --schemas, --results and --cacert starting with ~/ are under the home directory', async () => {
-    const env = { ...rec.env, ONEOFFICE_URL: rec.server.url, ONEOFFICE_BEARER: TOKEN };
-    const home = env['HOME']!;
+    const env: Record<string, string> = { ...rec.env, ONEOFFICE_URL: rec.server.url, ONEOFFICE_BEARER: TOKEN };
+    const home = env['HOME'] as string;
     expect(await runCli(['config', 'path', '--config', '~/ci/config.json'], { env })).toEqual({ code: 0, stdout: `${join(home, 'ci', 'config.json')}\n`, stderr: '' });
     mkdirSync(join(home, 'schemas'));
     writeFileSync(join(home, 'schemas', 'listOrders.json'), '{"type":"object"}');
