@@ -113,7 +113,8 @@ Examples:
   export URL=https://... BEARER=...        # the docs' own setup works as it is
   oneoffice createUser --email test1@oneoffice.bh
   oneoffice createFirstOrder --customer ABC --id ORD1 --product oo-lite --licenses 20 --duration monthly
-  oneoffice call createUser --params @user.json
+  oneoffice call createUser --params=@user.json     # with =: PowerShell reads a bare @user.json as splatting
+  oneoffice createUser --email test1@oneoffice.bh --curl=powershell   # curl.exe for PowerShell (also sh, cmd)
 
 ${ENVIRONMENT_HELP}
 
