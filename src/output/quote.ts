@@ -42,7 +42,7 @@ const CMD_SPECIAL = /[()%!^"<>&|]/g;
 
 export function cmdQuote(word: string): string {
   if (CMD_SAFE.test(word)) return word;
-  if (/[\r\n]/.test(word)) throw new UsageError('a value with a line break cannot be written for cmd.exe (use --curl=powershell or --curl=sh)', 'E_CMD_QUOTE');
+  if (/[\r\n]/.test(word)) throw new UsageError('a value with a line break cannot be written for cmd.exe (use --curl=powershell or --curl=sh)');
   return msvcQuote(word).replace(CMD_SPECIAL, '^$&');
 }
 

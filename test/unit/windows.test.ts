@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { RENAME_GIVE_UP_MS, renameWithRetry } from '../../src/api/rename.js';
 import { openInput } from '../../src/batch/input.js';
 import { StopControl, watchSignals } from '../../src/batch/gate.js';
-import { main, type Deps } from '../../src/cli.js';
+import { main, type Deps } from '../../src/cli/main.js';
 import { defaultConfigPath, expandHome } from '../../src/config/paths.js';
 import { clientSettings } from '../../src/mock/print.js';
 
