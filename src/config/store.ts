@@ -2,7 +2,7 @@
 // only `oneoffice config` needs it.
 import { basename, dirname, extname } from 'node:path';
 import Conf from 'conf';
-import { withoutBom } from '../api/text.js';
+import { readJson } from '../api/json.js';
 import { ConfigError } from '../api/errors.js';
 import type { ConfigData } from './file.js';
 
@@ -15,8 +15,13 @@ export function openStore(path: string): Conf<ConfigData> {
       fileExtension: extension.slice(1),
       projectSuffix: '',
       configFileMode: 0o600,
-      // As the fast reader does (config/file.ts): a BOM from a Windows editor is not an error.
-      deserialize: (text: string) => JSON.parse(withoutBom(text)) as ConfigData,
+      // The one JSON reader, as config/file.ts reads it: a BOM (a Windows editor's) is no error, and a
+      // syntax error never quotes the file, which holds tokens.
+      deserialize: (text: string) => {
+        const read = readJson(text);
+        if (!read.ok) throw new Error(`not valid JSON: ${read.reason} at line ${read.line} column ${read.column}`);
+        return read.value as ConfigData;
+      },
     });
   } catch (error) {
     throw new ConfigError(`cannot open config file ${path}: ${(error as Error).message}`, 'E_CONFIG_READ', { cause: error });
