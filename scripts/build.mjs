@@ -150,6 +150,7 @@ const CLI_DIR = join(root, 'dist', 'cli');
 // Keyed by the source file (or package) a dynamic import() resolves to, whatever the importer.
 const LAZY_PARTS = {
   'src/cli/commands/call.ts': 'call',
+  'src/cli/commands/curl.ts': 'curl',
   'src/cli/program.ts': 'program',
   'src/cli/perform.ts': 'perform',
   'src/http/undici-transport.ts': 'transport',

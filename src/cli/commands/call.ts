@@ -16,8 +16,6 @@ import type { MethodSchema } from '../../api/schema/types.js';
 import { loadValidator } from '../../api/schema/validator.js';
 import { resolveNetwork } from '../../config/network.js';
 import { SHELL_DIALECTS } from '../../output/quote.js';
-import { curlDialect, curlTokenSource } from './curl-options.js';
-import { maskedCurlHeaders, toCurl } from '../../output/to-curl.js';
 import { targetFromArgs } from './target.js';
 
 export type CallMode = { kind: 'method'; name: string } | { kind: 'call' };
@@ -55,6 +53,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   }
   const curlWithoutEquals = (arg: string) => parsed.options['curl'] === true && (SHELL_DIALECTS as readonly string[]).includes(arg);
   const problems = [...parsed.problems, ...parsed.positionals.map((arg) => `unexpected argument ${JSON.stringify(arg)}${curlWithoutEquals(arg) ? ` (the shell goes with an =: --curl=${arg})` : ''}`)];
+  const curlOption = parsed.options['curl'];
+  if (typeof curlOption === 'string' && !(SHELL_DIALECTS as readonly string[]).includes(curlOption)) problems.push(`--curl: must be sh, powershell or cmd (got ${JSON.stringify(curlOption)})`);
 
   let base: Params = {};
   let fromParamsFlag = new Set<string>();
@@ -86,9 +86,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const secrets = method ? secretPaths(method.schema) : [];
   warnSecretsOnCommandLine(ctx, secrets, parsed.params, typeof paramsSource === 'string' && !/^(-|@)/.test(paramsSource) ? base : undefined);
   const reveal = { showSecrets: parsed.options['show-secrets'] === true };
-  const curlOption = parsed.options['curl'];
   const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : curlOption !== undefined ? 'curl' : undefined;
-  const dialect = printOnly === 'curl' ? curlDialect(ctx, curlOption) : undefined;
   // --curl prints the token as $BEARER, so it can do without one.
   const target = targetFromArgs(ctx, parsed, { requireToken: printOnly !== 'curl' });
   const network = resolveNetwork(parsed.options, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true, ctx.platform());
@@ -105,17 +103,10 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     stdout.write(formatDryRun(call, reveal));
     return 0;
   }
-  if (dialect !== undefined) {
-    if (!reveal.showSecrets && call.secretPaths.some((path) => hasPath(call.params, path))) {
-      ctx.warn('secret params are masked in this command; add --show-secrets to print a command that sends them');
-    }
-    const curlOptions = { ...reveal, network, dialect, tokenValue: target.token, token: curlTokenSource(ctx, target.token) };
-    const masked = maskedCurlHeaders(call, curlOptions);
-    if (masked.length) ctx.warn(`${masked.join(', ')} ${masked.length === 1 ? 'is' : 'are'} masked in this command; add --show-secrets to print a command that sends ${masked.length === 1 ? 'it' : 'them'}`);
-    if (dialect === 'powershell' && call.headers.some(([, value]) => value.includes('"'))) {
-      ctx.warn('a header value holds a double quote: Windows PowerShell 5.1 passes it to curl.exe wrongly (PowerShell 7.3 or later is right)');
-    }
-    stdout.write(`${toCurl(call, curlOptions)}\n`);
+  if (printOnly === 'curl') {
+    // Loaded here: only --curl needs the shell dialects.
+    const { printCurl } = await import('./curl.js');
+    printCurl(ctx, call, { ...reveal, network, tokenValue: target.token }, curlOption);
     return 0;
   }
   const { performCall } = await import('../perform.js');
@@ -165,15 +156,6 @@ function withoutOptionTypos(parsed: ParsedArgs, options: readonly OptionSpec[], 
   const typos = parsed.params.filter((token) => token.known === undefined && closest(token.flag, options.map((spec) => spec.long)) !== undefined && closest(token.flag, paramNames) === undefined);
   if (typos.length === 0) return parsed;
   return { ...parsed, params: parsed.params.filter((token) => !typos.includes(token)), problems: [...parsed.problems, ...typos.map((token) => unknownOption(token.flag, options))] };
-}
-
-function hasPath(params: Params, path: string[]): boolean {
-  let node: unknown = params;
-  for (const key of path) {
-    if (typeof node !== 'object' || node === null || !(key in node)) return false;
-    node = (node as Params)[key];
-  }
-  return true;
 }
 
 function callHelp(): string {
