@@ -149,7 +149,7 @@ describe('mock --print', () => {
   });
 
   it('sh is the default off Windows; a bad format is a usage error', async () => {
-    const mock = await startMockProcess(['--port', '0', '--token', 'dev-token', '--quiet', '--print', 'sh']);
+    const mock = await startMockProcess(['--port', '0', '--token', 'dev-token', '--quiet']);
     expect(mock.startLine).toMatch(/^export ONEOFFICE_URL=http:\/\/127\.0\.0\.1:\d+\/ ONEOFFICE_BEARER=dev-token$/);
     expect(await runCli(['mock', '--print', 'fish'])).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: mock: option \'--print <format>\' argument \'fish\' is invalid. must be one of sh, powershell, cmd, json\n' });
     expect((await runCli(['mock', '--help'])).stdout).toContain('--print <format>');

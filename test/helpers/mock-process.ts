@@ -20,7 +20,9 @@ const running = new Set<ChildProcess>();
 
 /** Starts `oneoffice mock <args>` and waits for its startup line. */
 export function startMockProcess(args: string[], env: Record<string, string> = isolatedEnv()): Promise<MockProcess> {
-  const child = spawn(process.execPath, [BIN, 'mock', ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // On Windows the mock prints for PowerShell or cmd by default; this helper reads the sh line.
+  const print = process.platform === 'win32' && !args.includes('--print') ? ['--print', 'sh'] : [];
+  const child = spawn(process.execPath, [BIN, 'mock', ...args, ...print], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stdout = '';
   let stderr = '';
