@@ -87,7 +87,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   warnSecretsOnCommandLine(ctx, secrets, parsed.params, typeof paramsSource === 'string' && !/^(-|@)/.test(paramsSource) ? base : undefined);
   const reveal = { showSecrets: parsed.options['show-secrets'] === true };
   const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : curlOption !== undefined ? 'curl' : undefined;
-  // --curl prints the token as $BEARER, so it can do without one.
+  // --curl reads the token from a variable or the config file when it runs, so it can do without one.
   const target = targetFromArgs(ctx, parsed, { requireToken: printOnly !== 'curl' });
   const network = resolveNetwork(parsed.options, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true, ctx.platform());
   const call = buildCall({
