@@ -130,3 +130,13 @@ async function readAll(stream: Readable, limitBytes: number): Promise<string | u
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** Whether params hold a value at `path` (e.g. a secret param that was given). */
+export function hasPath(params: Params, path: readonly string[]): boolean {
+  let node: unknown = params;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || !(key in node)) return false;
+    node = (node as Params)[key];
+  }
+  return true;
+}

@@ -4,7 +4,7 @@ import { CALL_ONLY_OPTIONS, CALL_OPTIONS, parseCallArgs, unknownOption, type Opt
 import { closest } from '../../api/suggest.js';
 import type { Context } from '../context.js';
 import { UsageError, ValidationError } from '../../api/errors.js';
-import { assembleParams, readParamsSource, type Params } from '../../api/params.js';
+import { assembleParams, hasPath, readParamsSource, type Params } from '../../api/params.js';
 import { formatDryRun } from '../../output/printer.js';
 import { buildCall } from '../../api/request.js';
 import { flagOf, paramFlags, type ParamFlag } from '../../api/schema/flags.js';

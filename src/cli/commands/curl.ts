@@ -1,7 +1,7 @@
 // --curl[=sh|powershell|cmd]: prints the call as a curl command for the user's shell, with the
 // warnings that go with it. Loaded only when --curl is given. The command reads the token from
 // where this run found it, so it works in the same environment.
-import type { Params } from '../../api/params.js';
+import { hasPath } from '../../api/params.js';
 import type { CallRequest } from '../../api/request.js';
 import { defaultDialect, type ShellDialect } from '../../output/quote.js';
 import { DEFAULT_TOKEN_SOURCE, maskedCurlHeaders, toCurl, type CurlOptions, type TokenSource } from '../../output/to-curl.js';
@@ -38,13 +38,4 @@ export function curlTokenSource(ctx: Context, token: string): TokenSource {
   }
   ctx.warn('the token was given with --bearer, so the printed command reads it from ONEOFFICE_BEARER: set that variable before running it');
   return DEFAULT_TOKEN_SOURCE;
-}
-
-function hasPath(params: Params, path: string[]): boolean {
-  let node: unknown = params;
-  for (const key of path) {
-    if (typeof node !== 'object' || node === null || !(key in node)) return false;
-    node = (node as Params)[key];
-  }
-  return true;
 }
