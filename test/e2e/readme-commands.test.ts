@@ -82,6 +82,8 @@ function runBlock(block: Block, home: string): Promise<{ failures: Failure[]; ou
       cwd: home,
       env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: mock.token },
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      // Its own process group, so that a block that hangs is stopped with everything it started.
+      detached: true,
     });
     let output = '';
     let traps = '';
@@ -90,7 +92,7 @@ function runBlock(block: Block, home: string): Promise<{ failures: Failure[]; ou
     (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (traps += chunk.toString()));
     child.stdin?.end('typed-token-from-stdin-0123456789\n');
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      process.kill(-(child.pid as number), 'SIGKILL');
       reject(new Error(`README block at line ${block.line} did not finish:\n${output}`));
     }, 20_000);
     child.on('close', () => {
