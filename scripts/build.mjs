@@ -126,6 +126,8 @@ const shared = {
   define: { __ONEOFFICE_VERSION__: JSON.stringify(pkg.version), __ONEOFFICE_HELP__: 'null' },
   legalComments: 'none',
   logLevel: 'warning',
+  // A native addon: it finds its prebuilt binary next to its own files, so it is loaded from node_modules.
+  external: ['fs-native-extensions'],
 };
 
 // The library: ES modules, for `import { ... } from 'oneoffice'`.

@@ -17,10 +17,18 @@ export class StopControl {
   failed = false;
   /** Set by a second signal, or when the grace period after the first runs out. */
   abandon = false;
+  /** The results could not be written (stdout closed, disk full): why, for the summary. */
+  outputFailure: string | undefined;
   private listeners = new Set<() => void>();
 
   get stopping(): boolean {
-    return this.signal !== undefined || this.failed;
+    return this.signal !== undefined || this.failed || this.outputFailure !== undefined;
+  }
+
+  onOutputFailure(why: string): void {
+    if (this.outputFailure !== undefined) return;
+    this.outputFailure = why;
+    this.notify();
   }
 
   onSignal(signal: BatchSignal): void {

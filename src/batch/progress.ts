@@ -92,6 +92,8 @@ export interface SummaryFacts {
   notSent: number;
   stoppedAt: number | undefined;
   signal: string | undefined;
+  /** Why the results could not be written (stdout closed, disk full), and how many records were lost. */
+  outputFailure?: { why: string; lost: number } | undefined;
   /** The command that runs the rest, when there is a rest and a results file. */
   resumeCommand: string | undefined;
 }
@@ -113,10 +115,14 @@ export function summaryLines(facts: SummaryFacts): string[] {
     const abandoned = tally.abandoned ? `, ${tally.abandoned} in flight abandoned (recorded as uncertain)` : '';
     parts.push(`interrupted (${facts.signal}): ${facts.notSent} not sent${abandoned}`);
   }
+  if (facts.outputFailure) {
+    const lost = facts.outputFailure.lost ? `, ${plural(facts.outputFailure.lost, 'result')} of calls made could not be written` : '';
+    parts.push(`stopped: ${facts.outputFailure.why}: ${facts.notSent} not sent${lost}`);
+  }
   if (facts.resultsPath !== undefined) parts.push(`results in ${facts.resultsPath}`);
   const lines = [parts.join('; ')];
   if (facts.resumeCommand) lines.push(`batch: to run the rest: ${facts.resumeCommand}`);
-  else if ((facts.signal || facts.stoppedAt !== undefined) && facts.resultsPath === undefined) {
+  else if ((facts.signal || facts.stoppedAt !== undefined || facts.outputFailure) && facts.resultsPath === undefined) {
     lines.push('batch: the results went to stdout only; run with --results <file> to be able to resume a batch');
   }
   return lines;

@@ -65,7 +65,18 @@ export async function runCalls(plan: RunPlan): Promise<RunResult> {
   const starting: Array<{ call: PreparedCall; request: CallRequest }> = [];
   const launch = () => {
     if (!starting.length) return;
-    sink.sending(starting.map(({ call }) => call.line));
+    const failure = sink.sending(starting.map(({ call }) => call.line));
+    if (failure !== undefined) {
+      // Not marked, so not sent: a resume sends them.
+      for (const { call } of starting) {
+        inFlight.delete(call.line);
+        gate.leave();
+        result.started--;
+      }
+      starting.length = 0;
+      stop.onOutputFailure(failure);
+      return;
+    }
     for (const { call, request } of starting) {
       const onRetry = (message: string) => plan.progress.note(`oneoffice: warning: line ${call.line}: ${message}`);
       void (plan.perform as NonNullable<RunPlan['perform']>)(request, call, onRetry).then((outcome) => finish(call, outcome));

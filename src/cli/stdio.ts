@@ -7,6 +7,8 @@
 import { fstatSync, statSync, writeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Deps } from './context.js';
+import { ExitCode } from '../api/errors.js';
+import { describeWriteError } from '../files/write-error.js';
 
 type Output = Writable & { isTTY?: boolean };
 
@@ -29,21 +31,27 @@ function processOutput(fd: 1 | 2): Output {
   let stream: Output | undefined;
   let closed = false;
   /**
-   * The reader went away. stdout (`| head`): end at once, quietly, with the exit code so far. stderr:
-   * drop what is left to say, so the command still ends with its own exit code.
+   * A write failed: the reader went away (`| head`: EPIPE) or the disk is full (ENOSPC). stdout: what
+   * was to be printed is lost, so the command must not look successful: one line on stderr, exit 8
+   * (a batch listens for 'error' itself, stops starting calls and reports). stderr: drop what is
+   * left to say, so the command still ends with its own exit code.
    */
-  const brokenPipe = (): void => {
-    if (fd === 1) process.exit(process.exitCode ?? 0);
+  const writeFailed = (error: NodeJS.ErrnoException): void => {
+    if (closed) return;
     closed = true;
+    if (fd !== 1 || (stream && stream.listenerCount('error') > 1)) return;
+    try {
+      writeSync(2, `oneoffice: cannot write to stdout: ${describeWriteError(error)}\n`);
+    } catch {
+      // stderr is gone too: the exit code still tells.
+    }
+    process.exit(ExitCode.output);
   };
   const nodeStream = (): Output => {
     direct = false;
     if (!stream) {
       stream = fd === 1 ? process.stdout : process.stderr;
-      stream.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-        brokenPipe();
-      });
+      stream.on('error', (error: NodeJS.ErrnoException) => writeFailed(error));
     }
     return stream;
   };
@@ -58,11 +66,10 @@ function processOutput(fd: 1 | 2): Output {
         while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EPIPE') {
-          brokenPipe();
+        if (code !== 'EAGAIN') {
+          writeFailed(error as NodeJS.ErrnoException);
           return true;
         }
-        if (code !== 'EAGAIN') throw error;
         // A non-blocking pipe that is full: Node's stream waits for room without spinning.
         return nodeStream().write(bytes.subarray(offset), done);
       }

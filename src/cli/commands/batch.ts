@@ -16,7 +16,8 @@ import { openTransport, type Transport } from '../../http/transport.js';
 import { fileSink, streamSink, type ResultSink } from '../../batch/sink.js';
 import { expandHome } from '../../config/paths.js';
 import type { Context } from '../context.js';
-import { ExitCode, OneOfficeError, UsageError, ValidationError } from '../../api/errors.js';
+import { ConfigError, ExitCode, OneOfficeError, UsageError, ValidationError } from '../../api/errors.js';
+import { holderText, tryLockFile, type HeldLock } from '../../files/lock.js';
 import { INSECURE_WARNING, resolveNetwork, type NetworkSettings } from '../../config/network.js';
 import { shellQuote } from '../../output/quote.js';
 import { buildCall } from '../../api/request.js';
@@ -56,13 +57,17 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
   const networkFor = (method: string) => (registry.get(method)?.schema['x-idempotent'] === true ? readNetwork : baseNetwork);
 
   const { resultsPath } = options;
-  if (resultsPath !== undefined && !options.dryRun) checkResultsFile(resultsPath, options.resume);
-  const prior = options.resume && resultsPath !== undefined ? await readPriorState(resultsPath) : undefined;
-
-  const stop = new StopControl();
-  const unwatch = watchSignals(stop);
+  // Held from before the results are read until the last record is written: two runs on one file
+  // would both send the lines neither has recorded yet.
+  const lock = resultsPath !== undefined && !options.dryRun ? lockResults(resultsPath) : undefined;
   let input: BatchInput | undefined;
+  let unwatch: (() => void) | undefined;
   try {
+    if (resultsPath !== undefined && !options.dryRun) checkResultsFile(resultsPath, options.resume);
+    const prior = options.resume && resultsPath !== undefined ? await readPriorState(resultsPath) : undefined;
+
+    const stop = new StopControl();
+    unwatch = watchSignals(stop);
     input = openInput(options.input, ctx.deps.stdin, { warn: (message) => ctx.warn(`batch: ${message}`) });
     const preparer = new Preparer(registry, options.method);
     const checked = await checkInput(input, preparer, { format: options.format, prior, retryUncertain: options.retryUncertain }, stop);
@@ -80,9 +85,19 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
     }
     return await sendAll({ ctx, options, parsed, target, baseNetwork, networkFor, prior, stop }, input, preparer, checked, header);
   } finally {
-    unwatch();
+    unwatch?.();
     await input?.dispose();
+    lock?.release();
   }
+}
+
+function lockResults(resultsPath: string): HeldLock {
+  const attempt = tryLockFile(resultsPath);
+  if (attempt.kind === 'held') return attempt.lock;
+  if (attempt.kind === 'busy') {
+    throw new ConfigError(`--results: ${resultsPath} is in use by ${holderText(attempt.pid)} (a batch writing to it); wait for it to end, or choose another --results file`, 'E_RESULTS_LOCKED');
+  }
+  throw new UsageError(`--results: cannot lock ${attempt.error.path ?? resultsPath}: ${attempt.error.code ?? attempt.error.message}`, 'E_RESULTS_WRITE');
 }
 
 async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, checked: CheckResult, header: JournalHeader): Promise<number> {
@@ -98,7 +113,8 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
   let run: RunResult;
   try {
     record = options.resultsPath !== undefined && !options.dryRun ? BatchRecord.open(options.resultsPath, header) : undefined;
-    sink = record ? fileSink(record) : streamSink(stdout);
+    const onFailure = (why: string) => stop.onOutputFailure(why);
+    sink = record ? fileSink(record, options.resultsPath as string, onFailure) : streamSink(stdout, onFailure);
     run = await runCalls({
       input,
       format: options.format,
@@ -132,6 +148,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
   }
   const stoppedAt = stop.failed ? tally.firstFailure?.line : undefined;
   const unfinished = stop.stopping || run.changedAt !== undefined;
+  const lost = sink?.lost() ?? 0;
   const lines = summaryLines({
     tally,
     seconds,
@@ -139,6 +156,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
     notSent: Math.max(0, checked.toSend - run.started),
     stoppedAt,
     signal: stop.signal,
+    outputFailure: stop.outputFailure === undefined ? undefined : { why: stop.outputFailure, lost },
     resumeCommand: unfinished && options.resultsPath !== undefined ? resumeCommand(options) : undefined,
   });
   stderr.write(lines.map((line) => `${line}\n`).join(''));
@@ -146,6 +164,8 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
     throw new OneOfficeError(`batch: ${input.name} changed while the batch ran: line ${run.changedAt} no longer passes the checks, so nothing after it was sent`, 'E_INPUT_CHANGED', ExitCode.unexpected);
   }
   if (stop.signal) return SIGNAL_EXIT_CODES[stop.signal];
+  // Results were lost: whatever the calls did, the caller cannot know it from the output.
+  if (stop.outputFailure !== undefined) return ExitCode.output;
   if (stop.failed && tally.firstFailure) return tally.firstFailure.exitCode;
   return tally.worstExitCode;
 }
