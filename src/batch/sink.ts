@@ -43,14 +43,17 @@ export function fileSink(record: BatchRecord, resultsPath: string, onFailure: On
 export function streamSink(stream: Writable, onFailure: OnFailure): ResultSink {
   const output = new FailingOutput(onFailure);
   let blocked: Promise<void> | undefined;
-  // Also tells the CLI's stdout (src/stdio.ts) that the batch reports the failure itself.
+  // The CLI's stdout (src/cli/stdio.ts) would otherwise end the process at once: the batch reports it itself.
+  (stream as unknown as Record<symbol, unknown>)[Symbol.for('oneoffice.reportsOutputFailure')] = true;
   stream.on('error', (error: NodeJS.ErrnoException) => output.fail(`cannot write the results to stdout: ${describeWriteError(error)}`));
   const buffer = new TurnBuffer((text) =>
     output.attempt(text, () => {
       if (!stream.write(text) && !blocked) {
-        blocked = once(stream, 'drain').then(() => {
+        const unblock = () => {
           blocked = undefined;
-        });
+        };
+        // An error instead of 'drain' rejects: the 'error' listener above reports it.
+        blocked = once(stream, 'drain').then(unblock, unblock);
       }
     }, (error) => `cannot write the results to stdout: ${describeWriteError(error)}`),
   );

@@ -13,6 +13,11 @@ import { describeWriteError } from '../files/write-error.js';
 type Output = Writable & { isTTY?: boolean };
 
 const TAKE_OVER = Symbol('oneoffice.useNodeStream');
+/**
+ * Set (to true) on stdout by a command that reports a failed write itself (batch: it stops, settles
+ * its calls and prints a summary). A registered symbol: lazily loaded bundles have their own copy of modules.
+ */
+export const REPORTS_FAILURE = Symbol.for('oneoffice.reportsOutputFailure');
 
 /** Written straight to the descriptor: a pipe, a socket, a regular file or /dev/null (`>/dev/null` in scripts). */
 function writableDirectly(fd: number): boolean {
@@ -39,7 +44,7 @@ function processOutput(fd: 1 | 2): Output {
   const writeFailed = (error: NodeJS.ErrnoException): void => {
     if (closed) return;
     closed = true;
-    if (fd !== 1 || (stream && stream.listenerCount('error') > 1)) return;
+    if (fd !== 1 || writer[REPORTS_FAILURE]) return;
     try {
       writeSync(2, `oneoffice: cannot write to stdout: ${describeWriteError(error)}\n`);
     } catch {
@@ -80,6 +85,7 @@ function processOutput(fd: 1 | 2): Output {
       return direct ? false : nodeStream().isTTY === true;
     },
     [TAKE_OVER]: nodeStream,
+    [REPORTS_FAILURE]: false as boolean,
   };
   return new Proxy(writer, {
     get(target, property) {

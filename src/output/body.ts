@@ -68,7 +68,7 @@ function writeOut(stdout: Writable, data: string | Buffer): boolean {
   try {
     return stdout.write(data);
   } catch (error) {
-    throw new OneOfficeError(`cannot write the answer to stdout: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_STDOUT', ExitCode.unexpected, { cause: error });
+    throw new OneOfficeError(`cannot write the answer to stdout: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_STDOUT', ExitCode.output, { cause: error });
   }
 }
 
