@@ -2,7 +2,7 @@
 // that a file of a million bad lines cannot fill memory), and the calls to send counted.
 import type { StopControl } from './gate.js';
 import type { BatchInput } from './input.js';
-import type { PriorState } from './journal.js';
+import type { PriorState } from './prior.js';
 import type { InputFormat } from './options.js';
 import type { Preparer } from './prepare.js';
 import { readRecords } from './records.js';
@@ -26,6 +26,7 @@ export interface CheckPlan {
   format: InputFormat;
   prior: PriorState | undefined;
   retryUncertain: boolean;
+  retryFailed: boolean;
 }
 
 export async function checkInput(input: BatchInput, preparer: Preparer, plan: CheckPlan, stop: StopControl): Promise<CheckResult> {
@@ -45,7 +46,8 @@ export async function checkInput(input: BatchInput, preparer: Preparer, plan: Ch
         } else if (prepared.kind === 'call') {
           result.calls++;
           const line = prepared.call.line;
-          const skipped = prior !== undefined && (prior.done.has(line) || (prior.sent.has(line) && !plan.retryUncertain));
+          const retried = plan.retryFailed && prior?.failed.has(line) === true;
+          const skipped = prior !== undefined && !retried && (prior.done.has(line) || (prior.sent.has(line) && !plan.retryUncertain));
           if (!skipped) result.toSend++;
         }
       }

@@ -21,6 +21,8 @@ export interface BatchInput {
   firstPass(): AsyncGenerator<InputLine[]>;
   /** SHA-256 of the input, known once the first pass is over. */
   sha256(): string;
+  /** Its size in bytes, known then too. */
+  bytes(): number;
   /** The second read. */
   secondPass(): AsyncGenerator<InputLine[]>;
   /** Stops the read under way (Ctrl-C while stdin is idle must not hang). */
@@ -60,12 +62,17 @@ export function openInput(name: string, stdin: Readable, cleanup: SpoolCleanup =
 
 function reopened(path: string): BatchInput {
   const hash = createHash('sha256');
+  let bytes = 0;
   let current: Readable | undefined;
   const open = () => (current = fileStream(path));
   return {
     name: path,
-    firstPass: () => guarded(path, readLines(open(), (chunk) => hash.update(chunk))),
+    firstPass: () => guarded(path, readLines(open(), (chunk) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+    })),
     sha256: () => hash.copy().digest('hex'),
+    bytes: () => bytes,
     secondPass: () => guarded(path, readLines(open())),
     abort: () => current?.destroy(),
     dispose: async () => {
@@ -76,6 +83,7 @@ function reopened(path: string): BatchInput {
 
 function spooled(name: string, source: Readable, cleanup: SpoolCleanup): BatchInput {
   const hash = createHash('sha256');
+  let bytes = 0;
   let fd: number | undefined;
   /** The spool's directory, when it could not be removed at once. */
   let leftDir: string | undefined;
@@ -97,10 +105,12 @@ function spooled(name: string, source: Readable, cleanup: SpoolCleanup): BatchIn
       fd = spool;
       return guarded(name, readLines(source, (chunk) => {
         hash.update(chunk);
+        bytes += chunk.length;
         writeAll(spool, chunk);
       }));
     },
     sha256: () => hash.copy().digest('hex'),
+    bytes: () => bytes,
     // Read from the start by position: the descriptor's own offset is at the end of what was written.
     // The stream owns the descriptor from here on (destroying it closes it).
     secondPass: () => {

@@ -3,59 +3,43 @@
 // "sending" before its call goes out. Marks are written (write(), synchronously) before the calls
 // are sent; results in the turn of the event loop they arrive in. What a process killed at any
 // moment (kill -9) has written stays in the files; only a power cut could lose the latest records,
-// so no fsync. On resume: a result means done; a mark without a result means "uncertain".
-import { readJson } from '../api/json.js';
+// so no fsync. On resume (src/batch/prior.ts): a result means done; a mark without a result
+// means "uncertain". The header names the target and the input, with a checksum of its own.
+import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, existsSync, fchmodSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../api/errors.js';
-import { fileStream, readLines } from './lines.js';
 
 /** What the journal was written for: resuming with other input would skip or repeat the wrong lines. */
 export interface JournalHeader {
   input: string;
+  /** Of the whole input, as read in pass 1. */
   sha256: string;
+  bytes: number;
   format: string;
   method: string | null;
+  /** Where the calls go, without user name or password. */
+  url: string;
 }
 
-/** A set of line numbers as bits: a million lines take 125 kB. */
-export class LineSet {
-  private bits = new Uint8Array(1024);
-  private count = 0;
+const HEADER_FIELDS = ['input', 'sha256', 'bytes', 'format', 'method', 'url'] as const;
 
-  get size(): number {
-    return this.count;
-  }
-
-  has(line: number): boolean {
-    return ((this.bits[line >> 3] ?? 0) & (1 << (line & 7))) !== 0;
-  }
-
-  add(line: number): void {
-    if (this.has(line)) return;
-    const index = line >> 3;
-    if (index >= this.bits.length) {
-      const grown = new Uint8Array(Math.max(index + 1, this.bits.length * 2));
-      grown.set(this.bits);
-      this.bits = grown;
-    }
-    this.bits[index] = (this.bits[index] as number) | (1 << (line & 7));
-    this.count++;
-  }
+/** A checksum of the header's fields, so that an edited or damaged header is told from a real one. */
+export function headerCheck(header: Record<string, unknown>): string {
+  const fields = HEADER_FIELDS.map((field) => header[field] ?? null);
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 16);
 }
 
-export interface PriorState {
-  /** Lines with a final result (ok or failed). */
-  done: LineSet;
-  /** Lines marked "sending". */
-  sent: LineSet;
-  /** Lines already reported as uncertain in the results file. */
-  reportedUncertain: LineSet;
-  header: JournalHeader | undefined;
+/** The URL as the journal records it: never a password. */
+export function journalUrl(url: URL): string {
+  const copy = new URL(url.href);
+  copy.username = '';
+  copy.password = '';
+  return copy.href;
 }
 
 export const journalPathOf = (resultsPath: string): string => `${resultsPath}.journal`;
-const JOURNAL_KIND = 'oneoffice batch journal';
+export const JOURNAL_KIND = 'oneoffice batch journal';
 
 /**
  * Checked before the input is read, so that a long check is not wasted: without --resume, a
@@ -72,40 +56,6 @@ export function checkResultsFile(resultsPath: string, resume: boolean): void {
     accessSync(target, constants.W_OK);
   } catch (error) {
     throw new UsageError(`--results: cannot write ${resultsPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_RESULTS_WRITE');
-  }
-}
-
-export async function readPriorState(resultsPath: string): Promise<PriorState> {
-  const journalPath = journalPathOf(resultsPath);
-  const state: PriorState = { done: new LineSet(), sent: new LineSet(), reportedUncertain: new LineSet(), header: undefined };
-  if (sizeOf(resultsPath) > 0 && !existsSync(journalPath)) {
-    throw new UsageError(`--resume: ${journalPath} is missing, so which calls were sent cannot be told; restore it, or start over with another --results file`, 'E_NO_JOURNAL');
-  }
-  // A record cut short (only a power cut can do that) is not valid JSON: it counts as not written.
-  await eachRecord(resultsPath, (record) => {
-    if (typeof record['line'] !== 'number') return;
-    if (record['uncertain'] === true) state.reportedUncertain.add(record['line']);
-    else if (typeof record['ok'] === 'boolean') state.done.add(record['line']);
-  });
-  await eachRecord(journalPath, (record) => {
-    if (record['journal'] === JOURNAL_KIND) state.header = record as unknown as JournalHeader;
-    else if (typeof record['line'] === 'number' && record['sending'] === true) state.sent.add(record['line']);
-  });
-  return state;
-}
-
-async function eachRecord(path: string, onRecord: (record: Record<string, unknown>) => void): Promise<void> {
-  if (!existsSync(path)) return;
-  try {
-    for await (const lines of readLines(fileStream(path))) {
-      for (const { text } of lines) {
-        if (!text) continue;
-        const read = readJson(text);
-        if (read.ok && typeof read.value === 'object' && read.value !== null) onRecord(read.value as Record<string, unknown>);
-      }
-    }
-  } catch (error) {
-    throw new UsageError(`--resume: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_RESULTS_READ');
   }
 }
 
@@ -129,7 +79,7 @@ export class BatchRecord {
       const record = new BatchRecord(resultsFd, journalFd);
       endLine(resultsFd);
       endLine(journalFd);
-      if (fstatSync(journalFd).size === 0) writeAll(journalFd, `${JSON.stringify({ journal: JOURNAL_KIND, ...header })}\n`);
+      if (fstatSync(journalFd).size === 0) writeAll(journalFd, `${JSON.stringify({ journal: JOURNAL_KIND, ...header, check: headerCheck({ ...header }) })}\n`);
       return record;
     } catch (error) {
       if (resultsFd !== undefined) closeSync(resultsFd);
@@ -162,7 +112,7 @@ function privateMode(fd: number): void {
   }
 }
 
-function sizeOf(path: string): number {
+export function sizeOf(path: string): number {
   try {
     return statSync(path).size;
   } catch {

@@ -29,6 +29,7 @@ export interface BatchOptions {
   resultsPath?: string;
   resume: boolean;
   retryUncertain: boolean;
+  retryFailed: boolean;
   stopOnError: boolean;
   dryRun: boolean;
 }
@@ -54,6 +55,8 @@ export function readBatchOptions(parsed: ParsedArgs, expandPath: (path: string) 
   const retryUncertain = options['retry-uncertain'] === true;
   if (resume && resultsPath === undefined) problems.push('--resume needs --results <file>: the file the batch recorded its results in');
   if (retryUncertain && !resume) problems.push('--retry-uncertain goes with --resume');
+  const retryFailed = options['retry-failed'] === true;
+  if (retryFailed && !resume) problems.push('--retry-failed goes with --resume');
   if (options['stop-on-error'] === true && options['continue-on-error'] === true) problems.push('--stop-on-error and --continue-on-error contradict each other');
   if (resultsPath === '') problems.push('--results: needs a file name');
 
@@ -75,6 +78,7 @@ export function readBatchOptions(parsed: ParsedArgs, expandPath: (path: string) 
     ...(resultsPath !== undefined ? { resultsPath } : {}),
     resume,
     retryUncertain,
+    retryFailed,
     stopOnError: options['stop-on-error'] === true,
     dryRun: options['dry-run'] === true,
   };

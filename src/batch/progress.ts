@@ -16,6 +16,8 @@ export class Tally {
   firstFailure: { line: number; exitCode: number } | undefined;
   /** Lines that already had a result (--resume). */
   skipped = 0;
+  /** Of those, the ones whose result was a failure: they still count in the exit code. */
+  earlierFailed = 0;
   readonly uncertain: number[] = [];
   uncertainCount = 0;
   abandoned = 0;
@@ -34,6 +36,12 @@ export class Tally {
     this.byKind.set(kind, (this.byKind.get(kind) ?? 0) + 1);
     this.worstExitCode = Math.max(this.worstExitCode, outcome.exitCode);
     this.firstFailure ??= { line, exitCode: outcome.exitCode };
+  }
+
+  /** A line skipped on --resume whose final result was a failure. */
+  addEarlierFailure(exitCode: number): void {
+    this.earlierFailed++;
+    this.worstExitCode = Math.max(this.worstExitCode, exitCode);
   }
 
   /** Sent, with no answer recorded: counted as a network failure (its answer was lost with the connection). */
@@ -105,7 +113,10 @@ export function summaryLines(facts: SummaryFacts): string[] {
   const outcomes = [`${tally.ok} ok`];
   if (tally.failed) outcomes.push(`${tally.failed} failed (${[...tally.byKind].map(([kind, count]) => `${count} ${kind}`).join(', ')})`);
   if (sent) parts[0] += `: ${outcomes.join(', ')}`;
-  if (tally.skipped) parts.push(`${plural(tally.skipped, 'line')} skipped (results from before)`);
+  if (tally.skipped) {
+    const failed = tally.earlierFailed ? `, ${tally.earlierFailed} of them failed: not sent again (--retry-failed would)` : '';
+    parts.push(`${plural(tally.skipped, 'line')} skipped (results from before${failed})`);
+  }
   if (tally.uncertainCount) {
     const more = tally.uncertainCount > tally.uncertain.length ? ', ...' : '';
     parts.push(`${tally.uncertainCount} uncertain (line${tally.uncertainCount === 1 ? '' : 's'} ${tally.uncertain.join(', ')}${more}): sent, but no answer was recorded; not sent again (--retry-uncertain would)`);

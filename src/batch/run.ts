@@ -4,7 +4,7 @@
 import type { CallRequest } from '../api/request.js';
 import type { Gate, StopControl } from './gate.js';
 import type { BatchInput } from './input.js';
-import type { PriorState } from './journal.js';
+import type { PriorState } from './prior.js';
 import type { InputFormat } from './options.js';
 import { resultRecord, uncertainRecord, type Outcome } from './outcome.js';
 import type { PreparedCall, Preparer } from './prepare.js';
@@ -18,6 +18,7 @@ export interface RunPlan {
   preparer: Preparer;
   prior: PriorState | undefined;
   retryUncertain: boolean;
+  retryFailed: boolean;
   stopOnError: boolean;
   gate: Gate;
   stop: StopControl;
@@ -94,8 +95,10 @@ export async function runCalls(plan: RunPlan): Promise<RunResult> {
           continue;
         }
         if (stop.stopping) break reading;
-        if (prior?.done.has(record.line)) {
+        const earlierFailure = prior?.failed.get(record.line);
+        if (prior?.done.has(record.line) && !(plan.retryFailed && earlierFailure !== undefined)) {
           tally.skipped++;
+          if (earlierFailure !== undefined) tally.addEarlierFailure(earlierFailure);
           continue;
         }
         const pending = plan.preparer.prepare(record);
@@ -105,7 +108,7 @@ export async function runCalls(plan: RunPlan): Promise<RunResult> {
           break reading;
         }
         const { call } = prepared;
-        if (prior?.sent.has(call.line) && !plan.retryUncertain) {
+        if (prior?.sent.has(call.line) && !prior.done.has(call.line) && !plan.retryUncertain) {
           if (plan.perform && !prior.reportedUncertain.has(call.line)) {
             sink.write(uncertainRecord(call.line, call.method, 'sent before the batch was interrupted, but no answer was recorded: it may or may not have been done; not sent again (check on the server, or resume with --retry-uncertain)'));
           }

@@ -63,6 +63,7 @@ export const BATCH_OWN_OPTIONS: OptionSpec[] = [
   { long: '--results', takes: 'value', valueName: 'file', description: 'append the results to this file (and keep <file>.journal), instead of stdout; needed to --resume' },
   { long: '--resume', takes: 'none', description: 'continue the batch recorded in --results: skip lines with a result, send the rest' },
   { long: '--retry-uncertain', takes: 'none', description: 'with --resume: send again the lines that were sent but have no result (may do them twice)' },
+  { long: '--retry-failed', takes: 'none', description: 'with --resume: send again the lines whose result was a failure (not the uncertain ones)' },
   { long: '--method', takes: 'value', valueName: 'name', description: 'the method of every row: the input is CSV' },
   { long: '--continue-on-error', takes: 'none', description: 'keep going after a failed call (the default)' },
   { long: '--stop-on-error', takes: 'none', description: 'start no more calls after the first failure; the calls in flight finish' },

@@ -1,7 +1,7 @@
 // `oneoffice batch` as a process against `oneoffice mock` (also a process): what it sends, the
 // result records, the summary and the exit code. One server for the file; each test uses its
 // own e-mail addresses and ids so that tests do not see each other's entities.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -155,7 +155,7 @@ describe('sending', () => {
       expect(record).toMatchObject({ method: 'createUser', status: 200, ok: true, body: { email: `res${index + 1}@example.com` } });
     }
     const journal = records(readFileSync(`${results}.journal`, 'utf8'));
-    expect(journal[0]).toEqual({ journal: 'oneoffice batch journal', input, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), format: 'ndjson', method: null });
+    expect(journal[0]).toEqual({ journal: 'oneoffice batch journal', input, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: statSync(input).size, format: 'ndjson', method: null, url: mock.url, check: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(journal.slice(1)).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ line: n, sending: true })));
   });
 
@@ -270,10 +270,11 @@ describe('failures', () => {
     );
     expect(records(readFileSync(results, 'utf8')).map((r) => [r['line'], r['ok']])).toEqual([[1, true], [2, true], [3, false]]);
 
-    // Resuming runs the rest; the failed line has its (final) result and is not sent again.
+    // Resuming runs the rest; the failed line has its (final) result and is not sent again, but it
+    // still counts: in the summary and in the exit code.
     const resumed = await batch([input, '--results', results, '--resume', '--concurrency', '1']);
-    expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toMatch(new RegExp(`^batch: 5 calls ${TIMING}: 5 ok; 3 lines skipped \\(results from before\\); results in ${results}\n$`));
+    expect(resumed.code).toBe(4);
+    expect(resumed.stderr).toMatch(new RegExp(`^batch: 5 calls ${TIMING}: 5 ok; 3 lines skipped \\(results from before, 1 of them failed: not sent again \\(--retry-failed would\\)\\); results in ${results}\n$`));
     expect(records(readFileSync(results, 'utf8')).map((r) => r['line'])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });

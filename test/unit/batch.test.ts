@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CsvSplitter } from '../../src/batch/csv.js';
 import { Gate, StopControl } from '../../src/batch/gate.js';
-import { LineSet } from '../../src/batch/journal.js';
+import { LineSet } from '../../src/batch/line-set.js';
 import { MAX_LINE_BYTES, readLines, type InputLine } from '../../src/batch/lines.js';
 import { BATCH_OPTIONS, readBatchOptions } from '../../src/batch/options.js';
 import { answerOutcome as outcomeOf, errorOutcome, resultRecord, uncertainRecord } from '../../src/batch/outcome.js';
@@ -262,7 +262,7 @@ describe('batch options', () => {
   const read = (...argv: string[]) => readBatchOptions(parseCallArgs(argv, BATCH_OPTIONS, []));
 
   it('defaults, and CSV when --method is given', () => {
-    expect(read('in.ndjson')).toEqual({ input: 'in.ndjson', format: 'ndjson', concurrency: 8, resume: false, retryUncertain: false, stopOnError: false, dryRun: false });
+    expect(read('in.ndjson')).toEqual({ input: 'in.ndjson', format: 'ndjson', concurrency: 8, resume: false, retryUncertain: false, retryFailed: false, stopOnError: false, dryRun: false });
     expect(read('-', '--method', 'createUser', '--rate', '2.5', '--concurrency', '3')).toMatchObject({ input: '-', format: 'csv', method: 'createUser', rate: 2.5, concurrency: 3 });
   });
 

@@ -6,7 +6,8 @@ import { checkInput, type CheckResult } from '../../batch/check.js';
 import { Gate, StopControl, watchSignals, type BatchSignal } from '../../batch/gate.js';
 import { batchHelp } from '../help/batch-help.js';
 import { openInput, type BatchInput } from '../../batch/input.js';
-import { BatchRecord, checkResultsFile, readPriorState, type JournalHeader, type PriorState } from '../../batch/journal.js';
+import { BatchRecord, checkResultsFile, journalUrl, type JournalHeader } from '../../batch/journal.js';
+import { readPriorState, type PriorState } from '../../batch/prior.js';
 import { BATCH_OPTIONS, readBatchOptions, type BatchOptions } from '../../batch/options.js';
 import { Preparer, unknownMethod } from '../../batch/prepare.js';
 import { plural, Progress, summaryLines, Tally } from '../../batch/progress.js';
@@ -65,19 +66,23 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
   try {
     if (resultsPath !== undefined && !options.dryRun) checkResultsFile(resultsPath, options.resume);
     const prior = options.resume && resultsPath !== undefined ? await readPriorState(resultsPath) : undefined;
+    const url = journalUrl(target.url);
+    if (prior?.header && prior.header.url !== url) {
+      throw new UsageError(`--resume: ${resultsPath} was written for calls to ${prior.header.url}, not ${url}: resume with that URL (--url, or the profile that has it), or start over with another --results file`, 'E_OTHER_TARGET');
+    }
 
     const stop = new StopControl();
     unwatch = watchSignals(stop);
     input = openInput(options.input, ctx.deps.stdin, { warn: (message) => ctx.warn(`batch: ${message}`) });
     const preparer = new Preparer(registry, options.method);
-    const checked = await checkInput(input, preparer, { format: options.format, prior, retryUncertain: options.retryUncertain }, stop);
+    const checked = await checkInput(input, preparer, { format: options.format, prior, retryUncertain: options.retryUncertain, retryFailed: options.retryFailed }, stop);
     if (checked.interrupted) {
       ctx.deps.stderr.write(`batch: interrupted (${stop.signal}) while checking the input; nothing was sent\n`);
       return SIGNAL_EXIT_CODES[stop.signal ?? 'SIGINT'];
     }
     if (checked.invalidLines) throw new ValidationError(problemReport(checked));
-    const header: JournalHeader = { input: options.input, sha256: input.sha256(), format: options.format, method: options.method ?? null };
-    if (prior?.header && (prior.header.sha256 !== header.sha256 || prior.header.format !== header.format || prior.header.method !== header.method)) {
+    const header: JournalHeader = { input: options.input, sha256: input.sha256(), bytes: input.bytes(), format: options.format, method: options.method ?? null, url };
+    if (prior?.header && (prior.header.sha256 !== header.sha256 || prior.header.bytes !== header.bytes || prior.header.format !== header.format || prior.header.method !== header.method)) {
       throw new UsageError(
         `--resume: ${resultsPath} was written for other input (${prior.header.input}${prior.header.method ? ` with --method ${prior.header.method}` : ''}, different content); resuming would skip or repeat the wrong lines`,
         'E_OTHER_INPUT',
@@ -97,7 +102,7 @@ function lockResults(resultsPath: string): HeldLock {
   if (attempt.kind === 'busy') {
     throw new ConfigError(`--results: ${resultsPath} is in use by ${holderText(attempt.pid)} (a batch writing to it); wait for it to end, or choose another --results file`, 'E_RESULTS_LOCKED');
   }
-  throw new UsageError(`--results: cannot lock ${attempt.error.path ?? resultsPath}: ${attempt.error.code ?? attempt.error.message}`, 'E_RESULTS_WRITE');
+  throw new UsageError(`--results: cannot write ${resultsPath}: ${attempt.error.code ?? attempt.error.message}`, 'E_RESULTS_WRITE');
 }
 
 async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, checked: CheckResult, header: JournalHeader): Promise<number> {
@@ -121,6 +126,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
       preparer,
       prior: setup.prior,
       retryUncertain: options.retryUncertain,
+      retryFailed: options.retryFailed,
       stopOnError: options.stopOnError,
       gate: new Gate({ concurrency: options.concurrency, ...(options.rate ? { rate: options.rate } : {}), room: sink.room }, stop),
       stop,
@@ -141,7 +147,8 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
   }
   const seconds = (performance.now() - started) / 1000;
   if (options.dryRun) {
-    const skipped = tally.skipped ? `; ${plural(tally.skipped, 'line')} skipped (results from before)` : '';
+    const earlierFailed = tally.earlierFailed ? `, ${tally.earlierFailed} of them failed` : '';
+    const skipped = tally.skipped ? `; ${plural(tally.skipped, 'line')} skipped (results from before${earlierFailed})` : '';
     const uncertain = tally.uncertainCount ? `; ${tally.uncertainCount} uncertain, not to be sent` : '';
     stderr.write(`batch: dry run: ${plural(run.started, 'call')} checked and built in ${seconds.toFixed(1)} s, nothing sent${skipped}${uncertain}\n`);
     return ExitCode.ok;
