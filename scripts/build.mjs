@@ -140,6 +140,7 @@ async function bundleLibrary() {
     splitting: true,
     format: 'esm',
     chunkNames: 'chunks/[name]-[hash]',
+    plugins: [undiciAccepts100Continue()],
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
@@ -194,11 +195,32 @@ function withoutHttp2() {
   };
 }
 
+// RFC 9110 (15.2): a client must accept 1xx answers before the final one, even unasked. undici
+// reads 102 and 103 that way but drops the connection on a 100 Continue, so a call the server has
+// taken would be recorded as a reset (issue 13). Patched where it is bundled, until undici does it.
+const UNDICI_100_CHECK = `    if (statusCode === 100) {
+      util.destroy(socket, new SocketError('bad response', util.getSocketInfo(socket)))
+      return -1
+    }
+`;
+function undiciAccepts100Continue() {
+  return {
+    name: 'undici-accepts-100-continue',
+    setup(builder) {
+      builder.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h1\.js$/ }, (args) => {
+        const code = readFileSync(args.path, 'utf8');
+        if (!code.includes(UNDICI_100_CHECK)) throw new Error(`${args.path}: the 100 Continue check to patch is gone; see undiciAccepts100Continue in scripts/build.mjs`);
+        return { contents: code.replace(UNDICI_100_CHECK, ''), loader: 'js' };
+      });
+    },
+  };
+}
+
 async function bundleCli(help) {
   const cli = { ...shared, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir: CLI_DIR };
   const builds = [build({ ...cli, entryPoints: { cli: join(root, 'src', 'cli', 'main.ts') }, plugins: [lazyParts('cli')], define: { ...shared.define, __ONEOFFICE_HELP__: JSON.stringify(help ?? null) } })];
   if (help === undefined) {
-    for (const [file, name] of Object.entries(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name), withoutHttp2()] }));
+    for (const [file, name] of Object.entries(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name), withoutHttp2(), undiciAccepts100Continue()] }));
     const validators = readdirSync(join(generated, 'validators')).filter((file) => file.endsWith('.js'));
     builds.push(build({ ...cli, entryPoints: validators.map((file) => join(generated, 'validators', file)), outdir: join(CLI_DIR, 'validators') }));
   }

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -343,5 +344,46 @@ describe('item 5: the journal knows its target and input, and a damaged one is r
     const result = await batch([input, '--results', results, '--resume']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('is damaged (line 1 has a result but no "sending" mark)');
+  });
+});
+
+describe('item 21: a 100 Continue before the answer', () => {
+  it('is skipped as HTTP says, not recorded as a reset: every call of the batch succeeds', async () => {
+    const answer = '{"ok":true}';
+    let served = 0;
+    // A raw server: node:http would not send a 100 unasked.
+    const server = createTcpServer((socket) => {
+      let buffered = '';
+      socket.on('data', (chunk) => {
+        buffered += chunk.toString('latin1');
+        for (;;) {
+          const end = buffered.indexOf('\r\n\r\n');
+          if (end === -1) return;
+          const length = Number(/content-length: *(\d+)/i.exec(buffered.slice(0, end))?.[1] ?? 0);
+          if (buffered.length < end + 4 + length) return;
+          buffered = buffered.slice(end + 4 + length);
+          served++;
+          socket.write(`HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${answer.length}\r\n\r\n${answer}`);
+        }
+      });
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+      const dir = tempDir();
+      const input = join(dir, 'in.ndjson');
+      writeFileSync(input, userLines('continue', 5));
+      const result = await runCli(['batch', input, '--url', url, '--concurrency', '2'], { env: isolatedEnv({ ONEOFFICE_BEARER: TOKEN }) });
+      expect(result.stderr).toMatch(/^batch: 5 calls in .*: 5 ok\n$/);
+      expect(result.code).toBe(0);
+      expect(result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>).map((record) => [record['status'], record['ok'], record['body']]).sort()).toEqual(Array.from({ length: 5 }, () => [200, true, { ok: true }]));
+      expect(served).toBe(5);
+      // A single call too.
+      const single = await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', url], { env: isolatedEnv({ ONEOFFICE_BEARER: TOKEN }) });
+      expect([single.code, single.stdout]).toEqual([0, answer]);
+    } finally {
+      server.close();
+    }
   });
 });
