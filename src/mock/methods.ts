@@ -106,7 +106,7 @@ export const methodHandlers: Record<string, Handler> = {
     const user = state.user(params['email'] as string);
     if (!user) return unknownUser(params['email'] as string);
     user.isActive = params['isActive'] as boolean;
-    state.changedUser();
+    state.changedUser(user);
     return ok(true);
   },
 
@@ -114,7 +114,7 @@ export const methodHandlers: Record<string, Handler> = {
     const user = state.user(params['email'] as string);
     if (!user) return unknownUser(params['email'] as string);
     user.passwordHash = hashPassword(params['password'] as string);
-    state.changedUser();
+    state.changedUser(user);
     return ok(true);
   },
 

@@ -9,7 +9,7 @@ import { createRegistry, type Registry } from '../api/schema/registry.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { fail, methodHandlers, type Answer, type Handler } from './methods.js';
 import { loadParamsCheck, parseCallBody, tokenChecker, type ParsedCall } from './protocol.js';
-import { readStateFile, saveState, serializeState, StateWriter } from './state-file.js';
+import { StateLog } from './state-log.js';
 import { MockState } from './state.js';
 
 export interface MockServerOptions {
@@ -60,15 +60,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const isToken = tokenChecker(token);
 
   const { statePath } = options;
-  const saved = statePath === undefined ? undefined : readStateFile(statePath);
-  const state = new MockState(saved);
-  let writer: StateWriter | undefined;
-  if (statePath !== undefined) {
-    // Create the file now, so a path that cannot be written fails at start rather than at the first call.
-    if (!saved) await saveState(statePath, serializeState(state.snapshot()));
-    writer = new StateWriter(statePath, () => state.snapshot(), log);
-    state.onChange = () => writer?.schedule();
-  }
+  // Opened (and so written) now, so a path that cannot be written fails at start rather than at the first call.
+  const stored = statePath === undefined ? undefined : await StateLog.open(statePath);
+  const state = stored?.state ?? new MockState();
+  const stateLog = stored?.log;
 
   let closing = false;
   let baseUrl = '';
@@ -113,6 +108,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     let result: Answer;
     try {
       result = answer(req, call);
+      // Nothing is acknowledged (nor shown) before it is on disk: it must survive kill -9.
+      await stateLog?.durable();
     } catch (error) {
       result = fail(`internal error in the mock server: ${(error as Error).message}`, 500);
     }
@@ -126,9 +123,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const server = createServer((req, res) => void serve(req, res));
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    // The state file is let go of, for another try.
+    const failed = (error: Error) => void (stateLog?.close() ?? Promise.resolve()).finally(() => reject(error));
+    server.once('error', failed);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
@@ -145,7 +144,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       const cutOff = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
       await stopped;
       clearTimeout(cutOff);
-      await writer?.flush();
+      await stateLog?.close();
     })());
 
   return { url: baseUrl, token, port: address.port, close };

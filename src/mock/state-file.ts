@@ -1,23 +1,15 @@
-// --state <file>: read once at start, then rewritten after changes. Each write goes to a temporary
-// file in the same directory, is fsynced and renamed over the old one, so a crash at any moment
-// leaves either the old file or the new one, never half of one.
-import { readJson } from '../api/json.js';
+// --state <file>: the snapshot, read at start and rewritten (with the changes of the state log,
+// src/mock/state-log.ts) at start and at a clean stop. Each write goes to a temporary file in the
+// same directory, is fsynced and renamed over the old one, so a crash at any moment leaves either
+// the old file or the new one, never half of one.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { renameWithRetry } from '../api/rename.js';
 import { ConfigError } from '../api/errors.js';
+import { readJson } from '../api/json.js';
 import { checkSnapshot, type StateSnapshot } from './state.js';
-
-/** Changes within this window go out in one write. */
-const MIN_WRITE_INTERVAL_MS = 20;
-/**
- * Serializing a large state blocks the event loop, so the pause between writes grows with it: at
- * least this many times the last serialization, which keeps calls flowing under load.
- */
-const SERIALIZE_BACKOFF = 10;
 
 /** The saved state, or undefined when the file does not exist yet. */
 export function readStateFile(path: string): StateSnapshot | undefined {
@@ -81,71 +73,6 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/**
- * Writes the state after changes: one write at a time, paced, each taking in every change made
- * before it started. The snapshot is serialized synchronously, so every file written is the state
- * at one instant.
- */
-export class StateWriter {
-  private dirty = false;
-  private busy = false;
-  private idle: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
-  private failure: unknown;
-  private serializeMs = 0;
-
-  constructor(
-    private readonly path: string,
-    private readonly snapshot: () => StateSnapshot,
-    private readonly onError: (message: string) => void,
-  ) {}
-
-  schedule(): void {
-    this.dirty = true;
-    if (this.busy || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.startWriting();
-    }, Math.max(MIN_WRITE_INTERVAL_MS, SERIALIZE_BACKOFF * this.serializeMs));
-  }
-
-  /** Writes whatever is pending and waits for it; throws if the last write failed. */
-  async flush(): Promise<void> {
-    await this.idle;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.dirty) {
-      this.startWriting();
-      await this.idle;
-    }
-    if (this.failure) throw this.failure;
-  }
-
-  private startWriting(): void {
-    this.busy = true;
-    this.idle = this.write();
-  }
-
-  private async write(): Promise<void> {
-    this.dirty = false;
-    const started = performance.now();
-    const text = serializeState(this.snapshot());
-    this.serializeMs = performance.now() - started;
-    try {
-      await saveState(this.path, text);
-      this.failure = undefined;
-    } catch (error) {
-      // Keep serving: the next change or the shutdown flush tries again.
-      this.dirty = true;
-      this.failure = error;
-      this.onError((error as Error).message);
-    } finally {
-      this.busy = false;
-    }
-    // Changes made while writing; after a failure, wait for the next change rather than retry in a loop.
-    if (this.dirty && !this.failure) this.schedule();
-  }
-}
 
 function describe(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? (error as Error).message ?? String(error);

@@ -50,6 +50,12 @@ export interface UserRecord {
   folders: UserFolders;
 }
 
+/** One change, as the state log records it; applying it twice is the same as once. */
+export type StateChange =
+  | { customer: CustomerRecord }
+  | { order: OrderRecord }
+  | { user: UserRecord; nextUserId: number; nextObjectId: number };
+
 export interface StateSnapshot {
   version: 1;
   partner: string;
@@ -71,8 +77,8 @@ export class MockState {
   readonly partner: string;
   private nextUserId: number;
   private nextObjectId: number;
-  /** Called after every change (the state file writer listens). */
-  onChange: () => void = () => {};
+  /** Called after every change (the state log listens). */
+  onChange: (change: StateChange) => void = () => {};
 
   constructor(snapshot?: StateSnapshot) {
     this.partner = snapshot?.partner ?? randomBytes(6).toString('hex');
@@ -89,12 +95,12 @@ export class MockState {
 
   addCustomer(customer: CustomerRecord): void {
     this.customers.set(customer.remoteId, customer);
-    this.onChange();
+    this.onChange({ customer });
   }
 
   addOrder(order: OrderRecord): void {
     this.orders.set(order.id, order);
-    this.onChange();
+    this.onChange({ order });
   }
 
   /** Gives the user its id and folder ids, then stores it. */
@@ -103,13 +109,24 @@ export class MockState {
     for (const name of FOLDER_NAMES) folders[name] = this.nextObjectId++;
     const user: UserRecord = { ...fields, id: this.nextUserId++, folders };
     this.users.set(emailKey(user.email), user);
-    this.onChange();
+    this.onChange({ user, nextUserId: this.nextUserId, nextObjectId: this.nextObjectId });
     return user;
   }
 
   /** Records an in-place change to a user. */
-  changedUser(): void {
-    this.onChange();
+  changedUser(user: UserRecord): void {
+    this.onChange({ user, nextUserId: this.nextUserId, nextObjectId: this.nextObjectId });
+  }
+
+  /** Replays a change from the state log (at start). */
+  apply(change: StateChange): void {
+    if ('customer' in change) this.customers.set(change.customer.remoteId, change.customer);
+    else if ('order' in change) this.orders.set(change.order.id, change.order);
+    else {
+      this.users.set(emailKey(change.user.email), change.user);
+      this.nextUserId = Math.max(this.nextUserId, change.nextUserId);
+      this.nextObjectId = Math.max(this.nextObjectId, change.nextObjectId);
+    }
   }
 
   snapshot(): StateSnapshot {

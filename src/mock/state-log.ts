@@ -1,0 +1,159 @@
+// --state durability: every change is appended to "<state>.log" and fsynced before the call that
+// made it is answered, so what the mock acknowledged survives kill -9 (and a power cut). Changes
+// made while a write is under way go out together in the next one (one fsync per group), which
+// keeps throughput. At start the log is replayed onto the snapshot and both are compacted into the
+// snapshot (written atomically); at a clean stop too, and the log is removed. One mock per state
+// file: the file is locked (src/files/lock.ts) for as long as the mock runs.
+import { readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { ConfigError } from '../api/errors.js';
+import { readJson } from '../api/json.js';
+import { holderText, tryLockFile, type HeldLock } from '../files/lock.js';
+import { readStateFile, saveState, serializeState } from './state-file.js';
+import { MockState, type StateChange } from './state.js';
+
+export const logPathOf = (statePath: string): string => `${statePath}.log`;
+
+interface Group {
+  text: string;
+  done: Promise<void>;
+  settle: (error?: unknown) => void;
+}
+
+export class StateLog {
+  /** Changes not yet being written. */
+  private collecting: Group | undefined;
+  /** The group being written now. */
+  private writing: Group | undefined;
+
+  private constructor(
+    private readonly statePath: string,
+    private readonly state: MockState,
+    private readonly handle: FileHandle,
+    private readonly lock: HeldLock,
+  ) {}
+
+  /** Locks the state file, loads it with its log, compacts both and starts logging changes. */
+  static async open(statePath: string): Promise<{ state: MockState; log: StateLog }> {
+    const attempt = tryLockFile(statePath);
+    if (attempt.kind === 'busy') {
+      throw new ConfigError(`state file ${statePath} is in use by ${holderText(attempt.pid)} (another oneoffice mock): stop it, or choose another --state file`, 'E_STATE_LOCKED');
+    }
+    if (attempt.kind === 'error') throw new ConfigError(`cannot write state file ${statePath}: ${attempt.error.code ?? attempt.error.message}`, 'E_STATE');
+    const { lock } = attempt;
+    try {
+      removeLeftovers(statePath);
+      const state = new MockState(readStateFile(statePath));
+      for (const change of readLog(logPathOf(statePath))) state.apply(change);
+      await compact(statePath, state);
+      const handle = await open(logPathOf(statePath), 'w', 0o600);
+      const log = new StateLog(statePath, state, handle, lock);
+      state.onChange = (change) => log.append(change);
+      return { state, log };
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /** Resolves once every change made so far is on disk; rejects if it could not be written. */
+  durable(): Promise<void> {
+    return (this.collecting ?? this.writing)?.done ?? Promise.resolve();
+  }
+
+  /** Writes what is pending, compacts the log into the snapshot and lets go of the file. */
+  async close(): Promise<void> {
+    try {
+      await this.durable().catch(() => {});
+      await this.handle.close();
+      await compact(this.statePath, this.state);
+      unlinkSync(logPathOf(this.statePath));
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  private append(change: StateChange): void {
+    // Serialized now: the record may change again before the write.
+    const line = `${JSON.stringify(change)}\n`;
+    if (this.collecting) {
+      this.collecting.text += line;
+      return;
+    }
+    let settle: Group['settle'] = () => {};
+    const done = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    // Nobody may wait for a group (no call made it); its failure is reported to the waiters only.
+    done.catch(() => {});
+    this.collecting = { text: line, done, settle };
+    if (!this.writing) void this.writeGroups();
+  }
+
+  private async writeGroups(): Promise<void> {
+    // Let the calls of this turn add their changes to the group first.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.collecting) {
+      const group = (this.writing = this.collecting);
+      this.collecting = undefined;
+      try {
+        await this.handle.write(group.text);
+        await this.handle.datasync();
+        group.settle();
+      } catch (error) {
+        group.settle(new ConfigError(`cannot write state file ${logPathOf(this.statePath)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'E_STATE'));
+      }
+    }
+    this.writing = undefined;
+  }
+}
+
+/** The snapshot, written atomically: it then holds everything the log held. */
+async function compact(statePath: string, state: MockState): Promise<void> {
+  await saveState(statePath, serializeState(state.snapshot()));
+}
+
+/** The changes in the log; a last line cut short by a crash was never acknowledged and is left out. */
+function readLog(path: string): StateChange[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ConfigError(`cannot read state file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'E_STATE');
+  }
+  const lines = text.split('\n');
+  const changes: StateChange[] = [];
+  for (const [index, line] of lines.entries()) {
+    if (line === '') continue;
+    const read = readJson(line);
+    if (read.ok) changes.push(read.value as StateChange);
+    else {
+      if (index === lines.length - 1) break;
+      throw new ConfigError(`state file ${path} is damaged at line ${index + 1}: move it away to start from ${basename(path, '.log')} alone`, 'E_STATE');
+    }
+  }
+  return changes;
+}
+
+/** Temporary files of atomic writes that a killed mock left behind (we hold the lock: none is in use). */
+function removeLeftovers(statePath: string): void {
+  const dir = dirname(statePath);
+  const prefix = `.${basename(statePath)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) {
+      try {
+        unlinkSync(join(dir, name));
+      } catch {
+        // Gone already, or not ours to remove: the write that follows does not depend on it.
+      }
+    }
+  }
+}
