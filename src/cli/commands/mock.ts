@@ -3,6 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../../api/errors.js';
+import { isLoopback } from '../../config/target.js';
 import { startMockServer } from '../../mock/server.js';
 import { defaultDialect } from '../../output/quote.js';
 import { clientSettings, PRINT_FORMATS, type PrintFormat } from '../../mock/print.js';
@@ -39,7 +40,7 @@ export async function runMockCommand(ctx: Context, argv: readonly string[]): Pro
   });
   // Listening for signals before announcing the URL: whoever reads the line may stop us right away.
   const stopped = nextSignal();
-  stdout.write(clientSettings(options.print ?? defaultDialect(ctx.platform(), ctx.deps.env), server.url, server.token));
+  stdout.write(clientSettings(options.print ?? defaultDialect(ctx.platform(), ctx.deps.env), clientUrl(ctx, server.url), server.token));
   log?.(`oneoffice mock: serving ${server.url}${options.state === undefined ? '' : ` (state in ${options.state})`}; Ctrl-C stops it`);
   await stopped;
   await server.close();
@@ -49,6 +50,23 @@ export async function runMockCommand(ctx: Context, argv: readonly string[]): Pro
 
 /** Ctrl-C, kill, a closed terminal or ssh session (SIGHUP), and Ctrl-Break or a closed console window on Windows. */
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * The URL the export line gives the client. The client refuses to send the token over plain http
+ * to a host that is not loopback, so a wildcard address (all interfaces) is given as loopback,
+ * which reaches it from this machine; whatever would need --allow-insecure-http is said.
+ */
+function clientUrl(ctx: Context, serverUrl: string): string {
+  const url = new URL(serverUrl);
+  const wildcard = url.hostname === '0.0.0.0' || url.hostname === '[::]';
+  if (wildcard) {
+    url.hostname = url.hostname === '0.0.0.0' ? '127.0.0.1' : '[::1]';
+    ctx.warn(`listening on every interface (${serverUrl}); the URL printed is for this machine. From another one, use http://<this machine's address>:${url.port}/ with --allow-insecure-http: the client refuses plain http:// to other hosts, as the token would cross the network in clear`);
+  } else if (!isLoopback(url.hostname)) {
+    ctx.warn(`the client refuses to send the token over plain http:// to ${url.hostname} unless given --allow-insecure-http (the token would cross the network in clear)`);
+  }
+  return url.href;
+}
 
 function nextSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -83,6 +101,12 @@ For PowerShell (--print powershell) and cmd.exe (--print cmd):
   set "ONEOFFICE_URL=http://127.0.0.1:8787/" & set "ONEOFFICE_BEARER=dev-token"
 --print json prints {"url":...,"token":...,"pid":...} for scripts in any language.
 It stops cleanly on Ctrl-C, SIGTERM and SIGHUP (a closed terminal), and on Ctrl-Break on Windows.
+
+With --state, each change is appended to <file>.log and flushed to disk before the call is
+answered, so what the mock acknowledged survives even kill -9; the log is folded into <file> at
+start and at a clean stop. <file>.lock keeps a second mock off the same file (exit 3).
+The client sends the token over plain http:// only to loopback hosts unless given
+--allow-insecure-http; with --host 0.0.0.0 the printed URL is 127.0.0.1, and a warning says so.
 `,
     );
   const parsers: Record<string, { parse: (text: string) => number; fallback: number }> = {

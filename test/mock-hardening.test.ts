@@ -1,13 +1,14 @@
 // Issue 13, item 6 (and 25): `oneoffice mock --state` keeps what it acknowledged through kill -9,
 // cleans up what a killed mock left, refuses a second mock on the same file, and keeps its files
-// private (0600). The mock runs as a real process; calls are raw HTTP.
+// private (0600). Item 23: --host 0.0.0.0 prints a URL the client accepts. The mock runs as a
+// real process; calls are raw HTTP or the CLI.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
-import { apiCall, killMockProcesses, startMockProcess } from './helpers/mock-process.js';
+import { isolatedEnv, runCli } from './helpers/cli.js';
+import { apiCall, killMockProcesses, runCliAgainst, startMockProcess } from './helpers/mock-process.js';
 
 afterEach(killMockProcesses);
 
@@ -84,5 +85,18 @@ describe('mock --state', () => {
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(readFileSync(statePath, 'utf8')).toContain('first@example.com');
     expect(existsSync(`${statePath}.lock`)).toBe(false);
+  });
+});
+
+describe('mock --host 0.0.0.0', () => {
+  it('prints a loopback URL the client accepts, and says what other machines need', async () => {
+    const mock = await startMockProcess(['--host', '0.0.0.0', '--port', '0', '--token', TOKEN, '--quiet'], isolatedEnv());
+    const port = /:(\d+)\/$/.exec(mock.url)?.[1];
+    expect(mock.startLine).toBe(`export ONEOFFICE_URL=http://127.0.0.1:${port}/ ONEOFFICE_BEARER=${TOKEN}`);
+    const created = await runCliAgainst(mock, ['createUser', '--email', 'anywhere@example.com']);
+    expect([created.code, created.stderr]).toEqual([0, '']);
+    expect(mock.stderr()).toBe(
+      `oneoffice: warning: listening on every interface (http://0.0.0.0:${port}/); the URL printed is for this machine. From another one, use http://<this machine's address>:${port}/ with --allow-insecure-http: the client refuses plain http:// to other hosts, as the token would cross the network in clear\n`,
+    );
   });
 });
