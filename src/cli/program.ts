@@ -2,7 +2,7 @@
 // one of them runs.
 import { Command, CommanderError } from 'commander';
 import { CALL_OPTIONS, commanderFlags, commanderProblem, GLOBAL_OPTIONS } from '../options/args.js';
-import { configGet, configList, configPathCommand, configSet, configUnset, configUse } from './commands/config.js';
+import { configDelete, configGet, configList, configPathCommand, configSet, configUnset, configUse } from './commands/config.js';
 import { methodsCommand, METHODS_OPTIONS } from './commands/methods.js';
 import { PROFILE_KEYS } from '../config/file.js';
 import { COMMANDS } from './commands/list.js';
@@ -58,9 +58,22 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
   });
 
   const config = commands.get('config') as Command;
+  config.addHelpText(
+    'after',
+    `
+A value is refused (exit 2) when the flag it stands for would refuse it.
+Profiles: --profile <name> (or $ONEOFFICE_PROFILE) chooses one; only "config set" creates one.
+Naming a profile that does not exist is an error everywhere else, with the closest name.
+Changes are made one at a time (a lock on <file>.lock), so parallel "config set"s all stay.
+
+Examples:
+  oneoffice --profile staging config set url https://staging.example/api
+  oneoffice config use staging
+  oneoffice config delete staging`,
+  );
   config
     .command('set <key> [value]')
-    .description(`set a key of the active profile: ${PROFILE_KEYS.join(', ')} (bearer: omit the value to type it hidden, or pipe it on stdin)`)
+    .description(`set a key of the active profile, which is created if needed: ${PROFILE_KEYS.join(', ')}; a value is checked as its flag is (bearer: omit the value to type it hidden, or pipe it on stdin)`)
     .action(async (key: string, value: string | undefined) => {
       exitCode = await configSet(ctx, key, value);
     });
@@ -92,9 +105,15 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
     });
   config
     .command('use <profile>')
-    .description('make a profile the default one')
+    .description('make an existing profile the default one')
     .action(async (profile: string) => {
       exitCode = await configUse(ctx, profile);
+    });
+  config
+    .command('delete <profile>')
+    .description('remove a profile and its settings (if it was the default, "default" is again)')
+    .action(async (profile: string) => {
+      exitCode = await configDelete(ctx, profile);
     });
   // Read by scanGlobalOptions wherever they stand; declared on every command so commander accepts them there too.
   const withGlobals = (command: Command): void => {

@@ -59,6 +59,16 @@ export interface LoadedConfig {
   /** Who chose the profile: --profile, $ONEOFFICE_PROFILE, or the file's default. It decides how the profile ranks against the environment. */
   profileFrom: 'flag' | 'env' | 'default';
   profile: Profile;
+  /** The profiles the file holds. */
+  profileNames: string[];
+  /** What chose the profile (an unknown one is an error: src/config/profiles.ts). */
+  profileSource: ProfileSource;
+}
+
+export type ProfileSource = '--profile' | '$ONEOFFICE_PROFILE' | 'the default profile (config use)' | 'default';
+
+export function profileSourceOf(data: ConfigData, env: Env, flag?: string): ProfileSource {
+  return flag ? '--profile' : env['ONEOFFICE_PROFILE'] ? '$ONEOFFICE_PROFILE' : data.defaultProfile ? 'the default profile (config use)' : 'default';
 }
 
 export function loadConfig(env: Env, flags: { config?: string; profile?: string }, platform: NodeJS.Platform = process.platform): LoadedConfig {
@@ -66,5 +76,6 @@ export function loadConfig(env: Env, flags: { config?: string; profile?: string 
   const data = readConfig(path);
   const profileName = activeProfileName(data, env, flags.profile);
   const profileFrom = flags.profile ? 'flag' : env['ONEOFFICE_PROFILE'] ? 'env' : 'default';
-  return { path, profileName, profileFrom, profile: data.profiles?.[profileName] ?? {} };
+  const profileNames = Object.keys(data.profiles ?? {});
+  return { path, profileName, profileFrom, profile: data.profiles?.[profileName] ?? {}, profileNames, profileSource: profileSourceOf(data, env, flags.profile) };
 }

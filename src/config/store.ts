@@ -1,10 +1,35 @@
 // Writes to the config file go through `conf` (atomic writes, file mode 0600). Loaded lazily:
 // only `oneoffice config` needs it.
+import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import Conf from 'conf';
 import { readJson } from '../api/json.js';
 import { ConfigError } from '../api/errors.js';
+import { holderText, waitLockFile } from '../files/lock.js';
 import type { ConfigData } from './file.js';
+
+/** How long a change waits for another one (a parallel `config set`) to finish. */
+const LOCK_WAIT_MS = 10_000;
+
+/**
+ * Read, change and write the file as one step: under an exclusive lock on <file>.lock, the file is
+ * read afresh, changed and written atomically, so that parallel `config set`s all keep their change.
+ */
+export async function updateConfig<T>(path: string, change: (store: Conf<ConfigData>) => T): Promise<T> {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new ConfigError(`cannot write config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'E_CONFIG_WRITE');
+  }
+  const attempt = await waitLockFile(path, LOCK_WAIT_MS);
+  if (attempt.kind === 'busy') throw new ConfigError(`config file ${path} is being changed by ${holderText(attempt.pid)}; try again when it is done`, 'E_CONFIG_LOCKED');
+  if (attempt.kind === 'error') throw new ConfigError(`cannot write config file ${path}: ${attempt.error.code ?? attempt.error.message}`, 'E_CONFIG_WRITE');
+  try {
+    return change(openStore(path));
+  } finally {
+    attempt.lock.release();
+  }
+}
 
 export function openStore(path: string): Conf<ConfigData> {
   const extension = extname(path);

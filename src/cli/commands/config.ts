@@ -1,9 +1,14 @@
-// `oneoffice config set|get|unset|list|path`. The token is masked on output, and `config set
-// bearer` without a value reads it from stdin or a hidden prompt so it stays out of shell history.
+// `oneoffice config set|get|unset|list|path|use|delete`. The token is masked on output, and `config
+// set bearer` without a value reads it from stdin or a hidden prompt so it stays out of shell
+// history. Values are checked as the flags they stand for are; changes are serialised (a lock).
+// Only `config set` creates a profile: every other command refuses one that does not exist.
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { activeProfileName, configPath, DEFAULT_PROFILE, PROFILE_KEYS, readConfig, type ProfileKey } from '../../config/file.js';
+import { activeProfileName, configPath, DEFAULT_PROFILE, PROFILE_KEYS, profileSourceOf, readConfig, type ProfileKey } from '../../config/file.js';
+import { resolveNetwork } from '../../config/network.js';
+import { isKnownProfile, unknownProfileError } from '../../config/profiles.js';
 import type { Context } from '../context.js';
-import { ConfigError, UsageError } from '../../api/errors.js';
+import { ConfigError, isOneOfficeError, UsageError } from '../../api/errors.js';
 import { maskSecret, maskUrlPassword } from '../../api/mask.js';
 import { parseUrl } from '../../config/target.js';
 
@@ -16,11 +21,27 @@ function checkKey(key: string): ProfileKey {
   return key as ProfileKey;
 }
 
-function profileOf(ctx: Context): { path: string; profile: string } {
+/** `creating`: config set may make a new profile; the other commands need an existing one. */
+function profileOf(ctx: Context, creating = false): { path: string; profile: string } {
   const path = configPath(ctx.deps.env, ctx.globals.config, ctx.platform());
-  const profile = activeProfileName(readConfig(path), ctx.deps.env, ctx.globals.profile);
+  const data = readConfig(path);
+  const profile = activeProfileName(data, ctx.deps.env, ctx.globals.profile);
   if (!PROFILE_NAME.test(profile)) throw new UsageError(`--profile: names are letters, digits, - and _ (got ${JSON.stringify(profile)})`, 'E_PROFILE');
+  const names = Object.keys(data.profiles ?? {});
+  if (!creating && !isKnownProfile(profile, names)) throw unknownProfileError(profile, names, path, profileSourceOf(data, ctx.deps.env, ctx.globals.profile));
   return { path, profile };
+}
+
+/** The network keys take what their flags take: checked by the same code, the message naming `config set`. */
+function checkValue(key: ProfileKey, value: string): void {
+  if (key === 'url') parseUrl(value, 'config set url', true);
+  if (key === 'url' || key === 'bearer' || key === 'schemas') return;
+  try {
+    resolveNetwork({ options: { [key]: value }, params: [], positionals: [], problems: [], problemPaths: [] }, {}, {}, new URL('https://config.check.invalid/'), false);
+  } catch (error) {
+    if (isOneOfficeError(error)) throw new UsageError(error.message.replace(`--${key}`, `config set ${key}`), 'E_CONFIG_VALUE');
+    throw error;
+  }
 }
 
 function show(key: ProfileKey, value: string, showSecrets: boolean): string {
@@ -40,10 +61,12 @@ export async function configSet(ctx: Context, keyText: string, valueArg: string 
   }
   value = value.trim();
   if (value === '') throw new UsageError(`config set ${key}: empty value`);
-  if (key === 'url') parseUrl(value, 'config set url', true);
-  const { path, profile } = profileOf(ctx);
-  const { openStore } = await import('../../config/store.js');
-  openStore(path).set(`profiles.${profile}.${key}`, value);
+  checkValue(key, value);
+  // Kept absolute: later calls may run from another directory.
+  if (key === 'cacert') value = resolve(value);
+  const { path, profile } = profileOf(ctx, true);
+  const { updateConfig } = await import('../../config/store.js');
+  await updateConfig(path, (store) => store.set(`profiles.${profile}.${key}`, value));
   ctx.deps.stderr.write(`set ${key} in profile "${profile}" (${path})\n`);
   return 0;
 }
@@ -60,8 +83,8 @@ export function configGet(ctx: Context, keyText: string, showSecrets: boolean): 
 export async function configUnset(ctx: Context, keyText: string): Promise<number> {
   const key = checkKey(keyText);
   const { path, profile } = profileOf(ctx);
-  const { openStore } = await import('../../config/store.js');
-  openStore(path).delete(`profiles.${profile}.${key}`);
+  const { updateConfig } = await import('../../config/store.js');
+  await updateConfig(path, (store) => store.delete(`profiles.${profile}.${key}`));
   ctx.deps.stderr.write(`unset ${key} in profile "${profile}" (${path})\n`);
   return 0;
 }
@@ -93,11 +116,31 @@ export function configPathCommand(ctx: Context): number {
 export async function configUse(ctx: Context, profile: string): Promise<number> {
   if (!PROFILE_NAME.test(profile)) throw new UsageError(`config use: profile names are letters, digits, - and _ (got ${JSON.stringify(profile)})`, 'E_PROFILE');
   const path = configPath(ctx.deps.env, ctx.globals.config, ctx.platform());
-  const { openStore } = await import('../../config/store.js');
-  const store = openStore(path);
-  if (profile === DEFAULT_PROFILE) store.delete('defaultProfile');
-  else store.set('defaultProfile', profile);
+  const { updateConfig } = await import('../../config/store.js');
+  await updateConfig(path, (store) => {
+    // Checked under the lock: a profile deleted meanwhile must not become the default.
+    const names = Object.keys(store.get('profiles') ?? {});
+    if (!isKnownProfile(profile, names)) throw unknownProfileError(profile, names, path, 'config use');
+    if (profile === DEFAULT_PROFILE) store.delete('defaultProfile');
+    else store.set('defaultProfile', profile);
+  });
   ctx.deps.stderr.write(`profile "${profile}" is now the default (${path})\n`);
+  return 0;
+}
+
+/** Removes a profile and everything in it; if it was the default, "default" becomes the default again. */
+export async function configDelete(ctx: Context, profile: string): Promise<number> {
+  const path = configPath(ctx.deps.env, ctx.globals.config, ctx.platform());
+  const { updateConfig } = await import('../../config/store.js');
+  const wasDefault = await updateConfig(path, (store) => {
+    const names = Object.keys(store.get('profiles') ?? {});
+    if (!names.includes(profile)) throw unknownProfileError(profile, names, path, 'config delete');
+    store.delete(`profiles.${profile}` as 'profiles');
+    const isDefault = store.get('defaultProfile') === profile;
+    if (isDefault) store.delete('defaultProfile');
+    return isDefault;
+  });
+  ctx.deps.stderr.write(`deleted profile "${profile}"${wasDefault ? '; "default" is the default profile again' : ''} (${path})\n`);
   return 0;
 }
 

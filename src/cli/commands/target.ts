@@ -2,9 +2,11 @@
 // calls and batches, including the warnings and refusals that protect the token.
 import type { ParsedArgs } from '../../options/args.js';
 import type { Context } from '../context.js';
+import { requireKnownProfile } from '../../config/profiles.js';
 import { refuseInsecureHttp, resolveTarget, type Target } from '../../config/target.js';
 
 export function targetFromArgs(ctx: Context, parsed: ParsedArgs, options = { requireToken: true }): Target {
+  requireKnownProfile(ctx.config());
   const flags: { url?: string; bearer?: string } = {};
   if (typeof parsed.options['url'] === 'string') flags.url = parsed.options['url'];
   if (typeof parsed.options['bearer'] === 'string') {
