@@ -387,3 +387,23 @@ describe('item 21: a 100 Continue before the answer', () => {
     }
   });
 });
+
+describe('item 25: the plain-http rule holds for batch too', () => {
+  it.each(['http://api.example.com/api', 'http://127.evil.example/api', 'http://localhost.evil.com/api'])('batch --url %s is refused (exit 2) before anything is read or sent', async (url) => {
+    const dir = tempDir();
+    const input = join(dir, 'in.ndjson');
+    writeFileSync(input, userLines('plain', 2));
+    const result = await batch([input, '--url', url, '--results', join(dir, 'r.ndjson')]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `oneoffice: refusing to send the token over plain http:// to ${new URL(url).hostname}: use https://, or pass --allow-insecure-http\n` });
+    expect(existsSync(join(dir, 'r.ndjson'))).toBe(false);
+  });
+
+  it('a loopback URL is allowed', async () => {
+    const dir = tempDir();
+    const input = join(dir, 'in.ndjson');
+    writeFileSync(input, userLines('loop', 2));
+    const result = await batch([input, '--url', `http://localhost:${rec.server.port}/api`]);
+    expect(result.code).toBe(0);
+    expect(rec.server.received).toHaveLength(2);
+  });
+});

@@ -3,7 +3,7 @@ import { optionLines } from './method-help.js';
 import { BATCH_CALL_OPTIONS, BATCH_OWN_OPTIONS } from '../../batch/options.js';
 
 export function batchHelp(): string {
-  return `Usage: oneoffice batch <file | -> [--concurrency 8] [--results <file> [--resume [--retry-uncertain]]]
+  return `Usage: oneoffice batch <file | -> [--concurrency 8] [--results <file> [--resume [--retry-failed] [--retry-uncertain]]]
                        [--method <name>] [--continue-on-error | --stop-on-error] [--rate <calls/s>] [flags]
 
 Runs many API calls from a file (- reads stdin). Every line is checked first, with the same
@@ -40,9 +40,22 @@ kill -9) loses at most the answers of the calls in flight (there is no fsync: a 
 the last records). Run the same command with --resume to continue: lines with a result are skipped,
 and lines that were sent without a recorded answer are reported as "uncertain" (a record with
 "uncertain":true and a list in the summary) and are not sent again, since a second
-createFirstOrder could create a second order; --retry-uncertain sends them again. Without
---resume, a --results file that already holds a batch is refused. Resuming checks that the input
-is the same as before.
+createFirstOrder could create a second order; --retry-uncertain sends them again. Lines whose
+result was a failure are not sent again either, but they still count, in the summary and in the
+exit code; --retry-failed sends exactly those again (never the uncertain ones). Without --resume,
+a --results file that already holds a batch is refused.
+
+The journal's first line records the input (name, size, SHA-256), --method and the URL the calls
+go to, with a checksum. --resume refuses (exit 2, nothing sent) other input, another URL, and a
+journal that is damaged: missing, emptied, cut, or edited; trusting it could send a line twice.
+
+One batch per results file: <file>.lock is locked (by the OS, so even a killed batch lets go of it)
+while a batch runs; a second one on the same file, even with --resume, stops at once with exit 3,
+naming the process that holds it. Results and journal are created with mode 0600.
+
+If the results cannot be written (stdout closed, as by | head; a full disk), no more calls are
+started, those in flight finish, the summary on stderr says how many lines were not sent (and, with
+--results, how to resume), and the exit code is 8.
 
 Ctrl-C (or SIGTERM, SIGHUP from a closed terminal, Ctrl-Break on Windows) stops starting calls and
 gives those in flight 5 seconds to finish (a second signal gives up at once); unfinished ones are
@@ -65,6 +78,7 @@ Examples:
   oneoffice batch users.csv --method createUser --concurrency 16 --rate 100
   generate-calls | oneoffice batch - > results.ndjson
   oneoffice batch users.ndjson --results users.results.ndjson --resume
+  oneoffice batch users.ndjson --results users.results.ndjson --resume --retry-failed
 
 Exit codes:
   0    every call of this run succeeded, and no line is uncertain
@@ -74,7 +88,8 @@ Exit codes:
        < 6 (network; uncertain lines count as this) < 7 (timed out); with --stop-on-error, the
        class of the failure that stopped the batch. 1 if the only failures were unexpected ones
        (e.g. a 2xx answer that is not JSON)
+  8    the results could not be written (stdout closed, full disk); the calls stopped
   130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM, 129 by SIGHUP, 149 by Ctrl-Break (SIGBREAK)
-Lines skipped on --resume (their results are from before) do not count.
+With --resume, lines skipped because they already failed count as they did then.
 `;
 }
