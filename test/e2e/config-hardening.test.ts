@@ -68,6 +68,7 @@ describe('item 15: values are checked when set', () => {
     [['cacert', '/nonexistent.pem'], 'config set cacert: cannot read /nonexistent.pem: ENOENT'],
     [['connect-timeout', '0'], 'config set connect-timeout: must be a number of seconds above 0 (got "0")'],
     [['proxy', 'ftp://proxy.example'], 'config set proxy: not a valid http:// or https:// proxy URL'],
+    [['schemas', '/nonexistent-dir'], 'config set schemas: cannot read schema directory /nonexistent-dir: ENOENT'],
   ])('config set %j is refused (exit 2) and not stored', async (args, message) => {
     expect((await cli('config', 'set', 'url', rec.server.url)).code).toBe(0);
     const before = readFileSync(configFile(), 'utf8');

@@ -2,6 +2,7 @@
 // set bearer` without a value reads it from stdin or a hidden prompt so it stays out of shell
 // history. Values are checked as the flags they stand for are; changes are serialised (a lock).
 // Only `config set` creates a profile: every other command refuses one that does not exist.
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { activeProfileName, configPath, DEFAULT_PROFILE, PROFILE_KEYS, profileSourceOf, readConfig, type ProfileKey } from '../../config/file.js';
@@ -35,6 +36,13 @@ function profileOf(ctx: Context, creating = false): { path: string; profile: str
 /** The network keys take what their flags take: checked by the same code, the message naming `config set`. */
 function checkValue(key: ProfileKey, value: string): void {
   if (key === 'url') parseUrl(value, 'config set url', true);
+  if (key === 'schemas') {
+    try {
+      readdirSync(value);
+    } catch (error) {
+      throw new UsageError(`config set schemas: cannot read schema directory ${value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'E_CONFIG_VALUE');
+    }
+  }
   if (key === 'url' || key === 'bearer' || key === 'schemas') return;
   try {
     resolveNetwork({ options: { [key]: value }, params: [], positionals: [], problems: [], problemPaths: [] }, {}, {}, new URL('https://config.check.invalid/'), false);
@@ -63,7 +71,7 @@ export async function configSet(ctx: Context, keyText: string, valueArg: string 
   if (value === '') throw new UsageError(`config set ${key}: empty value`);
   checkValue(key, value);
   // Kept absolute: later calls may run from another directory.
-  if (key === 'cacert') value = resolve(value);
+  if (key === 'cacert' || key === 'schemas') value = resolve(value);
   const { path, profile } = profileOf(ctx, true);
   const { updateConfig } = await import('../../config/store.js');
   await updateConfig(path, (store) => store.set(`profiles.${profile}.${key}`, value));
