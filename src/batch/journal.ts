@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, existsSync, fchmodSync, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../api/errors.js';
+import { describeWriteError } from '../files/write-error.js';
 
 /** What the journal was written for: resuming with other input would skip or repeat the wrong lines. */
 export interface JournalHeader {
@@ -69,21 +70,25 @@ export class BatchRecord {
   static open(resultsPath: string, header: JournalHeader): BatchRecord {
     const journalPath = journalPathOf(resultsPath);
     let resultsFd: number | undefined;
+    let journalFd: number | undefined;
+    // The file an error is about, for the message.
+    let current = resultsPath;
     try {
       // 0600: results hold what the API answered, e.g. customers' e-mail addresses.
       resultsFd = openSync(resultsPath, 'a+', 0o600);
-      const journalFd = openSync(journalPath, 'a+', 0o600);
       // The mode only applies to a new file: one that already existed (touch, an earlier run) is made private too.
       privateMode(resultsFd);
-      privateMode(journalFd);
-      const record = new BatchRecord(resultsFd, journalFd);
       endLine(resultsFd);
+      current = journalPath;
+      journalFd = openSync(journalPath, 'a+', 0o600);
+      privateMode(journalFd);
       endLine(journalFd);
       if (fstatSync(journalFd).size === 0) writeAll(journalFd, `${JSON.stringify({ journal: JOURNAL_KIND, ...header, check: headerCheck({ ...header }) })}\n`);
-      return record;
+      return new BatchRecord(resultsFd, journalFd);
     } catch (error) {
       if (resultsFd !== undefined) closeSync(resultsFd);
-      throw new UsageError(`--results: cannot write ${(error as NodeJS.ErrnoException).path ?? resultsPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'E_RESULTS_WRITE');
+      if (journalFd !== undefined) closeSync(journalFd);
+      throw new UsageError(`--results: cannot write ${current}: ${describeWriteError(error as NodeJS.ErrnoException)}`, 'E_RESULTS_WRITE');
     }
   }
 
