@@ -120,7 +120,7 @@ export function createClient(options: ClientOptions = {}): Client {
 function resolveConfig(options: ClientOptions, env: Env): LoadedConfig {
   // Given both, the config file is not read at all (a library in a container may have none).
   if (options.url !== undefined && options.token !== undefined && options.profile === undefined && options.configFile === undefined) {
-    return { path: '(not read)', profileName: 'default', profileFrom: 'default', profile: {} };
+    return { path: '(not read)', profileName: 'default', profileFrom: 'default', profile: {}, profileNames: [], profileSource: 'default' };
   }
   return loadConfig(env, { ...(options.configFile ? { config: options.configFile } : {}), ...(options.profile ? { profile: options.profile } : {}) });
 }

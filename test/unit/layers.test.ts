@@ -8,7 +8,7 @@ import { ROOT } from '../helpers/cli.js';
 
 /** Lowest first. Folders on one layer do not import each other. */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['api'],
+  ['api', 'files'],
   ['http', 'options'],
   ['config'],
   ['client', 'output'],

@@ -45,7 +45,7 @@ function checkValue(key: ProfileKey, value: string): void {
   }
   if (key === 'url' || key === 'bearer' || key === 'schemas') return;
   try {
-    resolveNetwork({ options: { [key]: value }, params: [], positionals: [], problems: [], problemPaths: [] }, {}, {}, new URL('https://config.check.invalid/'), false);
+    resolveNetwork({ [key]: value }, {}, {}, new URL('https://config.check.invalid/'), false);
   } catch (error) {
     if (isOneOfficeError(error)) throw new UsageError(error.message.replace(`--${key}`, `config set ${key}`), 'E_CONFIG_VALUE');
     throw error;
