@@ -20,6 +20,22 @@ afterAll(async () => {
 
 const EMPTY_ENV = { HOME: '/nonexistent' };
 
+describe('createClient with a profile', () => {
+  it('a profile that is not in the config file is an error naming the closest one, not an empty profile', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-client-profile-'));
+    const configFile = join(dir, 'config.json');
+    writeFileSync(configFile, JSON.stringify({ profiles: { staging: { url: server.url, bearer: 'client-test-token-0123456789' } } }));
+    try {
+      expect(() => createClient({ configFile, profile: 'stagign', env: EMPTY_ENV })).toThrow(
+        expect.objectContaining({ code: 'E_UNKNOWN_PROFILE', message: `the profile option: unknown profile "stagign" (did you mean "staging"?); profiles in ${configFile}: staging` }),
+      );
+      expect(createClient({ configFile, profile: 'staging', env: EMPTY_ENV }).url.href).toBe(server.url);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('createClient against the local server', () => {
   it('creates, disables and reads back a user with the typed methods', async () => {
     const oo = createClient({ url: mock.url, token: mock.token, env: EMPTY_ENV });

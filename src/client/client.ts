@@ -12,6 +12,7 @@ import { buildCall } from '../api/request.js';
 import { createRegistry, secretPaths } from '../api/schema/registry.js';
 import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
 import { resolveNetwork, type NetworkSettings } from '../config/network.js';
+import { isKnownProfile, unknownProfileError } from '../config/profiles.js';
 import { refuseInsecureHttp, resolveTarget, type Target } from '../config/target.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { METHOD_NAMES, type MethodParams, type MethodResults } from '../generated/types.js';
@@ -122,7 +123,12 @@ function resolveConfig(options: ClientOptions, env: Env): LoadedConfig {
   if (options.url !== undefined && options.token !== undefined && options.profile === undefined && options.configFile === undefined) {
     return { path: '(not read)', profileName: 'default', profileFrom: 'default', profile: {}, profileNames: [], profileSource: 'default' };
   }
-  return loadConfig(env, { ...(options.configFile ? { config: options.configFile } : {}), ...(options.profile ? { profile: options.profile } : {}) });
+  const loaded = loadConfig(env, { ...(options.configFile ? { config: options.configFile } : {}), ...(options.profile ? { profile: options.profile } : {}) });
+  // A profile that does not exist would quietly be an empty one.
+  if (!isKnownProfile(loaded.profileName, loaded.profileNames)) {
+    throw unknownProfileError(loaded.profileName, loaded.profileNames, loaded.path, options.profile ? 'the profile option' : loaded.profileSource);
+  }
+  return loaded;
 }
 
 function resolveClientTarget(options: ClientOptions, env: Env, config: LoadedConfig): Target {

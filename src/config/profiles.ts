@@ -10,7 +10,7 @@ export function isKnownProfile(name: string, names: readonly string[]): boolean 
 }
 
 /** `source`: what named it, as the message's first words; `config use` and `config delete` are typed commands. */
-export function unknownProfileError(name: string, names: readonly string[], path: string, source: ProfileSource | 'config use' | 'config delete'): OneOfficeError {
+export function unknownProfileError(name: string, names: readonly string[], path: string, source: ProfileSource | 'config use' | 'config delete' | 'the profile option'): OneOfficeError {
   const suggestion = closest(name, names);
   const known = names.length ? `profiles in ${path}: ${[...names].sort().join(', ')}` : `${path} has no profiles; create one with: oneoffice --profile ${name} config set url https://...`;
   const message = `${source}: unknown profile ${JSON.stringify(name)}${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}; ${known}`;
