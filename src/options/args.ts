@@ -72,7 +72,7 @@ export const BATCH_OWN_OPTIONS: OptionSpec[] = [
 
 /** The options of `oneoffice mock` (commander parses them; main() needs to know which take a value). */
 export const MOCK_OPTIONS: OptionSpec[] = [
-  { long: '--host', takes: 'value', valueName: 'host', description: 'address to listen on (default 127.0.0.1; 0.0.0.0: every interface, the URL printed is then 127.0.0.1)' },
+  { long: '--host', takes: 'value', valueName: 'host', description: 'address to listen on (0.0.0.0: every interface; the URL printed is then 127.0.0.1)' },
   { long: '--port', takes: 'value', valueName: 'port', description: 'port to listen on (0: any free port)' },
   { long: '--token', takes: 'value', valueName: 'token', description: 'the API token calls must send in x-api-key (default: a random one)' },
   { long: '--state', takes: 'value', valueName: 'file', description: 'keep the data in this file (mode 0600) across restarts and crashes: every change is on disk before it is answered; one mock per file' },
