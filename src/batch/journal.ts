@@ -110,7 +110,8 @@ export class BatchRecord {
 
 function privateMode(fd: number): void {
   try {
-    fchmodSync(fd, 0o600);
+    // Only a regular file: --results may name a device or a pipe (/dev/full, <(...)), not ours to change.
+    if (fstatSync(fd).isFile()) fchmodSync(fd, 0o600);
   } catch (error) {
     // Someone else's file that we may write to: not ours to change.
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
