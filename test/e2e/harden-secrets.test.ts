@@ -151,6 +151,8 @@ describe('the command line wins over the environment (item 13)', () => {
 
   it('"no API URL" names the places in that order', async () => {
     const env = isolatedEnv({});
+    // A profile that exists but has no URL (an unknown one is an error of its own: item 14).
+    expect((await runCli(['--profile', 'p3', 'config', 'set', 'retry', '0'], { env })).code).toBe(0);
     expect(await runCli(['getUserByEmail', '--email', 'a@b.co', '--profile', 'p3'], { env })).toEqual({
       code: 3,
       stdout: '',
