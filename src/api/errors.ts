@@ -14,7 +14,7 @@ export const EXIT_CODES = [
   { name: 'http5xx', code: 5, meaning: 'the server answered 5xx' },
   { name: 'network', code: 6, meaning: 'network error (DNS, refused, reset, TLS)' },
   { name: 'timeout', code: 7, meaning: 'timed out' },
-  { name: 'output', code: 8, meaning: 'output could not be written (stdout closed, full disk): what was to be printed is lost' },
+  { name: 'output', code: 23, meaning: 'output could not be written (stdout closed, full disk): what was to be printed is lost' },
   { name: 'interrupted', code: 130, meaning: 'interrupted by Ctrl-C (SIGINT)' },
   { name: 'terminated', code: 143, meaning: 'stopped by SIGTERM' },
   { name: 'hangup', code: 129, meaning: 'stopped by SIGHUP (a closed terminal or ssh session)' },

@@ -37,7 +37,7 @@ function processOutput(fd: 1 | 2): Output {
   let closed = false;
   /**
    * A write failed: the reader went away (`| head`: EPIPE) or the disk is full (ENOSPC). stdout: what
-   * was to be printed is lost, so the command must not look successful: one line on stderr, exit 8
+   * was to be printed is lost, so the command must not look successful: one line on stderr, exit 23
    * (a batch listens for 'error' itself, stops starting calls and reports). stderr: drop what is
    * left to say, so the command still ends with its own exit code.
    */

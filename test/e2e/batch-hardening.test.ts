@@ -131,7 +131,7 @@ describe('item 1: one process per --results file', () => {
 });
 
 describe('item 2: a failed write of the results never ends in exit 0', () => {
-  it('stdout closed by its reader (| head -1): calls stop, a summary says what was not sent, exit 8', async () => {
+  it('stdout closed by its reader (| head -1): calls stop, a summary says what was not sent, exit 23', async () => {
     const dir = tempDir();
     const input = join(dir, 'in.ndjson');
     const COUNT = 3000;
@@ -145,7 +145,7 @@ describe('item 2: a failed write of the results never ends in exit 0', () => {
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     child.stdout.destroy();
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(8);
+    expect(code).toBe(23);
     const summary = stderr.split('\n').filter(Boolean);
     expect(summary).toHaveLength(2);
     expect(summary[0]).toMatch(/^batch: \d+ calls in .*; stopped: cannot write the results to stdout: EPIPE \(the reader closed the pipe\): (\d+) not sent/);
@@ -155,14 +155,14 @@ describe('item 2: a failed write of the results never ends in exit 0', () => {
     expect(summary[1]).toBe('batch: the results went to stdout only; run with --results <file> to be able to resume a batch');
   });
 
-  it.skipIf(NO_DEV_FULL)('stdout on a full disk (/dev/full): exit 8 and the summary, no stack trace', async () => {
+  it.skipIf(NO_DEV_FULL)('stdout on a full disk (/dev/full): exit 23 and the summary, no stack trace', async () => {
     const dir = tempDir();
     const input = join(dir, 'in.ndjson');
     writeFileSync(input, userLines('full', 50));
     const full = openSync('/dev/full', 'w');
     try {
       const { code, stderr } = await startBatch([input, '--concurrency', '1'], rec.env, full).exited;
-      expect(code).toBe(8);
+      expect(code).toBe(23);
       expect(stderr).not.toContain('    at ');
       expect(stderr).toMatch(/^batch: \d+ calls? in [^\n]*; stopped: cannot write the results to stdout: ENOSPC \(no space left on device\): \d+ not sent/);
     } finally {
@@ -170,7 +170,7 @@ describe('item 2: a failed write of the results never ends in exit 0', () => {
     }
   });
 
-  it.skipIf(NO_DEV_FULL)('a --results file on a full disk: calls stop, the summary says how to resume, exit 8', async () => {
+  it.skipIf(NO_DEV_FULL)('a --results file on a full disk: calls stop, the summary says how to resume, exit 23', async () => {
     const dir = tempDir();
     const input = join(dir, 'in.ndjson');
     writeFileSync(input, userLines('disk', 40));
@@ -178,7 +178,7 @@ describe('item 2: a failed write of the results never ends in exit 0', () => {
     // Every write to the results file fails as on a full disk; the journal beside it still works.
     symlinkSync('/dev/full', results);
     const result = await runCli(['batch', input, '--results', results, '--concurrency', '2'], { env: rec.env });
-    expect(result.code).toBe(8);
+    expect(result.code).toBe(23);
     const lines = result.stderr.split('\n').filter(Boolean);
     expect(lines[0]).toMatch(new RegExp(`; stopped: cannot write the results to ${results.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ENOSPC \\(no space left on device\\): \\d+ not sent, \\d+ results? of calls made could not be written; results in `));
     expect(lines[1]).toBe(`batch: to run the rest: oneoffice batch ${input} --results ${results} --resume`);
@@ -198,27 +198,27 @@ describe('item 2: a failed write of the results never ends in exit 0', () => {
     expect(rec.server.received).toHaveLength(0);
   });
 
-  it.skipIf(NO_DEV_FULL)('oneoffice methods > /dev/full: one line, exit 8', async () => {
+  it.skipIf(NO_DEV_FULL)('oneoffice methods > /dev/full: one line, exit 23', async () => {
     const full = openSync('/dev/full', 'w');
     try {
       const child = spawn(process.execPath, [BIN, 'methods'], { env: isolatedEnv(), cwd: ROOT, stdio: ['ignore', full, 'pipe'] });
       let stderr = '';
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect([code, stderr]).toEqual([8, 'oneoffice: cannot write to stdout: ENOSPC (no space left on device)\n']);
+      expect([code, stderr]).toEqual([23, 'oneoffice: cannot write to stdout: ENOSPC (no space left on device)\n']);
     } finally {
       closeSync(full);
     }
   });
 
-  it.skipIf(NO_DEV_FULL)('a single call whose answer cannot be written to stdout exits 8', async () => {
+  it.skipIf(NO_DEV_FULL)('a single call whose answer cannot be written to stdout exits 23', async () => {
     const full = openSync('/dev/full', 'w');
     try {
       const child = spawn(process.execPath, [BIN, 'getUserByEmail', '--email', 'a@b.co'], { env: rec.env, cwd: ROOT, stdio: ['ignore', full, 'pipe'] });
       let stderr = '';
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect([code, stderr]).toEqual([8, 'oneoffice: cannot write to stdout: ENOSPC (no space left on device)\n']);
+      expect([code, stderr]).toEqual([23, 'oneoffice: cannot write to stdout: ENOSPC (no space left on device)\n']);
       expect(rec.server.received).toHaveLength(1);
     } finally {
       closeSync(full);

@@ -1,5 +1,5 @@
 // How the CLI writes its output: straight to a pipe or a file (src/stdio.ts), through Node's own
-// stream when a non-blocking pipe is full, and stopping with exit 8 when the reader goes away.
+// stream when a non-blocking pipe is full, and stopping with exit 23 when the reader goes away.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -51,11 +51,11 @@ describe('stdout and stderr', () => {
     expect(stdout).toBe(`${size} 0\n`);
   });
 
-  it.skipIf(NO_POSIX_SHELL)('a reader that quits early (| head): the rest of the answer is lost, so one line and exit 8, not 0', async () => {
+  it.skipIf(NO_POSIX_SHELL)('a reader that quits early (| head): the rest of the answer is lost, so one line and exit 23, not 0', async () => {
     answerWithBigBody(4 * 1024 * 1024);
     const { stdout, stderr } = await sh('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" getUserByEmail --email a@b.co | head -c 5; echo " exit $?"`], { env: rec.env });
     expect(stderr).toBe('oneoffice: cannot write to stdout: EPIPE (the reader closed the pipe)\n');
-    expect(stdout).toBe('"aaaa exit 8\n');
+    expect(stdout).toBe('"aaaa exit 23\n');
   });
 
   it.skipIf(NO_POSIX_SHELL)('output to a file is the same as to a pipe', async () => {

@@ -19,13 +19,13 @@ describe('writeResponse', () => {
   it.each([
     ['raw bytes (stdout not a terminal)', false],
     ['pretty JSON (a terminal)', true],
-  ])('a stdout write that fails: E_STDOUT, exit 8, not mapped as a network error (%s)', async (_name, pretty) => {
+  ])('a stdout write that fails: E_STDOUT, exit 23, not mapped as a network error (%s)', async (_name, pretty) => {
     let mapped = 0;
     const written = writeResponse(answer('{"id":1}'), { stdout: fullDisk, pretty }, (error) => {
       mapped++;
       return error as Error;
     });
-    await expect(written).rejects.toMatchObject({ code: 'E_STDOUT', exitCode: 8, message: 'cannot write the answer to stdout: ENOSPC' });
+    await expect(written).rejects.toMatchObject({ code: 'E_STDOUT', exitCode: 23, message: 'cannot write the answer to stdout: ENOSPC' });
     expect(mapped).toBe(0);
   });
 

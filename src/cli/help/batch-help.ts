@@ -88,7 +88,7 @@ Exit codes:
        < 6 (network; uncertain lines count as this) < 7 (timed out); with --stop-on-error, the
        class of the failure that stopped the batch. 1 if the only failures were unexpected ones
        (e.g. a 2xx answer that is not JSON)
-  8    the results could not be written (stdout closed, full disk); the calls stopped
+  23   the results could not be written (stdout closed, full disk); the calls stopped
   130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM, 129 by SIGHUP, 149 by Ctrl-Break (SIGBREAK)
 With --resume, lines skipped because they already failed count as they did then.
 `;
