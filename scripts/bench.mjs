@@ -210,10 +210,11 @@ console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const row of rows) console.log(line(row));
 for (const note of notes) console.log(`note: ${note}`);
 
-// The batch benchmark (issue 6) runs after this one when it is present.
-const batchBench = join(root, 'scripts', 'bench-batch.mjs');
-if (existsSync(batchBench) && !process.argv.includes('--startup-only')) {
+// The batch benchmark (issue 6) and the scenario benchmark (issue 12) run after this one when present.
+for (const name of ['bench-batch.mjs', 'bench-test.mjs']) {
+  const script = join(root, 'scripts', name);
+  if (!existsSync(script) || process.argv.includes('--startup-only')) continue;
   console.log('');
-  const batch = spawnSync(node, [batchBench], { stdio: 'inherit' });
-  if (batch.status !== 0) process.exitCode = batch.status ?? 1;
+  const run = spawnSync(node, [script], { stdio: 'inherit' });
+  if (run.status !== 0) process.exitCode = run.status ?? 1;
 }

@@ -1,9 +1,11 @@
 // `npm run demo`: the documented lifecycle, through the real CLI code path, against a local
-// OneOffice server started in this process on a free port. Exits 0 when every step ended as
-// expected (the duplicate createUser is expected to fail with exit code 4).
+// OneOffice server started in this process on a free port, then the same as a scenario file
+// (examples/smoke) run by `oneoffice test --mock`. Exits 0 when every step ended as expected (the
+// duplicate createUser is expected to fail with exit code 4).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Readable, Writable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { startMockServer } from '../dist/index.js';
@@ -21,6 +23,7 @@ const STEPS = [
   { args: ['createUser', '--email', 'test1@oneoffice.bh'], expect: 4, note: 'the same e-mail again: the server answers 400, the CLI exits 4' },
 ];
 
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const home = mkdtempSync(join(tmpdir(), 'oneoffice-demo-'));
 const server = await startMockServer({
   log: (line) => process.stderr.write(`  mock | ${line}\n`),
@@ -49,6 +52,13 @@ try {
     // Bodies are printed as received (no newline of their own) when stdout is not a terminal.
     process.stdout.write(`${deps.stdout.atLineStart ? '' : '\n'}[exit code ${code}${ok ? '' : `, expected ${step.expect}`}]\n`);
   }
+
+  // The same lifecycle as a scenario file (the CI recipe in the README), on a fresh local server of its own.
+  const smoke = ['test', join(root, 'examples', 'smoke'), '--mock'];
+  process.stdout.write(`\n# The same lifecycle as a smoke check: examples/smoke/lifecycle.yml, with expectations on every answer\n$ oneoffice ${smoke.map((arg) => shellQuote(arg.startsWith(root) ? arg.slice(root.length + 1) : arg)).join(' ')}\n`);
+  const smokeCode = await main(smoke, deps);
+  if (smokeCode !== 0) failures++;
+  process.stdout.write(`[exit code ${smokeCode}${smokeCode === 0 ? '' : ', expected 0'}]\n`);
   process.stdout.write(failures === 0 ? '\nAll steps ended as expected.\n' : `\n${failures} step(s) did not end as expected.\n`);
 } finally {
   await server.close();

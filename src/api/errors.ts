@@ -14,7 +14,7 @@ export const EXIT_CODES = [
   { name: 'http5xx', code: 5, meaning: 'the server answered 5xx' },
   { name: 'network', code: 6, meaning: 'network error (DNS, refused, reset, TLS)' },
   { name: 'timeout', code: 7, meaning: 'timed out' },
-  { name: 'output', code: 23, meaning: 'output could not be written (stdout closed, full disk): what was to be printed is lost' },
+  { name: 'expectation', code: 8, meaning: 'oneoffice test: an expectation of a scenario failed' },
   { name: 'interrupted', code: 130, meaning: 'interrupted by Ctrl-C (SIGINT)' },
   { name: 'terminated', code: 143, meaning: 'stopped by SIGTERM' },
   { name: 'hangup', code: 129, meaning: 'stopped by SIGHUP (a closed terminal or ssh session)' },
@@ -29,7 +29,7 @@ export type ExitCodeValue = (typeof EXIT_CODES)[number]['code'];
 export const ERROR_CODES = [
   // Nothing was sent: the command line, the params, a file given to a command.
   'E_USAGE', 'E_VALIDATION', 'E_BAD_FLAG', 'E_BAD_HEADER', 'E_BAD_URL', 'E_BAD_PROXY', 'E_INSECURE_HTTP', 'E_CANCELLED',
-  'E_INPUT', 'E_OTHER_INPUT', 'E_OTHER_TARGET', 'E_RESULTS_EXIST', 'E_NO_JOURNAL', 'E_JOURNAL_DAMAGED', 'E_ABORTED', 'E_CONFIG_VALUE', 'E_UNKNOWN_PROFILE',
+  'E_INPUT', 'E_OTHER_INPUT', 'E_OTHER_TARGET', 'E_RESULTS_EXIST', 'E_NO_JOURNAL', 'E_JOURNAL_DAMAGED', 'E_ABORTED', 'E_CONFIG_VALUE', 'E_UNKNOWN_PROFILE', 'E_READY_FILE',
   // Configuration.
   'E_CONFIG', 'E_CONFIG_READ', 'E_CONFIG_KEY', 'E_CONFIG_UNSET', 'E_BAD_CONFIG', 'E_PROFILE', 'E_NO_URL', 'E_NO_TOKEN', 'E_BAD_TOKEN',
   'E_SCHEMA', 'E_SCHEMA_DIR', 'E_STATE', 'E_STATE_LOCKED', 'E_LISTEN', 'E_RESULTS_LOCKED', 'E_CONFIG_LOCKED', 'E_CONFIG_WRITE',
@@ -41,7 +41,7 @@ export const ERROR_CODES = [
   // Time.
   'E_TIMEOUT', 'E_CONNECT_TIMEOUT', 'E_MAX_TIME',
   // Our own side.
-  'E_STDOUT', 'E_RESULTS_READ', 'E_RESULTS_WRITE', 'E_INPUT_CHANGED', 'E_UNCERTAIN', 'E_UNEXPECTED',
+  'E_STDOUT', 'E_REPORT', 'E_QUERY', 'E_RESULTS_READ', 'E_RESULTS_WRITE', 'E_INPUT_CHANGED', 'E_UNCERTAIN', 'E_UNEXPECTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,7 +1,7 @@
 // The entry point: main(argv, deps) runs one command and returns its exit code. Only here are
 // errors printed and exit codes chosen. Commands that call the API are dispatched before
 // commander is set up, so a call pays only for what it uses.
-import { BATCH_OWN_OPTIONS, CALL_ONLY_OPTIONS, CALL_OPTIONS, MOCK_OPTIONS, scanGlobalOptions } from '../options/args.js';
+import { BATCH_OWN_OPTIONS, CALL_ONLY_OPTIONS, CALL_OPTIONS, MOCK_OPTIONS, scanGlobalOptions, TEST_OWN_OPTIONS } from '../options/args.js';
 import { errorStyle, useColor } from '../output/color.js';
 import { Context, type Deps } from './context.js';
 import { visibleControls } from '../output/controls.js';
@@ -13,10 +13,13 @@ export type { Deps } from './context.js';
 
 /** Every option of every command that takes a value: options may stand before the command word. */
 const VALUE_OPTIONS = new Set(
-  [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS, ...BATCH_OWN_OPTIONS, ...MOCK_OPTIONS]
+  [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS, ...BATCH_OWN_OPTIONS, ...MOCK_OPTIONS, ...TEST_OWN_OPTIONS]
     .filter((spec) => spec.takes === 'value' || spec.takes === 'list')
     .flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])),
 );
+
+/** Commands with their own argument parsing, run before commander is set up. */
+const OWN_COMMANDS = ['mock', 'batch', 'test'];
 
 declare const __ONEOFFICE_HELP__: string | undefined;
 const PRERENDERED_HELP = typeof __ONEOFFICE_HELP__ === 'string' ? __ONEOFFICE_HELP__ : undefined;
@@ -46,10 +49,10 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     if (word === 'call') return await (await callCommand())(ctx, { kind: 'call' }, rest);
     const helpFor = word === 'help' ? argv[index + 1] : undefined;
     if (helpFor !== undefined && ctx.registry().get(helpFor)) return await (await callCommand())(ctx, { kind: 'method', name: helpFor }, ['--help']);
-    // `help mock` and `help batch` as `mock --help` and `batch --help`.
-    const own = word === 'help' && (argv[index + 1] === 'mock' || argv[index + 1] === 'batch') ? argv[index + 1] : word;
+    // `help mock`, `help batch` and `help test` as `mock --help`, `batch --help` and `test --help`.
+    const own = word === 'help' && OWN_COMMANDS.includes(argv[index + 1] as string) ? argv[index + 1] : word;
     const ownArgs = own === word ? rest : ['--help'];
-    if (own === 'mock' || own === 'batch') useNodeStreams(deps);
+    if (own !== undefined && OWN_COMMANDS.includes(own)) useNodeStreams(deps);
     if (own === 'mock') {
       const { runMockCommand } = await import('./commands/mock.js');
       return await runMockCommand(ctx, ownArgs);
@@ -57,6 +60,10 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     if (own === 'batch') {
       const { runBatchCommand } = await import('./commands/batch.js');
       return await runBatchCommand(ctx, ownArgs);
+    }
+    if (own === 'test') {
+      const { runTestCommand } = await import('./commands/test.js');
+      return await runTestCommand(ctx, ownArgs);
     }
     if (word !== undefined && !isCommandName(word) && ctx.registry().get(word)) {
       return await (await callCommand())(ctx, { kind: 'method', name: word }, rest);

@@ -12,6 +12,10 @@ import type { CallRequest } from '../api/request.js';
 import { executeStreamed } from '../client/executor.js';
 import { openTransport } from '../http/transport.js';
 import { VerbosePrinter, type VerboseStyle } from '../output/verbose.js';
+import type { SentResponse } from '../http/transport.js';
+import { ExitCode, OneOfficeError } from '../api/errors.js';
+
+type PerformStdout = Context['deps']['stdout'];
 
 export interface PerformOptions {
   network: NetworkSettings;
@@ -20,6 +24,8 @@ export interface PerformOptions {
   reveal: Reveal;
   /** Where the URL and the token came from (said by -v). */
   from?: { url: string; token?: string };
+  /** --query: the text to print for the answer's JSON, instead of the body (2xx answers only). */
+  query?: (data: unknown) => string;
 }
 
 /**
@@ -57,6 +63,10 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
       ...(observer ? { onAttempt: () => observer.attemptStarted(), onResponseHead: (head) => observer.responseHead(head) } : {}),
     });
     try {
+      if (options.query) {
+        await writeQueryResult(response, options.query, stdout, () => observer?.done());
+        return;
+      }
       const pretty = stdout.isTTY === true;
       const palette = pretty && useColor(stdout, env, ctx.globals.noColor) ? await jsonPalette() : undefined;
       await writeResponse(response, { stdout, pretty, ...(palette ? { palette } : {}) }, response.mapError, () => observer?.done());
@@ -66,6 +76,26 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
   } finally {
     await transport.close();
   }
+}
+
+/**
+ * --query: the body is read whole (checked as writeResponse checks it), then only the query's
+ * result is printed: a string as plain text, anything else as JSON, with a newline. An error
+ * answer prints nothing on stdout, so `x=$(oneoffice ... --query id)` never captures an error.
+ */
+async function writeQueryResult(response: SentResponse, query: (data: unknown) => string, stdout: PerformStdout, bodyDone: () => void): Promise<void> {
+  const chunks: Buffer[] = [];
+  const collect = { write: (chunk: string | Buffer) => (chunks.push(Buffer.from(chunk)), true) } as unknown as PerformStdout;
+  await writeResponse(response, { stdout: collect, pretty: false }, response.mapError, bodyDone);
+  const text = Buffer.concat(chunks).toString('utf8');
+  let result: string;
+  try {
+    result = query(text === '' ? null : JSON.parse(text));
+  } catch (error) {
+    // The call was made: not a usage error (exit 2 says nothing was sent).
+    throw new OneOfficeError(`--query: the query failed on the answer: ${(error as Error).message}`, 'E_QUERY', ExitCode.unexpected);
+  }
+  stdout.write(result);
 }
 
 async function verboseStyle(ctx: Context): Promise<VerboseStyle | undefined> {

@@ -45,7 +45,7 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
     const method = registry.get(name);
     program.command(name).description(method ? summaryOf(method.schema) : '').helpGroup(methodsGroup);
   }
-  // Every command of the one list (commands/list.ts); main() runs call, batch and mock before
+  // Every command of the one list (commands/list.ts); main() runs call, batch, test and mock before
   // commander is set up, so here they are listed for help only. commander adds `help` itself.
   const commands = new Map<string, Command>();
   for (const entry of COMMANDS) {

@@ -35,6 +35,7 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--bearer', takes: 'value', valueName: 'token', description: 'API token (else the --profile, $ONEOFFICE_BEARER, $ONEOFFICE_PROFILE\'s, $BEARER, the default profile)' },
   { long: '--header', short: '-H', takes: 'list', valueName: 'name: value', description: 'extra request header (repeatable; "Name:" removes one; ASCII and Latin-1 values)' },
   { long: '--verbose', short: '-v', takes: 'count', description: 'show the exchange on stderr like curl -v; -vv adds timings' },
+  { long: '--query', takes: 'value', valueName: 'expr', description: 'print a JMESPath query on the answer instead of the body (a string as plain text)' },
   { long: '--dry-run', takes: 'none', description: 'print the request as it would be sent, and send nothing' },
   { long: '--curl', takes: 'optional', valueName: 'sh|powershell|cmd', description: 'print an equivalent curl command for that shell (default: sh; on Windows the shell in use), and send nothing' },
   { long: '--show-secrets', takes: 'none', description: 'show the token and secret params unmasked in printed requests' },
@@ -80,7 +81,21 @@ export const MOCK_OPTIONS: OptionSpec[] = [
   { long: '--fail-rate', takes: 'value', valueName: 'rate', description: 'answer this share of calls (0..1) with 503 and Retry-After: 1' },
   { long: '--quiet', takes: 'none', description: 'no log line per call on stderr' },
   { long: '--print', takes: 'value', valueName: 'format', description: 'how to print the settings for the client: sh (an export line), powershell ($env: assignments), cmd (set lines) or json (default: sh; on Windows the shell in use)' },
+  { long: '--ready-file', takes: 'value', valueName: 'file', description: 'once listening, write the settings it prints to this file (mode 0600; removed on stop): scripts wait for it instead of sleeping' },
   { long: '--schemas', takes: 'value', valueName: 'dir', description: 'extra method schemas to validate with (else $ONEOFFICE_SCHEMAS, config)' },
+];
+
+/** The options of `oneoffice test` of its own (src/scenario/options.ts adds those of single calls). */
+export const MAX_TEST_JOBS = 64;
+
+export const TEST_OWN_OPTIONS: OptionSpec[] = [
+  { long: '--var', takes: 'list', valueName: 'name=value', description: "set a variable, over the file's vars (repeatable)" },
+  { long: '--vars-file', takes: 'value', valueName: 'file', description: "variables from a YAML or JSON mapping, over the file's vars (--var wins)" },
+  { long: '--glob', takes: 'list', valueName: 'pattern', description: 'run the files matching a pattern, e.g. "smoke/**/*.yml" (repeatable)' },
+  { long: '--jobs', takes: 'value', valueName: 'n', description: `files run at once (default 1, at most ${MAX_TEST_JOBS}); steps of a file always run in order` },
+  { long: '--report', takes: 'list', valueName: 'format:file', description: 'also write a report: junit:FILE, tap:FILE or json:FILE (repeatable)' },
+  { long: '--mock', takes: 'none', description: 'run against a fresh local server (oneoffice mock) in this process: no URL or token needed' },
+  { long: '--dry-run', takes: 'none', description: 'check the files and send nothing' },
 ];
 
 /** "unknown option --max-tme (did you mean --max-time?)", suggesting from the options of the command at hand. */

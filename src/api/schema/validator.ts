@@ -10,3 +10,9 @@ export async function loadValidator(method: MethodSchema): Promise<CompiledValid
   const { compileSchema } = await import('./ajv-compile.js');
   return compileSchema(method);
 }
+
+/** A validator for a schema that is not a method's params (a method's documented answer, "x-response"). */
+export async function compileExtraSchema(name: string, schema: MethodSchema['schema']): Promise<CompiledValidator> {
+  const { compileSchema } = await import('./ajv-compile.js');
+  return compileSchema({ name, schema, source: `${name} x-response` });
+}

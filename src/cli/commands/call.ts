@@ -81,6 +81,15 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   }
   // Without the --params object, missing-field errors would only be noise.
   if (validate && !paramsUnreadable) problems.push(...(await validationProblems(method, assembled.params, nameFor(isCall, assembled.flagPaths, fromParamsFlag), new Set([...parsed.problemPaths, ...assembled.problemPaths]))));
+  // A query that does not parse is a usage error, found before anything is sent.
+  const queryText = parsed.options['query'];
+  let query: ((data: unknown) => string) | undefined;
+  if (typeof queryText === 'string') {
+    const { compileQuery, formatQueryResult } = await import('../../scenario/query.js');
+    const compiled = compileQuery(queryText);
+    if (compiled.ok) query = (data) => formatQueryResult(compiled.run(data));
+    else problems.push(`--query: ${compiled.problem}`);
+  }
   if (problems.length) throw new ValidationError(problems);
 
   const secrets = method ? secretPaths(method.schema) : [];
@@ -111,7 +120,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   }
   const { performCall } = await import('../perform.js');
   const from = { url: target.urlFrom, ...(target.tokenFrom ? { token: target.tokenFrom } : {}) };
-  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from });
+  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from, ...(query ? { query } : {}) });
   return 0;
 }
 

@@ -10,6 +10,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'call', usage: 'call <method>', description: 'call any method, with --params (unknown methods are sent unvalidated)' },
   { name: 'batch', usage: 'batch <file>', description: 'run many calls from an NDJSON or CSV file (oneoffice batch --help)' },
+  { name: 'test', usage: 'test <file...>', description: 'run scenario files: calls with expectations, for CI smoke checks (oneoffice test --help)' },
   { name: 'mock', usage: 'mock', description: 'run a local OneOffice server for tests and demos (oneoffice mock --help)' },
   { name: 'methods', usage: 'methods', description: 'list the API methods' },
   { name: 'config', usage: 'config', description: 'read and change the config file (profiles, URL, token)' },

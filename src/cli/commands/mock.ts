@@ -1,5 +1,6 @@
 // `oneoffice mock`: the local OneOffice server in the foreground until a stopping signal. Stdout gets
 // one line the user's shell can use as it is (or JSON); the call log goes to stderr.
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../../api/errors.js';
@@ -18,6 +19,7 @@ interface MockOptions {
   failRate: number;
   quiet?: boolean;
   print?: PrintFormat;
+  readyFile?: string;
 }
 
 export async function runMockCommand(ctx: Context, argv: readonly string[]): Promise<number> {
@@ -40,12 +42,29 @@ export async function runMockCommand(ctx: Context, argv: readonly string[]): Pro
   });
   // Listening for signals before announcing the URL: whoever reads the line may stop us right away.
   const stopped = nextSignal();
-  stdout.write(clientSettings(options.print ?? defaultDialect(ctx.platform(), ctx.deps.env), clientUrl(ctx, server.url), server.token));
+  const settings = clientSettings(options.print ?? defaultDialect(ctx.platform(), ctx.deps.env), clientUrl(ctx, server.url), server.token);
+  if (options.readyFile !== undefined) await writeReadyFile(options.readyFile, settings, server);
+  stdout.write(settings);
   log?.(`oneoffice mock: serving ${server.url}${options.state === undefined ? '' : ` (state in ${options.state})`}; Ctrl-C stops it`);
   await stopped;
   await server.close();
+  // A ready file left behind would tell the next script that a stopped server is up.
+  if (options.readyFile !== undefined) rmSync(options.readyFile, { force: true });
   log?.('oneoffice mock: stopped');
   return 0;
+}
+
+/** The printed settings, written whole or not at all (a temporary file renamed), so a script never reads half of them. */
+async function writeReadyFile(path: string, line: string, server: { close(): Promise<void> }): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, line, { mode: 0o600 });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    await server.close();
+    throw new UsageError(`mock: --ready-file ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'E_READY_FILE');
+  }
 }
 
 /** Ctrl-C, kill, a closed terminal or ssh session (SIGHUP), and Ctrl-Break or a closed console window on Windows. */
@@ -107,6 +126,9 @@ answered, so what the mock acknowledged survives even kill -9; the log is folded
 start and at a clean stop. <file>.lock keeps a second mock off the same file (exit 3).
 The client sends the token over plain http:// only to loopback hosts unless given
 --allow-insecure-http; with --host 0.0.0.0 the printed URL is 127.0.0.1, and a warning says so.
+In a script, wait for --ready-file rather than sleeping:
+  oneoffice mock --port 0 --quiet --ready-file mock.env &
+  while [ ! -s mock.env ]; do sleep 0.1; done; . ./mock.env
 `,
     );
   const parsers: Record<string, { parse: (text: string) => number; fallback: number }> = {

@@ -1,0 +1,63 @@
+// `oneoffice test --help`.
+import { optionLines } from '../cli/help/method-help.js';
+import { TEST_CALL_OPTIONS, TEST_OWN_OPTIONS } from './options.js';
+
+export function testHelp(): string {
+  return `Usage: oneoffice test [options] <file | dir>... [--glob <pattern>]...
+
+Runs scenario files: YAML lists of API calls with expectations on their answers, for CI smoke
+checks. Every file is checked first (YAML, keys, methods, params against the method's schema,
+queries, variables); if anything is wrong, every problem is reported with its file, line and step
+and nothing is sent (exit 2). Steps then run in order; a step whose expectation fails fails its
+scenario and skips the rest of it; other files still run.
+
+  name: onboarding                        # optional; defaults to the file name
+  vars:                                   # {{ name }} in any string; run.id, env.NAME built in
+    email: "smoke-{{ run.id }}@example.com"
+  steps:
+    - name: create the user               # optional; defaults to the method
+      call: createUser
+      params: { email: "{{ email }}" }
+      expect:
+        status: 200                       # default: any 2xx
+        body:                             # JMESPath query on the answer: expected value
+          email: "{{ email }}"            # plain value: equal (same JSON type)
+          isActive: { equals: true }      # also matches, exists, type, lt, le, gt, ge, length
+        duration: { lt: 500 }             # milliseconds
+        schema: true                      # check the method's response schema, if it has one
+      capture:
+        userId: id                        # later steps use {{ userId }}
+    - call: createUser
+      params: { email: "{{ email }}" }
+      expect: { status: 400, error: { matches: "duplicate key" } }   # error: the server's message
+    - call: getUserByEmail
+      params: { email: "{{ email }}" }
+      retry-until: { interval: 500, timeout: 10000 }   # repeat until expect holds (ms)
+      expect: { body: { id: "{{ userId }}" } }
+
+Output: one line per step with its time on a terminal, a character per step otherwise (. passed,
+F failed, E no answer, S skipped); then every failure with the expectation, the actual value and
+the exchange as -v shows it (token and secret params masked), and a summary.
+
+Test options:
+${optionLines(TEST_OWN_OPTIONS).join('\n')}
+
+Flags of single calls, applied to every step (retries as for single calls):
+${optionLines(TEST_CALL_OPTIONS).join('\n')}
+
+Examples:
+  oneoffice test smoke/ --report junit:smoke.xml
+  oneoffice test onboarding.yml --var customer=ACME-42 --vars-file staging.yml
+  oneoffice test --glob 'smoke/**/*.yml' --jobs 4 --mock
+
+Exit codes:
+  0  every expectation held
+  1  unexpected error (e.g. a report file that cannot be written)
+  2  usage error, or an invalid scenario (nothing was sent)
+  3  configuration error (no URL or token, unreadable config or schema)
+  6  a step got no answer: network error (DNS, refused, reset, TLS)
+  7  a step got no answer: timed out
+  9  an expectation failed (every step that ran got an answer)
+A step without an answer (6, 7) wins over failed expectations (9).
+`;
+}

@@ -1,0 +1,76 @@
+// The flags of `oneoffice test`: its own, plus those of single calls that apply to every step
+// (connection, retries, timeouts, config). Printing a request (--curl, -v, --show-secrets) and
+// --params mean nothing here and are left out, so they are reported as unknown.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { CALL_OPTIONS, MAX_TEST_JOBS, TEST_OWN_OPTIONS, unknownOption, type OptionSpec, type ParsedArgs } from '../options/args.js';
+import { REPORT_FORMATS, type ReportFormat } from './reports.js';
+import { isRecord } from './template.js';
+
+const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets', '--query', '--dry-run', '--no-validate']);
+
+export { TEST_OWN_OPTIONS };
+
+export const TEST_CALL_OPTIONS: OptionSpec[] = CALL_OPTIONS.filter((spec) => !LEFT_OUT.has(spec.long));
+export const TEST_OPTIONS: OptionSpec[] = [...TEST_OWN_OPTIONS, ...TEST_CALL_OPTIONS];
+
+export interface TestOptions {
+  paths: string[];
+  globs: string[];
+  jobs: number;
+  reports: Array<{ format: ReportFormat; file: string }>;
+  overrides: Map<string, unknown>;
+  mock: boolean;
+  dryRun: boolean;
+}
+
+/** Every problem with the flags, or the options. */
+export function readTestOptions(parsed: ParsedArgs): { options: TestOptions; problems: string[] } {
+  const { options } = parsed;
+  const problems = [...parsed.problems];
+  for (const param of parsed.params) problems.push(unknownOption(param.flag, TEST_OPTIONS, ' (see oneoffice test --help)'));
+  let jobs = 1;
+  if (typeof options['jobs'] === 'string') {
+    jobs = Number(options['jobs']);
+    if (!/^\d+$/.test(options['jobs']) || jobs < 1 || jobs > MAX_TEST_JOBS) problems.push(`--jobs: must be a whole number from 1 to ${MAX_TEST_JOBS} (got ${JSON.stringify(options['jobs'])})`);
+  }
+  const reports: TestOptions['reports'] = [];
+  for (const value of (options['report'] as string[] | undefined) ?? []) {
+    const colon = value.indexOf(':');
+    const format = value.slice(0, colon) as ReportFormat;
+    const file = value.slice(colon + 1);
+    if (colon <= 0 || !REPORT_FORMATS.includes(format) || file === '') problems.push(`--report: must be FORMAT:FILE with FORMAT one of ${REPORT_FORMATS.join(', ')} (got ${JSON.stringify(value)})`);
+    else reports.push({ format, file });
+  }
+  const overrides = new Map<string, unknown>();
+  const varsFile = options['vars-file'];
+  if (typeof varsFile === 'string') {
+    let text: string | undefined;
+    try {
+      text = readFileSync(varsFile, 'utf8');
+    } catch (error) {
+      problems.push(`--vars-file ${varsFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    if (text !== undefined) {
+      let data: unknown;
+      try {
+        data = parseYaml(text);
+      } catch (error) {
+        problems.push(`--vars-file ${varsFile}: not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
+      }
+      if (data !== undefined && !isRecord(data)) problems.push(`--vars-file ${varsFile}: must be a mapping of names to values`);
+      if (isRecord(data)) for (const [name, value] of Object.entries(data)) overrides.set(name, value);
+    }
+  }
+  for (const value of (options['var'] as string[] | undefined) ?? []) {
+    const match = /^([A-Za-z_][\w-]*)=(.*)$/s.exec(value);
+    if (!match) problems.push(`--var: must be NAME=VALUE (got ${JSON.stringify(value.replace(/=.*/s, '=...'))})`);
+    else overrides.set(match[1] as string, match[2]);
+  }
+  const mock = options['mock'] === true;
+  if (mock && (typeof options['url'] === 'string' || typeof options['bearer'] === 'string')) problems.push('--mock runs against its own local server: leave out --url and --bearer');
+  return {
+    options: { paths: parsed.positionals, globs: (options['glob'] as string[] | undefined) ?? [], jobs, reports, overrides, mock, dryRun: options['dry-run'] === true },
+    problems,
+  };
+}

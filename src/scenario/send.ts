@@ -1,0 +1,84 @@
+// The one seam between scenarios and the wire: (method, params, settings) -> what came of it, never
+// a throw. Steps go through the one executor (client/executor.ts: the retries that are safe for the
+// method, answers classified by api/answer.ts) over a pooled transport (undici, keep-alive, as
+// batch uses it), and come back with what -v would have shown (secrets masked) for the report.
+import { isOneOfficeError, ExitCode } from '../api/errors.js';
+import type { Params } from '../api/params.js';
+import { buildCall, type CallRequest } from '../api/request.js';
+import { executeWhole } from '../client/executor.js';
+import type { NetworkSettings } from '../config/network.js';
+import type { Target } from '../config/target.js';
+import { openTransport, type Transport } from '../http/transport.js';
+import { verboseRequestLines, verboseResponseLines, type Reveal } from '../output/printer.js';
+import { prettyJson } from '../output/pretty-json.js';
+import type { Dispatcher } from 'undici';
+
+export interface SendSettings {
+  network: NetworkSettings;
+  secretPaths: string[][];
+}
+
+interface Common {
+  /** From the first attempt to the end of the answer (retries included). */
+  durationMs: number;
+  attempts: number;
+  /** The exchange as -v shows it: request, then the answer's head and body (when there was one). Built on demand: only failures print it. */
+  exchange(): string[];
+}
+
+export type SendResult =
+  | (Common & { kind: 'answer'; status: number; statusText: string; headers: Record<string, string | string[] | undefined>; text: string; json: boolean; body: unknown })
+  | (Common & { kind: 'failure'; code: string; message: string; exitCode: number });
+
+export type SendStep = (method: string, params: Params, settings: SendSettings) => Promise<SendResult>;
+
+/** Bodies above this are cut (an API answer is a few hundred bytes). */
+const MAX_BODY_BYTES = 1024 * 1024;
+/** How much of a body the failure report shows. */
+const SHOWN_BODY_CHARS = 4000;
+
+export interface StepSender {
+  send: SendStep;
+  close(): Promise<void>;
+}
+
+export async function openStepSender(target: Target, options: { connections: number; extraHeaders: string[]; reveal: Reveal; network: NetworkSettings; dispatcher?: Dispatcher }): Promise<StepSender> {
+  const transport = await openTransport({ ...options.network, connections: options.connections }, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
+  const send: SendStep = (method, params, settings) =>
+    sendStep(transport, buildCall({ url: target.url, token: target.token, apiMethod: method, params, extraHeaders: options.extraHeaders, secretPaths: settings.secretPaths }), settings.network, options.reveal);
+  return { send, close: () => transport.close() };
+}
+
+async function sendStep(transport: Transport, call: CallRequest, network: NetworkSettings, reveal: Reveal): Promise<SendResult> {
+  const started = performance.now();
+  const notes: string[] = [];
+  const request = () => verboseRequestLines(call, reveal);
+  const done = await executeWhole(transport, call, MAX_BODY_BYTES, { retry: network.retry, onRetry: (message) => notes.push(`* ${message}`) });
+  const durationMs = performance.now() - started;
+  if (done.kind === 'error') {
+    const { error } = done;
+    const known = isOneOfficeError(error);
+    return {
+      kind: 'failure',
+      code: known ? error.code : 'E_UNEXPECTED',
+      message: known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`,
+      exitCode: known ? error.exitCode : ExitCode.unexpected,
+      durationMs,
+      attempts: done.attempts,
+      exchange: () => [...request(), ...notes],
+    };
+  }
+  // The classifier has read the body: JSON parsed, or the text as it came.
+  const { answer, head, text, truncated } = done;
+  const json = answer.json;
+  const body = answer.kind === 'ok' ? (answer.json ? answer.value : text) : answer.json ? answer.body : text;
+  const exchange = () => {
+    const shown = json ? prettyJson(body) : truncated ? `(body over ${MAX_BODY_BYTES} bytes)` : text;
+    return [...request(), ...notes, ...verboseResponseLines(head), ...(shown === '' ? [] : clip(shown).split('\n'))];
+  };
+  return { kind: 'answer', status: head.status, statusText: head.statusText, headers: head.headers, text, json, body, durationMs, attempts: done.attempts, exchange };
+}
+
+function clip(text: string): string {
+  return text.length > SHOWN_BODY_CHARS ? `${text.slice(0, SHOWN_BODY_CHARS)}\n... (${text.length - SHOWN_BODY_CHARS} more characters)` : text;
+}

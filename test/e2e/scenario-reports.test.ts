@@ -1,0 +1,114 @@
+// `oneoffice test` files, reports (the JUnit one read back by python3-junitparser), --mock, help
+// and terminal output.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
+import { onboarding, SUMMARY_TIME, TOKEN, useScenarioBench } from '../helpers/scenario.js';
+
+const s = useScenarioBench();
+let counter = 0;
+
+describe('files, reports and --mock', () => {
+  it('takes directories and --glob patterns, each file once', async () => {
+    const tree = join(s.dir, `tree-${++counter}`);
+    mkdirSync(join(tree, 'deep'), { recursive: true });
+    writeFileSync(join(tree, 'one.yml'), onboarding('tree1'));
+    writeFileSync(join(tree, 'deep', 'two.yaml'), onboarding('tree2'));
+    writeFileSync(join(tree, 'notes.txt'), 'not a scenario');
+    const result = await s.test([tree, '--glob', `${tree}/**/*.yaml`, '--mock']);
+    expect(result.stdout).toMatch(new RegExp(`OK: 2 scenarios, 6 steps: 6 passed ${SUMMARY_TIME}\\n$`));
+    expect(result.code).toBe(0);
+  });
+
+  it('--mock needs no URL or token and runs against a fresh server each time', async () => {
+    const path = s.file('fixed.yml', 'steps:\n  - call: createUser\n    params: { email: fixed@example.com }\n');
+    for (let run = 0; run < 2; run++) {
+      const result = await s.test([path, '--mock'], isolatedEnv());
+      expect(result.code).toBe(0);
+    }
+  });
+
+  it('writes a JUnit report that a JUnit reader reads as one testsuite per file and one testcase per step', async () => {
+    const python = ['/usr/bin/python3', 'python3'].find((candidate) => spawnSync(candidate, ['-c', 'import junitparser'], { stdio: 'ignore' }).status === 0);
+    if (!python) return void console.warn('SKIPPED: python3-junitparser is not installed (apt-get install python3-junitparser)');
+    const failing = s.file('junit-fail.yml', 'name: "fails <&> \\"quoted\\""\nsteps:\n  - name: wrong status\n    call: getUserByEmail\n    params: { email: nobody@example.com }\n  - call: createUser\n    params: { email: never@example.com }\n');
+    const passing = s.file('junit-pass.yml', onboarding('junit'));
+    const report = join(s.dir, 'report.xml');
+    const result = await s.test([failing, passing, '--mock', '--report', `junit:${report}`]);
+    expect(result.code).toBe(9);
+    const reader = `
+import sys, json
+from junitparser import JUnitXml, Failure, Skipped, Error
+xml = JUnitXml.fromfile(sys.argv[1])
+out = []
+for suite in xml:
+    cases = []
+    for case in suite:
+        kinds = [type(r).__name__ + ': ' + (r.message or '') for r in case.result]
+        cases.append([case.name, case.classname, kinds])
+    out.append([suite.name, suite.tests, suite.failures, suite.errors, suite.skipped, cases])
+print(json.dumps(out))`;
+    const read = spawnSync(python, ['-c', reader, report], { encoding: 'utf8' });
+    expect(read.stderr).toBe('');
+    expect(JSON.parse(read.stdout)).toEqual([
+      ['fails <&> "quoted"', 2, 1, 0, 1, [
+        ['wrong status', 'fails <&> "quoted"', ['Failure: expect.status: expected any 2xx, got 400']],
+        ['createUser', 'fails <&> "quoted"', ['Skipped: not run: an earlier step of this scenario did not pass']],
+      ]],
+      ['onboarding', 3, 0, 0, 0, [
+        ['create the user', 'onboarding', []],
+        ['read it back', 'onboarding', []],
+        ['the duplicate is refused', 'onboarding', []],
+      ]],
+    ]);
+    expect(readFileSync(report, 'utf8')).toMatch(/&gt; x-api-key: \*\*\*\*…\w{4}\n/);
+  });
+
+  it('writes TAP and JSON reports of the same run', async () => {
+    const path = s.file('tapjson.yml', 'name: tj\nsteps:\n  - call: createUser\n    params: { email: "tj-{{ run.id }}@example.com" }\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n');
+    const tap = join(s.dir, 'report.tap');
+    const json = join(s.dir, 'report.json');
+    const result = await s.test([path, '--report', `tap:${tap}`, '--report', `json:${json}`]);
+    expect(result.code).toBe(9);
+    expect(readFileSync(tap, 'utf8')).toMatch(/^TAP version 14\n1\.\.2\nok 1 - tj: createUser\nnot ok 2 - tj: getUserByEmail\n  ---\n/);
+    const data = JSON.parse(readFileSync(json, 'utf8'));
+    expect(data.summary).toEqual({ scenarios: 1, steps: 2, passed: 1, failed: 1, errors: 0, skipped: 0 });
+    expect(data.scenarios[0].steps[1].failures).toEqual([{ expectation: 'expect.status', expected: 'any 2xx', actual: '400' }]);
+  });
+
+  it('refuses a report format it does not know, before sending', async () => {
+    const result = await s.test([s.file('r.yml', onboarding('r')), '--report', 'html', '--mock']);
+    expect(result.stderr).toBe('oneoffice: --report: must be FORMAT:FILE with FORMAT one of junit, tap, json (got "html")\noneoffice: 1 problem; nothing was sent\n');
+    expect(result.code).toBe(2);
+  });
+});
+
+describe('help and exit codes', () => {
+  it('test --help shows the format, options and exit code 9', async () => {
+    const result = await runCli(['test', '--help']);
+    expect(result.code).toBe(0);
+    for (const part of ['Usage: oneoffice test', 'retry-until', '--report <format:file>', '--mock', '--jobs <n>', '9  an expectation failed']) expect(result.stdout).toContain(part);
+  });
+
+  it('the exit code tables of --help and method help list 9', async () => {
+    for (const args of [['--help'], ['createUser', '--help']]) {
+      const result = await runCli(args);
+      expect(result.stdout).toContain('  9  oneoffice test: an expectation of a scenario failed\n');
+    }
+  });
+});
+
+const haveScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+describe.skipIf(!haveScript)('on a terminal', () => {
+  it('prints one line per step with its time', async () => {
+    const path = s.file('tty.yml', onboarding('tty'));
+    const command = [process.execPath, BIN, 'test', path, '--no-color'].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], { env: isolatedEnv({ ONEOFFICE_URL: s.mock.url, ONEOFFICE_BEARER: TOKEN }), cwd: ROOT, encoding: 'utf8', timeout: 20000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout.replace(/\d+ ms/g, 'N ms').replace(/in \d+\.\d s/, 'in N s')).toBe(
+      `${path} (onboarding)\r\n  ✓ create the user  N ms\r\n  ✓ read it back  N ms\r\n  ✓ the duplicate is refused  N ms\r\n\r\nOK: 1 scenario, 3 steps: 3 passed in N s\r\n`,
+    );
+  });
+});
