@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
 import { onboarding, SUMMARY_TIME, TOKEN, useScenarioBench } from '../helpers/scenario.js';
 import { startMockProcess } from '../helpers/mock-process.js';
+import { jsonResponder, startRecordingServer } from '../helpers/server.js';
 
 const s = useScenarioBench();
 let counter = 0;
@@ -125,6 +126,18 @@ describe('response schemas', () => {
     expect(checked.code).toBe(9);
     const unchecked = s.file('noschema.yml', 'steps:\n  - call: createUser\n    params: { email: "schema-{{ run.id }}@example.com" }\n    expect: { schema: false }\n');
     expect((await s.test([unchecked, '--mock', '--schemas', schemas], isolatedEnv())).code).toBe(0);
+  });
+
+  it("checks a built-in method's answer against its documented response schema", async () => {
+    const server = await startRecordingServer(jsonResponder(200, { id: 'not-a-number' }));
+    try {
+      const path = s.file('builtin-schema.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: a@example.com }\n');
+      const result = await s.test([path], isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN }));
+      expect(result.stdout).toContain("the method's response schema (expect.schema: false turns this off): expected an answer as documented, got missing required body.email; body.id: must be an integer (got \"not-a-number\")\n");
+      expect(result.code).toBe(8);
+    } finally {
+      await server.close();
+    }
   });
 
   it('exits 3 without a URL or token, before sending', async () => {

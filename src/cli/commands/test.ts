@@ -10,9 +10,10 @@ import type { Context } from '../context.js';
 import { ExitCode, OneOfficeError, ValidationError } from '../../api/errors.js';
 import { INSECURE_WARNING, resolveNetwork, type NetworkSettings } from '../../config/network.js';
 import { buildCall } from '../../api/request.js';
-import { secretPaths } from '../../api/schema/registry.js';
+import { BUILTIN_SOURCE, secretPaths } from '../../api/schema/registry.js';
 import { compileExtraSchema } from '../../api/schema/validator.js';
-import type { JsonSchema } from '../../api/schema/types.js';
+import type { JsonSchema, MethodSchema } from '../../api/schema/types.js';
+import { builtinResponses } from '../../generated/responses.js';
 import { checkScenario } from '../../scenario/check.js';
 import { ConsoleReporter, plainStyle, type ConsoleStyle } from '../../scenario/console.js';
 import type { ResponseSchema } from '../../scenario/expect.js';
@@ -90,7 +91,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
               return { network: schema?.['x-idempotent'] === true ? readNetwork : baseNetwork, secretPaths: schema ? secretPaths(schema) : [] };
             },
             responseSchemaFor: (method) => {
-              if (!schemas.has(method)) schemas.set(method, responseSchema(method, registry.get(method)?.schema));
+              if (!schemas.has(method)) schemas.set(method, responseSchema(method, registry.get(method)));
               return schemas.get(method) as Promise<ResponseSchema | undefined>;
             },
             env,
@@ -129,9 +130,13 @@ function preferFastStart(): void {
   setFlagsFromString('--liftoff-only');
 }
 
-/** The method's documented answer ("x-response" in its schema), when the schema has one. */
-async function responseSchema(method: string, schema: JsonSchema | undefined): Promise<ResponseSchema | undefined> {
-  const documented = schema?.['x-response'];
+/**
+ * The method's documented answer ("x-response" in its schema), when it has one: built-in methods'
+ * come from the build (generated/responses.ts), a user schema carries its own.
+ */
+async function responseSchema(method: string, known: MethodSchema | undefined): Promise<ResponseSchema | undefined> {
+  if (!known) return undefined;
+  const documented = known.source === BUILTIN_SOURCE ? builtinResponses[method] : known.schema['x-response'];
   if (typeof documented !== 'object' || documented === null) return undefined;
   return { schema: documented as JsonSchema, validate: await compileExtraSchema(method, documented as JsonSchema) };
 }
