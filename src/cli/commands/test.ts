@@ -19,7 +19,7 @@ import { ConsoleReporter, plainStyle, type ConsoleStyle } from '../../scenario/c
 import type { ResponseSchema } from '../../scenario/expect.js';
 import { scenarioFiles } from '../../scenario/files.js';
 import { parseScenario, type Scenario } from '../../scenario/format.js';
-import { testHelp } from '../../scenario/help.js';
+import { testHelp } from '../help/test-help.js';
 import { readTestOptions, TEST_OPTIONS, type TestOptions } from '../../scenario/options.js';
 import { formatReport } from '../../scenario/reports.js';
 import { runScenario, type ScenarioResult } from '../../scenario/runner.js';

@@ -1,6 +1,6 @@
 // `oneoffice test --help`.
-import { optionLines } from '../cli/help/method-help.js';
-import { TEST_CALL_OPTIONS, TEST_OWN_OPTIONS } from './options.js';
+import { optionLines } from './method-help.js';
+import { TEST_CALL_OPTIONS, TEST_OWN_OPTIONS } from '../../scenario/options.js';
 
 export function testHelp(): string {
   return `Usage: oneoffice test [options] <file | dir>... [--glob <pattern>]...
