@@ -65,7 +65,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
   const { stdout, env } = ctx.deps;
   const mock = options.mock ? await startMock(ctx) : undefined;
   try {
-    const target: Target = mock ? { url: new URL(mock.url), token: mock.token } : targetFromArgs(ctx, parsed);
+    const target: Target = mock ? { url: new URL(mock.url), token: mock.token, urlFrom: '--mock', tokenFrom: '--mock' } : targetFromArgs(ctx, parsed);
     const extraHeaders = (parsed.options['header'] as string[] | undefined) ?? [];
     // A bad -H fails now, before the first step.
     buildCall({ url: target.url, token: target.token, apiMethod: 'test', params: {}, extraHeaders });
