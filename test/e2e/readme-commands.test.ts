@@ -3,7 +3,7 @@
 // A command that fails is reported with its exit code; only the failures the README itself shows
 // are expected. A doc example that stops working fails here.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,8 @@ function fixtures(home: string): void {
   writeFileSync(join(home, 'users.csv'), 'email,display-name\ncsv@example.com,From CSV\n');
   writeFileSync(join(home, 'order.json'), '{"customer":"ABC","id":"ORD9","product":"oo-lite","licenses":20,"duration":"monthly"}');
   writeFileSync(join(home, 'user.json'), '{"email":"file@example.com"}');
+  // The smoke check the CI recipe runs.
+  cpSync(join(ROOT, 'examples'), join(home, 'examples'), { recursive: true });
 }
 
 describe('every command the README shows', () => {
