@@ -15,6 +15,7 @@ export const EXIT_CODES = [
   { name: 'network', code: 6, meaning: 'network error (DNS, refused, reset, TLS)' },
   { name: 'timeout', code: 7, meaning: 'timed out' },
   { name: 'expectation', code: 8, meaning: 'oneoffice test: an expectation of a scenario failed' },
+  { name: 'output', code: 23, meaning: 'output could not be written (stdout closed, full disk): what was to be printed is lost' },
   { name: 'interrupted', code: 130, meaning: 'interrupted by Ctrl-C (SIGINT)' },
   { name: 'terminated', code: 143, meaning: 'stopped by SIGTERM' },
   { name: 'hangup', code: 129, meaning: 'stopped by SIGHUP (a closed terminal or ssh session)' },

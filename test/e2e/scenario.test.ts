@@ -36,10 +36,10 @@ describe('running scenarios', () => {
     // "{{ userId }}" alone is the number; inside text the value is written as text.
     expect(result.stdout).toContain(`expect.body."email": expected "user ${email}", got "${email}"`);
     expect(result.stdout).not.toContain('expect.body."id"');
-    expect(result.code).toBe(9);
+    expect(result.code).toBe(8);
   });
 
-  it('reports a failed expectation with the actual value and the masked exchange, skips the rest of the scenario, exit 9', async () => {
+  it('reports a failed expectation with the actual value and the masked exchange, skips the rest of the scenario, exit 8', async () => {
     const path = s.file('fail.yml', `steps:
   - name: make a user
     call: createUser
@@ -51,7 +51,7 @@ describe('running scenarios', () => {
     params: { email: "fail-{{ run.id }}@example.com" }
 `);
     const result = await s.test([path]);
-    expect(result.code).toBe(9);
+    expect(result.code).toBe(8);
     expect(result.stdout).toMatch(/^FS\n\nFailures:\n\n1\) .*fail\.yml:2: step 1 \(make a user\), createUser\n/);
     expect(result.stdout).toContain('   expect.status: expected 201, got 200\n   expect.body."isAdmin": expected true, got false\n   > GET / HTTP/1.1\n');
     expect(result.stdout).toContain('   > x-api-key: ****…cdef\n');
@@ -67,7 +67,7 @@ describe('running scenarios', () => {
     const failing = s.file('a-fail.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: nobody-here@example.com }\n');
     const passing = s.file('b-pass.yml', onboarding('jobs'));
     const result = await s.test([failing, passing, '--jobs', '2']);
-    expect(result.code).toBe(9);
+    expect(result.code).toBe(8);
     expect(result.stdout).toContain('expect.status: expected any 2xx, got 400');
     expect(result.stdout).toContain('FAILED: 2 scenarios, 4 steps: 3 passed, 1 failed');
   });
@@ -77,7 +77,7 @@ describe('running scenarios', () => {
     const path = s.file('slow.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n    expect: { status: 400, duration: { lt: 100 } }\n');
     const result = await s.test([path], isolatedEnv({ ONEOFFICE_URL: slow.url, ONEOFFICE_BEARER: TOKEN }));
     expect(result.stdout).toMatch(/expect\.duration: expected < 100, got \d+ ms/);
-    expect(result.code).toBe(9);
+    expect(result.code).toBe(8);
     await slow.stop();
   });
 
@@ -123,7 +123,7 @@ describe('response schemas', () => {
     const path = s.file('schema.yml', 'steps:\n  - call: createUser\n    params: { email: "schema-{{ run.id }}@example.com" }\n');
     const checked = await s.test([path, '--mock', '--schemas', schemas], isolatedEnv());
     expect(checked.stdout).toContain("the method's response schema (expect.schema: false turns this off): expected an answer as documented, got body.id: must be a string (got 1)\n");
-    expect(checked.code).toBe(9);
+    expect(checked.code).toBe(8);
     const unchecked = s.file('noschema.yml', 'steps:\n  - call: createUser\n    params: { email: "schema-{{ run.id }}@example.com" }\n    expect: { schema: false }\n');
     expect((await s.test([unchecked, '--mock', '--schemas', schemas], isolatedEnv())).code).toBe(0);
   });
@@ -134,7 +134,7 @@ describe('response schemas', () => {
       const path = s.file('builtin-schema.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: a@example.com }\n');
       const result = await s.test([path], isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN }));
       expect(result.stdout).toContain("the method's response schema (expect.schema: false turns this off): expected an answer as documented, got missing required body.email; body.id: must be an integer (got \"not-a-number\")\n");
-      expect(result.code).toBe(9);
+      expect(result.code).toBe(8);
     } finally {
       await server.close();
     }

@@ -57,7 +57,7 @@ Exit codes:
   3  configuration error (no URL or token, unreadable config or schema)
   6  a step got no answer: network error (DNS, refused, reset, TLS)
   7  a step got no answer: timed out
-  9  an expectation failed (every step that ran got an answer)
-A step without an answer (6, 7) wins over failed expectations (9).
+  8  an expectation failed (every step that ran got an answer)
+A step without an answer (6, 7) wins over failed expectations (8).
 `;
 }
