@@ -58,6 +58,7 @@ Exit codes:
   6  a step got no answer: network error (DNS, refused, reset, TLS)
   7  a step got no answer: timed out
   8  an expectation failed (every step that ran got an answer)
+  23 output could not be written (stdout closed, full disk)
 A step without an answer (6, 7) wins over failed expectations (8).
 `;
 }
