@@ -93,6 +93,8 @@ const cases = [
   { name: 'node -e 0', cmd: node, args: () => ['-e', '0'], target: null },
   { name: 'oneoffice --help', cmd: node, args: () => [bin, '--help'], target: 1.3 },
   { name: 'oneoffice methods', cmd: node, args: () => [bin, 'methods'], target: 1.3 },
+  // What a shell runs on every TAB (oneoffice completion bash|zsh|fish).
+  { name: 'completion (TAB)', cmd: node, args: () => [bin, '__complete', 'createFirstOrder', '--product', ''], target: 1.3 },
   // --dry-run prints the request it would send, so it needs a URL and token (nothing is sent).
   { name: 'createUser --dry-run', cmd: node, args: () => [bin, 'createUser', '--email', 'a@b.c', '--dry-run'], target: 1.5, env: serverEnv, skip: hasDryRun ? null : 'n/a (no --dry-run yet)' },
   { name: 'validation error (exit 2)', cmd: node, args: () => [bin, 'createUser', '--email', 'not-an-email'], target: 1.5, expect: 2 },

@@ -154,6 +154,7 @@ const CLI_DIR = join(root, 'dist', 'cli');
 const LAZY_PARTS = {
   'src/cli/commands/call.ts': 'call',
   'src/cli/commands/curl.ts': 'curl',
+  'src/cli/completion.ts': 'completion',
   'src/cli/program.ts': 'program',
   'src/cli/perform.ts': 'perform',
   'src/http/undici-transport.ts': 'transport',

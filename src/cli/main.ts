@@ -40,6 +40,8 @@ export function commandIndex(argv: readonly string[]): number {
 }
 
 export async function main(argv: readonly string[], deps: Deps): Promise<number> {
+  // Shells ask on every TAB: answered before anything else is set up (cli/complete.ts).
+  if (argv[0] === '__complete') return (await completion()).runCompletion('complete', argv.slice(1), deps);
   const globals = scanGlobalOptions(argv);
   const ctx = new Context(deps, globals);
   try {
@@ -47,6 +49,7 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     const word = index === -1 ? undefined : argv[index];
     const rest = index === -1 ? argv : [...argv.slice(0, index), ...argv.slice(index + 1)];
     if (word === 'call') return await (await callCommand())(ctx, { kind: 'call' }, rest);
+    if (word === 'completion' || (word === 'help' && argv[index + 1] === 'completion')) return (await completion()).runCompletion('script', word === 'help' ? ['--help'] : argv.slice(index + 1), deps);
     const helpFor = word === 'help' ? argv[index + 1] : undefined;
     if (helpFor !== undefined && ctx.registry().get(helpFor)) return await (await callCommand())(ctx, { kind: 'method', name: helpFor }, ['--help']);
     // `help mock`, `help batch` and `help test` as `mock --help`, `batch --help` and `test --help`.
@@ -82,6 +85,11 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
   } catch (error) {
     return reportError(ctx, error);
   }
+}
+
+/** The completion scripts and the answers to their questions, loaded only for them. */
+async function completion() {
+  return import('./completion.js');
 }
 
 /** Loaded on use, so `--help` and `methods` do not parse the call path. */

@@ -11,7 +11,7 @@ import type { Env } from '../api/env.js';
 export type { Env };
 
 /** The settings a profile may hold: where to call, and defaults for the network flags. */
-export const PROFILE_KEYS = ['url', 'bearer', 'schemas', 'connect-timeout', 'max-time', 'retry', 'retry-max-time', 'retry-delay', 'proxy', 'cacert'] as const;
+export const PROFILE_KEYS = ['url', 'bearer', 'schemas', 'connect-timeout', 'max-time', 'retry', 'retry-max-time', 'retry-delay', 'proxy', 'cacert', 'cert', 'key', 'pass-env'] as const;
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
 export type Profile = Partial<Record<ProfileKey, string>>;
 

@@ -49,6 +49,10 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--proxy', takes: 'value', valueName: 'url', description: 'HTTP proxy (else $HTTPS_PROXY/$HTTP_PROXY, minus $NO_PROXY)' },
   { long: '--cacert', takes: 'value', valueName: 'file', description: 'trust the CA certificates in this PEM file (also $NODE_EXTRA_CA_CERTS)' },
   { long: '--insecure', short: '-k', takes: 'none', description: 'do not check the server certificate (unsafe)' },
+  { long: '--cert', takes: 'value', valueName: 'file', description: 'client certificate (PEM; may hold the key too) for servers that require one' },
+  { long: '--key', takes: 'value', valueName: 'file', description: 'private key of --cert (PEM), when not in the --cert file' },
+  { long: '--pass-env', takes: 'value', valueName: 'name', description: 'read the passphrase of an encrypted key from this environment variable (else a hidden prompt on a terminal)' },
+  { long: '--write-out', short: '-w', takes: 'value', valueName: 'format', description: 'after the body, write this (curl -w: %{http_code}, %{time_total}, %{json}, \\n, @file...) on stdout, also when the call failed' },
   ...GLOBAL_OPTIONS,
   { long: '--help', short: '-h', takes: 'none', description: 'show this help' },
 ];

@@ -14,6 +14,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'mock', usage: 'mock', description: 'run a local OneOffice server for tests and demos (oneoffice mock --help)' },
   { name: 'methods', usage: 'methods', description: 'list the API methods' },
   { name: 'config', usage: 'config', description: 'read and change the config file (profiles, URL, token)' },
+  { name: 'completion', usage: 'completion <shell>', description: 'print the shell completion script for bash, zsh or fish (oneoffice completion --help)' },
   { name: 'help', usage: 'help [command]', description: 'show help for a command or method' },
 ];
 

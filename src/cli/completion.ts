@@ -1,0 +1,137 @@
+// `oneoffice completion bash|zsh|fish` prints a script for the shell; the script asks
+// `oneoffice __complete <words...>` (complete.ts) on every TAB, so methods from the user's schema
+// directory, profiles and config keys are always current. Loaded only for these two commands.
+import type { Deps } from './context.js';
+import { ExitCode, UsageError } from '../api/errors.js';
+import { complete, formatCompletion } from './complete.js';
+
+const BASH = `# oneoffice completion for bash. Install (one of):
+#   oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
+#   echo 'source <(oneoffice completion bash)' >> ~/.bashrc
+_oneoffice() {
+  local i word glue=0 cword=\${COMP_CWORD}
+  local -a words=()
+  # bash splits --name=value at the = (COMP_WORDBREAKS); oneoffice wants the word whole.
+  for ((i = 1; i <= cword; i++)); do
+    word=\${COMP_WORDS[i]}
+    if [[ $word == "=" && \${#words[@]} -gt 0 && \${words[-1]} == --* ]]; then
+      words[-1]+="="; glue=1; continue
+    fi
+    if ((glue)); then words[-1]+="$word"; glue=0; continue; fi
+    words+=("$word")
+  done
+  ((\${#words[@]})) || words=("")
+  local cur=\${words[-1]} prefix=""
+  # What bash replaces is the text after the =, so the candidates lose the --name= part.
+  if [[ $cur == --*=* && ( \${COMP_WORDS[cword]} == "=" || \${COMP_WORDS[cword-1]} == "=" ) ]]; then prefix=\${cur%%=*}=; fi
+  local out
+  out=$(oneoffice __complete "\${words[@]}" 2>/dev/null) || return 0
+  local -a lines=()
+  mapfile -t lines <<<"$out"
+  local directive=\${lines[-1]#:}
+  unset 'lines[-1]'
+  COMPREPLY=()
+  if ((directive & 2)); then
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -f -- "\${cur#"$prefix"}")
+    return 0
+  fi
+  if ((directive & 4)); then
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -d -- "\${cur#"$prefix"}")
+    return 0
+  fi
+  local line
+  for line in "\${lines[@]}"; do
+    line=\${line%%$'\\t'*}
+    [[ -n $line ]] && COMPREPLY+=("\${line#"$prefix"}")
+  done
+  if ((directive & 1)); then compopt -o nospace 2>/dev/null; fi
+  return 0
+}
+complete -F _oneoffice oneoffice
+`;
+
+const ZSH = `#compdef oneoffice
+# oneoffice completion for zsh. Install (one of):
+#   oneoffice completion zsh > "\${fpath[1]}/_oneoffice"      # then start a new shell
+#   echo 'source <(oneoffice completion zsh)' >> ~/.zshrc     # after compinit
+_oneoffice() {
+  local out directive line
+  local -a lines candidates
+  out=$(oneoffice __complete "\${(@)words[2,CURRENT]}" 2>/dev/null) || return 1
+  lines=("\${(@f)out}")
+  directive=\${lines[-1]#:}
+  lines=("\${(@)lines[1,-2]}")
+  if (( directive & 2 )); then _files; return; fi
+  if (( directive & 4 )); then _files -/; return; fi
+  for line in "\${lines[@]}"; do
+    [[ -z $line ]] && continue
+    # _describe wants value:description, with the value's own colons escaped.
+    if [[ $line == *$'\\t'* ]]; then candidates+=("\${\${line%%$'\\t'*}//:/\\\\:}:\${line#*$'\\t'}")
+    else candidates+=("\${line//:/\\\\:}"); fi
+  done
+  if (( directive & 1 )); then _describe -t values 'oneoffice' candidates -S ''
+  else _describe -t values 'oneoffice' candidates; fi
+}
+if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _oneoffice "$@"; else compdef _oneoffice oneoffice; fi
+`;
+
+const FISH = `# oneoffice completion for fish. Install:
+#   oneoffice completion fish > ~/.config/fish/completions/oneoffice.fish
+function __oneoffice_complete
+    set -l words (commandline -opc)[2..-1] (commandline -ct)
+    set -l lines (oneoffice __complete $words 2>/dev/null)
+    or return
+    set -l directive (string replace ':' '' -- $lines[-1])
+    set -e lines[-1]
+    if contains -- "$directive" 2 3 6 7
+        __fish_complete_path (commandline -ct)
+        return
+    end
+    if contains -- "$directive" 4 5 6 7
+        __fish_complete_directories (commandline -ct)
+        return
+    end
+    printf '%s\\n' $lines
+end
+complete -c oneoffice -f -a '(__oneoffice_complete)'
+`;
+
+export const SCRIPTS: Record<string, string> = { bash: BASH, zsh: ZSH, fish: FISH };
+
+/** `completion <shell>` (argv: the words after `completion`) or `__complete <words...>`. */
+export function runCompletion(kind: 'script' | 'complete', argv: readonly string[], deps: Deps): number {
+  if (kind === 'complete') {
+    deps.stdout.write(formatCompletion(complete(argv, deps.env, '.')));
+    return ExitCode.ok;
+  }
+  const operands = argv.filter((arg) => !arg.startsWith('-'));
+  if (argv.includes('--help') || argv.includes('-h')) {
+    deps.stdout.write(completionHelp());
+    return ExitCode.ok;
+  }
+  const [shell, ...extra] = operands;
+  if (shell === undefined) throw new UsageError('completion: which shell? bash, zsh or fish (see oneoffice completion --help)');
+  if (extra.length) throw new UsageError(`completion: unexpected argument ${JSON.stringify(extra[0])}`);
+  const script = SCRIPTS[shell];
+  if (!script) throw new UsageError(`completion: no completion for ${JSON.stringify(shell)}: bash, zsh or fish`);
+  deps.stdout.write(script);
+  return ExitCode.ok;
+}
+
+export function completionHelp(): string {
+  return `Usage: oneoffice completion bash|zsh|fish
+
+Prints the shell completion script: TAB then completes commands, methods (your schema directory's
+too), every flag of the command at hand, allowed values (--product, --duration, true/false),
+profile names, config keys, and file names (also after --params @).
+
+Install:
+  bash   oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
+         (or add to ~/.bashrc:  source <(oneoffice completion bash))
+  zsh    oneoffice completion zsh > "\${fpath[1]}/_oneoffice"   (then open a new shell)
+         (or add to ~/.zshrc after compinit:  source <(oneoffice completion zsh))
+  fish   oneoffice completion fish > ~/.config/fish/completions/oneoffice.fish
+`;
+}

@@ -1,0 +1,183 @@
+// Shell completion in the real shells: bash (the function called as bash calls it, COMP_WORDS and
+// COMP_CWORD set, COMPREPLY read), zsh (an interactive zsh on a pseudo-terminal, TAB typed; see
+// helpers/zsh-capture.zsh) and fish (`complete -C`), each running the script that
+// `oneoffice completion <shell>` prints and the built CLI behind it.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
+
+const ZSH_CAPTURE = fileURLToPath(new URL('../helpers/zsh-capture.zsh', import.meta.url));
+const have = (shell: string) => spawnSync(shell, ['-c', 'true'], { stdio: 'ignore' }).status === 0;
+const SHELLS = { bash: have('bash'), zsh: have('zsh'), fish: have('fish') };
+for (const [shell, present] of Object.entries(SHELLS)) if (!present) console.warn(`SKIPPED: ${shell} is not installed; its completion tests did not run`);
+
+const PRODUCTS = ['erp-admin', 'erp-lim', 'erp-std', 'oo-ent', 'oo-lite', 'oo-std'];
+
+let env: Record<string, string>;
+let work: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'oneoffice-completion-'));
+  // `oneoffice` on PATH, as after an install: the scripts call it back.
+  const bin = join(work, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'oneoffice'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`);
+  chmodSync(join(bin, 'oneoffice'), 0o755);
+  // Files for @ and file names, a user schema directory, a config file with profiles.
+  const cwd = join(work, 'cwd');
+  mkdirSync(join(cwd, 'orders'), { recursive: true });
+  writeFileSync(join(cwd, 'order.json'), '{}');
+  writeFileSync(join(cwd, 'other.txt'), '');
+  const schemas = join(work, 'schemas');
+  mkdirSync(schemas);
+  writeFileSync(join(schemas, 'listOrders.json'), JSON.stringify({ description: 'List orders.', type: 'object', properties: { customer: { type: 'string' }, pageSize: { type: 'integer' } } }));
+  env = isolatedEnv({ ONEOFFICE_SCHEMAS: schemas, PATH: `${bin}:${process.env['PATH'] ?? ''}` });
+  const configDir = join(env['XDG_CONFIG_HOME'] as string, 'oneoffice');
+  mkdirSync(configDir, { recursive: true });
+  writeFileSync(join(configDir, 'config.json'), JSON.stringify({ profiles: { staging: { url: 'https://s.example/api' }, prod: { url: 'https://p.example/api' } } }));
+});
+
+const cwdOf = () => join(work, 'cwd');
+
+function script(shell: string): string {
+  const path = join(work, `completion.${shell}`);
+  const made = spawnSync(process.execPath, [BIN, 'completion', shell], { env, encoding: 'utf8' });
+  expect(made.status).toBe(0);
+  writeFileSync(path, made.stdout);
+  return path;
+}
+
+/** bash: COMP_WORDS as bash splits the line (it splits at =), the last word the cursor's. */
+function bash(words: string[]): string[] {
+  const quoted = words.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+  const run = spawnSync('bash', ['--norc', '-c', `source '${script('bash')}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _oneoffice; printf '%s\\n' "\${COMPREPLY[@]}"`], { env, cwd: cwdOf(), encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  return run.stdout.split('\n').filter(Boolean).sort();
+}
+
+function zsh(line: string): string[] {
+  const run = spawnSync('zsh', ['-f', ZSH_CAPTURE, script('zsh'), line], { env, cwd: cwdOf(), encoding: 'utf8', timeout: 15000 });
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout.split('\n').filter(Boolean).sort();
+}
+
+function fish(line: string): string[] {
+  const run = spawnSync('fish', ['--no-config', '-c', `source '${script('fish')}'; complete -C'${line}'`], { env, cwd: cwdOf(), encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  return run.stdout.split('\n').filter(Boolean).map((entry) => entry.split('\t')[0] as string).sort();
+}
+
+describe.skipIf(!SHELLS.bash)('bash completion', () => {
+  it('offers the six products after createFirstOrder --product', () => {
+    expect(bash(['oneoffice', 'createFirstOrder', '--product', ''])).toEqual(PRODUCTS);
+  });
+
+  it('offers monthly and yearly for --duration, and true and false for a boolean', () => {
+    expect(bash(['oneoffice', 'createFirstOrder', '--duration', ''])).toEqual(['monthly', 'yearly']);
+    expect(bash(['oneoffice', 'updateUserByEmail', '--email', 'a@b.co', '--is-active', ''])).toEqual(['false', 'true']);
+  });
+
+  it('completes --product=oo (which bash splits at the =) to the values alone', () => {
+    expect(bash(['oneoffice', 'createFirstOrder', '--product', '=', 'oo'])).toEqual(['oo-ent', 'oo-lite', 'oo-std']);
+    expect(bash(['oneoffice', 'createFirstOrder', '--product', '='])).toEqual(PRODUCTS);
+  });
+
+  it('offers the commands and every method, those of the schema directory included', () => {
+    const offered = bash(['oneoffice', '']);
+    expect(offered).toEqual(expect.arrayContaining(['batch', 'call', 'completion', 'config', 'createUser', 'createFirstOrder', 'listOrders', 'methods', 'mock']));
+    expect(bash(['oneoffice', 'create'])).toEqual(['createCustomer', 'createFirstOrder', 'createRenewalOrder', 'createUser']);
+    expect(bash(['oneoffice', 'call', 'list'])).toEqual(['listOrders']);
+  });
+
+  it("offers every flag of the command at hand: the method's parameters and the call flags", () => {
+    const flags = bash(['oneoffice', 'createFirstOrder', '--']);
+    expect(flags).toEqual(expect.arrayContaining(['--customer', '--id', '--product', '--licenses', '--duration', '--params', '--url', '--header', '--write-out', '--cert', '--key', '--pass-env', '--retry', '--dry-run', '--curl']));
+    expect(bash(['oneoffice', 'listOrders', '--pa'])).toEqual(['--page-size', '--params', '--pass-env']);
+    expect(bash(['oneoffice', 'batch', 'in.ndjson', '--con'])).toEqual(['--concurrency', '--config', '--connect-timeout', '--continue-on-error']);
+    expect(bash(['oneoffice', 'mock', '--'])).toEqual(expect.arrayContaining(['--port', '--token', '--fail-rate', '--latency', '--state', '--quiet']));
+  });
+
+  it('does not offer a flag already given, except repeatable ones', () => {
+    const flags = bash(['oneoffice', 'createUser', '--email', 'a@b.co', '-H', 'X-A: 1', '--']);
+    expect(flags).not.toContain('--email');
+    expect(flags).toContain('--header');
+  });
+
+  it('offers profile names for --profile and config use, and config keys for config set', () => {
+    expect(bash(['oneoffice', 'createUser', '--profile', ''])).toEqual(['default', 'prod', 'staging']);
+    expect(bash(['oneoffice', 'config', 'use', ''])).toEqual(['default', 'prod', 'staging']);
+    expect(bash(['oneoffice', 'config', 'set', ''])).toEqual(
+      ['bearer', 'cacert', 'cert', 'connect-timeout', 'key', 'max-time', 'pass-env', 'proxy', 'retry', 'retry-delay', 'retry-max-time', 'schemas', 'url'],
+    );
+    expect(bash(['oneoffice', 'config', ''])).toEqual(['get', 'list', 'path', 'set', 'unset', 'use']);
+  });
+
+  it('offers files after --params @, and file names for --cert and the batch input', () => {
+    expect(bash(['oneoffice', 'createUser', '--params', '@'])).toEqual(['@order.json', '@orders/', '@other.txt']);
+    expect(bash(['oneoffice', 'createUser', '--params', '@ord'])).toEqual(['@order.json', '@orders/']);
+    expect(bash(['oneoffice', 'createUser', '--cert', 'o'])).toEqual(['order.json', 'orders', 'other.txt']);
+    expect(bash(['oneoffice', 'batch', 'ot'])).toEqual(['other.txt']);
+  });
+
+  it('offers the shells after completion', () => {
+    expect(bash(['oneoffice', 'completion', ''])).toEqual(['bash', 'fish', 'zsh']);
+  });
+});
+
+describe.skipIf(!SHELLS.zsh)('zsh completion', () => {
+  it('offers the six products after createFirstOrder --product', () => {
+    expect(zsh('oneoffice createFirstOrder --product ')).toEqual(PRODUCTS);
+  }, 60_000);
+
+  // zsh on a pseudo-terminal takes seconds a line on a busy machine: a few lines per test.
+  it('offers the methods of the schema directory and files after --params @', () => {
+    expect(zsh('oneoffice list')).toEqual(['listOrders']);
+    expect(zsh('oneoffice createUser --params @ord')).toEqual(['@order.json', '@orders/']);
+  }, 60_000);
+
+  it('completes --name=value, profiles and config keys', () => {
+    expect(zsh('oneoffice createFirstOrder --duration=m')).toEqual(['--duration=monthly']);
+    expect(zsh('oneoffice --profile st')).toEqual(['staging']);
+    expect(zsh('oneoffice config set pass')).toEqual(['pass-env']);
+  }, 60_000);
+});
+
+describe.skipIf(!SHELLS.fish)('fish completion', () => {
+  it('offers the six products after createFirstOrder --product', () => {
+    expect(fish('oneoffice createFirstOrder --product ')).toEqual(PRODUCTS);
+  });
+
+  it('offers methods, flags, booleans, config keys and @files', () => {
+    expect(fish('oneoffice list')).toEqual(['listOrders']);
+    expect(fish('oneoffice createFirstOrder --lic')).toEqual(['--licenses']);
+    expect(fish('oneoffice updateUserByEmail --is-active ')).toEqual(['false', 'true']);
+    expect(fish('oneoffice config use p')).toEqual(['prod']);
+    expect(fish('oneoffice createUser --params @ord')).toEqual(['@order.json', '@orders/']);
+  });
+});
+
+describe('oneoffice completion', () => {
+  it('names the shells it knows when given another', async () => {
+    const result = await runCli(['completion', 'tcsh']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('oneoffice: completion: no completion for "tcsh": bash, zsh or fish\n');
+    expect(result.stdout).toBe('');
+  });
+
+  it('says how to install each script in its --help', async () => {
+    const result = await runCli(['completion', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice');
+    expect(result.stdout).toContain('oneoffice completion fish > ~/.config/fish/completions/oneoffice.fish');
+  });
+
+  it('answers __complete with value<TAB>description lines and a directive line', async () => {
+    const result = await runCli(['__complete', 'createFirstOrder', '--dur']);
+    expect(result.stdout).toBe('--duration\t(required) Billing period.\n:0\n');
+    expect(result.code).toBe(0);
+  });
+});
