@@ -6,7 +6,8 @@ import { BATCH_OWN_OPTIONS, CALL_OPTIONS, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, 
 export { BATCH_OWN_OPTIONS, DEFAULT_CONCURRENCY, MIN_RATE_PER_S };
 import { ValidationError } from '../api/errors.js';
 
-const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets', '--no-validate', '--query']);
+// -w: each result record carries the call's status and timings instead.
+const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets', '--no-validate', '--query', '--write-out']);
 
 /** The single-call flags batch accepts; --dry-run means something a little different here. */
 export const BATCH_CALL_OPTIONS: OptionSpec[] = CALL_OPTIONS.filter((spec) => !LEFT_OUT.has(spec.long)).map((spec) =>

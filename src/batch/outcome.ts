@@ -16,6 +16,8 @@ export interface Outcome {
   /** The body's text when it is JSON on one line: written into the record as it is. */
   rawJson?: string;
   attempts: number;
+  /** Seconds from the start of the last attempt to its first byte and to its end (curl's -w names). */
+  seconds?: { starttransfer?: number; total: number };
 }
 
 /** Bodies above this are not kept whole in a result record (the API's answers are a few hundred bytes). */
@@ -56,9 +58,17 @@ export function resultRecord(line: number, method: string, outcome: Outcome, red
     record['error'] = redact(outcome.error ?? '');
   }
   if (outcome.attempts > 1) record['attempts'] = outcome.attempts;
+  if (outcome.seconds) {
+    if (outcome.seconds.starttransfer !== undefined) record['time_starttransfer'] = microseconds(outcome.seconds.starttransfer);
+    record['time_total'] = microseconds(outcome.seconds.total);
+  }
   if (outcome.rawJson !== undefined) return `${JSON.stringify(record).slice(0, -1)},"body":${outcome.rawJson}}\n`;
   if (outcome.body !== undefined) record['body'] = outcome.body;
   return `${JSON.stringify(record)}\n`;
+}
+
+function microseconds(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
 }
 
 const UNCERTAIN_CODE = 'E_UNCERTAIN';

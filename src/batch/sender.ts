@@ -9,7 +9,9 @@ import { answerOutcome, errorOutcome, MAX_BODY_BYTES, type Outcome } from './out
 
 export async function performCall(transport: Transport, call: CallRequest, retry: RetryPolicy, onRetry: (message: string) => void, stop: StopControl): Promise<Outcome> {
   const execution = await executeWhole(transport, call, MAX_BODY_BYTES, { retry, onRetry, onGiveUp: onRetry, sleep: (ms) => pause(ms, stop) });
-  return execution.kind === 'answer' ? answerOutcome(execution.head, execution.text, execution.answer, execution.attempts) : errorOutcome(execution.error, execution.attempts);
+  const outcome = execution.kind === 'answer' ? answerOutcome(execution.head, execution.text, execution.answer, execution.attempts) : errorOutcome(execution.error, execution.attempts);
+  outcome.seconds = execution.seconds;
+  return outcome;
 }
 
 /** A pause before a retry, cut short when the batch gives up on its calls (so the process can exit). */

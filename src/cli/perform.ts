@@ -13,9 +13,12 @@ import { executeStreamed } from '../client/executor.js';
 import { openTransport } from '../http/transport.js';
 import { VerbosePrinter, type VerboseStyle } from '../output/verbose.js';
 import type { SentResponse } from '../http/transport.js';
-import { ExitCode, OneOfficeError } from '../api/errors.js';
+import { ExitCode, isOneOfficeError, OneOfficeError } from '../api/errors.js';
 
 type PerformStdout = Context['deps']['stdout'];
+import { visibleControls } from '../output/controls.js';
+import { CallTimings, fanOut } from '../http/timings.js';
+import { renderWriteOut, type WriteOutFormat } from '../output/write-out.js';
 
 export interface PerformOptions {
   network: NetworkSettings;
@@ -26,6 +29,8 @@ export interface PerformOptions {
   from?: { url: string; token?: string };
   /** --query: the text to print for the answer's JSON, instead of the body (2xx answers only). */
   query?: (data: unknown) => string;
+  /** -w: written after the body, also when the call failed. */
+  writeOut?: WriteOutFormat;
 }
 
 /**
@@ -44,16 +49,19 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
   const style = options.verbosity > 0 ? await verboseStyle(ctx) : undefined;
   // A server may echo the token back (in a header): -v shows what came back with it masked too.
   const writeVerbose = options.reveal.showSecrets ? (text: string) => stderr.write(text) : (text: string) => stderr.write(ctx.redact(text));
-  const observer = options.verbosity > 0 ? new VerbosePrinter(writeVerbose, call, options.verbosity, options.reveal, style) : undefined;
+  const printer = options.verbosity > 0 ? new VerbosePrinter(writeVerbose, call, options.verbosity, options.reveal, style) : undefined;
+  const timings = options.writeOut ? new CallTimings() : undefined;
+  const observer = fanOut([printer, timings]);
   const info = (text: string) => stderr.write(`${(style?.info ?? String)(`* ${text}`)}\n`);
-  if (observer && options.from) {
+  if (printer && options.from) {
     info(`url from ${options.from.url}`);
     if (options.from.token) info(`token from ${options.from.token}`);
   }
-  if (observer && network.proxy) info(`Using proxy ${displayProxy(network.proxy)}`);
+  if (printer && network.proxy) info(`Using proxy ${displayProxy(network.proxy)}`);
   const dispatcher = ctx.deps.dispatcher;
   if (network.proxy && !dispatcher) await preferFastExit();
   const transport = await openTransport(network, { ...(observer ? { observer } : {}), ...(dispatcher ? { dispatcher } : {}) });
+  let failure: { error: unknown } | undefined;
   try {
     // With -v, every attempt shows its request and the head of its answer, as curl -v does.
     const response = await executeStreamed(transport, call, {
@@ -64,17 +72,21 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
     });
     try {
       if (options.query) {
-        await writeQueryResult(response, options.query, stdout, () => observer?.done());
+        await writeQueryResult(response, options.query, stdout, (bytes) => observer?.done(bytes));
         return;
       }
       const pretty = stdout.isTTY === true;
       const palette = pretty && useColor(stdout, env, ctx.globals.noColor) ? await jsonPalette() : undefined;
-      await writeResponse(response, { stdout, pretty, ...(palette ? { palette } : {}) }, response.mapError, () => observer?.done());
+      await writeResponse(response, { stdout, pretty, ...(palette ? { palette } : {}) }, response.mapError, (bytes) => observer?.done(bytes));
     } finally {
       response.finish();
     }
+  } catch (error) {
+    failure = { error };
+    throw error;
   } finally {
     await transport.close();
+    if (timings && options.writeOut) writeOutAfter(ctx, call, timings, options.writeOut, failure);
   }
 }
 
@@ -83,7 +95,7 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
  * result is printed: a string as plain text, anything else as JSON, with a newline. An error
  * answer prints nothing on stdout, so `x=$(oneoffice ... --query id)` never captures an error.
  */
-async function writeQueryResult(response: SentResponse, query: (data: unknown) => string, stdout: PerformStdout, bodyDone: () => void): Promise<void> {
+async function writeQueryResult(response: SentResponse, query: (data: unknown) => string, stdout: PerformStdout, bodyDone: (bytes: number) => void): Promise<void> {
   const chunks: Buffer[] = [];
   const collect = { write: (chunk: string | Buffer) => (chunks.push(Buffer.from(chunk)), true) } as unknown as PerformStdout;
   await writeResponse(response, { stdout: collect, pretty: false }, response.mapError, bodyDone);
@@ -96,6 +108,23 @@ async function writeQueryResult(response: SentResponse, query: (data: unknown) =
     throw new OneOfficeError(`--query: the query failed on the answer: ${(error as Error).message}`, 'E_QUERY', ExitCode.unexpected);
   }
   stdout.write(result);
+}
+
+/** -w's output, on stdout unless %{stderr} switched it; the error message as stderr shows it. */
+function writeOutAfter(ctx: Context, call: CallRequest, timings: CallTimings, format: WriteOutFormat, failure: { error: unknown } | undefined): void {
+  const error = failure?.error;
+  const known = isOneOfficeError(error);
+  const message = failure === undefined ? '' : known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+  const parts = renderWriteOut(format, {
+    httpCode: timings.status,
+    timings: timings.seconds(call.url.protocol === 'https:'),
+    sizeDownload: timings.bytes,
+    numRetries: Math.max(0, timings.attempts - 1),
+    exitCode: failure === undefined ? 0 : known ? error.exitCode : 1,
+    errorMessage: ctx.redact(visibleControls(message)),
+    url: ctx.redact(call.url.href),
+  });
+  for (const part of parts) ctx.deps[part.stream].write(part.text);
 }
 
 async function verboseStyle(ctx: Context): Promise<VerboseStyle | undefined> {

@@ -37,22 +37,31 @@ export function executeStreamed(transport: Transport, call: CallRequest, options
 
 /** What became of a call read whole: an answer (success or failure), or no answer at all. */
 export type Execution =
-  | { kind: 'answer'; head: AnswerHead; text: string; truncated: boolean; answer: Answer; attempts: number }
-  | { kind: 'error'; error: unknown; attempts: number };
+  | { kind: 'answer'; head: AnswerHead; text: string; truncated: boolean; answer: Answer; attempts: number; seconds: Seconds }
+  | { kind: 'error'; error: unknown; attempts: number; seconds: Seconds };
+
+/** From the start of the last attempt to its first byte and to its end, in seconds (curl -w's time_starttransfer, time_total). */
+export interface Seconds {
+  starttransfer?: number;
+  total: number;
+}
 
 /** Never throws: every failure is a value (batches make thousands of calls, most on a hot path). */
 export async function executeWhole(transport: Transport, call: CallRequest, maxBodyBytes: number, options: ExecuteOptions & { signal?: AbortSignal }): Promise<Execution> {
   let attempts = 0;
+  let started = 0;
   try {
     const response = await withRetries(() => {
       attempts++;
+      started = performance.now();
       options.onAttempt?.();
       return transport.sendWhole(call, maxBodyBytes, options.signal);
     }, retryOptions(options));
+    const seconds = { starttransfer: (response.firstByteAt - started) / 1000, total: (performance.now() - started) / 1000 };
     const answer = classifyAnswer(response, { text: response.text, bytes: response.truncated ? maxBodyBytes + 1 : Buffer.byteLength(response.text), complete: !response.truncated });
-    return { kind: 'answer', head: response, text: response.text, truncated: response.truncated, answer, attempts };
+    return { kind: 'answer', head: response, text: response.text, truncated: response.truncated, answer, attempts, seconds };
   } catch (error) {
-    return { kind: 'error', error, attempts };
+    return { kind: 'error', error, attempts, seconds: { total: (performance.now() - started) / 1000 } };
   }
 }
 

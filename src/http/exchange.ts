@@ -29,6 +29,6 @@ export interface ExchangeObserver {
   /** The connection is ready (after TLS, for https). */
   connected(info: { host: string; address: string; port: number; tls?: TlsInfo }): void;
   responseHead(head: ResponseHead): void;
-  /** The whole body has been read. */
-  done(): void;
+  /** The whole body has been read: this many bytes. */
+  done(bytes?: number): void;
 }

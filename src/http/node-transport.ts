@@ -135,6 +135,7 @@ export function nodeTransport(options: DirectOptions, observer?: ExchangeObserve
 async function sendDirectWhole(call: CallRequest, options: DirectOptions, maxBodyBytes: number, signal: AbortSignal | undefined, observer?: ExchangeObserver): Promise<WholeResponse> {
   if (signal?.aborted) throw abortedError();
   const response = await sendDirect(call, options, observer, signal);
+  const firstByteAt = performance.now();
   const onAbort = () => response.body.destroy(abortedError());
   signal?.addEventListener('abort', onAbort, { once: true });
   const chunks: Buffer[] = [];
@@ -152,5 +153,5 @@ async function sendDirectWhole(call: CallRequest, options: DirectOptions, maxBod
   }
   const truncated = size > maxBodyBytes;
   const { status, statusText, headers } = response;
-  return { status, statusText, headers, text: truncated ? '' : Buffer.concat(chunks).toString('utf8'), truncated, discard: async () => undefined };
+  return { status, statusText, headers, text: truncated ? '' : Buffer.concat(chunks).toString('utf8'), truncated, firstByteAt, discard: async () => undefined };
 }

@@ -133,6 +133,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
       controller?.abort(new Error('--max-time'));
     }, timeouts.totalMs);
     let status = 0;
+    let firstByteAt = 0;
     let headers: WholeResponse['headers'] = {};
     const chunks: Buffer[] = [];
     let size = 0;
@@ -154,6 +155,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
           else if (signal?.aborted) started.abort(abortedError());
         },
         onResponseStart(_controller, statusCode, responseHeaders) {
+          firstByteAt = performance.now();
           status = statusCode;
           headers = responseHeaders as WholeResponse['headers'];
         },
@@ -165,7 +167,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
           settled();
           const truncated = size > maxBodyBytes;
           const text = truncated ? '' : chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-          resolve({ status, statusText: STATUS_CODES[status] ?? '', headers, text, truncated, discard: nothingToDiscard });
+          resolve({ status, statusText: STATUS_CODES[status] ?? '', headers, text, truncated, firstByteAt, discard: nothingToDiscard });
         },
         onResponseError(_controller, error) {
           settled();

@@ -21,8 +21,8 @@ export interface BodyOutput {
   palette?: JsonPalette;
 }
 
-/** `bodyDone` runs once the whole body has been read, before any HTTP error is raised. */
-export async function writeResponse(response: CallResponse, out: BodyOutput, mapStreamError: (error: unknown) => Error, bodyDone?: () => void): Promise<void> {
+/** `bodyDone` runs once the whole body has been read (with its size), before any HTTP error is raised. */
+export async function writeResponse(response: CallResponse, out: BodyOutput, mapStreamError: (error: unknown) => Error, bodyDone?: (bytes: number) => void): Promise<void> {
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let totalBytes = 0;
@@ -53,7 +53,7 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
     // A failure to write stdout (a full disk) is ours, not the network's: not mapped.
     if (!out.pretty && !writeOut(out.stdout, buffer)) await once(out.stdout, 'drain');
   }
-  bodyDone?.();
+  bodyDone?.(totalBytes);
   const text = Buffer.concat(kept).toString('utf8');
   const answer = classifyAnswer(response, { text, bytes: totalBytes, complete: totalBytes === keptBytes, ...(check ? { streamedJson: check.end() } : {}) });
   if (out.pretty && totalBytes > 0) {

@@ -2,6 +2,7 @@
 // sent, `<` for what came back. The request is printed from the call as data, which is exactly
 // what the transport sends (see request.ts).
 import type { ExchangeObserver, TlsInfo } from '../http/exchange.js';
+import { curlTimings } from '../http/timings.js';
 import { verboseRequestLines, verboseResponseLines, type Reveal, type ResponseHead } from './printer.js';
 import type { JsonPalette } from './pretty-json.js';
 import type { CallRequest } from '../api/request.js';
@@ -84,16 +85,7 @@ export class VerbosePrinter implements ExchangeObserver {
 
   /** The same points in time as curl's -w variables, in seconds from the start. */
   private printTimings(): void {
-    const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(6);
-    const isHttps = this.call.url.protocol === 'https:';
-    const rows: Array<[string, number | undefined]> = [
-      ['time_namelookup', this.marks.resolved ?? 0],
-      ['time_connect', this.marks.tcp],
-      ['time_appconnect', isHttps ? this.marks.ready : 0],
-      ['time_starttransfer', this.marks.firstByte],
-      ['time_total', this.marks.done],
-    ];
-    for (const [name, value] of rows) this.info(`${`${name}:`.padEnd(20)}${seconds(value)} s`);
+    for (const [name, value] of curlTimings(this.marks, this.call.url.protocol === 'https:')) this.info(`${`${name}:`.padEnd(20)}${value.toFixed(6)} s`);
   }
 
   private info(text: string): void {

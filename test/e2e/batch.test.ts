@@ -42,8 +42,13 @@ function batch(args: string[], options: { input?: string; env?: Record<string, s
   return runCli(['batch', ...args], { env, timeoutMs: options.timeoutMs ?? 20000, ...(options.input !== undefined ? { input: options.input } : {}) });
 }
 
+/** The records, their timings checked and left out (they differ from run to run). */
 function records(text: string): Array<Record<string, unknown>> {
-  return text.split('\n').filter(Boolean).map((record) => JSON.parse(record) as Record<string, unknown>);
+  return text.split('\n').filter(Boolean).map((line) => {
+    const { time_starttransfer: firstByte, time_total: total, ...record } = JSON.parse(line) as Record<string, unknown>;
+    if (total !== undefined) expect(typeof total === 'number' && total >= 0 && (firstByte === undefined || (typeof firstByte === 'number' && firstByte <= total))).toBe(true);
+    return record;
+  });
 }
 
 /** Calls the mock has logged so far (one stderr line per call). */
@@ -117,6 +122,18 @@ describe('sending', () => {
     expect(results[5]!['body']).toMatchObject({ email: 'lc-user@example.com', isActive: false });
     expect(results[6]).toEqual({ line: 9, method: 'createUser', status: 400, ok: false, code: 'E_HTTP_4XX', error: DUPLICATE, body: DUPLICATE });
     expect(result.stdout).not.toContain(TOKEN);
+  });
+
+  it("each result record carries the call's time_starttransfer and time_total in seconds, before the body", async () => {
+    const input = file('timed.ndjson', `${users('timed', 2).join('\n')}\n`);
+    const result = await batch([input, '--concurrency', '1']);
+    expect(result.code).toBe(0);
+    for (const text of result.stdout.split('\n').filter(Boolean)) {
+      expect(text).toMatch(/^\{"line":\d,"method":"createUser","status":200,"ok":true,"time_starttransfer":[\d.e-]+,"time_total":[\d.e-]+,"body":\{/);
+      const record = JSON.parse(text) as { time_starttransfer: number; time_total: number };
+      expect(record.time_starttransfer).toBeGreaterThan(0);
+      expect(record.time_total).toBeGreaterThanOrEqual(record.time_starttransfer);
+    }
   });
 
   it('reads CSV: dotted headers build objects, values get the schema types, empty cells are left out', async () => {

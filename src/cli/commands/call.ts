@@ -16,6 +16,7 @@ import type { MethodSchema } from '../../api/schema/types.js';
 import { loadValidator } from '../../api/schema/validator.js';
 import { resolveNetwork } from '../../config/network.js';
 import { SHELL_DIALECTS } from '../../output/quote.js';
+import { parseWriteOut } from '../../output/write-out.js';
 import { targetFromArgs } from './target.js';
 
 export type CallMode = { kind: 'method'; name: string } | { kind: 'call' };
@@ -90,6 +91,9 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     if (compiled.ok) query = (data) => formatQueryResult(compiled.run(data));
     else problems.push(`--query: ${compiled.problem}`);
   }
+  const writeOutFlag = parsed.options['write-out'];
+  const writeOut = typeof writeOutFlag === 'string' ? parseWriteOut(writeOutFlag) : undefined;
+  if (writeOut && 'problems' in writeOut) problems.push(...writeOut.problems);
   if (problems.length) throw new ValidationError(problems);
 
   const secrets = method ? secretPaths(method.schema) : [];
@@ -120,7 +124,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   }
   const { performCall } = await import('../perform.js');
   const from = { url: target.urlFrom, ...(target.tokenFrom ? { token: target.tokenFrom } : {}) };
-  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from, ...(query ? { query } : {}) });
+  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from, ...(query ? { query } : {}), ...(writeOut && 'format' in writeOut ? { writeOut: writeOut.format } : {}) });
   return 0;
 }
 

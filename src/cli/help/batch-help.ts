@@ -27,12 +27,15 @@ Input (blank lines and lines starting with # are skipped):
 
 Results: one NDJSON record per input line, in the order the calls complete, on stdout or appended
 to --results <file> as each completes:
-  {"line":12,"method":"createUser","status":200,"ok":true,"body":{...}}
-  {"line":13,"method":"createUser","status":400,"ok":false,"code":"E_HTTP_4XX","error":"<server message>","body":"..."}
-  {"line":14,"method":"createUser","status":null,"ok":false,"code":"E_CONNREFUSED","error":"cannot connect to ..."}
+  {"line":12,"method":"createUser","status":200,"ok":true,"time_starttransfer":0.004113,"time_total":0.004311,"body":{...}}
+  {"line":13,"method":"createUser","status":400,"ok":false,"code":"E_HTTP_4XX","error":"<server message>","time_starttransfer":...,"time_total":...,"body":"..."}
+  {"line":14,"method":"createUser","status":null,"ok":false,"code":"E_CONNREFUSED","error":"cannot connect to ...","time_total":0.000512}
   {"line":15,"method":"createFirstOrder","status":null,"ok":false,"uncertain":true,"code":"E_UNCERTAIN","error":"..."}
 "status" is null when no complete answer came; "attempts" is added when a call was retried;
-"body" is the answer's JSON (or its text when not JSON). Params are never echoed.
+"time_starttransfer" and "time_total" are seconds from the start of the call's last attempt to
+the first byte and to the end of its answer (curl -w's names; calls share kept-alive connections,
+so connection set-up is not a call's own); "body" is the answer's JSON (or its text when not
+JSON). Params are never echoed.
 
 Nothing lost, nothing twice: with --results, each line is marked in <file>.journal before its call
 is sent, and its result is appended as soon as it arrives, so a batch killed at any moment (even
@@ -71,7 +74,8 @@ ${optionLines(BATCH_OWN_OPTIONS).join('\n')}
 Flags of single calls, applied to every call (retries as for single calls: --retry defaults to 0
 for create* methods and 2 for reads; -H, --url, --bearer and the rest as usual):
 ${optionLines(BATCH_CALL_OPTIONS).join('\n')}
-Not available in batch: --params, -v/--verbose, --curl, --show-secrets, --query, --no-validate.
+Not available in batch: --params, -v/--verbose, --curl, --show-secrets, --query, --no-validate,
+-w/--write-out (each record carries the status and timings).
 
 Examples:
   oneoffice batch users.ndjson --results users.results.ndjson

@@ -1,0 +1,96 @@
+// -w/--write-out as curl has it: after the body on stdout (or stderr after %{stderr}), also when
+// the call failed, against real servers on 127.0.0.1 (plain and https, and through a proxy).
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { inTurn, jsonResponder, useRecordingServer } from '../helpers/server.js';
+import { makeCertificate, startHttpsServer } from '../helpers/tls.js';
+
+const TOKEN = 'write-out-token-0123456789';
+const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
+const SECONDS = /^\d+\.\d{6}$/;
+
+describe('-w/--write-out', () => {
+  it('writes the status, size, retries, exit code and URL after the body', async () => {
+    const result = await runCli(['createUser', '--email', 'a@b.co', '-w', '\\n%{http_code} %{size_download} %{num_retries} %{exitcode} [%{errormsg}] %{url}\\n'], { env: rec.env });
+    expect(result).toEqual({ code: 0, stdout: `{"ok":true}\n200 11 0 0 [] ${rec.server.url}\n`, stderr: '' });
+  });
+
+  it('writes the timings in seconds, in the order curl takes them', async () => {
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--write-out', '%{time_namelookup} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total}'], { env: rec.env });
+    expect(result.code).toBe(0);
+    const [namelookup, connect, appconnect, starttransfer, total] = result.stdout.slice('{"ok":true}'.length).split(' ');
+    for (const value of [namelookup, connect, appconnect, starttransfer, total]) expect(value).toMatch(SECONDS);
+    expect(appconnect).toBe('0.000000');
+    expect(Number(connect)).toBeGreaterThan(0);
+    expect(Number(connect)).toBeLessThanOrEqual(Number(starttransfer));
+    expect(Number(starttransfer)).toBeLessThanOrEqual(Number(total));
+  });
+
+  it('%{json} has every value; a failed call (400) writes it too, with the exit code and message', async () => {
+    rec.server.respond(jsonResponder(400, 'duplicate key'));
+    const result = await runCli(['createUser', '--email', 'a@b.co', '-w', '%{json}'], { env: rec.env });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toBe('oneoffice: server answered 400 Bad Request: duplicate key\n');
+    expect(result.stdout.startsWith('"duplicate key"{')).toBe(true);
+    const json = JSON.parse(result.stdout.slice('"duplicate key"'.length)) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual(['http_code', 'response_code', 'time_namelookup', 'time_connect', 'time_appconnect', 'time_starttransfer', 'time_total', 'size_download', 'num_retries', 'exitcode', 'errormsg', 'url']);
+    expect(json).toMatchObject({ http_code: 400, size_download: 15, num_retries: 0, exitcode: 4, errormsg: 'server answered 400 Bad Request: duplicate key', url: rec.server.url });
+  });
+
+  it('counts retries, and reports the last attempt', async () => {
+    rec.server.respond(inTurn(jsonResponder(503, 'busy', { 'retry-after': '0' }), jsonResponder(200, { ok: true })));
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--retry', '2', '-w', ' %{http_code} %{num_retries}'], { env: rec.env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('{"ok":true} 200 1');
+  });
+
+  it('writes 000 and the error when nothing answered (connection refused, exit 6)', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${port}/`, '-w', '%{http_code} %{exitcode} %{errormsg}\\n'], { env: rec.env });
+    expect(result).toEqual({
+      code: 6,
+      stdout: `000 6 cannot connect to 127.0.0.1:${port}: connection refused\n`,
+      stderr: `oneoffice: cannot connect to 127.0.0.1:${port}: connection refused\n`,
+    });
+  });
+
+  it('%{stderr} and %{stdout} switch the stream; %% is a percent sign; \\t a tab', async () => {
+    const result = await runCli(['createUser', '--email', 'a@b.co', '-w', '%{stderr}status %{http_code}\\n%{stdout}100%%\\tdone'], { env: rec.env });
+    expect(result).toEqual({ code: 0, stdout: '{"ok":true}100%\tdone', stderr: 'status 200\n' });
+  });
+
+  it('reads the format from a file with @file', async () => {
+    const path = join(tmpdir(), `write-out-${process.pid}.txt`);
+    writeFileSync(path, 'code=%{http_code}\n');
+    const result = await runCli(['createUser', '--email', 'a@b.co', '-w', `@${path}`], { env: rec.env });
+    expect(result).toEqual({ code: 0, stdout: '{"ok":true}code=200\n', stderr: '' });
+  });
+
+  it('an unknown variable is a usage error, and nothing is sent', async () => {
+    const result = await runCli(['createUser', '--email', 'a@b.co', '-w', '%{http_status}'], { env: rec.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^oneoffice: --write-out: unknown variable %\{http_status\} \(known: http_code, /);
+    expect(rec.server.received).toHaveLength(0);
+  });
+
+  it('time_appconnect is the TLS handshake for https', async () => {
+    const server = await startHttpsServer(makeCertificate());
+    try {
+      const result = await runCli(['createUser', '--email', 'a@b.co', '--url', server.url, '-k', '-w', '\\n%{time_connect} %{time_appconnect} %{http_code}'], { env: rec.env });
+      expect(result.code).toBe(0);
+      const [connect, appconnect, code] = result.stdout.split('\n')[1]!.split(' ');
+      expect(code).toBe('200');
+      expect(Number(appconnect)).toBeGreaterThan(Number(connect));
+    } finally {
+      server.close();
+    }
+  });
+});
