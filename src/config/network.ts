@@ -8,6 +8,7 @@ import { proxyFor } from '../http/proxy.js';
 import type { RetryOptions } from '../api/retry.js';
 import type { ConnectionOptions, Timeouts } from '../http/transport.js';
 import { refuseInsecureProxy } from './target.js';
+import { readClientCertificate } from '../http/client-cert.js';
 
 export interface NetworkSettings extends ConnectionOptions {
   retry: Pick<RetryOptions, 'retries' | 'retryMaxTimeMs' | 'retryDelayMs' | 'idempotent'>;
@@ -30,7 +31,7 @@ export const INSECURE_WARNING = '-k/--insecure: the server certificate is not ch
  */
 export const MAX_DURATION_S = 86_400;
 
-type Key = 'connect-timeout' | 'max-time' | 'retry' | 'retry-max-time' | 'retry-delay' | 'proxy' | 'cacert';
+type Key = 'connect-timeout' | 'max-time' | 'retry' | 'retry-max-time' | 'retry-delay' | 'proxy' | 'cacert' | 'cert' | 'key' | 'pass-env';
 
 /** `flags`: the parsed options of a command (`max-time`: "5"...), or a library client's, in the same form. */
 export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, env: Env, url: URL, idempotent: boolean, platform: NodeJS.Platform = process.platform): NetworkSettings {
@@ -65,6 +66,7 @@ export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, e
     }
     if (!ca?.includes('-----BEGIN CERTIFICATE-----')) fail(cacert, `${cacert.source}: ${cacert.value} holds no PEM certificate`);
   }
+  const clientCert = readClientCertificate({ cert: setting('cert'), key: setting('key'), passEnv: setting('pass-env') }, env);
   const proxySetting = setting('proxy');
   const proxy = proxyFor(url, env, proxySetting?.value);
   refuseInsecureProxy(url, proxy, flags['allow-insecure-http'] === true);
@@ -82,6 +84,7 @@ export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, e
     },
     ...(ca ? { ca, cacertPath: cacert?.value } : {}),
     insecure: flags['insecure'] === true,
+    ...(clientCert ? { clientCert } : {}),
     ...(proxy ? { proxy } : {}),
     proxyFromFlag: proxySetting !== undefined && proxy !== undefined,
   };

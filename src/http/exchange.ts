@@ -15,6 +15,8 @@ export interface TlsInfo {
   subject: string;
   issuer: string;
   validTo: string;
+  /** Subject of the client certificate this side presented, if any (--cert). */
+  clientSubject?: string;
 }
 
 export interface ExchangeObserver {

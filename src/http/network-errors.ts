@@ -77,10 +77,17 @@ export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOffice
     case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
     case 'ERR_SSL_HTTP_REQUEST':
       return notTls(hostPort, options);
-    case 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED':
-      return new NetworkError(`TLS: ${hostPort} asks for a client certificate, which oneoffice does not send (the API authenticates with the token); check the URL`, 'E_TLS_CLIENT_CERT', options);
     case 'CERT_HAS_EXPIRED':
       return new NetworkError(`TLS: the certificate of ${hostPort} has expired`, 'E_TLS_EXPIRED', options);
+    // The server asked for a client certificate and got none (TLS 1.3 says so; 1.2 fails the handshake).
+    case 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED':
+      return new NetworkError(`TLS: ${hostPort} requires a client certificate; give one with --cert <file> (and --key <file>)`, 'E_TLS_CLIENT_CERT', options);
+    case 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA':
+    case 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE':
+    case 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN':
+    case 'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE':
+    case 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED':
+      return new NetworkError(`TLS: ${hostPort} did not accept the client certificate (${code})`, 'E_TLS_CLIENT_CERT', options);
     case 'HPE_HEADER_OVERFLOW':
     case 'UND_ERR_HEADERS_OVERFLOW':
       return new NetworkError(`${hostPort} answered with headers over 16 KiB, more than a client accepts`, 'E_PROTOCOL', options);

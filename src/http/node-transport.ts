@@ -13,6 +13,7 @@ import { requestTarget, type CallRequest } from '../api/request.js';
 import { tlsInfo } from './tls-info.js';
 import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from './transport.js';
 import { abortedError } from './network-errors.js';
+import { tlsClientOptions } from './client-cert.js';
 
 /** Headers as undici gives them: names lower-cased, a repeated header as an array. */
 export function headersFromRaw(raw: readonly string[]): Record<string, string | string[]> {
@@ -26,7 +27,7 @@ export function headersFromRaw(raw: readonly string[]): Record<string, string | 
   return headers;
 }
 
-type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure'>;
+type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert'>;
 
 /** One attempt on a new connection, closed once the answer is read. Errors come out as OneOfficeErrors. */
 export async function sendDirect(call: CallRequest, options: DirectOptions, observer?: ExchangeObserver, signal?: AbortSignal): Promise<SentResponse> {
@@ -37,7 +38,7 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(portOf(url));
   const { timeouts } = options;
-  const requestOptions: RequestOptions & { rejectUnauthorized?: boolean; ca?: string; servername?: string } = {
+  const requestOptions: RequestOptions & { rejectUnauthorized?: boolean; ca?: string; servername?: string; cert?: string; key?: string; passphrase?: string } = {
     host,
     port,
     method: call.httpMethod,
@@ -47,6 +48,7 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
     ...(secure && !isIP(host) ? { servername: host } : {}),
     ...(options.ca ? { ca: options.ca } : {}),
     ...(options.insecure ? { rejectUnauthorized: false } : {}),
+    ...(secure ? tlsClientOptions(options.clientCert) : {}),
   };
 
   return new Promise<SentResponse>((resolve, reject) => {

@@ -3,6 +3,7 @@
 // implementations: node:http for a single direct call (node-transport.ts; it starts fastest), and
 // undici for a pool of kept-alive connections, proxies, or a caller's own dispatcher
 // (undici-transport.ts, loaded only then).
+import type { ClientCertificate } from './client-cert.js';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CallRequest } from '../api/request.js';
@@ -32,6 +33,8 @@ export interface ConnectionOptions {
   ca?: string;
   /** Skip certificate checks (-k). */
   insecure?: boolean;
+  /** A client certificate for servers that require one (--cert), unlocked. */
+  clientCert?: ClientCertificate;
   /** The proxy for this call's URL, if any (see proxy.ts). */
   proxy?: URL;
   /** Keep-alive connections per origin (batch); 1 for a single call. */

@@ -11,14 +11,17 @@ import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from '
 import { tlsInfo } from './tls-info.js';
 import { ADDED_BY_UNDICI, requestTarget, type CallRequest } from '../api/request.js';
 
+import { tlsClientOptions } from './client-cert.js';
 export function createDispatcher(options: ConnectionOptions, observer?: ExchangeObserver): Dispatcher {
   const tls = { timeout: options.timeouts.connectMs, ...(options.ca ? { ca: options.ca } : {}), ...(options.insecure ? { rejectUnauthorized: false } : {}) };
+  // The client certificate is for the server, not for an https:// proxy.
+  const serverTls = { ...tls, ...tlsClientOptions(options.clientCert) };
   const limits = options.connections ? { connections: options.connections } : {};
   if (options.proxy) {
     // Like curl: plain http:// is forwarded by the proxy, https:// goes through a CONNECT tunnel.
-    return new ProxyAgent({ uri: options.proxy.href, requestTls: tls, proxyTls: tls, proxyTunnel: false, ...limits });
+    return new ProxyAgent({ uri: options.proxy.href, requestTls: serverTls, proxyTls: tls, proxyTunnel: false, ...limits });
   }
-  const connect = alertingConnector(buildConnector(tls));
+  const connect = alertingConnector(buildConnector(serverTls));
   return new Agent({ connect: observer ? observedConnector(connect, observer) : connect, ...limits });
 }
 

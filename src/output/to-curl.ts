@@ -26,7 +26,7 @@ export interface CurlOptions extends Reveal {
   /** The token the call carries; an x-api-key header with another value was given with -H and is printed as such. */
   tokenValue?: string;
   /** TLS and proxy settings that curl must be told about. */
-  network?: { cacertPath?: string; insecure?: boolean; proxy?: URL; proxyFromFlag?: boolean };
+  network?: { cacertPath?: string; insecure?: boolean; proxy?: URL; proxyFromFlag?: boolean; clientCert?: { certPath: string; keyPath: string; passEnv?: string } };
 }
 
 export function toCurl(call: CallRequest, options: CurlOptions): string {
@@ -53,6 +53,13 @@ export function toCurl(call: CallRequest, options: CurlOptions): string {
   const network = options.network;
   if (network?.cacertPath) words.push('--cacert', quote(network.cacertPath));
   if (network?.insecure) words.push('-k');
+  const client = network?.clientCert;
+  if (client) {
+    words.push('--cert', shellQuote(client.certPath));
+    if (client.keyPath !== client.certPath) words.push('--key', shellQuote(client.keyPath));
+    // Like the token: the variable, never the passphrase.
+    if (client.passEnv) words.push('--pass', `"\${${client.passEnv}}"`);
+  }
   // A proxy from the environment applies to curl by itself.
   if (network?.proxy && network.proxyFromFlag) words.push('--proxy', quote(options.showSecrets ? network.proxy.href : displayProxy(network.proxy)));
   const body = displayBody(call, options);

@@ -81,6 +81,7 @@ export class VerbosePrinter implements ExchangeObserver {
     this.info(` subject: ${tls.subject}`);
     this.info(` issuer: ${tls.issuer}`);
     this.info(` expire date: ${tls.validTo}`);
+    if (tls.clientSubject) this.info(`Client certificate: subject: ${tls.clientSubject}`);
   }
 
   /** The same points in time as curl's -w variables, in seconds from the start. */

@@ -52,7 +52,7 @@ describe('oneoffice config', () => {
   });
 
   it('rejects unknown keys, bad URLs and an empty token without prompting', async () => {
-    expect(await runCli(['config', 'set', 'token', 'x'], { env: rec.env })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config: unknown key "token" (keys: url, bearer, schemas, connect-timeout, max-time, retry, retry-max-time, retry-delay, proxy, cacert)\n' });
+    expect(await runCli(['config', 'set', 'token', 'x'], { env: rec.env })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config: unknown key "token" (keys: url, bearer, schemas, connect-timeout, max-time, retry, retry-max-time, retry-delay, proxy, cacert, cert, key, pass-env)\n' });
     expect(await runCli(['config', 'set', 'url', 'not a url'], { env: rec.env })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config set url: not a valid URL (got "not a url")\n' });
     expect(await runCli(['config', 'set', 'bearer'], { env: rec.env, input: '' })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config set bearer: empty value\n' });
   });

@@ -150,13 +150,13 @@ describe('TLS failures in one line (item 22)', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ code: 'E_TLS_NOT_TLS', error: `TLS: 127.0.0.1:${rec.server.port} did not answer in TLS: is it a plain http:// port? (use http://, or the port that serves https://)` });
   });
 
-  it('a server that asks for a client certificate says so (exit 6)', async () => {
+  it('a server that asks for a client certificate says so, and how to give one (exit 6)', async () => {
     const certificate = makeCertificate();
     const port = await serverOn('127.0.0.1', createHttpsServer({ cert: certificate.cert, key: certificate.key, requestCert: true, rejectUnauthorized: true }) as unknown as Server);
     expect(await runCli([...call, '--url', `https://127.0.0.1:${port}/`, '--cacert', certificate.certPath], { env: rec.env })).toEqual({
       code: 6,
       stdout: '',
-      stderr: `oneoffice: TLS: 127.0.0.1:${port} asks for a client certificate, which oneoffice does not send (the API authenticates with the token); check the URL\n`,
+      stderr: `oneoffice: TLS: 127.0.0.1:${port} requires a client certificate; give one with --cert <file> (and --key <file>)\n`,
     });
   });
 
@@ -166,6 +166,6 @@ describe('TLS failures in one line (item 22)', () => {
     const input = '{"method":"getUserByEmail","params":{"email":"a@b.co"}}\n';
     const result = await runCli(['batch', '-', '--url', `https://127.0.0.1:${port}/`, '--cacert', certificate.certPath], { env: rec.env, input });
     expect(result.code).toBe(6);
-    expect(JSON.parse(result.stdout)).toMatchObject({ code: 'E_TLS_CLIENT_CERT', error: `TLS: 127.0.0.1:${port} asks for a client certificate, which oneoffice does not send (the API authenticates with the token); check the URL` });
+    expect(JSON.parse(result.stdout)).toMatchObject({ code: 'E_TLS_CLIENT_CERT', error: `TLS: 127.0.0.1:${port} requires a client certificate; give one with --cert <file> (and --key <file>)` });
   });
 });

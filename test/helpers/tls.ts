@@ -1,6 +1,6 @@
 // A self-signed certificate for 127.0.0.1/localhost, made with the openssl command line.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,67 @@ export async function startHttpsServer(certificate: TestCertificate): Promise<{ 
   const https = createServer({ cert: certificate.cert, key: certificate.key }, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('true');
+  });
+  await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+  const port = (https.address() as AddressInfo).port;
+  return {
+    port,
+    url: `https://127.0.0.1:${port}/api`,
+    close: () => {
+      https.closeAllConnections();
+      https.close();
+    },
+  };
+}
+
+export interface TestCa {
+  certPath: string;
+  keyPath: string;
+  cert: string;
+}
+
+/** A certificate authority made with openssl, for servers that require client certificates. */
+export function makeCa(commonName = 'oneoffice test CA'): TestCa {
+  const dir = mkdtempSync(join(tmpdir(), 'oneoffice-ca-'));
+  const certPath = join(dir, 'ca.pem');
+  const keyPath = join(dir, 'ca-key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-keyout', keyPath, '-out', certPath, '-subj', `/CN=${commonName}`], { stdio: 'ignore' });
+  return { certPath, keyPath, cert: readFileSync(certPath, 'utf8') };
+}
+
+export interface SignedCertificate {
+  certPath: string;
+  keyPath: string;
+  cert: string;
+  key: string;
+}
+
+/** A certificate signed by the CA: for a server (127.0.0.1, localhost) or a client; the key encrypted with `passphrase` when given. */
+export function makeSignedCertificate(ca: TestCa, commonName: string, options: { client?: boolean; passphrase?: string } = {}): SignedCertificate {
+  const dir = mkdtempSync(join(tmpdir(), 'oneoffice-signed-'));
+  const keyPath = join(dir, 'key.pem');
+  const csrPath = join(dir, 'req.csr');
+  const certPath = join(dir, 'cert.pem');
+  const extPath = join(dir, 'ext.cnf');
+  execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', csrPath, '-subj', `/CN=${commonName}/O=OneOffice Tests`], { stdio: 'ignore' });
+  writeFileSync(extPath, options.client ? 'extendedKeyUsage=clientAuth\n' : 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  execFileSync('openssl', ['x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-days', '2', '-out', certPath, '-extfile', extPath], { stdio: 'ignore' });
+  if (options.passphrase !== undefined) {
+    execFileSync('openssl', ['pkcs8', '-topk8', '-in', keyPath, '-out', `${keyPath}.enc`, '-passout', `pass:${options.passphrase}`], { stdio: 'ignore' });
+    execFileSync('mv', [`${keyPath}.enc`, keyPath]);
+  }
+  return { certPath, keyPath, cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+}
+
+/** An https server that requires a client certificate signed by the CA; answers with the client's CN. */
+export async function startMutualTlsServer(ca: TestCa, server: SignedCertificate): Promise<{ port: number; url: string; close(): void }> {
+  const https = createServer({ cert: server.cert, key: server.key, ca: ca.cert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ client: peer.subject?.CN ?? null }));
+    });
   });
   await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
   const port = (https.address() as AddressInfo).port;

@@ -23,6 +23,7 @@ import { INSECURE_WARNING, resolveNetwork, type NetworkSettings } from '../../co
 import { shellQuote } from '../../output/quote.js';
 import { buildCall } from '../../api/request.js';
 import type { Target } from '../../config/target.js';
+import { unlockClientKey } from '../../http/client-cert.js';
 import { targetFromArgs } from './target.js';
 
 /** How long calls in flight may finish after Ctrl-C before they are abandoned. */
@@ -56,6 +57,8 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
   // Retry defaults depend on whether a method is idempotent; nothing else differs between calls.
   const [baseNetwork, readNetwork] = [false, true].map((idempotent) => resolveNetwork(parsed.options, ctx.config().profile, ctx.deps.env, target.url, idempotent, ctx.platform())) as [NetworkSettings, NetworkSettings];
   const networkFor = (method: string) => (registry.get(method)?.schema['x-idempotent'] === true ? readNetwork : baseNetwork);
+  // One pool for every call, made with the base settings: its key is unlocked once.
+  if (baseNetwork.clientCert && !options.dryRun) await unlockClientKey(ctx, baseNetwork.clientCert);
 
   const { resultsPath } = options;
   // Held from before the results are read until the last record is written: two runs on one file

@@ -17,6 +17,7 @@ import { loadValidator } from '../../api/schema/validator.js';
 import { resolveNetwork } from '../../config/network.js';
 import { SHELL_DIALECTS } from '../../output/quote.js';
 import { parseWriteOut } from '../../output/write-out.js';
+import { unlockClientKey } from '../../http/client-cert.js';
 import { targetFromArgs } from './target.js';
 
 export type CallMode = { kind: 'method'; name: string } | { kind: 'call' };
@@ -122,6 +123,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     printCurl(ctx, call, { ...reveal, network, tokenValue: target.token }, curlOption);
     return 0;
   }
+  if (network.clientCert) await unlockClientKey(ctx, network.clientCert);
   const { performCall } = await import('../perform.js');
   const from = { url: target.urlFrom, ...(target.tokenFrom ? { token: target.tokenFrom } : {}) };
   await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from, ...(query ? { query } : {}), ...(writeOut && 'format' in writeOut ? { writeOut: writeOut.format } : {}) });

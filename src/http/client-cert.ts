@@ -1,0 +1,112 @@
+// Client certificates (--cert, --key, --pass-env, or the config keys of the same names) for servers
+// that require one. The files are read and checked before anything is sent; an encrypted key's
+// passphrase comes from the environment variable --pass-env names, or from a hidden prompt on a
+// terminal (never without one). The passphrase is a secret: it is never printed.
+import { readFileSync } from 'node:fs';
+import type { Env } from '../config/file.js';
+import { ConfigError, UsageError } from '../api/errors.js';
+
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+  passphrase?: string;
+  /** As given, for --curl and messages. */
+  certPath: string;
+  keyPath: string;
+  /** The variable that holds the passphrase (for --curl). */
+  passEnv?: string;
+  /** The key is encrypted and no passphrase has been found yet (see unlockClientKey). */
+  locked: boolean;
+}
+
+export interface Setting {
+  value: string;
+  source: string;
+  /** Typed in this command (a usage error) rather than from the config file (a config error). */
+  typed: boolean;
+}
+
+const PEM_CERT = '-----BEGIN CERTIFICATE-----';
+const PEM_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
+const ENCRYPTED = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/;
+
+function fail(setting: Setting, message: string): never {
+  throw setting.typed ? new UsageError(message, 'E_CLIENT_CERT') : new ConfigError(message, 'E_CLIENT_CERT');
+}
+
+function readPem(setting: Setting): string {
+  try {
+    return readFileSync(setting.value, 'utf8');
+  } catch (error) {
+    return fail(setting, `${setting.source}: cannot read ${setting.value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** The certificate and key named by the settings (undefined without --cert), checked but not unlocked. */
+export function readClientCertificate(settings: { cert?: Setting; key?: Setting; passEnv?: Setting }, env: Env): ClientCertificate | undefined {
+  const { cert: certSetting, key: keySetting, passEnv } = settings;
+  if (!certSetting) {
+    if (keySetting) fail(keySetting, `${keySetting.source} needs --cert <file>: the certificate that goes with the key`);
+    return undefined;
+  }
+  const certText = readPem(certSetting);
+  if (!certText.includes(PEM_CERT)) fail(certSetting, `${certSetting.source}: ${certSetting.value} holds no PEM certificate`);
+  const keyText = keySetting ? readPem(keySetting) : certText;
+  const keyFrom = keySetting ?? certSetting;
+  if (!PEM_KEY.test(keyText)) {
+    fail(keyFrom, keySetting ? `${keySetting.source}: ${keySetting.value} holds no PEM private key` : `${certSetting.source}: ${certSetting.value} holds no private key; give it with --key <file>`);
+  }
+  const client: ClientCertificate = { cert: certText, key: keyText, certPath: certSetting.value, keyPath: keyFrom.value, locked: ENCRYPTED.test(keyText) };
+  if (passEnv) {
+    client.passEnv = passEnv.value;
+    const passphrase = env[passEnv.value];
+    if (passphrase === undefined) fail(passEnv, `${passEnv.source}: the environment variable ${passEnv.value} is not set`);
+    client.passphrase = passphrase;
+    client.locked = false;
+  }
+  return client;
+}
+
+/**
+ * Asks for an encrypted key's passphrase on a terminal (hidden), then checks that certificate, key
+ * and passphrase go together, so a mistake is reported before anything is sent.
+ */
+export interface Asker {
+  deps: { stdin: NodeJS.ReadableStream & { isTTY?: boolean }; stderr: NodeJS.WritableStream };
+  /** Keeps the passphrase out of anything printed. */
+  addSecret(secret: string): void;
+}
+
+export async function unlockClientKey(ctx: Asker, client: ClientCertificate): Promise<void> {
+  const { stdin, stderr } = ctx.deps;
+  if (client.locked) {
+    if (!stdin.isTTY) {
+      throw new UsageError(`--key: ${client.keyPath} is encrypted: give its passphrase with --pass-env <variable> (there is no terminal to ask on)`, 'E_KEY_PASSPHRASE');
+    }
+    const { read } = await import('read');
+    try {
+      client.passphrase = String(await read({ prompt: `Passphrase for ${client.keyPath}: `, silent: true, replace: '', input: stdin, output: stderr }));
+    } catch {
+      throw new UsageError('--key: cancelled', 'E_CANCELLED');
+    }
+    client.locked = false;
+  }
+  if (client.passphrase) ctx.addSecret(client.passphrase);
+  // node:tls (~5 ms) only when a client certificate is used.
+  const { createSecureContext } = await import('node:tls');
+  try {
+    createSecureContext({ cert: client.cert, key: client.key, ...(client.passphrase !== undefined ? { passphrase: client.passphrase } : {}) });
+  } catch (error) {
+    const text = `${(error as Error).message ?? ''} ${(error as { code?: string }).code ?? ''}`;
+    const from = client.passEnv ? ` (from $${client.passEnv})` : '';
+    if (/bad decrypt|BAD_DECRYPT|bad password|interrupted or cancelled/i.test(text)) throw new UsageError(`--key: wrong passphrase for ${client.keyPath}${from}`, 'E_KEY_PASSPHRASE');
+    if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(text)) throw new UsageError(`--cert: ${client.certPath} and the key in ${client.keyPath} do not belong together`, 'E_CLIENT_CERT');
+    throw new UsageError(`--cert: cannot use ${client.certPath} with the key in ${client.keyPath}: ${(error as Error).message}`, 'E_CLIENT_CERT');
+  }
+}
+
+/** What the TLS layers take. */
+export function tlsClientOptions(client: ClientCertificate | undefined): { cert?: string; key?: string; passphrase?: string } {
+  if (!client) return {};
+  return { cert: client.cert, key: client.key, ...(client.passphrase !== undefined ? { passphrase: client.passphrase } : {}) };
+}
