@@ -2,10 +2,13 @@
 import type { Writable } from 'node:stream';
 import { ExitCode } from '../api/errors.js';
 import { failureKind, type Outcome } from './outcome.js';
+import { progressLine } from '../output/progress-bar.js';
 
 /** Uncertain line numbers listed in the summary; the results file has them all. */
 const LISTED_UNCERTAIN = 20;
-const REDRAW_MS = 100;
+/** A modest rate: five redraws a second, whatever the pace of the calls. */
+const REDRAW_MS = 200;
+const DEFAULT_COLUMNS = 80;
 
 export class Tally {
   ok = 0;
@@ -70,11 +73,10 @@ export class Progress {
     this.lastDraw = now;
     const seconds = (now - this.started) / 1000;
     const rate = seconds > 0 ? tally.done / seconds : 0;
-    const left = this.total - tally.done;
-    const eta = rate > 0 ? `, ETA ${duration(left / rate)}` : '';
-    const percent = this.total > 0 ? Math.floor((tally.done / this.total) * 100) : 100;
-    const failed = tally.failed ? `, ${tally.failed} failed` : '';
-    this.stderr.write(`\r\x1b[Kbatch: ${tally.done}/${this.total} (${percent}%), ${Math.round(rate)}/s${eta}${failed}`);
+    // A pseudo-terminal may report no size (0): then the usual 80 columns.
+    const columns = (this.stderr as { columns?: number }).columns || DEFAULT_COLUMNS;
+    const line = progressLine({ label: 'batch', done: tally.done, total: this.total, failed: tally.failed, rate, columns });
+    this.stderr.write(`\r\x1b[K${line}`);
     this.drawn = true;
   }
 
@@ -141,10 +143,4 @@ export function summaryLines(facts: SummaryFacts): string[] {
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function duration(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
-  const minutes = Math.floor(whole / 60);
-  return minutes ? `${minutes}m${String(whole % 60).padStart(2, '0')}s` : `${whole}s`;
 }

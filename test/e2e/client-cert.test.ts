@@ -1,12 +1,13 @@
 // Client certificates against an https server that requires one (an openssl-made CA signs the
 // server's and the client's certificates): directly (node:https), through a tinyproxy tunnel and in
 // a batch (undici), from flags and from the config file, with encrypted keys.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
+import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { haveScript, onTerminal } from '../helpers/terminal.js';
 import { makeCa, makeSignedCertificate, startMutualTlsServer, type SignedCertificate, type TestCa } from '../helpers/tls.js';
 import { startTinyproxy, tinyproxyAvailable, type Proxy } from '../helpers/tinyproxy.js';
 
@@ -14,7 +15,6 @@ const TOKEN = 'client-cert-token-0123456789';
 const PASSPHRASE = 'open sesame 42';
 const haveOpenssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
 const haveTinyproxy = tinyproxyAvailable();
-const haveScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!haveOpenssl) console.warn('SKIPPED: openssl is not installed; the client certificate tests did not run');
 
 let ca: TestCa;
@@ -140,18 +140,7 @@ describe.skipIf(!haveOpenssl || !haveTinyproxy)('client certificates through a p
 describe.skipIf(!haveOpenssl || !haveScript)('on a terminal', () => {
   it("asks for an encrypted key's passphrase with a hidden prompt", async () => {
     const args = ['getUserByEmail', '--email', 'a@b.co', '--cacert', ca.certPath, '--cert', locked.certPath, '--key', locked.keyPath];
-    const command = [process.execPath, BIN, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...env(), NO_COLOR: '1' }, cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    let typed = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (!typed && output.includes('Passphrase for')) {
-        typed = true;
-        child.stdin.write(`${PASSPHRASE}\r`);
-      }
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, output } = await onTerminal(args, { ...env(), NO_COLOR: '1' }, { 'Passphrase for': `${PASSPHRASE}\r` });
     expect(code).toBe(0);
     expect(output).toContain(`Passphrase for ${locked.keyPath}: `);
     expect(output).not.toContain(PASSPHRASE);
