@@ -10,6 +10,7 @@ import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { manPage } from './man.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const generated = join(root, 'src', 'generated');
@@ -246,10 +247,10 @@ function declarations() {
 
 // `oneoffice --help` as commander renders it for the built-in methods, so the CLI can print it
 // without loading commander (a second, quick build of the core embeds it).
-function renderHelp() {
+function renderHelp(args = ['--help']) {
   const home = mkdtempSync(join(tmpdir(), 'oneoffice-build-'));
   try {
-    const result = spawnSync(process.execPath, [join(root, 'bin', 'oneoffice.cjs'), '--help'], {
+    const result = spawnSync(process.execPath, [join(root, 'bin', 'oneoffice.cjs'), ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, 'config') },
       encoding: 'utf8',
     });
@@ -260,9 +261,22 @@ function renderHelp() {
   }
 }
 
+// oneoffice(1) from the same help text (listed in package.json "man").
+function writeManPage(main) {
+  const page = manPage(pkg.version, {
+    main,
+    methods: methods.map((name) => [name, renderHelp([name, '--help'])]),
+    commands: ['call', 'batch', 'mock', 'completion'].map((name) => [name, renderHelp([name, '--help'])]),
+  });
+  mkdirSync(join(root, 'dist', 'man'), { recursive: true });
+  writeFileSync(join(root, 'dist', 'man', 'oneoffice.1'), page);
+}
+
 const methods = generateValidators();
 await bundleLibrary();
 await bundleCli();
-await bundleCli(renderHelp());
+const mainHelp = renderHelp();
+await bundleCli(mainHelp);
+writeManPage(mainHelp);
 declarations();
 if (!process.argv.includes('--quiet')) process.stderr.write(`built dist/ (${methods.length} method schemas)\n`);

@@ -1,0 +1,108 @@
+// The package as users get it: `npm pack`, then `npm install -g --prefix <dir>` of the tarball,
+// with no build step at install; the installed `oneoffice` runs --version, a call against the
+// installed `oneoffice mock`, `completion`, and its man page is where man looks.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv, ROOT } from '../helpers/cli.js';
+
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const INSTALL_MS = 180_000;
+
+let dir: string;
+let prefix: string;
+let tarball: string;
+let install: { status: number | null; stdout: string; stderr: string };
+const installed = () => join(prefix, 'bin', 'oneoffice');
+
+function run(args: string[], env: Record<string, string> = isolatedEnv()): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(installed(), args, { env, cwd: dir, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'oneoffice-package-'));
+  prefix = join(dir, 'prefix');
+  // dist/ is built already (pretest); packing must not rebuild it under the other tests' feet.
+  const pack = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });
+  expect(pack.status, pack.stderr).toBe(0);
+  tarball = join(dir, (JSON.parse(pack.stdout) as Array<{ filename: string }>)[0]!.filename);
+  // An empty working directory and HOME: nothing of the clone is at hand.
+  const home = mkdtempSync(join(tmpdir(), 'oneoffice-package-home-'));
+  const result = spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball, '--no-audit', '--no-fund', '--prefer-offline', '--cache', join(process.env['HOME'] ?? home, '.npm')], {
+    cwd: home,
+    env: { PATH: process.env['PATH'] ?? '', HOME: home },
+    encoding: 'utf8',
+    timeout: INSTALL_MS,
+  });
+  install = { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}, INSTALL_MS + 30_000);
+
+describe('the npm package', () => {
+  it('installs from the tarball with no build step and no install script', () => {
+    expect(install.status, install.stderr).toBe(0);
+    expect(install.stderr).not.toMatch(/install-scripts|prepare|esbuild/);
+    expect(existsSync(join(prefix, 'lib', 'node_modules', 'oneoffice', 'dist', 'cli', 'cli.cjs'))).toBe(true);
+  });
+
+  it('ships dist/, the schemas and the man page, and no sources or tests', () => {
+    const files = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
+    expect(files).toEqual(expect.arrayContaining(['package/bin/oneoffice.cjs', 'package/dist/cli/cli.cjs', 'package/dist/index.js', 'package/dist/man/oneoffice.1', 'package/schemas/createUser.json', 'package/README.md']));
+    expect(files.filter((file) => /^package\/(src|test|scripts)\//.test(file))).toEqual([]);
+  });
+
+  it('oneoffice --version', () => {
+    expect(run(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it('oneoffice completion bash', () => {
+    const result = run(['completion', 'bash']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^# oneoffice completion for bash\./);
+    expect(result.stdout).toContain('complete -F _oneoffice oneoffice\n');
+  });
+
+  describe('against the installed mock', () => {
+    let mock: ChildProcess;
+    let env: Record<string, string>;
+    beforeAll(async () => {
+      mock = spawn(installed(), ['mock', '--port', '0', '--token', 'package-test-token', '--quiet'], { env: isolatedEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+      const line = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        mock.stdout!.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('\n')) resolve(text.split('\n')[0]!);
+        });
+        mock.once('exit', () => reject(new Error(`the installed mock exited: ${text}`)));
+      });
+      const url = /ONEOFFICE_URL='?([^'\s]+)'?/.exec(line)?.[1] ?? '';
+      env = isolatedEnv({ ONEOFFICE_URL: url, ONEOFFICE_BEARER: 'package-test-token' });
+    });
+    afterAll(() => {
+      mock?.kill();
+    });
+
+    it('a call, and -w', () => {
+      const result = run(['createUser', '--email', 'package@example.com', '-w', '\\n%{http_code}\\n'], env);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      const [body, status] = result.stdout.split('\n');
+      expect(JSON.parse(body!)).toMatchObject({ email: 'package@example.com', isActive: true });
+      expect(status).toBe('200');
+    });
+  });
+
+  it('puts the man page where man looks, generated from the help text', () => {
+    const page = join(prefix, 'share', 'man', 'man1', 'oneoffice.1');
+    const text = readFileSync(page, 'utf8');
+    expect(text.startsWith(`.TH ONEOFFICE 1 "" "oneoffice ${VERSION}" "User Commands"\n`)).toBe(true);
+    const help = spawnSync(installed(), ['--help'], { env: isolatedEnv(), encoding: 'utf8' }).stdout;
+    // Every line of --help is in the page (escaped for roff).
+    for (const line of help.split('\n').filter(Boolean)) expect(text).toContain(line.replace(/\\/g, '\\e').replace(/-/g, '\\-'));
+    expect(text).toContain('.SS createFirstOrder');
+    expect(text).toContain('.SH BATCH');
+    expect(text).toContain('\\-\\-write\\-out');
+  });
+});
