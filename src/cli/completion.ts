@@ -54,7 +54,7 @@ complete -F _oneoffice oneoffice
 
 const ZSH = `#compdef oneoffice
 # oneoffice completion for zsh. Install (one of):
-#   oneoffice completion zsh > "\${fpath[1]}/_oneoffice"      # then start a new shell
+#   oneoffice completion zsh > ~/.zfunc/_oneoffice   # with fpath=(~/.zfunc $fpath) before compinit
 #   echo 'source <(oneoffice completion zsh)' >> ~/.zshrc     # after compinit
 _oneoffice() {
   local out directive line
@@ -128,9 +128,11 @@ too), every flag of the command at hand, allowed values (--product, --duration, 
 profile names, config keys, and file names (also after --params @).
 
 Install:
-  bash   oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
+  bash   mkdir -p ~/.local/share/bash-completion/completions
+         oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
          (or add to ~/.bashrc:  source <(oneoffice completion bash))
-  zsh    oneoffice completion zsh > "\${fpath[1]}/_oneoffice"   (then open a new shell)
+  zsh    mkdir -p ~/.zfunc && oneoffice completion zsh > ~/.zfunc/_oneoffice
+         and in ~/.zshrc, before compinit:  fpath=(~/.zfunc $fpath)
          (or add to ~/.zshrc after compinit:  source <(oneoffice completion zsh))
   fish   oneoffice completion fish > ~/.config/fish/completions/oneoffice.fish
 `;
