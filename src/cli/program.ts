@@ -1,5 +1,6 @@
 // The commands that do not call the API (help, methods, config), on commander. Loaded only when
 // one of them runs.
+import { CALL_FLAG_EXAMPLES } from './help/flag-examples.js';
 import { Command, CommanderError } from 'commander';
 import { CALL_OPTIONS, commanderFlags, commanderProblem, GLOBAL_OPTIONS } from '../options/args.js';
 import { configDelete, configGet, configList, configPathCommand, configSet, configUnset, configUse } from './commands/config.js';
@@ -134,6 +135,8 @@ Examples:
   oneoffice createFirstOrder --customer ABC --id ORD1 --product oo-lite --licenses 20 --duration monthly
   oneoffice call createUser --params=@user.json     # with =: PowerShell reads a bare @user.json as splatting
   oneoffice createUser --email test1@oneoffice.bh --curl=powershell   # curl.exe for PowerShell (also sh, cmd)
+${CALL_FLAG_EXAMPLES.join('\n')}
+  oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
 
 ${ENVIRONMENT_HELP}
 

@@ -65,8 +65,8 @@ gives those in flight 5 seconds to finish (a second signal gives up at once); un
 recorded as uncertain. The summary then says how to
 resume: oneoffice batch <file> --results <file> --resume
 
-Progress (done/total, rate, ETA, failures) is shown on stderr when it is a terminal; a summary line
-is always printed on stderr at the end. Retry warnings name the line.
+On a terminal, a progress bar (done/total, calls/s, failures so far, time left) is drawn on
+stderr; a summary line is always printed on stderr at the end. Retry warnings name the line.
 
 Batch options:
 ${optionLines(BATCH_OWN_OPTIONS).join('\n')}

@@ -1,5 +1,6 @@
 // `oneoffice <method> --help`: every parameter with its type, whether required, allowed values,
 // format and example, then a complete example command built from the schema's own example.
+import { CALL_FLAG_EXAMPLES } from './flag-examples.js';
 import { CALL_ONLY_OPTIONS, CALL_OPTIONS, type OptionSpec } from '../../options/args.js';
 import { exitCodeHelp } from '../../api/errors.js';
 import { shellQuote } from '../../output/quote.js';
@@ -23,6 +24,7 @@ export function methodHelp(method: MethodSchema, viaCall = false): string {
   const example = exampleCommand(command, schema);
   if (example) lines.push('Example:', `  ${example}`, '');
   lines.push('Flags:', ...optionLines(viaCall ? [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS] : CALL_OPTIONS), '');
+  lines.push('Flag examples:', ...CALL_FLAG_EXAMPLES, '');
   lines.push(exitCodeHelp, '');
   return lines.join('\n');
 }
