@@ -46,12 +46,15 @@ export function complete(words: readonly string[], env: Env, cwd = '.'): Complet
   const done = words.slice(0, -1);
   const current = words.at(-1) ?? '';
   const globals = scanGlobalOptions(done);
+  // Read once, and only when a method name matters; a broken schema directory leaves the built-ins.
+  let loaded: Registry | undefined;
   const registry = (): Registry => {
     try {
-      return createRegistry(builtinSchemas, globals.schemas || env['ONEOFFICE_SCHEMAS'] || readProfile(env, globals)?.schemas || undefined, [...COMMAND_NAMES]);
+      loaded ??= createRegistry(builtinSchemas, globals.schemas || env['ONEOFFICE_SCHEMAS'] || readProfile(env, globals)?.schemas || undefined, [...COMMAND_NAMES]);
     } catch {
-      return createRegistry(builtinSchemas);
+      loaded = createRegistry(builtinSchemas);
     }
+    return loaded;
   };
   const shape = commandAt(done, registry);
   const options = optionsOf(shape);

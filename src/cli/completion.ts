@@ -5,46 +5,44 @@ import type { Deps } from './context.js';
 import { ExitCode, UsageError } from '../api/errors.js';
 import { complete, formatCompletion } from './complete.js';
 
-const BASH = `# oneoffice completion for bash. Install (one of):
+const BASH = `# oneoffice completion for bash (3.2 and later). Install (one of):
 #   oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
 #   echo 'source <(oneoffice completion bash)' >> ~/.bashrc
 _oneoffice() {
-  local i word glue=0 cword=\${COMP_CWORD}
+  local i word glue=0 n=0 cword=\${COMP_CWORD}
   local -a words=()
   # bash splits --name=value at the = (COMP_WORDBREAKS); oneoffice wants the word whole.
   for ((i = 1; i <= cword; i++)); do
     word=\${COMP_WORDS[i]}
-    if [[ $word == "=" && \${#words[@]} -gt 0 && \${words[-1]} == --* ]]; then
-      words[-1]+="="; glue=1; continue
+    if [[ $word == "=" && $n -gt 0 && \${words[n-1]} == --* ]]; then
+      words[n-1]+="="; glue=1; continue
     fi
-    if ((glue)); then words[-1]+="$word"; glue=0; continue; fi
-    words+=("$word")
+    if ((glue)); then words[n-1]+="$word"; glue=0; continue; fi
+    words[n]=$word; ((n++))
   done
-  ((\${#words[@]})) || words=("")
-  local cur=\${words[-1]} prefix=""
+  ((n)) || { words[0]=""; n=1; }
+  local cur=\${words[n-1]} prefix=""
   # What bash replaces is the text after the =, so the candidates lose the --name= part.
   if [[ $cur == --*=* && ( \${COMP_WORDS[cword]} == "=" || \${COMP_WORDS[cword-1]} == "=" ) ]]; then prefix=\${cur%%=*}=; fi
-  local out
+  local out line directive=0
   out=$(oneoffice __complete "\${words[@]}" 2>/dev/null) || return 0
   local -a lines=()
-  mapfile -t lines <<<"$out"
-  local directive=\${lines[-1]#:}
-  unset 'lines[-1]'
+  while IFS= read -r line; do lines[\${#lines[@]}]=$line; done <<<"$out"
+  if ((\${#lines[@]})); then
+    directive=\${lines[\${#lines[@]}-1]#:}
+    unset "lines[\${#lines[@]}-1]"
+  fi
   COMPREPLY=()
-  if ((directive & 2)); then
+  if ((directive & 6)); then
+    local kind=-f
+    ((directive & 4)) && kind=-d
     compopt -o filenames 2>/dev/null
-    mapfile -t COMPREPLY < <(compgen -f -- "\${cur#"$prefix"}")
+    while IFS= read -r line; do COMPREPLY[\${#COMPREPLY[@]}]=$line; done < <(compgen $kind -- "\${cur#"$prefix"}")
     return 0
   fi
-  if ((directive & 4)); then
-    compopt -o filenames 2>/dev/null
-    mapfile -t COMPREPLY < <(compgen -d -- "\${cur#"$prefix"}")
-    return 0
-  fi
-  local line
   for line in "\${lines[@]}"; do
     line=\${line%%$'\\t'*}
-    [[ -n $line ]] && COMPREPLY+=("\${line#"$prefix"}")
+    [[ -n $line ]] && COMPREPLY[\${#COMPREPLY[@]}]=\${line#"$prefix"}
   done
   if ((directive & 1)); then compopt -o nospace 2>/dev/null; fi
   return 0
