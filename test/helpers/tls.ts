@@ -1,6 +1,6 @@
 // A self-signed certificate for 127.0.0.1/localhost, made with the openssl command line.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,7 +75,7 @@ export function makeSignedCertificate(ca: TestCa, commonName: string, options: {
   execFileSync('openssl', ['x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial', '-days', '2', '-out', certPath, '-extfile', extPath], { stdio: 'ignore' });
   if (options.passphrase !== undefined) {
     execFileSync('openssl', ['pkcs8', '-topk8', '-in', keyPath, '-out', `${keyPath}.enc`, '-passout', `pass:${options.passphrase}`], { stdio: 'ignore' });
-    execFileSync('mv', [`${keyPath}.enc`, keyPath]);
+    renameSync(`${keyPath}.enc`, keyPath);
   }
   return { certPath, keyPath, cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
 }
