@@ -3,8 +3,10 @@
 // passphrase comes from the environment variable --pass-env names, or from a hidden prompt on a
 // terminal (never without one). The passphrase is a secret: it is never printed.
 import { readFileSync } from 'node:fs';
-import type { Env } from '../config/file.js';
 import { ConfigError, UsageError } from '../api/errors.js';
+
+/** The environment, as the config layer reads it (http may not import config). */
+type Env = Record<string, string | undefined>;
 
 export interface ClientCertificate {
   cert: string;

@@ -1,8 +1,7 @@
 // The points in time of one call, named after curl's -w variables, for -vv and -w. Collected by
 // observing the transport (exchange.ts): from the start of the last attempt, as curl reports its
 // last transfer.
-import type { ExchangeObserver } from './exchange.js';
-import type { ResponseHead } from '../output/printer.js';
+import type { ExchangeObserver, ResponseHead } from './exchange.js';
 
 export type TimingName = 'time_namelookup' | 'time_connect' | 'time_appconnect' | 'time_starttransfer' | 'time_total';
 
