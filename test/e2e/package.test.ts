@@ -60,7 +60,7 @@ describe('the npm package', () => {
   it('oneoffice completion bash', () => {
     const result = run(['completion', 'bash']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^# oneoffice completion for bash\./);
+    expect(result.stdout).toMatch(/^# oneoffice completion for bash /);
     expect(result.stdout).toContain('complete -F _oneoffice oneoffice\n');
   });
 
