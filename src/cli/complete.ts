@@ -123,8 +123,8 @@ function commandAt(done: readonly string[], registry: () => Registry): Shape {
 function optionsOf(shape: Pick<Shape, 'command' | 'method'>): OptionSpec[] {
   if (shape.method) return shape.command === 'call' ? [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS] : CALL_OPTIONS;
   switch (shape.command) {
-    // Before the command word, the options of calls are read too (see commandIndex in cli.ts).
-    case undefined: return [...ROOT_OPTIONS, ...CALL_OPTIONS.filter((spec) => !ROOT_OPTIONS.some((root) => root.long === spec.long))];
+    // Options of any command may stand before the command word; their values are skipped alike.
+    case undefined: return [...ROOT_OPTIONS, ...[...CALL_OPTIONS, ...BATCH_OPTIONS, ...MOCK_OPTIONS].filter((spec) => !ROOT_OPTIONS.some((root) => root.long === spec.long))];
     case 'call': return [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS];
     case 'batch': return BATCH_OPTIONS;
     case 'mock': return MOCK_OPTIONS;

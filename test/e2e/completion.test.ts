@@ -123,6 +123,11 @@ describe.skipIf(!SHELLS.bash)('bash completion', () => {
     expect(bash(['oneoffice', 'batch', 'ot'])).toEqual(['other.txt']);
   });
 
+  it('reads options given before the command word, values included', () => {
+    expect(bash(['oneoffice', '--concurrency', '4', 'batch', 'in.ndjson', '--res'])).toEqual(['--results', '--resume']);
+    expect(bash(['oneoffice', '--profile', 'staging', 'createFirstOrder', '--duration', ''])).toEqual(['monthly', 'yearly']);
+  });
+
   it('offers the shells after completion', () => {
     expect(bash(['oneoffice', 'completion', ''])).toEqual(['bash', 'fish', 'zsh']);
   });
