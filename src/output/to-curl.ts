@@ -55,10 +55,10 @@ export function toCurl(call: CallRequest, options: CurlOptions): string {
   if (network?.insecure) words.push('-k');
   const client = network?.clientCert;
   if (client) {
-    words.push('--cert', shellQuote(client.certPath));
-    if (client.keyPath !== client.certPath) words.push('--key', shellQuote(client.keyPath));
+    words.push('--cert', quote(client.certPath));
+    if (client.keyPath !== client.certPath) words.push('--key', quote(client.keyPath));
     // Like the token: the variable, never the passphrase.
-    if (client.passEnv) words.push('--pass', `"\${${client.passEnv}}"`);
+    if (client.passEnv) words.push('--pass', `"${tokenReference(dialect, { variable: client.passEnv }).expansion}"`);
   }
   // A proxy from the environment applies to curl by itself.
   if (network?.proxy && network.proxyFromFlag) words.push('--proxy', quote(options.showSecrets ? network.proxy.href : displayProxy(network.proxy)));
