@@ -56,7 +56,8 @@ export class Tally {
 }
 
 export class Progress {
-  private lastDraw = 0;
+  /** performance.now() of the last draw; none yet, so the first completion is always drawn. */
+  private lastDraw = Number.NEGATIVE_INFINITY;
   private drawn = false;
   private readonly started = performance.now();
 
@@ -90,7 +91,7 @@ export class Progress {
     if (!this.drawn) return;
     this.stderr.write('\r\x1b[K');
     this.drawn = false;
-    this.lastDraw = 0;
+    this.lastDraw = Number.NEGATIVE_INFINITY;
   }
 }
 
