@@ -66,7 +66,8 @@ export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, e
     }
     if (!ca?.includes('-----BEGIN CERTIFICATE-----')) fail(cacert, `${cacert.source}: ${cacert.value} holds no PEM certificate`);
   }
-  const clientCert = readClientCertificate({ cert: setting('cert'), key: setting('key'), passEnv: setting('pass-env') }, env);
+  const home = (found: { value: string; source: string; typed: boolean } | undefined) => found && { ...found, value: expandHome(found.value, env, platform) };
+  const clientCert = readClientCertificate({ cert: home(setting('cert')), key: home(setting('key')), passEnv: setting('pass-env') }, env);
   const proxySetting = setting('proxy');
   const proxy = proxyFor(url, env, proxySetting?.value);
   refuseInsecureProxy(url, proxy, flags['allow-insecure-http'] === true);

@@ -44,6 +44,17 @@ function readPem(setting: Setting): string {
   }
 }
 
+/** One setting on its own, as `config set` stores it (the others may come later). */
+export function checkClientSetting(name: 'cert' | 'key' | 'pass-env', setting: Setting): void {
+  if (name === 'pass-env') {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(setting.value)) fail(setting, `${setting.source}: must be the name of an environment variable (got ${JSON.stringify(setting.value)})`);
+    return;
+  }
+  const text = readPem(setting);
+  if (name === 'cert' && !text.includes(PEM_CERT)) fail(setting, `${setting.source}: ${setting.value} holds no PEM certificate`);
+  if (name === 'key' && !PEM_KEY.test(text)) fail(setting, `${setting.source}: ${setting.value} holds no PEM private key`);
+}
+
 /** The certificate and key named by the settings (undefined without --cert), checked but not unlocked. */
 export function readClientCertificate(settings: { cert?: Setting; key?: Setting; passEnv?: Setting }, env: Env): ClientCertificate | undefined {
   const { cert: certSetting, key: keySetting, passEnv } = settings;

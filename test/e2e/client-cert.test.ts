@@ -102,6 +102,13 @@ describe.skipIf(!haveOpenssl)('client certificates', () => {
     expect(result).toEqual({ code: 0, stdout: '{"client":"bob"}', stderr: '' });
   });
 
+  it('config set checks each of them alone: a certificate, a key, a variable name', async () => {
+    const configured = env();
+    expect(await runCli(['config', 'set', 'cert', locked.keyPath], { env: configured })).toEqual({ code: 2, stdout: '', stderr: `oneoffice: config set cert: ${locked.keyPath} holds no PEM certificate\n` });
+    expect(await runCli(['config', 'set', 'key', locked.certPath], { env: configured })).toEqual({ code: 2, stdout: '', stderr: `oneoffice: config set key: ${locked.certPath} holds no PEM private key\n` });
+    expect(await runCli(['config', 'set', 'pass-env', 'not a name'], { env: configured })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config set pass-env: must be the name of an environment variable (got "not a name")\n' });
+  });
+
   it('--curl names the files and the passphrase variable, never the passphrase', async () => {
     const result = await call(['--cert', locked.certPath, '--key', locked.keyPath, '--pass-env', 'OO_KEY_PASS', '--curl'], { OO_KEY_PASS: PASSPHRASE });
     expect(result.code).toBe(0);

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { activeProfileName, configPath, DEFAULT_PROFILE, PROFILE_KEYS, profileSourceOf, readConfig, type ProfileKey } from '../../config/file.js';
 import { resolveNetwork } from '../../config/network.js';
+import { checkClientSetting } from '../../http/client-cert.js';
 import { isKnownProfile, unknownProfileError } from '../../config/profiles.js';
 import type { Context } from '../context.js';
 import { ConfigError, isOneOfficeError, UsageError } from '../../api/errors.js';
@@ -44,6 +45,11 @@ function checkValue(key: ProfileKey, value: string): void {
     }
   }
   if (key === 'url' || key === 'bearer' || key === 'schemas') return;
+  // The certificate, its key and the passphrase variable are set one at a time: each is checked alone.
+  if (key === 'cert' || key === 'key' || key === 'pass-env') {
+    checkClientSetting(key, { value, source: `config set ${key}`, typed: true });
+    return;
+  }
   try {
     resolveNetwork({ [key]: value }, {}, {}, new URL('https://config.check.invalid/'), false);
   } catch (error) {
@@ -71,7 +77,7 @@ export async function configSet(ctx: Context, keyText: string, valueArg: string 
   if (value === '') throw new UsageError(`config set ${key}: empty value`);
   checkValue(key, value);
   // Kept absolute: later calls may run from another directory.
-  if (key === 'cacert' || key === 'schemas') value = resolve(value);
+  if (key === 'cacert' || key === 'schemas' || key === 'cert' || key === 'key') value = resolve(value);
   const { path, profile } = profileOf(ctx, true);
   const { updateConfig } = await import('../../config/store.js');
   await updateConfig(path, (store) => store.set(`profiles.${profile}.${key}`, value));
