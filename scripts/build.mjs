@@ -266,7 +266,7 @@ function writeManPage(main) {
   const page = manPage(pkg.version, {
     main,
     methods: methods.map((name) => [name, renderHelp([name, '--help'])]),
-    commands: ['call', 'batch', 'mock', 'completion'].map((name) => [name, renderHelp([name, '--help'])]),
+    commands: ['call', 'batch', 'test', 'mock', 'completion'].map((name) => [name, renderHelp([name, '--help'])]),
   });
   mkdirSync(join(root, 'dist', 'man'), { recursive: true });
   writeFileSync(join(root, 'dist', 'man', 'oneoffice.1'), page);

@@ -12,7 +12,7 @@ import { COMMAND_NAMES, COMMANDS } from './commands/list.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { isBooleanFlag, paramFlags, type ParamFlag } from '../api/schema/flags.js';
 import { createRegistry, summaryOf, type Registry } from '../api/schema/registry.js';
-import { MOCK_OPTIONS, ROOT_OPTIONS } from './command-options.js';
+import { MOCK_OPTIONS, ROOT_OPTIONS, TEST_OPTIONS } from './command-options.js';
 
 export const NO_SPACE = 1;
 export const FILES = 2;
@@ -128,6 +128,7 @@ function optionsOf(shape: Pick<Shape, 'command' | 'method'>): OptionSpec[] {
     case 'call': return [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS];
     case 'batch': return BATCH_OPTIONS;
     case 'mock': return MOCK_OPTIONS;
+    case 'test': return TEST_OPTIONS;
     default: return ROOT_OPTIONS.filter((spec) => spec.long !== '--version');
   }
 }
@@ -174,6 +175,8 @@ function positional(shape: Shape, current: string, registry: () => Registry, env
       return operands.length === 0 ? only([...methodCandidates(registry()), ...commands()], current) : { candidates: [], directive: 0 };
     case 'completion':
       return operands.length === 0 ? only(SHELLS.map((value) => ({ value })), current) : { candidates: [], directive: 0 };
+    case 'test':
+      return { candidates: [], directive: FILES };
     case 'batch':
       return operands.length === 0 ? { candidates: current === '' ? [{ value: '-', description: 'read stdin' }] : [], directive: FILES } : { candidates: [], directive: 0 };
     case 'config': {

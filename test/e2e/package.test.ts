@@ -1,8 +1,8 @@
 // The package as users get it: `npm pack`, then `npm install -g --prefix <dir>` of the tarball,
 // with no build step at install; the installed `oneoffice` runs --version, a call against the
-// installed `oneoffice mock`, `completion`, and its man page is where man looks.
+// installed `oneoffice mock`, a `test` scenario, `completion`, and its man page is where man looks.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,13 @@ describe('the npm package', () => {
     });
     afterAll(() => {
       mock?.kill();
+    });
+
+    it('oneoffice test runs a scenario', () => {
+      const scenario = join(dir, 'smoke.yml');
+      writeFileSync(scenario, 'name: package smoke\nsteps:\n  - call: createUser\n    params: { email: "package-test@example.com" }\n    expect: { status: 200, body: { email: "package-test@example.com" } }\n');
+      const result = run(['test', scenario], env);
+      expect(result.code, result.stderr + result.stdout).toBe(0);
     });
 
     it('a call, and -w', () => {
