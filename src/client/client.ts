@@ -11,7 +11,7 @@ import type { Params } from '../api/params.js';
 import { buildCall } from '../api/request.js';
 import { createRegistry, secretPaths } from '../api/schema/registry.js';
 import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
-import { resolveNetwork, type NetworkSettings } from '../config/network.js';
+import { resolveNetworkPair } from '../config/network.js';
 import { isKnownProfile, unknownProfileError } from '../config/profiles.js';
 import { refuseInsecureHttp, resolveTarget, type Target } from '../config/target.js';
 import { builtinSchemas } from '../generated/builtin.js';
@@ -83,7 +83,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const registry = createRegistry(builtinSchemas, options.schemas ?? (env['ONEOFFICE_SCHEMAS'] || config.profile.schemas || undefined));
   const checker = new ParamsChecker(registry);
   const flags = networkFlags(options);
-  const network = [false, true].map((idempotent) => resolveNetwork(flags, config.profile, env, target.url, idempotent)) as [NetworkSettings, NetworkSettings];
+  const { create, read } = resolveNetworkPair(flags, config.profile, env, target.url);
   let transport: Promise<Transport> | undefined;
   let closed = false;
 
@@ -96,7 +96,7 @@ export function createClient(options: ClientOptions = {}): Client {
       if (problems.length) throw new ValidationError(problems);
     }
     const request = buildCall({ url: target.url, token: target.token, apiMethod: method, params: params as Params, extraHeaders: options.headers ?? [], secretPaths: known ? secretPaths(known.schema) : [] });
-    const settings = network[known?.schema['x-idempotent'] === true ? 1 : 0];
+    const settings = known?.schema['x-idempotent'] === true ? read : create;
     transport ??= openTransport(settings, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
     const execution = await executeWhole(await transport, request, MAX_ANSWER_BYTES, { retry: settings.retry, ...(callOptions.signal ? { signal: callOptions.signal } : {}) });
     if (execution.kind === 'error') throw asOneOfficeError(execution.error);

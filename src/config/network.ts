@@ -33,6 +33,21 @@ export const MAX_DURATION_S = 86_400;
 
 type Key = 'connect-timeout' | 'max-time' | 'retry' | 'retry-max-time' | 'retry-delay' | 'proxy' | 'cacert' | 'cert' | 'key' | 'pass-env';
 
+/** --retry when neither a flag nor the config file sets it: creates are never retried blindly, idempotent reads twice. */
+export const DEFAULT_RETRIES = { create: 0, read: 2 } as const;
+
+/**
+ * The settings of a command whose calls may go to both kinds of method (batch, test, the library
+ * client): resolved once, so the CA bundle and client certificate are read once; only the retry
+ * default differs for idempotent reads.
+ */
+export function resolveNetworkPair(flags: ParsedArgs['options'], profile: Profile, env: Env, url: URL, platform: NodeJS.Platform = process.platform): { create: NetworkSettings; read: NetworkSettings } {
+  const create = resolveNetwork(flags, profile, env, url, false, platform);
+  const retrySet = typeof flags['retry'] === 'string' || profile['retry'] !== undefined;
+  const read = { ...create, retry: { ...create.retry, retries: retrySet ? create.retry.retries : DEFAULT_RETRIES.read, idempotent: true } };
+  return { create, read };
+}
+
 /** `flags`: the parsed options of a command (`max-time`: "5"...), or a library client's, in the same form. */
 export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, env: Env, url: URL, idempotent: boolean, platform: NodeJS.Platform = process.platform): NetworkSettings {
   const setting = (key: Key): { value: string; source: string; typed: boolean } | undefined => {
@@ -78,7 +93,7 @@ export function resolveNetwork(flags: ParsedArgs['options'], profile: Profile, e
       totalMs: number('max-time', DEFAULT_TIMEOUTS.totalMs / 1000, {}) * 1000,
     },
     retry: {
-      retries: number('retry', idempotent ? 2 : 0, { integer: true, zeroAllowed: true }),
+      retries: number('retry', idempotent ? DEFAULT_RETRIES.read : DEFAULT_RETRIES.create, { integer: true, zeroAllowed: true }),
       retryMaxTimeMs: number('retry-max-time', 0, { zeroAllowed: true }) * 1000,
       ...(retryDelay !== undefined ? { retryDelayMs: retryDelay } : {}),
       idempotent,

@@ -19,7 +19,7 @@ import { expandHome } from '../../config/paths.js';
 import type { Context } from '../context.js';
 import { ConfigError, ExitCode, OneOfficeError, UsageError, ValidationError } from '../../api/errors.js';
 import { holderText, tryLockFile, type HeldLock } from '../../files/lock.js';
-import { INSECURE_WARNING, resolveNetwork, type NetworkSettings } from '../../config/network.js';
+import { INSECURE_WARNING, resolveNetworkPair, type NetworkSettings } from '../../config/network.js';
 import { shellQuote } from '../../output/quote.js';
 import { buildCall } from '../../api/request.js';
 import type { Target } from '../../config/target.js';
@@ -55,7 +55,7 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
   // Everything that can be wrong with the flags or the config is found before the input is read.
   const target = resolveConnection(ctx, parsed);
   // Retry defaults depend on whether a method is idempotent; nothing else differs between calls.
-  const [baseNetwork, readNetwork] = [false, true].map((idempotent) => resolveNetwork(parsed.options, ctx.config().profile, ctx.deps.env, target.url, idempotent, ctx.platform())) as [NetworkSettings, NetworkSettings];
+  const { create: baseNetwork, read: readNetwork } = resolveNetworkPair(parsed.options, ctx.config().profile, ctx.deps.env, target.url, ctx.platform());
   const networkFor = (method: string) => (registry.get(method)?.schema['x-idempotent'] === true ? readNetwork : baseNetwork);
   // One pool for every call, made with the base settings: its key is unlocked once.
   if (baseNetwork.clientCert && !options.dryRun) await unlockClientKey(ctx, baseNetwork.clientCert);

@@ -8,7 +8,7 @@ import { parseCallArgs, type ParsedArgs } from '../../options/args.js';
 import { colors, useColor } from '../../output/color.js';
 import type { Context } from '../context.js';
 import { ExitCode, OneOfficeError, ValidationError } from '../../api/errors.js';
-import { INSECURE_WARNING, resolveNetwork, type NetworkSettings } from '../../config/network.js';
+import { INSECURE_WARNING, resolveNetworkPair } from '../../config/network.js';
 import { buildCall } from '../../api/request.js';
 import { BUILTIN_SOURCE, secretPaths } from '../../api/schema/registry.js';
 import { compileExtraSchema } from '../../api/schema/validator.js';
@@ -69,7 +69,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     const extraHeaders = (parsed.options['header'] as string[] | undefined) ?? [];
     // A bad -H fails now, before the first step.
     buildCall({ url: target.url, token: target.token, apiMethod: 'test', params: {}, extraHeaders });
-    const [baseNetwork, readNetwork] = [false, true].map((idempotent) => resolveNetwork(parsed.options, ctx.config().profile, env, target.url, idempotent)) as [NetworkSettings, NetworkSettings];
+    const { create: baseNetwork, read: readNetwork } = resolveNetworkPair(parsed.options, ctx.config().profile, env, target.url, ctx.platform());
     if (baseNetwork.insecure) ctx.warn(INSECURE_WARNING);
     const registry = ctx.registry();
     const sender = await openStepSender(target, { connections: options.jobs, extraHeaders, reveal: { showSecrets: false }, network: baseNetwork, ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}) });
