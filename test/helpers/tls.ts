@@ -1,7 +1,7 @@
 // A self-signed certificate for 127.0.0.1/localhost, made with the openssl command line.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,16 +29,7 @@ export async function startHttpsServer(certificate: TestCertificate): Promise<{ 
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('true');
   });
-  await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
-  const port = (https.address() as AddressInfo).port;
-  return {
-    port,
-    url: `https://127.0.0.1:${port}/api`,
-    close: () => {
-      https.closeAllConnections();
-      https.close();
-    },
-  };
+  return listening(https);
 }
 
 export interface TestCa {
@@ -90,6 +81,11 @@ export async function startMutualTlsServer(ca: TestCa, server: SignedCertificate
       res.end(JSON.stringify({ client: peer.subject?.CN ?? null }));
     });
   });
+  return listening(https);
+}
+
+/** The server listening on a free port of 127.0.0.1, with its URL and a close that ends open connections. */
+async function listening(https: Server): Promise<{ port: number; url: string; close(): void }> {
   await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
   const port = (https.address() as AddressInfo).port;
   return {
