@@ -13,6 +13,7 @@ import { BIN, ROOT } from '../helpers/cli.js';
 /** Failures the README shows on purpose: a part of the command, and the exit code it shows. */
 const SHOWN_FAILURES: Array<[string, number]> = [
   ['--licences 20', 2], // the opening example of a typo
+  ['--max-tme 5', 2], // a misspelled option
   ['createUser --email test1@oneoffice.bh', 4], // the duplicate e-mail, once the user exists
   ['--profile staging', 6], // staging.example is a placeholder host: it does not resolve
   ['listOrders --customer ABC', 4], // the local server has no listOrders method: it answers 400
