@@ -13,7 +13,7 @@ import { buildCall } from '../../api/request.js';
 import { BUILTIN_SOURCE, secretPaths } from '../../api/schema/registry.js';
 import { compileExtraSchema } from '../../api/schema/validator.js';
 import type { JsonSchema, MethodSchema } from '../../api/schema/types.js';
-import { builtinResponses } from '../../generated/responses.js';
+import { builtinResponses, builtinResponseValidators } from '../../generated/responses.js';
 import { checkScenario } from '../../scenario/check.js';
 import { ConsoleReporter, plainStyle, type ConsoleStyle } from '../../scenario/console.js';
 import type { ResponseSchema } from '../../scenario/expect.js';
@@ -132,13 +132,16 @@ function preferFastStart(): void {
 
 /**
  * The method's documented answer ("x-response" in its schema), when it has one: built-in methods'
- * come from the build (generated/responses.ts), a user schema carries its own.
+ * come from the build (generated/responses.ts) with validators compiled there, so a run against
+ * built-in methods never loads ajv; a user schema carries its own, compiled here.
  */
 async function responseSchema(method: string, known: MethodSchema | undefined): Promise<ResponseSchema | undefined> {
   if (!known) return undefined;
-  const documented = known.source === BUILTIN_SOURCE ? builtinResponses[method] : known.schema['x-response'];
+  const builtin = known.source === BUILTIN_SOURCE;
+  const documented = builtin ? builtinResponses[method] : known.schema['x-response'];
   if (typeof documented !== 'object' || documented === null) return undefined;
-  return { schema: documented as JsonSchema, validate: await compileExtraSchema(method, documented as JsonSchema) };
+  const precompiled = builtin ? builtinResponseValidators[method] : undefined;
+  return { schema: documented as JsonSchema, validate: precompiled ? await precompiled() : await compileExtraSchema(method, documented as JsonSchema) };
 }
 
 async function startMock(ctx: Context) {
