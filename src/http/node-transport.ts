@@ -1,10 +1,11 @@
-// One call straight to the server, on Node's own HTTP client. undici takes ~25 ms to load and set up
+// Calls straight to the server, on Node's own HTTP client. undici takes ~25 ms to load and set up
 // (its JavaScript and its WebAssembly parser), more than the rest of a one-call process together,
-// while node:http is part of Node and parses in native code (issue 7). Batches, which reuse kept-alive
-// connections, and calls through a proxy go through undici (undici-transport.ts). Like undici, node:http
-// sends a GET with a body; it is given every header, host and content-length included, in the order
-// the printers show them, and adds none of its own.
-import { request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+// while node:http is part of Node and parses in native code (issue 7). A single call gets a new
+// connection; `oneoffice test`, whose steps follow one another, keeps connections alive in a
+// node:http Agent. Batches, for throughput, and calls through a proxy go through undici
+// (undici-transport.ts). Like undici, node:http sends a GET with a body; it is given every header,
+// host, connection and content-length included, in the order the printers show them, and adds none.
+import { Agent as HttpAgent, request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ExchangeObserver } from './exchange.js';
@@ -27,14 +28,21 @@ export function headersFromRaw(raw: readonly string[]): Record<string, string | 
   return headers;
 }
 
-type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert'>;
+type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert'> & {
+  /** Keep-alive agents (a pool); without them each attempt has a connection of its own. */
+  agents?: KeepAliveAgents;
+};
 
-/** One attempt on a new connection, closed once the answer is read. Errors come out as OneOfficeErrors. */
+/**
+ * One attempt: on a new connection, closed once the answer is read, or on a kept-alive one of
+ * `options.agents`, given back once the answer was read whole. Errors come out as OneOfficeErrors.
+ */
 export async function sendDirect(call: CallRequest, options: DirectOptions, observer?: ExchangeObserver, signal?: AbortSignal): Promise<SentResponse> {
   const { url } = call;
   const secure = url.protocol === 'https:';
   // node:https loads node:tls (~5 ms): only for https.
   const request = secure ? (await import('node:https')).request : httpRequest;
+  const agent = options.agents ? await options.agents.for(secure) : false;
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(portOf(url));
   const { timeouts } = options;
@@ -44,7 +52,7 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
     method: call.httpMethod,
     path: requestTarget(url),
     headers: call.headers.flat(),
-    agent: false,
+    agent,
     ...(secure && !isIP(host) ? { servername: host } : {}),
     ...(options.ca ? { ca: options.ca } : {}),
     ...(options.insecure ? { rejectUnauthorized: false } : {}),
@@ -71,13 +79,20 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
       clearTimeout(connectTimer);
       connectTimer = undefined;
     };
+    let response: IncomingMessage | undefined;
     const finish = () => {
       clearTimeout(totalTimer);
       connected();
-      req.destroy();
+      // An answer read to its end leaves its connection to the agent for the next call; any other is cut.
+      if (!agent || !response?.complete) req.destroy();
     };
 
     req.once('socket', (socket: Socket) => {
+      // A kept-alive connection is connected already: no 'connect' will come.
+      if (agent && !socket.connecting) {
+        connected();
+        return;
+      }
       socket.once('lookup', (error: Error | null, address: string) => {
         if (!error) observer?.resolved(address);
       });
@@ -99,21 +114,22 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
       // After the answer began, the error reaches the body stream, and writeResponse maps it.
       if (!answered) reject(mapError(error));
     });
-    req.once('response', (response: IncomingMessage) => {
+    req.once('response', (answer: IncomingMessage) => {
+      response = answer;
       answered = true;
-      const status = response.statusCode ?? 0;
+      const status = answer.statusCode ?? 0;
       resolve({
         status,
         // Messages name the status as undici's path does; -v shows the server's own words.
         statusText: STATUS_CODES[status] ?? '',
-        reason: response.statusMessage ?? '',
-        headers: headersFromRaw(response.rawHeaders),
-        body: response,
+        reason: answer.statusMessage ?? '',
+        headers: headersFromRaw(answer.rawHeaders),
+        body: answer,
         mapError,
         finish,
         discard: async () => {
           try {
-            for await (const chunk of response) void chunk;
+            for await (const chunk of answer) void chunk;
           } finally {
             finish();
           }
@@ -125,12 +141,36 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
   });
 }
 
-/** A transport of one connection per attempt: a single call, where starting fast matters most. */
-export function nodeTransport(options: DirectOptions, observer?: ExchangeObserver): Transport {
+/**
+ * A transport on node:http: one connection per attempt (a single call, where starting fast matters
+ * most), or, given `keepAlive`, up to that many connections per origin kept alive between calls.
+ */
+export function nodeTransport(options: DirectOptions, observer?: ExchangeObserver, keepAlive?: { connections: number }): Transport {
+  const agents = keepAlive ? keepAliveAgents(keepAlive.connections) : undefined;
+  const settings = agents ? { ...options, agents } : options;
   return {
-    send: (call) => sendDirect(call, options, observer),
-    sendWhole: (call, maxBodyBytes, signal) => sendDirectWhole(call, options, maxBodyBytes, signal, observer),
-    close: async () => undefined,
+    send: (call) => sendDirect(call, settings, observer),
+    sendWhole: (call, maxBodyBytes, signal) => sendDirectWhole(call, settings, maxBodyBytes, signal, observer),
+    close: async () => agents?.destroy(),
+  };
+}
+
+interface KeepAliveAgents {
+  for(secure: boolean): Promise<HttpAgent>;
+  destroy(): void;
+}
+
+/** An http and (made on first use) an https Agent; TLS options are part of the https Agent's pool key. */
+function keepAliveAgents(connections: number): KeepAliveAgents {
+  const settings = { keepAlive: true, maxSockets: Math.max(1, connections) };
+  const http = new HttpAgent(settings);
+  let https: HttpAgent | undefined;
+  return {
+    for: async (secure) => (secure ? (https ??= new (await import('node:https')).Agent(settings)) : http),
+    destroy: () => {
+      http.destroy();
+      https?.destroy();
+    },
   };
 }
 

@@ -77,17 +77,22 @@ export interface OpenOptions {
   observer?: ExchangeObserver;
   /** A caller's own undici dispatcher (a MockAgent in tests, a library user's pool); not closed by close(). */
   dispatcher?: Dispatcher;
-  /** Many calls will follow: keep connections alive in a pool (undici), even without a proxy. */
-  pooled?: boolean;
+  /**
+   * Many calls will follow: keep connections alive in a pool, even without a proxy. `true`: undici,
+   * for throughput (batch, the library); 'fast-start': node:http's keep-alive Agent, which loads
+   * nothing, for calls that follow one another (`oneoffice test`); undici all the same through a proxy.
+   */
+  pooled?: boolean | 'fast-start';
 }
 
 /**
- * The transport for these options: node:http for a single direct call, undici otherwise. undici is
- * imported only here and only then: it takes ~25 ms to load, more than a whole single call.
+ * The transport for these options: node:http for direct calls (one, or a 'fast-start' pool), undici
+ * otherwise. undici is imported only here and only then: it takes ~25 ms to load, more than a whole
+ * single call.
  */
 export async function openTransport(connection: ConnectionOptions, options: OpenOptions = {}): Promise<Transport> {
-  if (!options.dispatcher && !connection.proxy && !options.pooled) {
-    return nodeTransport(connection, options.observer);
+  if (!options.dispatcher && !connection.proxy && options.pooled !== true) {
+    return nodeTransport(connection, options.observer, options.pooled === 'fast-start' ? { connections: connection.connections ?? 1 } : undefined);
   }
   const { undiciTransport } = await import('./undici-transport.js');
   return undiciTransport(connection, options.observer, options.dispatcher);

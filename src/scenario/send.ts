@@ -1,7 +1,8 @@
 // The one seam between scenarios and the wire: (method, params, settings) -> what came of it, never
 // a throw. Steps go through the one executor (client/executor.ts: the retries that are safe for the
-// method, answers classified by api/answer.ts) over a pooled transport (undici, keep-alive, as
-// batch uses it), and come back with what -v would have shown (secrets masked) for the report.
+// method, answers classified by api/answer.ts) over kept-alive connections (node:http's Agent,
+// which starts faster than undici; steps follow one another, so undici's throughput buys nothing),
+// and come back with what -v would have shown (secrets masked) for the report.
 import { isOneOfficeError, ExitCode } from '../api/errors.js';
 import type { Params } from '../api/params.js';
 import { buildCall, type CallRequest } from '../api/request.js';
@@ -43,7 +44,7 @@ export interface StepSender {
 }
 
 export async function openStepSender(target: Target, options: { connections: number; extraHeaders: string[]; reveal: Reveal; network: NetworkSettings; dispatcher?: Dispatcher }): Promise<StepSender> {
-  const transport = await openTransport({ ...options.network, connections: options.connections }, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
+  const transport = await openTransport({ ...options.network, connections: options.connections }, { pooled: 'fast-start', ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
   const send: SendStep = (method, params, settings) =>
     sendStep(transport, buildCall({ url: target.url, token: target.token, apiMethod: method, params, extraHeaders: options.extraHeaders, secretPaths: settings.secretPaths }), settings.network, options.reveal);
   return { send, close: () => transport.close() };

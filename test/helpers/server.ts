@@ -11,6 +11,8 @@ export interface Received {
   rawHeaders: Array<[string, string]>;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The client's port: requests with the same one came over the same (kept-alive) connection. */
+  clientPort: number;
 }
 
 export type Responder = (request: Received, res: ServerResponse) => void;
@@ -45,7 +47,7 @@ export async function startRecordingServer(responder: Responder = jsonResponder(
     req.on('end', () => {
       const rawHeaders: Array<[string, string]> = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2) rawHeaders.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string]);
-      const record: Received = { method: req.method ?? '', url: req.url ?? '', rawHeaders, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const record: Received = { method: req.method ?? '', url: req.url ?? '', rawHeaders, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), clientPort: req.socket.remotePort ?? 0 };
       received.push(record);
       current(record, res);
     });
