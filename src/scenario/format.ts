@@ -1,9 +1,9 @@
-// A scenario file as data: YAML read with the `yaml` package, whose node ranges give the line of
-// every step and key, so each problem can name file, line and step. Shapes are checked here
-// (unknown keys, wrong types); methods, params and queries in check.ts.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+// A scenario file as data: YAML read by yaml.ts, whose tree of lines gives the line of every step
+// and key, so each problem can name file, line and step. Shapes are checked here (unknown keys,
+// wrong types); methods, params and queries in check.ts.
 import { readExpect, readRetryUntil, type ExpectSpec, type RetryUntil } from './expect-spec.js';
 import { isRecord } from './template.js';
+import { readYaml, type YamlNode } from './yaml.js';
 
 export type { BodyExpectation, ExpectSpec, Matcher, MatcherOp } from './expect-spec.js';
 
@@ -33,71 +33,73 @@ const TOP_KEYS = ['name', 'vars', 'steps'];
 const STEP_KEYS = ['name', 'call', 'params', 'expect', 'capture', 'retry-until'];
 const NAME = /^[A-Za-z_][\w-]*$/;
 
+type YamlMapping = Extract<YamlNode, { kind: 'mapping' }>;
+
 export function parseScenario(file: string, text: string): { scenario?: Scenario; problems: string[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const lineAt = (node: Node | null | undefined, fallback = 1): number => (node?.range ? lines.linePos(node.range[0]).line : fallback);
   const problems: string[] = [];
   const at = (line: number, message: string) => problems.push(`${file}:${line}: ${message}`);
-  if (doc.errors.length) {
-    for (const error of doc.errors) at(lines.linePos(error.pos[0]).line, `not valid YAML: ${error.message.split('\n')[0]}`);
+  const read = readYaml(text);
+  if (!read.ok) {
+    at(read.line, `not valid YAML: ${read.reason}`);
     return { problems };
   }
-  const root = doc.contents;
-  if (!isMap(root)) {
-    at(lineAt(root), 'a scenario is a mapping with "steps" (and optional "name", "vars")');
+  const root = read.root;
+  if (root?.kind !== 'mapping') {
+    at(root?.line ?? 1, 'a scenario is a mapping with "steps" (and optional "name", "vars")');
     return { problems };
   }
-  const keyLine = (map: YAMLMap, key: string) => lineAt(map.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.key as Node, lineAt(map));
-  const unknownKeys = (map: YAMLMap, allowed: string[], where: string) => {
-    for (const pair of map.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      if (!allowed.includes(key)) at(lineAt(pair.key as Node), `${where}unknown key "${key}" (allowed: ${allowed.join(', ')})`);
+  const entry = (map: YamlMapping, key: string) => map.entries.find((pair) => pair.key === key);
+  const keyLine = (map: YamlMapping, key: string) => entry(map, key)?.keyLine ?? map.line;
+  const unknownKeys = (map: YamlMapping, allowed: string[], where: string) => {
+    for (const { key, keyLine: line } of map.entries) {
+      if (!allowed.includes(key)) at(line, `${where}unknown key "${key}" (allowed: ${allowed.join(', ')})`);
     }
   };
   unknownKeys(root, TOP_KEYS, '');
-  const data = doc.toJS() as Record<string, unknown>;
+  const data = read.value as Record<string, unknown>;
   const defaultName = file.replace(/^.*\//, '').replace(/\.ya?ml$/i, '');
   const name = typeof data['name'] === 'string' ? data['name'] : defaultName;
   if (data['name'] !== undefined && typeof data['name'] !== 'string') at(keyLine(root, 'name'), '"name" must be a string');
 
   const vars: Scenario['vars'] = [];
-  const varsNode = root.get('vars', true);
-  if (varsNode !== undefined && !isMap(varsNode)) at(keyLine(root, 'vars'), '"vars" must be a mapping of names to values');
-  if (isMap(varsNode)) {
-    for (const pair of varsNode.items) {
-      const varName = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (!NAME.test(varName)) at(lineAt(pair.key as Node), `vars: ${JSON.stringify(varName)} is not a variable name (letters, digits, _ and -)`);
-      vars.push({ name: varName, value: (data['vars'] as Record<string, unknown>)[varName] ?? null, line: lineAt(pair.key as Node) });
+  const varsNode = entry(root, 'vars')?.value;
+  if (varsNode !== undefined && varsNode.kind !== 'mapping') at(keyLine(root, 'vars'), '"vars" must be a mapping of names to values');
+  if (varsNode?.kind === 'mapping') {
+    for (const { key: varName, keyLine: line } of varsNode.entries) {
+      if (!NAME.test(varName)) at(line, `vars: ${JSON.stringify(varName)} is not a variable name (letters, digits, _ and -)`);
+      vars.push({ name: varName, value: (data['vars'] as Record<string, unknown>)[varName] ?? null, line });
     }
   }
 
   const steps: StepSpec[] = [];
-  const stepsNode = root.get('steps', true);
-  if (!isSeq(stepsNode) || stepsNode.items.length === 0) {
+  const stepsNode = entry(root, 'steps')?.value;
+  if (stepsNode?.kind !== 'sequence' || stepsNode.items.length === 0) {
     at(stepsNode === undefined ? 1 : keyLine(root, 'steps'), '"steps" must be a list of one or more steps');
     return { problems };
   }
-  stepsNode.items.forEach((item, i) => {
-    const node = item as Node;
-    const line = lineAt(node, keyLine(root, 'steps'));
+  stepsNode.items.forEach((node, i) => {
+    const line = node.line;
     const rawStep = (data['steps'] as unknown[])[i];
-    if (!isMap(node) || !isRecord(rawStep)) {
+    if (node.kind !== 'mapping' || !isRecord(rawStep)) {
       at(line, `step ${i + 1}: must be a mapping with "call" (and optional "name", "params", "expect", "capture", "retry-until")`);
       return;
     }
     const call = rawStep['call'];
     const label = `step ${i + 1}${typeof rawStep['name'] === 'string' ? ` (${rawStep['name']})` : typeof call === 'string' ? ` (${call})` : ''}: `;
     const stepAt = (path: readonly (string | number)[], message: string) => at(lineIn(node, path), `${label}${message}`);
-    const lineIn = (map: YAMLMap, path: readonly (string | number)[]): number => {
-      let best = lineAt(map);
-      let current: unknown = map;
+    const lineIn = (map: YamlMapping, path: readonly (string | number)[]): number => {
+      let best = map.line;
+      let current: YamlNode = map;
       for (const key of path) {
-        if (!isMap(current) && !isSeq(current)) break;
-        const pair = isMap(current) ? current.items.find((entry) => isScalar(entry.key) && String(entry.key.value) === String(key)) : undefined;
-        const next: unknown = isMap(current) ? pair?.value : current.get(Number(key), true);
-        if (pair?.key) best = lineAt(pair.key as Node, best);
-        else if (next) best = lineAt(next as Node, best);
+        let next: YamlNode | undefined;
+        if (current.kind === 'mapping') {
+          const pair = entry(current, String(key));
+          if (pair) best = pair.keyLine;
+          next = pair?.value;
+        } else if (current.kind === 'sequence') {
+          next = current.items[Number(key)];
+          if (next) best = next.line;
+        }
         if (!next) break;
         current = next;
       }

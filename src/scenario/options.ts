@@ -2,10 +2,10 @@
 // (connection, retries, timeouts, config). Printing a request (--curl, -v, --show-secrets) and
 // --params mean nothing here and are left out, so they are reported as unknown.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { CALL_OPTIONS, MAX_TEST_JOBS, TEST_OWN_OPTIONS, unknownOption, type OptionSpec, type ParsedArgs } from '../options/args.js';
 import { REPORT_FORMATS, type ReportFormat } from './reports.js';
 import { isRecord } from './template.js';
+import { readYaml } from './yaml.js';
 
 const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets', '--query', '--dry-run', '--no-validate']);
 
@@ -52,12 +52,9 @@ export function readTestOptions(parsed: ParsedArgs): { options: TestOptions; pro
       problems.push(`--vars-file ${varsFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
     if (text !== undefined) {
-      let data: unknown;
-      try {
-        data = parseYaml(text);
-      } catch (error) {
-        problems.push(`--vars-file ${varsFile}: not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
-      }
+      const read = readYaml(text);
+      const data = read.ok ? read.value : undefined;
+      if (!read.ok) problems.push(`--vars-file ${varsFile}:${read.line}: not valid YAML or JSON: ${read.reason}`);
       if (data !== undefined && !isRecord(data)) problems.push(`--vars-file ${varsFile}: must be a mapping of names to values`);
       if (isRecord(data)) for (const [name, value] of Object.entries(data)) overrides.set(name, value);
     }

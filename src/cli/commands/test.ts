@@ -119,11 +119,10 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
 }
 
 /**
- * A test run is short: reading YAML (the `yaml` lexer), then a few hundred small calls. V8's
- * optimising compilers cost such a run more than they save (measured on a 100-step scenario: the
- * YAML parse takes ~140 ms of CPU with them, ~45 ms without; 1,000 steps still gain a third), and
- * undici's WebAssembly HTTP parser is left on the baseline compiler for the same reason (as
- * perform.ts does for single calls).
+ * A test run is short: reading YAML, then a few hundred small calls. V8's optimising compilers
+ * cost such a run more than they save (a 100-step scenario, whole process, runs interleaved:
+ * ~10% less time without them), and undici's WebAssembly HTTP parser (proxied steps) is left on
+ * the baseline compiler for the same reason (as perform.ts does for single calls).
  */
 function preferFastStart(): void {
   setFlagsFromString('--no-opt');
