@@ -179,8 +179,9 @@ const LAZY_PARTS = {
   'src/api/schema/ajv-compile.ts': 'ajv-compile',
   'node_modules/chalk/source/index.js': 'chalk',
   'node_modules/read/dist/esm/read.js': 'read',
+  'node_modules/picomatch/index.js': 'picomatch',
 };
-const PACKAGE_PARTS = { chalk: 'node_modules/chalk/source/index.js', read: 'node_modules/read/dist/esm/read.js' };
+const PACKAGE_PARTS = { chalk: 'node_modules/chalk/source/index.js', read: 'node_modules/read/dist/esm/read.js', picomatch: 'node_modules/picomatch/index.js' };
 
 function lazyParts(self) {
   return {

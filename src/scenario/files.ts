@@ -1,14 +1,16 @@
 // The scenario files a run covers: files as given, directories (every *.yml and *.yaml below
 // them, sorted) and --glob patterns, matched with picomatch (the matcher of micromatch, chokidar
-// and vitest) while walking from the pattern's fixed base directory.
+// and vitest) while walking from the pattern's fixed base directory; picomatch loads only for --glob.
 // Each file once, in the order given.
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import picomatch from 'picomatch';
+import type picomatchFunction from 'picomatch';
+
+type Picomatch = typeof picomatchFunction;
 
 const SCENARIO_FILE = /\.ya?ml$/i;
 
-export function scenarioFiles(args: readonly string[], globs: readonly string[], cwd: string): { files: string[]; problems: string[] } {
+export async function scenarioFiles(args: readonly string[], globs: readonly string[], cwd: string): Promise<{ files: string[]; problems: string[] }> {
   const files: string[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -35,8 +37,9 @@ export function scenarioFiles(args: readonly string[], globs: readonly string[],
     if (found.length === 0) problems.push(`${arg}: a directory with no scenario files (*.yml, *.yaml)`);
     found.forEach(add);
   }
+  const picomatch = globs.length ? await loadPicomatch() : undefined;
   for (const pattern of globs) {
-    const found = glob(pattern, cwd);
+    const found = glob(picomatch as Picomatch, pattern, cwd);
     if (found.length === 0) problems.push(`--glob ${pattern}: matches no file`);
     found.forEach(add);
   }
@@ -44,7 +47,13 @@ export function scenarioFiles(args: readonly string[], globs: readonly string[],
   return { files, problems };
 }
 
-function glob(pattern: string, cwd: string): string[] {
+/** picomatch is CommonJS: the function itself when required (the CLI's bundles), `default` when imported. */
+async function loadPicomatch(): Promise<Picomatch> {
+  const loaded: unknown = await import('picomatch');
+  return (typeof loaded === 'function' ? loaded : (loaded as { default: Picomatch }).default) as Picomatch;
+}
+
+function glob(picomatch: Picomatch, pattern: string, cwd: string): string[] {
   const { base } = picomatch.scan(pattern);
   const isMatch = picomatch(pattern, { dot: false });
   const absolute = isAbsolute(pattern);

@@ -1,7 +1,7 @@
 // What start-up loads: commands that do not call the API must not load undici, conf or ajv (the
 // speed issue's design rule); timing itself is measured by `npm run bench`, never here.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,13 +21,13 @@ function loads(args: string[], env: Record<string, string> = {}, stdout: 'pipe' 
 }
 
 /** The third-party packages whose code sits in the bundles a command loaded. */
-function packagesLoaded(args: string[], env: Record<string, string> = {}): Set<string> {
+function packagesLoaded(args: string[], env: Record<string, string> = {}, names: readonly string[] = HEAVY): Set<string> {
   const bundles = loads(args, env).filter((path) => path.includes('/dist/cli/'));
   expect(bundles.length).toBeGreaterThan(0);
   const found = new Set<string>();
   for (const bundle of bundles) {
     const text = readFileSync(bundle, 'utf8');
-    for (const name of HEAVY) if (text.includes(`node_modules/${name}/`)) found.add(name);
+    for (const name of names) if (text.includes(`node_modules/${name}/`)) found.add(name);
   }
   return found;
 }
@@ -74,6 +74,17 @@ describe('start-up loads only what the command needs', () => {
     const proxied = [...REAL_CALL, '--proxy', 'http://127.0.0.1:9'];
     expect([...packagesLoaded(proxied)]).toEqual(['undici']);
     expect(builtinsLoaded(proxied).filter((name) => ['tls', 'http2'].includes(name))).toEqual([]);
+  });
+
+  it('`oneoffice test` loads neither undici nor ajv (answers are checked by validators built ahead), and picomatch only for --glob', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-trace-scenario-'));
+    const file = join(dir, 'one.yml');
+    writeFileSync(file, 'steps:\n  - call: getUserByEmail\n    params: { email: a@example.com }\n    expect: { body: { email: a@example.com } }\n');
+    const env = { ONEOFFICE_URL: 'http://127.0.0.1:9/', ONEOFFICE_BEARER: 'x' };
+    const scenarioOnly = ['undici', 'ajv', 'picomatch'];
+    const plain = packagesLoaded(['test', file], env, scenarioOnly);
+    expect([...plain]).toEqual([]);
+    expect([...packagesLoaded(['test', '--glob', `${dir}/*.yml`], env, scenarioOnly)]).toEqual(['picomatch']);
   });
 
   it('the pre-rendered --help is what commander prints', () => {

@@ -35,7 +35,7 @@ export async function runTestCommand(ctx: Context, argv: readonly string[]): Pro
     return ExitCode.ok;
   }
   const { options, problems } = readTestOptions(parsed);
-  const { files, problems: fileProblems } = scenarioFiles(options.paths, options.globs, process.cwd());
+  const { files, problems: fileProblems } = await scenarioFiles(options.paths, options.globs, process.cwd());
   problems.push(...fileProblems);
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const checked: Array<{ scenario: Scenario; vars: Map<string, unknown> }> = [];
