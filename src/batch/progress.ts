@@ -1,14 +1,9 @@
-// Counting outcomes, the progress line (stderr, terminals only) and the summary (always).
-import type { Writable } from 'node:stream';
+// Counting outcomes (what the progress bar shows) and the summary (always).
 import { ExitCode } from '../api/errors.js';
 import { failureKind, type Outcome } from './outcome.js';
-import { progressLine } from '../output/progress-bar.js';
 
 /** Uncertain line numbers listed in the summary; the results file has them all. */
 const LISTED_UNCERTAIN = 20;
-/** A modest rate: five redraws a second, whatever the pace of the calls. */
-const REDRAW_MS = 200;
-const DEFAULT_COLUMNS = 80;
 
 export class Tally {
   ok = 0;
@@ -52,46 +47,6 @@ export class Tally {
     this.uncertainCount++;
     if (this.uncertain.length < LISTED_UNCERTAIN) this.uncertain.push(line);
     this.worstExitCode = Math.max(this.worstExitCode, ExitCode.network);
-  }
-}
-
-export class Progress {
-  /** performance.now() of the last draw; none yet, so the first completion is always drawn. */
-  private lastDraw = Number.NEGATIVE_INFINITY;
-  private drawn = false;
-  private readonly started = performance.now();
-
-  constructor(
-    private readonly stderr: Writable,
-    private readonly enabled: boolean,
-    private readonly total: number,
-  ) {}
-
-  update(tally: Tally, force = false): void {
-    if (!this.enabled) return;
-    const now = performance.now();
-    if (!force && now - this.lastDraw < REDRAW_MS) return;
-    this.lastDraw = now;
-    const seconds = (now - this.started) / 1000;
-    const rate = seconds > 0 ? tally.done / seconds : 0;
-    // A pseudo-terminal may report no size (0): then the usual 80 columns.
-    const columns = (this.stderr as { columns?: number }).columns || DEFAULT_COLUMNS;
-    const line = progressLine({ label: 'batch', done: tally.done, total: this.total, failed: tally.failed, rate, columns });
-    this.stderr.write(`\r\x1b[K${line}`);
-    this.drawn = true;
-  }
-
-  /** A line of its own (a retry warning) without breaking the progress line. */
-  note(text: string): void {
-    this.clear();
-    this.stderr.write(`${text}\n`);
-  }
-
-  clear(): void {
-    if (!this.drawn) return;
-    this.stderr.write('\r\x1b[K');
-    this.drawn = false;
-    this.lastDraw = Number.NEGATIVE_INFINITY;
   }
 }
 

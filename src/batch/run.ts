@@ -8,7 +8,8 @@ import type { PriorState } from './prior.js';
 import type { InputFormat } from './options.js';
 import { resultRecord, uncertainRecord, type Outcome } from './outcome.js';
 import type { PreparedCall, Preparer } from './prepare.js';
-import type { Progress, Tally } from './progress.js';
+import type { Tally } from './progress.js';
+import type { ProgressDisplay } from '../output/progress-display.js';
 import { readRecords } from './records.js';
 import type { ResultSink } from './sink.js';
 
@@ -23,7 +24,7 @@ export interface RunPlan {
   gate: Gate;
   stop: StopControl;
   tally: Tally;
-  progress: Progress;
+  progress: ProgressDisplay;
   sink: ResultSink;
   build(call: PreparedCall): CallRequest;
   /** Sends a call (never throws); absent with --dry-run. */

@@ -1,6 +1,6 @@
-// The progress bar of long runs (batch) on a terminal, as npm, docker or cargo draw theirs:
+// The progress bar of long runs (batch, test) on a terminal, as npm, docker or cargo draw theirs:
 // `batch ████████░░░░░░░░░░░░░░░░ 856/3000  28% · 581/s · 3 failed · ETA 4s`. A pure function of the
-// counts; the caller redraws it in place (\r) at a modest rate, and only when stderr is a terminal.
+// counts; progress-display.ts redraws it in place (\r) at a modest rate, only when stderr is a terminal.
 // Our own few lines rather than cli-progress: requiring that takes ~80 ms on the reference machine,
 // this costs nothing measurable (see the report of issue 14).
 

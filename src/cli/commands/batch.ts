@@ -10,7 +10,8 @@ import { BatchRecord, checkResultsFile, journalUrl, type JournalHeader } from '.
 import { readPriorState, type PriorState } from '../../batch/prior.js';
 import { BATCH_OPTIONS, readBatchOptions, type BatchOptions } from '../../batch/options.js';
 import { Preparer, unknownMethod } from '../../batch/prepare.js';
-import { plural, Progress, summaryLines, Tally } from '../../batch/progress.js';
+import { plural, summaryLines, Tally } from '../../batch/progress.js';
+import { ProgressDisplay } from '../../output/progress-display.js';
 import { runCalls, type RunResult } from '../../batch/run.js';
 import { performCall } from '../../batch/sender.js';
 import { openTransport, type Transport } from '../../http/transport.js';
@@ -113,7 +114,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
   const { stderr, stdout } = ctx.deps;
   const transport = options.dryRun ? undefined : await openPool(ctx, setup.baseNetwork, options.concurrency);
   const tally = new Tally();
-  const progress = new Progress(stderr, stderr.isTTY === true && !options.dryRun, checked.toSend);
+  const progress = new ProgressDisplay(stderr, { enabled: stderr.isTTY === true && !options.dryRun, label: 'batch', total: checked.toSend });
   const extraHeaders = (setup.parsed.options['header'] as string[] | undefined) ?? [];
   const started = performance.now();
   let record: BatchRecord | undefined;
