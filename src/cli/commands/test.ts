@@ -21,6 +21,7 @@ import { scenarioFiles } from '../../scenario/files.js';
 import { parseScenario, type Scenario } from '../../scenario/format.js';
 import { testHelp } from '../help/test-help.js';
 import { readTestOptions, TEST_OPTIONS, type TestOptions } from '../../scenario/options.js';
+import { stepCount, StepProgress } from '../../scenario/progress.js';
 import { formatReport } from '../../scenario/reports.js';
 import { runScenario, type ScenarioResult } from '../../scenario/runner.js';
 import { openStepSender } from '../../scenario/send.js';
@@ -54,15 +55,14 @@ export async function runTestCommand(ctx: Context, argv: readonly string[]): Pro
   }
   if (problems.length) throw new ValidationError([...problems.map((problem) => ctx.redact(problem)), `${plural(problems.length, 'problem')}; nothing was sent`]);
   if (options.dryRun) {
-    const steps = checked.reduce((sum, { scenario }) => sum + scenario.steps.length, 0);
-    ctx.deps.stdout.write(`${plural(checked.length, 'scenario')}, ${plural(steps, 'step')} checked; nothing was sent\n`);
+    ctx.deps.stdout.write(`${plural(checked.length, 'scenario')}, ${plural(stepCount(checked), 'step')} checked; nothing was sent\n`);
     return ExitCode.ok;
   }
   return runAll(ctx, parsed, options, checked, runId);
 }
 
 async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, checked: Array<{ scenario: Scenario; vars: Map<string, unknown> }>, runId: string): Promise<number> {
-  const { stdout, env } = ctx.deps;
+  const { stdout, stderr, env } = ctx.deps;
   const mock = options.mock ? await startMock(ctx) : undefined;
   try {
     const target: Target = mock ? { url: new URL(mock.url), token: mock.token, urlFrom: '--mock', tokenFrom: '--mock' } : targetFromArgs(ctx, parsed);
@@ -74,7 +74,8 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     const registry = ctx.registry();
     const sender = await openStepSender(target, { connections: options.jobs, extraHeaders, reveal: { showSecrets: false }, network: baseNetwork, ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}) });
     const color = useColor(stdout, env, ctx.globals.noColor);
-    const reporter = new ConsoleReporter((text) => stdout.write(text), { lines: stdout.isTTY === true, live: options.jobs === 1, style: color ? await colorStyle() : plainStyle, redact: (text) => ctx.redact(text) });
+    const progress = new StepProgress(stderr, { enabled: stderr.isTTY === true, total: stepCount(checked) });
+    const reporter = new ConsoleReporter(progress.writer(stdout), { lines: stdout.isTTY === true, live: options.jobs === 1, style: color ? await colorStyle() : plainStyle, redact: (text) => ctx.redact(text) });
     const schemas = new Map<string, Promise<ResponseSchema | undefined>>();
     const started = performance.now();
     const results: ScenarioResult[] = new Array<ScenarioResult>(checked.length);
@@ -98,7 +99,10 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
             runId,
             now: () => performance.now(),
             sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-            onStep: (step, of) => reporter.step(step, of),
+            onStep: (step, of) => {
+              progress.step(step);
+              reporter.step(step, of);
+            },
           });
           results[index] = result;
           reporter.scenarioDone(result);
@@ -106,6 +110,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
       };
       await Promise.all(Array.from({ length: Math.min(options.jobs, checked.length) }, worker));
     } finally {
+      progress.clear();
       await sender.close();
     }
     const totals = reporter.finish(results, performance.now() - started);

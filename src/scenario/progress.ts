@@ -1,0 +1,41 @@
+// The progress bar of `oneoffice test` (stderr, terminals only): steps done over the steps of every
+// checked scenario (a step skipped after its scenario failed is done too), steps per second, failures
+// so far (failed expectations and steps without an answer), time left. On stdout, when that is a
+// terminal too, step lines are written above the bar, never through it.
+import type { Writable } from 'node:stream';
+import { ProgressDisplay } from '../output/progress-display.js';
+import type { Scenario } from './format.js';
+import type { StepResult } from './runner.js';
+
+export function stepCount(scenarios: Iterable<{ scenario: Scenario }>): number {
+  let steps = 0;
+  for (const { scenario } of scenarios) steps += scenario.steps.length;
+  return steps;
+}
+
+export class StepProgress {
+  done = 0;
+  failed = 0;
+  private readonly display: ProgressDisplay;
+
+  constructor(stderr: Writable, options: { enabled: boolean; total: number; now?: () => number }) {
+    this.display = new ProgressDisplay(stderr, { ...options, label: 'test' });
+  }
+
+  step(result: StepResult): void {
+    this.done++;
+    if (result.outcome === 'failed' || result.outcome === 'error') this.failed++;
+    this.display.update(this);
+  }
+
+  /** How to write to stdout: above the bar when stdout is a terminal (the same one, as a rule). */
+  writer(stdout: Writable & { isTTY?: boolean }): (text: string) => void {
+    if (!this.display.enabled || stdout.isTTY !== true) return (text) => void stdout.write(text);
+    return (text) => this.display.above(() => void stdout.write(text));
+  }
+
+  /** Before the failures and the summary: the final screen is as without a bar. */
+  clear(): void {
+    this.display.clear();
+  }
+}
