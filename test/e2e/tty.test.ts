@@ -1,11 +1,11 @@
 // Behaviour on a real terminal, through a pseudo-terminal made by util-linux `script`: the hidden
-// token prompt, pretty, coloured JSON, and batch's progress bar.
-import { readFileSync, writeFileSync } from 'node:fs';
+// token prompt, pretty, coloured JSON, and the progress bars of batch and test.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
-import { haveScript, onTerminal } from '../helpers/terminal.js';
+import { haveScript, onTerminal, screen } from '../helpers/terminal.js';
 import { inTurn, jsonResponder, useRecordingServer } from '../helpers/server.js';
 
 const TOKEN = 'tty-secret-token-0123456789';
@@ -49,8 +49,89 @@ describe.skipIf(!haveScript)('on a terminal', () => {
     const input = join(tmpdir(), `progress-pipe-${process.pid}.ndjson`);
     const stderrFile = join(tmpdir(), `progress-pipe-${process.pid}.stderr`);
     writeFileSync(input, JSON.stringify({ method: 'createUser', params: { email: 'a@b.co' } }));
-    const result = await onTerminal(['batch', input, '--results', `${input}.results`], rec.env, {}, stderrFile);
+    const result = await onTerminal(['batch', input, '--results', `${input}.results`], rec.env, {}, { stderr: stderrFile });
     expect(result).toEqual({ code: 0, output: '' });
     expect(readFileSync(stderrFile, 'utf8')).toMatch(/^batch: 1 call in \d+\.\d s \(\d+\/s\): 1 ok; results in [^\r]*\n$/);
+  });
+
+  describe('test', () => {
+    // Four steps: two pass, the third fails (a duplicate is refused with 400) and the fourth is
+    // skipped. No retry-until, no expect.duration: nothing in it depends on time.
+    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-tty-test-'));
+    const file = join(dir, 'steps.yml');
+    writeFileSync(
+      file,
+      [
+        'name: steps',
+        'vars: { email: "tty-{{ run.id }}@example.com" }',
+        'steps:',
+        '  - { call: createUser, params: { email: "{{ email }}" } }',
+        '  - { call: getUserByEmail, params: { email: "{{ email }}" } }',
+        '  - { name: the duplicate, call: createUser, params: { email: "{{ email }}" } }',
+        '  - { call: getUserByEmail, params: { email: "{{ email }}" } }',
+        '',
+      ].join('\n'),
+    );
+    const env = () => isolatedEnv({ NO_COLOR: '1' });
+    /** What differs from run to run: times, the mock's port and token, the date, the run id. */
+    const steady = (text: string) =>
+      text
+        .replace(/\d+ ms/g, 'N ms')
+        .replace(/in \d+\.\d s/g, 'in N s')
+        .replace(/127\.0\.0\.1:\d+/g, 'HOST')
+        .replace(/date: .*/g, 'date: DATE')
+        .replace(/x-api-key: .*/g, 'x-api-key: TOKEN')
+        .replace(/tty-\w+@/g, 'tty-ID@');
+    const bar = (done: number, failed: number, filled: number) => new RegExp(String.raw`\r\x1b\[Ktest █{${filled}}░{${24 - filled}} ${done}/4 +\d+% · \d+/s · ${failed} failed · ETA (\d+s|--)`);
+
+    it('draws a bar of steps on stderr, above which the step lines go; the final screen is as without it', async () => {
+      const result = await onTerminal(['test', file, '--mock'], env());
+      expect(result.code).toBe(8);
+      // The first step is always drawn, and the bar again after each line written above it, so the last shows every step.
+      expect(result.output).toMatch(new RegExp(`^${bar(1, 0, 6).source}`));
+      expect(result.output).toMatch(bar(4, 1, 24));
+      // Every bar is erased (\r ESC[K) before anything else is written: no line starts after a bar.
+      expect(result.output).not.toMatch(/ETA [\dhms-]+(?![\dhms-]|\r\x1b\[K)/);
+      const shown = screen(result.output);
+      expect(shown).not.toContain('test █');
+      expect(shown.split('\n').slice(0, 6)).toEqual([
+        `${file} (steps)`,
+        expect.stringMatching(/^ {2}✓ createUser {2}\d+ ms$/),
+        expect.stringMatching(/^ {2}✓ getUserByEmail {2}\d+ ms$/),
+        expect.stringMatching(/^ {2}✗ the duplicate {2}\d+ ms$/),
+        '  - getUserByEmail  skipped',
+        '',
+      ]);
+      expect(shown).toMatch(/\n\nFAILED: 1 scenario, 4 steps: 2 passed, 1 failed, 1 skipped in \d+\.\d s\n$/);
+      // Exactly what the same run shows with stderr elsewhere (no bar at all).
+      const plain = await onTerminal(['test', file, '--mock'], env(), {}, { stderr: join(dir, 'plain.stderr') });
+      expect(plain.output).not.toContain('\x1b');
+      expect(steady(shown)).toBe(steady(plain.output.replace(/\r\n/g, '\n')));
+    });
+
+    it('draws no bar when stderr is not a terminal (stdout is)', async () => {
+      const stderrFile = join(dir, 'piped.stderr');
+      const result = await onTerminal(['test', file, '--mock'], env(), {}, { stderr: stderrFile });
+      expect(result.code).toBe(8);
+      expect(readFileSync(stderrFile, 'utf8')).toBe('');
+      expect(result.output).not.toContain('test █');
+      expect(result.output).toMatch(/^\S+ \(steps\)\r\n {2}✓ createUser {2}\d+ ms\r\n/);
+    });
+
+    it('draws the bar on the terminal while the dots go to a file, and leaves the terminal clean', async () => {
+      const stdoutFile = join(dir, 'dots.stdout');
+      const result = await onTerminal(['test', file, '--mock'], env(), {}, { stdout: stdoutFile });
+      expect(result.code).toBe(8);
+      expect(result.output).toMatch(new RegExp(`^${bar(1, 0, 6).source}`));
+      expect(screen(result.output)).toBe('');
+      const stdout = readFileSync(stdoutFile, 'utf8');
+      expect(stdout).toMatch(/^\.\.FS\n\nFailures:\n/);
+      expect(stdout).not.toContain('\x1b');
+    });
+
+    it('draws no bar for a dry run', async () => {
+      const result = await onTerminal(['test', file, '--dry-run'], env());
+      expect(result).toEqual({ code: 0, output: '1 scenario, 4 steps checked; nothing was sent\r\n' });
+    });
   });
 });
