@@ -37,7 +37,9 @@ scenario and skips the rest of it; other files still run.
 
 Output: one line per step with its time on a terminal, a character per step otherwise (. passed,
 F failed, E no answer, S skipped); then every failure with the expectation, the actual value and
-the exchange as -v shows it (token and secret params masked), and a summary.
+the exchange as -v shows it (token and secret params masked), and a summary. When stderr is a
+terminal, a progress bar there (steps done of all, steps/s, failures, time left), erased before
+the failures.
 
 Test options:
 ${optionLines(TEST_OWN_OPTIONS).join('\n')}
