@@ -40,7 +40,8 @@ export function fileSink(record: BatchRecord, resultsPath: string, onFailure: On
   };
 }
 
-export function streamSink(stream: Writable, onFailure: OnFailure): ResultSink {
+/** `around`: how a write is made; on a terminal that also shows the progress bar, above the bar. */
+export function streamSink(stream: Writable, onFailure: OnFailure, around: (write: () => void) => void = (write) => write()): ResultSink {
   const output = new FailingOutput(onFailure);
   let blocked: Promise<void> | undefined;
   // The CLI's stdout (src/cli/stdio.ts) would otherwise end the process at once: the batch reports it itself.
@@ -48,7 +49,11 @@ export function streamSink(stream: Writable, onFailure: OnFailure): ResultSink {
   stream.on('error', (error: NodeJS.ErrnoException) => output.fail(`cannot write the results to stdout: ${describeWriteError(error)}`));
   const buffer = new TurnBuffer((text) =>
     output.attempt(text, () => {
-      if (!stream.write(text) && !blocked) {
+      let room = true;
+      around(() => {
+        room = stream.write(text);
+      });
+      if (!room && !blocked) {
         const unblock = () => {
           blocked = undefined;
         };

@@ -45,6 +45,19 @@ describe.skipIf(!haveScript)('on a terminal', () => {
     expect(result.output).toMatch(/\r\x1b\[Kbatch: 3 calls in \d+\.\d s \(\d+\/s\): 2 ok, 1 failed \(1 HTTP 4xx\); results in .*\r\n$/);
   });
 
+  it('batch writes its results on stdout above the bar when stdout is the same terminal', async () => {
+    const input = join(tmpdir(), `progress-stdout-${process.pid}.ndjson`);
+    writeFileSync(input, ['a', 'b'].map((name) => JSON.stringify({ method: 'createUser', params: { email: `${name}@b.co` } })).join('\n'));
+    rec.server.respond(jsonResponder(200, { ok: true }));
+    const result = await onTerminal(['batch', input, '--concurrency', '1'], { ...rec.env, NO_COLOR: '1' });
+    expect(result.code).toBe(0);
+    expect(result.output).toMatch(/^\r\x1b\[Kbatch █{12}░{12} 1\/2  50% · \d+\/s · 0 failed · ETA \d+s\r\x1b\[K\{"line":1,/);
+    // Every bar is erased (\r ESC[K) before anything else is written.
+    expect(result.output).not.toMatch(/ETA [\dhms-]+(?![\dhms-]|\r\x1b\[K)/);
+    const record = (line: number) => String.raw`\{"line":${line},"method":"createUser","status":200,"ok":true,[^\n]*\}`;
+    expect(screen(result.output)).toMatch(new RegExp(String.raw`^${record(1)}\n${record(2)}\nbatch: 2 calls in \d+\.\d s \(\d+/s\): 2 ok\n$`));
+  });
+
   it('batch draws no bar when stderr is not a terminal (stdout is)', async () => {
     const input = join(tmpdir(), `progress-pipe-${process.pid}.ndjson`);
     const stderrFile = join(tmpdir(), `progress-pipe-${process.pid}.stderr`);

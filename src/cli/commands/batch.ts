@@ -123,7 +123,8 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
   try {
     record = options.resultsPath !== undefined && !options.dryRun ? BatchRecord.open(options.resultsPath, header) : undefined;
     const onFailure = (why: string) => stop.onOutputFailure(why);
-    sink = record ? fileSink(record, options.resultsPath as string, onFailure) : streamSink(stdout, onFailure);
+    const aboveBar = stdout.isTTY === true && progress.enabled ? (write: () => void) => progress.above(write) : undefined;
+    sink = record ? fileSink(record, options.resultsPath as string, onFailure) : streamSink(stdout, onFailure, aboveBar);
     run = await runCalls({
       input,
       format: options.format,
