@@ -180,8 +180,9 @@ const LAZY_PARTS = {
   'node_modules/chalk/source/index.js': 'chalk',
   'node_modules/read/dist/esm/read.js': 'read',
   'node_modules/picomatch/index.js': 'picomatch',
+  'node_modules/@jmespath-community/jmespath/dist/index.mjs': 'jmespath',
 };
-const PACKAGE_PARTS = { chalk: 'node_modules/chalk/source/index.js', read: 'node_modules/read/dist/esm/read.js', picomatch: 'node_modules/picomatch/index.js' };
+const PACKAGE_PARTS = { chalk: 'node_modules/chalk/source/index.js', read: 'node_modules/read/dist/esm/read.js', picomatch: 'node_modules/picomatch/index.js', '@jmespath-community/jmespath': 'node_modules/@jmespath-community/jmespath/dist/index.mjs' };
 
 function lazyParts(self) {
   return {

@@ -10,7 +10,7 @@ import type { CompiledValidator, MethodSchema } from '../api/schema/types.js';
 import { loadValidator } from '../api/schema/validator.js';
 import { closest } from '../api/suggest.js';
 import type { Scenario, StepSpec } from './format.js';
-import { compileQuery } from './query.js';
+import { compileQuery, prepareQueries } from './query.js';
 import { builtinLookup, fill, hasPlaceholder, referencedNames, type Lookup } from './template.js';
 
 export interface CheckInput {
@@ -30,6 +30,7 @@ export interface Checked {
 export async function checkScenario(scenario: Scenario, input: CheckInput): Promise<Checked> {
   const problems: string[] = [];
   const { file } = scenario;
+  await prepareQueries(scenario.steps.flatMap((step) => [...step.expect.body.map(({ query }) => query), ...step.capture.map(({ query }) => query)]));
   const builtins = builtinLookup(input.runId, input.env);
   const vars = new Map<string, unknown>(input.overrides);
   const known: Lookup = (name) => (vars.has(name) ? { found: true, value: vars.get(name) } : builtins(name));

@@ -1,15 +1,31 @@
 // The one query language of oneoffice: JMESPath, as the AWS CLI's --query, for `expect.body`,
 // `capture` and `--query` on single calls. @jmespath-community/jmespath passes the JMESPath
 // compliance tests (891 of 892 cases of jmespath.test; the one left is the raw-string escape the
-// community spec changed on purpose) and is typed and maintained. Loaded only by its users.
-import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
+// community spec changed on purpose) and is typed and maintained. Most queries are a plain path
+// (`email`, `admin.email`), which this file evaluates itself as JMESPath defines it; the library
+// loads (prepareQueries) only when a query is more than that: it is a tenth of a test run's start.
+import type * as JmesPath from '@jmespath-community/jmespath';
 
 export type Query = (data: unknown) => unknown;
 
 export type Compiled = { ok: true; run: Query } | { ok: false; problem: string };
 
+/** Identifiers joined by dots: JMESPath's unquoted-string sub-expressions. */
+const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
 /** Each expression is parsed once per run, however many steps and polls use it. */
 const compiledQueries = new Map<string, Compiled>();
+let library: typeof JmesPath | undefined;
+
+/** Loads the JMESPath library if any of these queries needs it; call before compileQuery. */
+export async function prepareQueries(expressions: Iterable<string>): Promise<void> {
+  if (library) return;
+  for (const expression of expressions) {
+    if (PLAIN_PATH.test(expression)) continue;
+    library = await loadLibrary();
+    return;
+  }
+}
 
 export function compileQuery(expression: string): Compiled {
   let compiled = compiledQueries.get(expression);
@@ -22,12 +38,32 @@ export function compileQuery(expression: string): Compiled {
 
 function parseQuery(expression: string): Compiled {
   if (expression.trim() === '') return { ok: false, problem: 'empty query' };
+  if (PLAIN_PATH.test(expression)) return { ok: true, run: plainPath(expression.split('.')) };
+  if (!library) throw new Error(`query "${expression}" compiled before prepareQueries()`);
   try {
+    const { compile, TreeInterpreter } = library;
     const ast = compile(expression);
-    return { ok: true, run: (data) => TreeInterpreter.search(ast, (data ?? null) as JSONValue) };
+    return { ok: true, run: (data) => TreeInterpreter.search(ast, (data ?? null) as JmesPath.JSONValue) };
   } catch (error) {
     return { ok: false, problem: `not a valid JMESPath query: ${(error as Error).message}` };
   }
+}
+
+/** `a.b.c` as JMESPath reads it: each field of an object (own keys only), else null. */
+function plainPath(fields: readonly string[]): Query {
+  return (data) => {
+    let current: unknown = data ?? null;
+    for (const field of fields) {
+      if (typeof current !== 'object' || current === null || Array.isArray(current) || !Object.hasOwn(current, field)) return null;
+      current = (current as Record<string, unknown>)[field] ?? null;
+    }
+    return current;
+  };
+}
+
+/** The library is ESM with named exports when imported, the same object when required (the CLI's bundles). */
+async function loadLibrary(): Promise<typeof JmesPath> {
+  return import('@jmespath-community/jmespath');
 }
 
 /** What --query prints: a string as plain text (as jq -r), anything else as JSON; a newline after. */

@@ -72,6 +72,24 @@ describe('running scenarios', () => {
     expect(result.stdout).toContain('FAILED: 2 scenarios, 4 steps: 3 passed, 1 failed');
   });
 
+  it('evaluates any JMESPath query in expect.body and capture, not only plain paths', async () => {
+    const path = s.file('jmespath.yml', `steps:
+  - call: createUser
+    params: { email: "jm-{{ run.id }}@example.com" }
+    expect:
+      body:
+        "starts_with(email, 'jm-')": true
+        "contains(keys(@), 'id')": true
+        "profile.phones[*]": { length: 0 }
+    capture: { domain: "split(email, '@')[1]" }
+  - call: getUserByEmail
+    params: { email: "jm-{{ run.id }}@{{ domain }}" }
+`);
+    const result = await s.test([path]);
+    expect(result.stdout).toMatch(new RegExp(String.raw`^\.\.\n\nOK: 1 scenario, 2 steps: 2 passed ${SUMMARY_TIME}\n$`));
+    expect(result.code).toBe(0);
+  });
+
   it('fails a step slower than its expect.duration', async () => {
     const slow = await startMockProcess(['--port', '0', '--token', TOKEN, '--latency', '300', '--quiet']);
     const path = s.file('slow.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n    expect: { status: 400, duration: { lt: 100 } }\n');

@@ -76,12 +76,12 @@ describe('start-up loads only what the command needs', () => {
     expect(builtinsLoaded(proxied).filter((name) => ['tls', 'http2'].includes(name))).toEqual([]);
   });
 
-  it('`oneoffice test` loads neither undici nor ajv (answers are checked by validators built ahead), and picomatch only for --glob', () => {
+  it('`oneoffice test` loads neither undici nor ajv (answers are checked by validators built ahead), nor JMESPath for plain paths, and picomatch only for --glob', () => {
     const dir = mkdtempSync(join(tmpdir(), 'oneoffice-trace-scenario-'));
     const file = join(dir, 'one.yml');
     writeFileSync(file, 'steps:\n  - call: getUserByEmail\n    params: { email: a@example.com }\n    expect: { body: { email: a@example.com } }\n');
     const env = { ONEOFFICE_URL: 'http://127.0.0.1:9/', ONEOFFICE_BEARER: 'x' };
-    const scenarioOnly = ['undici', 'ajv', 'picomatch'];
+    const scenarioOnly = ['undici', 'ajv', 'picomatch', '@jmespath-community'];
     const plain = packagesLoaded(['test', file], env, scenarioOnly);
     expect([...plain]).toEqual([]);
     expect([...packagesLoaded(['test', '--glob', `${dir}/*.yml`], env, scenarioOnly)]).toEqual(['picomatch']);

@@ -87,7 +87,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const queryText = parsed.options['query'];
   let query: ((data: unknown) => string) | undefined;
   if (typeof queryText === 'string') {
-    const { compileQuery, formatQueryResult } = await import('../../scenario/query.js');
+    const { compileQuery, formatQueryResult, prepareQueries } = await import('../../scenario/query.js');
+    await prepareQueries([queryText]);
     const compiled = compileQuery(queryText);
     if (compiled.ok) query = (data) => formatQueryResult(compiled.run(data));
     else problems.push(`--query: ${compiled.problem}`);
