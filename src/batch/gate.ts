@@ -1,6 +1,7 @@
 // When the next call may start: fewer than --concurrency in flight, --rate not exceeded, the
 // results output keeping up, and no reason to stop. Calls start one at a time from one loop, so
 // they start in input order.
+import { monotonicMs } from '../api/clock.js';
 
 /**
  * What stops a batch the way Ctrl-C does: SIGTERM (kill), SIGHUP (a closed terminal, a dropped ssh
@@ -87,7 +88,7 @@ export class Gate {
     private readonly options: GateOptions,
     private readonly stop: StopControl,
   ) {
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? monotonicMs;
     stop.onChange(() => this.wakeUp());
   }
 

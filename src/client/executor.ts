@@ -5,6 +5,7 @@ import { classifyAnswer, type Answer, type AnswerHead } from '../api/answer.js';
 import type { CallRequest } from '../api/request.js';
 import { withRetries, type RetryOptions } from '../api/retry.js';
 import type { SentResponse, Transport } from '../http/transport.js';
+import { monotonicMs } from '../api/clock.js';
 
 export type RetryPolicy = Pick<RetryOptions, 'retries' | 'retryMaxTimeMs' | 'retryDelayMs' | 'idempotent'>;
 
@@ -53,15 +54,15 @@ export async function executeWhole(transport: Transport, call: CallRequest, maxB
   try {
     const response = await withRetries(() => {
       attempts++;
-      started = performance.now();
+      started = monotonicMs();
       options.onAttempt?.();
       return transport.sendWhole(call, maxBodyBytes, options.signal);
     }, retryOptions(options));
-    const seconds = { starttransfer: (response.firstByteAt - started) / 1000, total: (performance.now() - started) / 1000 };
+    const seconds = { starttransfer: (response.firstByteAt - started) / 1000, total: (monotonicMs() - started) / 1000 };
     const answer = classifyAnswer(response, { text: response.text, bytes: response.truncated ? maxBodyBytes + 1 : Buffer.byteLength(response.text), complete: !response.truncated });
     return { kind: 'answer', head: response, text: response.text, truncated: response.truncated, answer, attempts, seconds };
   } catch (error) {
-    return { kind: 'error', error, attempts, seconds: { total: (performance.now() - started) / 1000 } };
+    return { kind: 'error', error, attempts, seconds: { total: (monotonicMs() - started) / 1000 } };
   }
 }
 

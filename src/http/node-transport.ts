@@ -15,6 +15,7 @@ import { tlsInfo } from './tls-info.js';
 import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from './transport.js';
 import { abortedError } from './network-errors.js';
 import { tlsClientOptions } from './client-cert.js';
+import { monotonicMs } from '../api/clock.js';
 
 /** Headers as undici gives them: names lower-cased, a repeated header as an array. */
 export function headersFromRaw(raw: readonly string[]): Record<string, string | string[]> {
@@ -177,7 +178,7 @@ function keepAliveAgents(connections: number): KeepAliveAgents {
 async function sendDirectWhole(call: CallRequest, options: DirectOptions, maxBodyBytes: number, signal: AbortSignal | undefined, observer?: ExchangeObserver): Promise<WholeResponse> {
   if (signal?.aborted) throw abortedError();
   const response = await sendDirect(call, options, observer, signal);
-  const firstByteAt = performance.now();
+  const firstByteAt = monotonicMs();
   const onAbort = () => response.body.destroy(abortedError());
   signal?.addEventListener('abort', onAbort, { once: true });
   const chunks: Buffer[] = [];

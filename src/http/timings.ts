@@ -2,6 +2,7 @@
 // observing the transport (exchange.ts): from the start of the last attempt, as curl reports its
 // last transfer.
 import type { ExchangeObserver, ResponseHead } from './exchange.js';
+import { monotonicMs } from '../api/clock.js';
 
 export type TimingName = 'time_namelookup' | 'time_connect' | 'time_appconnect' | 'time_starttransfer' | 'time_total';
 
@@ -26,7 +27,7 @@ export function curlTimings(marks: Marks, isHttps: boolean): Array<[TimingName, 
 
 /** What -w reports about a call: its timings, its last status, how often it was retried, its size. */
 export class CallTimings implements ExchangeObserver {
-  private start = performance.now();
+  private start = monotonicMs();
   private marks: Marks = {};
   attempts = 0;
   /** 0 until an answer came (curl prints 000). */
@@ -35,7 +36,7 @@ export class CallTimings implements ExchangeObserver {
 
   attemptStarted(): void {
     this.attempts++;
-    this.start = performance.now();
+    this.start = monotonicMs();
     this.marks = {};
     this.status = 0;
   }
@@ -71,7 +72,7 @@ export class CallTimings implements ExchangeObserver {
   }
 
   private elapsed(): number {
-    return performance.now() - this.start;
+    return monotonicMs() - this.start;
   }
 }
 

@@ -57,7 +57,7 @@ export interface WholeResponse {
   /** The body as text; empty when it was longer than the limit. */
   text: string;
   truncated: boolean;
-  /** performance.now() when the answer began (for time_starttransfer). */
+  /** monotonicMs() when the answer began (for time_starttransfer). */
   firstByteAt: number;
   /** Nothing to drop: the body was read with the answer (for withRetries). */
   discard(): Promise<void>;

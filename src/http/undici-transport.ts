@@ -12,6 +12,7 @@ import { tlsInfo } from './tls-info.js';
 import { ADDED_BY_UNDICI, requestTarget, type CallRequest } from '../api/request.js';
 
 import { tlsClientOptions } from './client-cert.js';
+import { monotonicMs } from '../api/clock.js';
 export function createDispatcher(options: ConnectionOptions, observer?: ExchangeObserver): Dispatcher {
   const tls = { timeout: options.timeouts.connectMs, ...(options.ca ? { ca: options.ca } : {}), ...(options.insecure ? { rejectUnauthorized: false } : {}) };
   // The client certificate is for the server, not for an https:// proxy.
@@ -158,7 +159,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
           else if (signal?.aborted) started.abort(abortedError());
         },
         onResponseStart(_controller, statusCode, responseHeaders) {
-          firstByteAt = performance.now();
+          firstByteAt = monotonicMs();
           status = statusCode;
           headers = responseHeaders as WholeResponse['headers'];
         },

@@ -5,6 +5,7 @@
 // from progress-bar.ts.
 import type { Writable } from 'node:stream';
 import { progressLine } from './progress-bar.js';
+import { monotonicMs } from '../api/clock.js';
 
 /** A modest rate: five redraws a second, whatever the pace of the calls. */
 const REDRAW_MS = 200;
@@ -38,7 +39,7 @@ export class ProgressDisplay {
     private readonly stream: Writable,
     private readonly options: ProgressOptions,
   ) {
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? monotonicMs;
     this.started = this.now();
   }
 

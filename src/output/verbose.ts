@@ -6,6 +6,7 @@ import { curlTimings } from '../http/timings.js';
 import { verboseRequestLines, verboseResponseLines, type Reveal, type ResponseHead } from './printer.js';
 import type { JsonPalette } from './pretty-json.js';
 import type { CallRequest } from '../api/request.js';
+import { monotonicMs } from '../api/clock.js';
 
 export interface VerboseStyle {
   info(text: string): string;
@@ -17,7 +18,7 @@ export interface VerboseStyle {
 const plainStyle: VerboseStyle = { info: (t) => t, sent: (t) => t, received: (t) => t };
 
 export class VerbosePrinter implements ExchangeObserver {
-  private readonly start = performance.now();
+  private readonly start = monotonicMs();
   private readonly marks: Partial<Record<'resolved' | 'tcp' | 'ready' | 'firstByte' | 'done', number>> = {};
   private requestPrinted = false;
 
@@ -98,6 +99,6 @@ export class VerbosePrinter implements ExchangeObserver {
   }
 
   private elapsed(): number {
-    return performance.now() - this.start;
+    return monotonicMs() - this.start;
   }
 }

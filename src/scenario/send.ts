@@ -13,6 +13,7 @@ import { openTransport, type Transport } from '../http/transport.js';
 import { verboseRequestLines, verboseResponseLines, type Reveal } from '../output/printer.js';
 import { prettyJson } from '../output/pretty-json.js';
 import type { Dispatcher } from 'undici';
+import { monotonicMs } from '../api/clock.js';
 
 export interface SendSettings {
   network: NetworkSettings;
@@ -51,11 +52,11 @@ export async function openStepSender(target: Target, options: { connections: num
 }
 
 async function sendStep(transport: Transport, call: CallRequest, network: NetworkSettings, reveal: Reveal): Promise<SendResult> {
-  const started = performance.now();
+  const started = monotonicMs();
   const notes: string[] = [];
   const request = () => verboseRequestLines(call, reveal);
   const done = await executeWhole(transport, call, MAX_BODY_BYTES, { retry: network.retry, onRetry: (message) => notes.push(`* ${message}`) });
-  const durationMs = performance.now() - started;
+  const durationMs = monotonicMs() - started;
   if (done.kind === 'error') {
     const { error } = done;
     const known = isOneOfficeError(error);

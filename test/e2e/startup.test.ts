@@ -85,6 +85,10 @@ describe('start-up loads only what the command needs', () => {
     const plain = packagesLoaded(['test', file], env, scenarioOnly);
     expect([...plain]).toEqual([]);
     expect([...packagesLoaded(['test', '--glob', `${dir}/*.yml`], env, scenarioOnly)]).toEqual(['picomatch']);
+    // Nor Node's crypto (the run id needs no secret randomness) or perf_hooks (durations come from process.hrtime).
+    const builtins = loads(['test', file], env).filter((entry) => entry.startsWith('builtin:')).map((entry) => entry.slice('builtin:'.length));
+    expect(builtins).toContain('http');
+    expect(builtins.filter((name) => ['crypto', 'perf_hooks', 'tls', 'https'].includes(name))).toEqual([]);
   });
 
   it('the pre-rendered --help is what commander prints', () => {

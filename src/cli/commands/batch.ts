@@ -26,6 +26,7 @@ import { buildCall } from '../../api/request.js';
 import type { Target } from '../../config/target.js';
 import { unlockClientKey } from '../../http/client-cert.js';
 import { targetFromArgs } from './target.js';
+import { monotonicMs } from '../../api/clock.js';
 
 /** How long calls in flight may finish after Ctrl-C before they are abandoned. */
 const GRACE_MS = 5000;
@@ -116,7 +117,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
   const tally = new Tally();
   const progress = new ProgressDisplay(stderr, { enabled: stderr.isTTY === true && !options.dryRun, label: 'batch', total: checked.toSend });
   const extraHeaders = (setup.parsed.options['header'] as string[] | undefined) ?? [];
-  const started = performance.now();
+  const started = monotonicMs();
   let record: BatchRecord | undefined;
   let sink: ResultSink | undefined;
   let run: RunResult;
@@ -150,7 +151,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
     record?.close();
     progress.clear();
   }
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = (monotonicMs() - started) / 1000;
   if (options.dryRun) {
     const earlierFailed = tally.earlierFailed ? `, ${tally.earlierFailed} of them failed` : '';
     const skipped = tally.skipped ? `; ${plural(tally.skipped, 'line')} skipped (results from before${earlierFailed})` : '';

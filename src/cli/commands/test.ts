@@ -26,6 +26,7 @@ import { runScenario, type ScenarioResult } from '../../scenario/runner.js';
 import { openStepSender } from '../../scenario/send.js';
 import type { Target } from '../../config/target.js';
 import { targetFromArgs } from './target.js';
+import { monotonicMs } from '../../api/clock.js';
 
 export async function runTestCommand(ctx: Context, argv: readonly string[]): Promise<number> {
   preferFastStart();
@@ -76,7 +77,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     const progress = new StepProgress(stderr, { enabled: stderr.isTTY === true, total: stepCount(checked) });
     const reporter = new ConsoleReporter(progress.writer(stdout), { lines: stdout.isTTY === true, live: options.jobs === 1, style: color ? await colorStyle() : plainStyle, redact: (text) => ctx.redact(text) });
     const schemas = new Map<string, Promise<ResponseSchema | undefined>>();
-    const started = performance.now();
+    const started = monotonicMs();
     const results: ScenarioResult[] = new Array<ScenarioResult>(checked.length);
     try {
       let next = 0;
@@ -96,7 +97,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
             },
             env,
             runId,
-            now: () => performance.now(),
+            now: monotonicMs,
             sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             onStep: (step, of) => {
               progress.step(step);
@@ -112,7 +113,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
       progress.clear();
       await sender.close();
     }
-    const totals = reporter.finish(results, performance.now() - started);
+    const totals = reporter.finish(results, monotonicMs() - started);
     writeReports(ctx, options, results);
     const noAnswer = results.flatMap((result) => result.steps).filter((step) => step.outcome === 'error');
     if (noAnswer.length) return Math.max(...noAnswer.map((step) => step.error?.exitCode ?? ExitCode.unexpected));
