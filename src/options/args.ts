@@ -97,7 +97,7 @@ export const TEST_OWN_OPTIONS: OptionSpec[] = [
   { long: '--vars-file', takes: 'value', valueName: 'file', description: "variables from a YAML or JSON mapping, over the file's vars (--var wins)" },
   { long: '--glob', takes: 'list', valueName: 'pattern', description: 'run the files matching a pattern, e.g. "smoke/**/*.yml" (repeatable)' },
   { long: '--jobs', takes: 'value', valueName: 'n', description: `files run at once (default 1, at most ${MAX_TEST_JOBS}); steps of a file always run in order` },
-  { long: '--report', takes: 'list', valueName: 'format:file', description: 'also write a report: junit:FILE, tap:FILE or json:FILE (repeatable)' },
+  { long: '--report', takes: 'list', valueName: 'format:file', description: 'also write a report: junit:FILE, tap:FILE, json:FILE or html:FILE (repeatable)' },
   { long: '--mock', takes: 'none', description: 'run against a fresh local server (oneoffice mock) in this process: no URL or token needed' },
   { long: '--dry-run', takes: 'none', description: 'check the files and send nothing' },
 ];

@@ -2,7 +2,7 @@
 // its time, otherwise a character per step (. passed, F failed, E no answer, S skipped); then each
 // failure with its expectation, the actual value and the exchange as -v shows it (secrets masked),
 // and a summary line.
-import { detailLines, totals, type Totals } from './reports.js';
+import { detailLines, totals, type Totals } from './report-text.js';
 import type { ScenarioResult, StepResult } from './runner.js';
 import type { Scenario } from './format.js';
 

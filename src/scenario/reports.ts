@@ -1,38 +1,12 @@
-// --report junit:FILE, tap:FILE and json:FILE: pure functions of the results. JUnit is one
+// --report junit:FILE, tap:FILE, json:FILE and html:FILE (html-report.ts): pure functions of the results. JUnit is one
 // testsuite per file and one testcase per step, as CI servers (Jenkins, GitLab, GitHub actions)
 // read it. Everything printed has gone through `redact` (the token never lands in a report).
-import type { Failure } from './expect.js';
-import type { ScenarioResult, StepResult } from './runner.js';
+import { htmlReport } from './html-report.js';
+import { detailLines, reason, totals, xml } from './report-text.js';
+import type { ScenarioResult } from './runner.js';
 
-export type ReportFormat = 'junit' | 'tap' | 'json';
-export const REPORT_FORMATS: ReportFormat[] = ['junit', 'tap', 'json'];
-
-export interface Totals {
-  scenarios: number;
-  steps: number;
-  passed: number;
-  failed: number;
-  errors: number;
-  skipped: number;
-}
-
-export function totals(results: readonly ScenarioResult[]): Totals {
-  const all = results.flatMap((result) => result.steps);
-  const count = (outcome: StepResult['outcome']) => all.filter((step) => step.outcome === outcome).length;
-  return { scenarios: results.length, steps: all.length, passed: count('passed'), failed: count('failed'), errors: count('error'), skipped: count('skipped') };
-}
-
-/** One line per failed expectation. */
-export function failureLine(failure: Failure): string {
-  return `${failure.expectation}: expected ${failure.expected}, got ${failure.actual}`;
-}
-
-/** Why a step did not pass, in one line. */
-export function reason(step: StepResult): string {
-  if (step.outcome === 'error') return step.error?.message ?? 'no answer';
-  if (step.outcome === 'skipped') return 'not run: an earlier step of this scenario did not pass';
-  return step.failures.map(failureLine).join('; ');
-}
+export type ReportFormat = 'junit' | 'tap' | 'json' | 'html';
+export const REPORT_FORMATS: ReportFormat[] = ['junit', 'tap', 'json', 'html'];
 
 export function formatReport(format: ReportFormat, results: readonly ScenarioResult[], redact: (text: string) => string): string {
   switch (format) {
@@ -42,6 +16,8 @@ export function formatReport(format: ReportFormat, results: readonly ScenarioRes
       return tap(results, redact);
     case 'json':
       return `${JSON.stringify(jsonReport(results, redact), null, 2)}\n`;
+    case 'html':
+      return htmlReport(results, redact);
   }
 }
 
@@ -76,13 +52,6 @@ function junit(results: readonly ScenarioResult[], redact: (text: string) => str
   }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;
-}
-
-/** What a failed step's report holds: where it is, what failed, and the exchange. */
-export function detailLines(step: StepResult): string[] {
-  const where = `step ${step.step.index} (${step.step.name}), ${step.step.call}`;
-  const what = step.outcome === 'error' ? [`no answer: ${step.error?.message ?? ''}`] : step.failures.map(failureLine);
-  return [where, ...what, ...(step.attempts > 1 ? [`after ${step.attempts} attempts`] : []), ...(step.exchange ?? [])];
 }
 
 function tap(results: readonly ScenarioResult[], redact: (text: string) => string): string {
@@ -120,15 +89,4 @@ function jsonReport(results: readonly ScenarioResult[], redact: (text: string) =
       })),
     })),
   };
-}
-
-/** Text for an XML attribute or element: escaped, and without the control characters XML 1.0 cannot hold. */
-export function xml(text: string): string {
-  return text
-    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }

@@ -79,9 +79,39 @@ print(json.dumps(out))`;
     expect(data.scenarios[0].steps[1].failures).toEqual([{ expectation: 'expect.status', expected: 'any 2xx', actual: '400' }]);
   });
 
+  it('writes an HTML page of the run: every step, each failure with its exchange, secrets masked; well-formed XML too', async () => {
+    const path = s.file('html.yml', `name: "<b>html</b> & co"
+steps:
+  - call: createUser
+    params: { email: "html-{{ run.id }}@example.com", password: "hunter2-very-secret" }
+  - call: getUserByEmail
+    params: { email: "html-{{ run.id }}@example.com" }
+    expect: { body: { displayName: "<script>alert(1)</script>" } }
+  - call: getUserByEmail
+    params: { email: nobody@example.com }
+`);
+    const html = join(s.dir, 'report.html');
+    const result = await s.test([path, '--report', `html:${html}`]);
+    expect(result.code).toBe(8);
+    const page = readFileSync(html, 'utf8');
+    expect(page.startsWith('<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml" lang="en">\n')).toBe(true);
+    expect(page).toContain('<title>oneoffice test: FAILED</title>');
+    expect(page).toContain('<span class="passed">1 passed</span><span class="failed">1 failed</span><span class="error">0 without an answer</span><span class="skipped">1 skipped</span>');
+    expect(page).toContain('<h2>&lt;b&gt;html&lt;/b&gt; &amp; co <small>');
+    expect(page).toContain('<tr class="failed"><td>2</td><td>getUserByEmail</td><td>getUserByEmail</td><td>5</td><td>failed</td>');
+    expect(page).toContain('<tr class="skipped"><td>3</td><td>getUserByEmail</td><td>getUserByEmail</td><td>8</td><td>skipped</td><td></td></tr>');
+    expect(page).toContain('expect.body.&quot;displayName&quot;: expected &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;');
+    expect(page).toMatch(/&gt; x-api-key: \*\*\*\*…[\w-]{4}\n/);
+    expect(page).not.toContain(TOKEN);
+    expect(page).not.toContain('<script>');
+    // Parsed by a strict XML parser (Python's), every step row is there.
+    const parsed = spawnSync('python3', ['-c', 'import sys, xml.etree.ElementTree as ET; t = ET.parse(sys.argv[1]); print(len(t.findall(".//{http://www.w3.org/1999/xhtml}tr")))', html], { encoding: 'utf8' });
+    expect({ out: parsed.stdout, err: parsed.stderr }).toEqual({ out: '5\n', err: '' });
+  });
+
   it('refuses a report format it does not know, before sending', async () => {
-    const result = await s.test([s.file('r.yml', onboarding('r')), '--report', 'html', '--mock']);
-    expect(result.stderr).toBe('oneoffice: --report: must be FORMAT:FILE with FORMAT one of junit, tap, json (got "html")\noneoffice: 1 problem; nothing was sent\n');
+    const result = await s.test([s.file('r.yml', onboarding('r')), '--report', 'xml:out.xml', '--mock']);
+    expect(result.stderr).toBe('oneoffice: --report: must be FORMAT:FILE with FORMAT one of junit, tap, json, html (got "xml:out.xml")\noneoffice: 1 problem; nothing was sent\n');
     expect(result.code).toBe(2);
   });
 });

@@ -48,7 +48,7 @@ Flags of single calls, applied to every step (retries as for single calls):
 ${optionLines(TEST_CALL_OPTIONS).join('\n')}
 
 Examples:
-  oneoffice test smoke/ --report junit:smoke.xml
+  oneoffice test smoke/ --report junit:smoke.xml --report html:smoke.html
   oneoffice test onboarding.yml --var customer=ACME-42 --vars-file staging.yml
   oneoffice test --glob 'smoke/**/*.yml' --jobs 4 --mock
 
