@@ -182,3 +182,37 @@ describe('the documented responses', () => {
     expect(JSON.stringify(answers)).not.toContain('onemoretime');
   });
 });
+
+describe('client certificates', () => {
+  it('presents cert and key to a server that requires them; an encrypted key needs its passphrase, checked before sending', async () => {
+    const { makeCa, makeSignedCertificate, startMutualTlsServer } = await import('./helpers/tls.js');
+    const ca = makeCa();
+    const tls = await startMutualTlsServer(ca, makeSignedCertificate(ca, '127.0.0.1'));
+    const plain = makeSignedCertificate(ca, 'library-client', { client: true });
+    const locked = makeSignedCertificate(ca, 'locked-client', { client: true, passphrase: 'open-sesame-42' });
+    const common = { url: tls.url, token: 'client-test-token-0123456789', env: EMPTY_ENV, cacert: ca.certPath };
+    try {
+      const oo = createClient({ ...common, cert: plain.certPath, key: plain.keyPath });
+      expect(await oo.call('anything')).toEqual({ client: 'library-client' });
+      await oo.close();
+      // Without it, the server refuses the handshake.
+      const without = createClient(common);
+      await expect(without.call('anything')).rejects.toMatchObject({ code: expect.stringMatching(/^E_/), exitCode: 6 });
+      await without.close();
+
+      expect(() => createClient({ ...common, cert: locked.certPath, key: locked.keyPath })).toThrow(
+        expect.objectContaining({ code: 'E_KEY_PASSPHRASE', message: `key ${locked.keyPath} is encrypted: give its passphrase (the passphrase option, or pass-env in the config profile)` }),
+      );
+      const wrong = createClient({ ...common, cert: locked.certPath, key: locked.keyPath, passphrase: 'not-the-one' });
+      const refused = await wrong.call('anything').catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'E_KEY_PASSPHRASE', message: `--key: wrong passphrase for ${locked.keyPath}` });
+      expect(String((refused as Error).message)).not.toContain('not-the-one');
+      await wrong.close();
+      const unlocked = createClient({ ...common, cert: locked.certPath, key: locked.keyPath, passphrase: 'open-sesame-42' });
+      expect(await unlocked.call('anything')).toEqual({ client: 'locked-client' });
+      await unlocked.close();
+    } finally {
+      tls.close();
+    }
+  });
+});

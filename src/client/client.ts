@@ -3,10 +3,11 @@
 // core as the CLI: the same resolution of URL, token and network settings, the same parameter check,
 // executor, safe retries and answer classifier. It prints nothing; failures are thrown as typed
 // errors (api/errors.ts) whose messages hold no secret.
+import { PassThrough, Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { answerError } from '../api/answer.js';
 import { ParamsChecker } from '../api/check.js';
-import { ExitCode, isOneOfficeError, OneOfficeError, ValidationError } from '../api/errors.js';
+import { ConfigError, ExitCode, isOneOfficeError, OneOfficeError, ValidationError } from '../api/errors.js';
 import type { Params } from '../api/params.js';
 import { buildCall } from '../api/request.js';
 import { createRegistry, secretPaths } from '../api/schema/registry.js';
@@ -16,6 +17,7 @@ import { isKnownProfile, unknownProfileError } from '../config/profiles.js';
 import { refuseInsecureHttp, resolveTarget, type Target } from '../config/target.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { METHOD_NAMES, type MethodParams, type MethodResults } from '../generated/types.js';
+import { unlockClientKey, type Asker, type ClientCertificate } from '../http/client-cert.js';
 import { openTransport, type Transport } from '../http/transport.js';
 import { executeWhole } from './executor.js';
 
@@ -47,6 +49,12 @@ export interface ClientOptions {
   cacert?: string;
   /** Skip the server certificate check (unsafe). */
   insecure?: boolean;
+  /** A client certificate (PEM file; it may hold the key too) for servers that require one. */
+  cert?: string;
+  /** The client certificate's private key (PEM file), when `cert` does not hold it. */
+  key?: string;
+  /** The passphrase of an encrypted key (never printed, never in an error). */
+  passphrase?: string;
   /** Send the token over plain http:// to a host that is not loopback. */
   allowInsecureHttp?: boolean;
   /** Extra request headers ("Name: value"), as -H takes them. */
@@ -84,6 +92,9 @@ export function createClient(options: ClientOptions = {}): Client {
   const checker = new ParamsChecker(registry);
   const flags = networkFlags(options);
   const { create, read } = resolveNetworkPair(flags, config.profile, env, target.url);
+  if (create.clientCert) unlockWithOption(create.clientCert, options.passphrase);
+  // Checked once, on the first call: node:tls loads only for a client certificate.
+  let certificateChecked: Promise<void> | undefined;
   let transport: Promise<Transport> | undefined;
   let closed = false;
 
@@ -95,6 +106,7 @@ export function createClient(options: ClientOptions = {}): Client {
       const problems = check ? check(params as Params) : [];
       if (problems.length) throw new ValidationError(problems);
     }
+    if (create.clientCert) await (certificateChecked ??= unlockClientKey(noTerminal(), create.clientCert));
     const request = buildCall({ url: target.url, token: target.token, apiMethod: method, params: params as Params, extraHeaders: options.headers ?? [], secretPaths: known ? secretPaths(known.schema) : [] });
     const settings = known?.schema['x-idempotent'] === true ? read : create;
     transport ??= openTransport(settings, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
@@ -154,8 +166,23 @@ function networkFlags(options: ClientOptions): Record<string, string | true> {
   set('retry-delay', seconds(options.retryDelayMs));
   set('proxy', options.proxy);
   set('cacert', options.cacert);
+  set('cert', options.cert);
+  set('key', options.key);
   if (options.insecure) flags['insecure'] = true;
   return flags;
+}
+
+/** A library has no terminal to ask a passphrase on (the key is unlocked by then: nothing is asked). */
+function noTerminal(): Asker {
+  return { deps: { stdin: Readable.from([]), stderr: new PassThrough() }, addSecret: () => undefined };
+}
+
+function unlockWithOption(certificate: ClientCertificate, passphrase: string | undefined): void {
+  if (passphrase !== undefined) {
+    certificate.passphrase = passphrase;
+    certificate.locked = false;
+  }
+  if (certificate.locked) throw new ConfigError(`key ${certificate.keyPath} is encrypted: give its passphrase (the passphrase option, or pass-env in the config profile)`, 'E_KEY_PASSPHRASE');
 }
 
 function asOneOfficeError(error: unknown): OneOfficeError {
