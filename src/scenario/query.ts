@@ -43,7 +43,7 @@ function parseQuery(expression: string): Compiled {
   try {
     const { compile, TreeInterpreter } = library;
     const ast = compile(expression);
-    return { ok: true, run: (data) => TreeInterpreter.search(ast, (data ?? null) as JmesPath.JSONValue) };
+    return { ok: true, run: (data) => TreeInterpreter.search(ast, withoutPrototypes(data ?? null) as JmesPath.JSONValue) ?? null };
   } catch (error) {
     return { ok: false, problem: `not a valid JMESPath query: ${(error as Error).message}` };
   }
@@ -59,6 +59,19 @@ function plainPath(fields: readonly string[]): Query {
     }
     return current;
   };
+}
+
+/**
+ * The data with objects of no prototype: the library looks a quoted name up with `obj[name]`, so
+ * `"constructor"` or `"__proto__"` would find what every object inherits (a function, printed as
+ * `undefined`) instead of null. Answers are small; the copy costs nothing measurable.
+ */
+function withoutPrototypes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPrototypes);
+  if (typeof value !== 'object' || value === null) return value;
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const [key, field] of Object.entries(value)) copy[key] = withoutPrototypes(field);
+  return copy;
 }
 
 /** The library is ESM with named exports when imported, the same object when required (the CLI's bundles). */

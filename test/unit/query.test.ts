@@ -61,6 +61,10 @@ describe('queries', () => {
     expect(run('items[*].id')).toEqual([1, 2]);
     expect(run('"odd-name"')).toBe('yes');
     expect(run('items[')).toMatch(/^not a valid JMESPath query: /);
+    // Quoted names go to the library too: never what objects inherit, only what the answer has.
+    expect([run('"constructor"'), run('"__proto__"'), run('items[0]."toString"'), run('items[0]."hasOwnProperty"')]).toEqual([null, null, null, null]);
+    const own = compileQuery('"__proto__".email');
+    expect(own.ok && own.run(JSON.parse('{"__proto__": {"email": "own"}}'))).toBe('own');
     expect(run(' ')).toBe('empty query');
   });
 });
