@@ -216,3 +216,22 @@ describe('client certificates', () => {
     }
   });
 });
+
+describe('what no params may hold', () => {
+  it('refuses names that reach a prototype and integers beyond 2^53 for any method, validated or not, before sending', async () => {
+    server.received.length = 0;
+    const oo = createClient({ url: server.url, token: 'client-test-token-0123456789', env: EMPTY_ENV });
+    const cases: Array<[string, Record<string, unknown>, { validate?: boolean }, string[]]> = [
+      ['someNewMethod', JSON.parse('{"a": {"__proto__": {"polluted": true}}}'), {}, ['"a.__proto__": "__proto__" is not allowed as a parameter name']],
+      ['someNewMethod', { constructor: 1, n: 2 ** 53 + 2 }, {}, ['"constructor": "constructor" is not allowed as a parameter name', `"n": must be a whole number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER} (2^53 - 1): larger ones are not sent exactly`]],
+      ['createUser', { email: 'a@example.com', prototype: {} }, { validate: false }, ['"prototype": "prototype" is not allowed as a parameter name']],
+    ];
+    for (const [method, params, options, problems] of cases) {
+      const refused = await oo.call(method, params, options).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ValidationError);
+      expect((refused as ValidationError).problems).toEqual(problems);
+    }
+    expect(server.received).toEqual([]);
+    await oo.close();
+  });
+});

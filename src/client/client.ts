@@ -9,6 +9,7 @@ import { answerError } from '../api/answer.js';
 import { ParamsChecker } from '../api/check.js';
 import { ConfigError, ExitCode, isOneOfficeError, OneOfficeError, ValidationError } from '../api/errors.js';
 import type { Params } from '../api/params.js';
+import { describeUnsafe, unsafeValues } from '../api/param-safety.js';
 import { buildCall } from '../api/request.js';
 import { createRegistry, secretPaths } from '../api/schema/registry.js';
 import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
@@ -100,6 +101,9 @@ export function createClient(options: ClientOptions = {}): Client {
 
   const call = async (method: string, params: Record<string, unknown> = {}, callOptions: CallOptions = {}): Promise<unknown> => {
     if (closed) throw new OneOfficeError('the client is closed', 'E_USAGE', ExitCode.usage);
+    // Whatever the method and `validate`: names that reach a prototype, integers beyond 2^53 (as the CLI refuses them).
+    const unsafe = unsafeValues(params);
+    if (unsafe.length) throw new ValidationError(unsafe.map(describeUnsafe));
     const known = registry.get(method);
     if (known && callOptions.validate !== false) {
       const check = await checker.load(method);
