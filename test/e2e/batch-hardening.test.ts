@@ -23,6 +23,24 @@ function tempDir(): string {
 
 const userLines = (prefix: string, count: number): string => Array.from({ length: count }, (_, i) => `${JSON.stringify({ method: 'createUser', params: { email: `${prefix}${i + 1}@example.com` } })}\n`).join('');
 
+/** A temporary directory with an input of `count` createUser lines, and where its results go. */
+function batchFiles(prefix: string, count: number): { dir: string; input: string; results: string } {
+  const dir = tempDir();
+  const input = join(dir, 'in.ndjson');
+  writeFileSync(input, userLines(prefix, count));
+  return { dir, input, results: join(dir, 'r.ndjson') };
+}
+
+/** A batch killed (SIGKILL) while the server holds two of its calls, which it answers afterwards. */
+async function killedWithTwoInFlight(input: string, results: string): Promise<void> {
+  const gate = holdAnswers();
+  const first = startBatch([input, '--results', results, '--concurrency', '2'], rec.env);
+  await until(() => gate.held() === 2);
+  process.kill(first.pid, 'SIGKILL');
+  await first.exited;
+  gate.release();
+}
+
 function emailOf(request: Received): string {
   return (JSON.parse(request.body) as { params: { email: string } }).params.email;
 }
@@ -70,10 +88,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('item 1: one process per --results file', () => {
   it('a second run (--resume) on a results file in use fails at once with exit 3 naming the file and the holder, and sends nothing', async () => {
-    const dir = tempDir();
-    const input = join(dir, 'in.ndjson');
-    writeFileSync(input, userLines('lock', 20));
-    const results = join(dir, 'r.ndjson');
+    const { input, results } = batchFiles('lock', 20);
     const gate = holdAnswers();
     const first = startBatch([input, '--results', results, '--concurrency', '4'], rec.env);
     await until(() => gate.held() === 4);
@@ -96,10 +111,7 @@ describe('item 1: one process per --results file', () => {
   });
 
   it('two fresh runs started together: one runs, the other fails with exit 3; every line is sent once', async () => {
-    const dir = tempDir();
-    const input = join(dir, 'in.ndjson');
-    writeFileSync(input, userLines('pair', 12));
-    const results = join(dir, 'r.ndjson');
+    const { input, results } = batchFiles('pair', 12);
     const gate = holdAnswers();
     const runs = [startBatch([input, '--results', results], rec.env), startBatch([input, '--results', results], rec.env)];
     const loser = await Promise.race(runs.map((run, index) => run.exited.then((result) => ({ index, result }))));
@@ -113,16 +125,8 @@ describe('item 1: one process per --results file', () => {
   });
 
   it('a run killed with SIGKILL leaves no lock behind: --resume goes on at once', async () => {
-    const dir = tempDir();
-    const input = join(dir, 'in.ndjson');
-    writeFileSync(input, userLines('killed', 6));
-    const results = join(dir, 'r.ndjson');
-    const gate = holdAnswers();
-    const first = startBatch([input, '--results', results, '--concurrency', '2'], rec.env);
-    await until(() => gate.held() === 2);
-    process.kill(first.pid, 'SIGKILL');
-    await first.exited;
-    gate.release();
+    const { input, results } = batchFiles('killed', 6);
+    await killedWithTwoInFlight(input, results);
     const resumed = await runCli(['batch', input, '--results', results, '--resume'], { env: rec.env });
     expect(resumed.stderr).toContain('2 uncertain (lines 1, 2)');
     expect(resumed.code).toBe(6);
@@ -171,10 +175,7 @@ describe('item 2: a failed write of the results never ends in exit 0', () => {
   });
 
   it.skipIf(NO_DEV_FULL)('a --results file on a full disk: calls stop, the summary says how to resume, exit 23', async () => {
-    const dir = tempDir();
-    const input = join(dir, 'in.ndjson');
-    writeFileSync(input, userLines('disk', 40));
-    const results = join(dir, 'r.ndjson');
+    const { input, results } = batchFiles('disk', 40);
     // Every write to the results file fails as on a full disk; the journal beside it still works.
     symlinkSync('/dev/full', results);
     const result = await runCli(['batch', input, '--results', results, '--concurrency', '2'], { env: rec.env });
@@ -187,10 +188,7 @@ describe('item 2: a failed write of the results never ends in exit 0', () => {
   });
 
   it.skipIf(NO_DEV_FULL)('a journal that cannot be written: the calls it was to mark are not sent', async () => {
-    const dir = tempDir();
-    const input = join(dir, 'in.ndjson');
-    writeFileSync(input, userLines('journal', 10));
-    const results = join(dir, 'r.ndjson');
+    const { input, results } = batchFiles('journal', 10);
     symlinkSync('/dev/full', `${results}.journal`);
     const result = await runCli(['batch', input, '--results', results], { env: rec.env });
     // Its header cannot be written either: refused before anything is sent.
@@ -233,10 +231,7 @@ function batch(args: string[], env = rec.env) {
 
 describe('item 3: --resume counts earlier failures; --retry-failed sends them again', () => {
   it('failed lines count in the summary and exit code of a resume; --retry-failed sends exactly those, never the uncertain ones', async () => {
-    const dir = tempDir();
-    const input = join(dir, 'in.ndjson');
-    writeFileSync(input, userLines('failed', 10));
-    const results = join(dir, 'r.ndjson');
+    const { input, results } = batchFiles('failed', 10);
     const failing = new Set(['failed3@example.com', 'failed7@example.com']);
     rec.server.respond((request, res) => (failing.has(emailOf(request)) ? jsonResponder(503, 'try later') : jsonResponder(200, { ok: true }))(request, res));
     const first = await batch([input, '--results', results, '--concurrency', '1', '--retry', '0']);
@@ -273,10 +268,7 @@ describe('item 3: --resume counts earlier failures; --retry-failed sends them ag
 
 describe('item 5: the journal knows its target and input, and a damaged one is refused', () => {
   async function finishedBatch(prefix: string, count: number): Promise<{ input: string; results: string }> {
-    const dir = tempDir();
-    const input = join(dir, 'in.ndjson');
-    writeFileSync(input, userLines(prefix, count));
-    const results = join(dir, 'r.ndjson');
+    const { input, results } = batchFiles(prefix, count);
     expect((await batch([input, '--results', results, '--concurrency', '1'])).code).toBe(0);
     rec.server.received.length = 0;
     return { input, results };
@@ -320,16 +312,8 @@ describe('item 5: the journal knows its target and input, and a damaged one is r
   });
 
   it('an emptied journal after a crash with calls in flight is refused: the lines in flight are not sent again', async () => {
-    const dir = tempDir();
-    const input = join(dir, 'in.ndjson');
-    writeFileSync(input, userLines('emptied', 5));
-    const results = join(dir, 'r.ndjson');
-    const gate = holdAnswers();
-    const first = startBatch([input, '--results', results, '--concurrency', '2'], rec.env);
-    await until(() => gate.held() === 2);
-    process.kill(first.pid, 'SIGKILL');
-    await first.exited;
-    gate.release();
+    const { input, results } = batchFiles('emptied', 5);
+    await killedWithTwoInFlight(input, results);
     writeFileSync(`${results}.journal`, '');
     const result = await batch([input, '--results', results, '--resume']);
     expect(result.code).toBe(2);
