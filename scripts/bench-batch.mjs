@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startMockProcess } from './bench-mock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'oneoffice.cjs');
@@ -43,21 +44,11 @@ function fail(message) {
 
 if (!existsSync(join(root, 'dist', 'cli', 'cli.cjs'))) fail('dist/cli/cli.cjs is missing: run `node scripts/build.mjs` first');
 
-/** Starts a mock; resolves with its URL once it prints `export ONEOFFICE_URL=... ONEOFFICE_BEARER=...`. */
-function startMock() {
-  return new Promise((resolve) => {
-    const child = spawn(node, [bin, 'mock', '--port', '0', '--token', token, '--quiet'], { env: baseEnv, stdio: ['ignore', 'pipe', 'inherit'] });
-    let buffered = '';
-    child.on('exit', () => resolve(null));
-    child.stdout.on('data', (data) => {
-      buffered += data;
-      if (!buffered.includes('\n')) return;
-      const match = /ONEOFFICE_URL='?([^'\s]+)'?/.exec(buffered.split('\n')[0]);
-      child.stdout.removeAllListeners('data').resume();
-      mock = child;
-      resolve(match ? match[1] : null);
-    });
-  });
+/** Starts the mock (scripts/bench-mock.mjs); resolves with its URL, or null. */
+async function startMock() {
+  const started = await startMockProcess({ node, bin, token, env: baseEnv });
+  mock = started?.child;
+  return started?.url ?? null;
 }
 
 /** Runs `measure(env)` against a fresh mock that has already answered WARM_UP_CALLS calls. */

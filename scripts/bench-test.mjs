@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startMockProcess } from './bench-mock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'oneoffice.cjs');
@@ -34,19 +35,11 @@ function fail(message) {
 
 if (!existsSync(join(root, 'dist', 'cli', 'test.cjs'))) fail('dist/cli/test.cjs is missing: run `node scripts/build.mjs` first');
 
-function startMock() {
-  return new Promise((resolve) => {
-    const child = spawn(node, [bin, 'mock', '--port', '0', '--token', token, '--quiet'], { env: baseEnv, stdio: ['ignore', 'pipe', 'inherit'] });
-    let buffered = '';
-    child.on('exit', () => resolve(null));
-    child.stdout.on('data', (data) => {
-      buffered += data;
-      if (!buffered.includes('\n')) return;
-      child.stdout.removeAllListeners('data').resume();
-      mock = child;
-      resolve(/ONEOFFICE_URL='?([^'\s]+)'?/.exec(buffered)?.[1] ?? null);
-    });
-  });
+/** Starts the mock (scripts/bench-mock.mjs); resolves with its URL, or null. */
+async function startMock() {
+  const started = await startMockProcess({ node, bin, token, env: baseEnv });
+  mock = started?.child;
+  return started?.url ?? null;
 }
 
 function timed(name, command, args, env, expectCode = 0) {

@@ -1,0 +1,23 @@
+// What the benchmarks share: `oneoffice mock` started as a process of its own (the client under
+// test is another process; a server in the bench's own process would compete with it for the
+// event loop), ready once it prints its settings line.
+import { spawn } from 'node:child_process';
+
+/**
+ * Starts `node BIN mock` on a free loopback port with TOKEN, quiet. Resolves with { url, child }
+ * once its first stdout line names the URL, or null when it exits before.
+ */
+export function startMockProcess({ node, bin, token, env }) {
+  return new Promise((resolve) => {
+    const child = spawn(node, [bin, 'mock', '--port', '0', '--token', token, '--quiet'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let buffered = '';
+    child.on('exit', () => resolve(null));
+    child.stdout.on('data', (data) => {
+      buffered += data;
+      if (!buffered.includes('\n')) return;
+      const match = /ONEOFFICE_URL='?([^'\s]+)'?/.exec(buffered.split('\n')[0]);
+      child.stdout.removeAllListeners('data').resume();
+      resolve(match ? { url: match[1], child } : null);
+    });
+  });
+}
