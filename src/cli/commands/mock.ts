@@ -1,9 +1,10 @@
 // `oneoffice mock`: the local OneOffice server in the foreground until a stopping signal. Stdout gets
 // one line the user's shell can use as it is (or JSON); the call log goes to stderr.
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Context } from '../context.js';
 import { UsageError } from '../../api/errors.js';
+import { renameWithRetry } from '../../api/rename.js';
 import { isLoopback } from '../../config/target.js';
 import { startMockServer } from '../../mock/server.js';
 import { defaultDialect } from '../../output/quote.js';
@@ -59,7 +60,8 @@ async function writeReadyFile(path: string, line: string, server: { close(): Pro
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(temporary, line, { mode: 0o600 });
-    renameSync(temporary, path);
+    // A script on Windows may still hold the previous ready file open (EPERM until it lets go).
+    await renameWithRetry(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
     await server.close();
