@@ -11,14 +11,14 @@ import { displayProxy } from '../http/proxy.js';
 import type { CallRequest } from '../api/request.js';
 import { executeStreamed } from '../client/executor.js';
 import { openTransport } from '../http/transport.js';
-import { VerbosePrinter, type VerboseStyle } from '../output/verbose.js';
+import type { VerboseStyle } from '../output/verbose.js';
 import type { SentResponse } from '../http/transport.js';
 import { ExitCode, isOneOfficeError, OneOfficeError } from '../api/errors.js';
 
 type PerformStdout = Context['deps']['stdout'];
 import { visibleControls } from '../output/controls.js';
 import { CallTimings, fanOut } from '../http/timings.js';
-import { renderWriteOut, type WriteOutFormat } from '../output/write-out.js';
+import type { renderWriteOut, WriteOutFormat } from '../output/write-out.js';
 
 export interface PerformOptions {
   network: NetworkSettings;
@@ -49,8 +49,10 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
   const style = options.verbosity > 0 ? await verboseStyle(ctx) : undefined;
   // A server may echo the token back (in a header): -v shows what came back with it masked too.
   const writeVerbose = options.reveal.showSecrets ? (text: string) => stderr.write(text) : (text: string) => stderr.write(ctx.redact(text));
-  const printer = options.verbosity > 0 ? new VerbosePrinter(writeVerbose, call, options.verbosity, options.reveal, style) : undefined;
+  // -v's printer and -w's renderer load only with their flag: every call's bundle stays without them.
+  const printer = options.verbosity > 0 ? new (await import('../output/verbose.js')).VerbosePrinter(writeVerbose, call, options.verbosity, options.reveal, style) : undefined;
   const timings = options.writeOut ? new CallTimings() : undefined;
+  const render = options.writeOut ? (await import('../output/write-out.js')).renderWriteOut : undefined;
   const observer = fanOut([printer, timings]);
   const info = (text: string) => stderr.write(`${(style?.info ?? String)(`* ${text}`)}\n`);
   if (printer && options.from) {
@@ -86,7 +88,7 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
     throw error;
   } finally {
     await transport.close();
-    if (timings && options.writeOut) writeOutAfter(ctx, call, timings, options.writeOut, failure);
+    if (timings && options.writeOut && render) writeOutAfter(ctx, call, timings, options.writeOut, failure, render);
   }
 }
 
@@ -111,11 +113,11 @@ async function writeQueryResult(response: SentResponse, query: (data: unknown) =
 }
 
 /** -w's output, on stdout unless %{stderr} switched it; the error message as stderr shows it. */
-function writeOutAfter(ctx: Context, call: CallRequest, timings: CallTimings, format: WriteOutFormat, failure: { error: unknown } | undefined): void {
+function writeOutAfter(ctx: Context, call: CallRequest, timings: CallTimings, format: WriteOutFormat, failure: { error: unknown } | undefined, render: typeof renderWriteOut): void {
   const error = failure?.error;
   const known = isOneOfficeError(error);
   const message = failure === undefined ? '' : known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
-  const parts = renderWriteOut(format, {
+  const parts = render(format, {
     httpCode: timings.status,
     timings: timings.seconds(call.url.protocol === 'https:'),
     sizeDownload: timings.bytes,

@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import { answerError, classifyAnswer } from '../api/answer.js';
 import { ExitCode, OneOfficeError } from '../api/errors.js';
 import { readJson } from '../api/json.js';
-import { JsonSyntaxCheck } from '../api/json-check.js';
+import type { JsonSyntaxCheck } from '../api/json-check.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
 import type { CallResponse } from '../http/transport.js';
 
@@ -45,7 +45,8 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
       keptBytes += buffer.length;
     } else if (checkStreamed) {
       if (!check) {
-        check = new JsonSyntaxCheck();
+        // Loaded only for a body too large to keep: most answers never need it.
+        check = new (await import('../api/json-check.js')).JsonSyntaxCheck();
         for (const earlier of kept) check.push(earlier);
       }
       check.push(buffer);

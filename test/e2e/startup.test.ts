@@ -70,6 +70,15 @@ describe('start-up loads only what the command needs', () => {
     expect(builtins.filter((name) => ['tls', 'https', 'http2', 'v8'].includes(name))).toEqual([]);
   });
 
+  it('a call loads the -v printer, the -w renderer and the check of bodies too large to keep only when it needs them', () => {
+    const parts = (args: string[]) => loads(args).filter((path) => path.includes('/dist/cli/')).map((path) => path.slice(path.lastIndexOf('/') + 1));
+    const plain = parts(REAL_CALL);
+    expect(plain).toContain('perform.cjs');
+    expect(plain.filter((name) => ['verbose.cjs', 'write-out.cjs', 'json-check.cjs'].includes(name))).toEqual([]);
+    expect(parts([...REAL_CALL, '-w', '%{http_code}\\n'])).toContain('write-out.cjs');
+    expect(parts([...REAL_CALL, '-v'])).toContain('verbose.cjs');
+  });
+
   it('a call through a proxy loads undici, but not its HTTP/2 client (node:http2, node:tls)', () => {
     const proxied = [...REAL_CALL, '--proxy', 'http://127.0.0.1:9'];
     expect([...packagesLoaded(proxied)]).toEqual(['undici']);

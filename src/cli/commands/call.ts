@@ -16,7 +16,6 @@ import type { MethodSchema } from '../../api/schema/types.js';
 import { loadValidator } from '../../api/schema/validator.js';
 import { resolveNetwork } from '../../config/network.js';
 import { SHELL_DIALECTS } from '../../output/quote.js';
-import { parseWriteOut } from '../../output/write-out.js';
 import { unlockClientKey } from '../../http/client-cert.js';
 import { targetFromArgs } from './target.js';
 
@@ -94,7 +93,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     else problems.push(`--query: ${compiled.problem}`);
   }
   const writeOutFlag = parsed.options['write-out'];
-  const writeOut = typeof writeOutFlag === 'string' ? parseWriteOut(writeOutFlag) : undefined;
+  // -w's parser loads only with -w (cli/perform.ts loads its renderer).
+  const writeOut = typeof writeOutFlag === 'string' ? (await import('../../output/write-out.js')).parseWriteOut(writeOutFlag) : undefined;
   if (writeOut && 'problems' in writeOut) problems.push(...writeOut.problems);
   if (problems.length) throw new ValidationError(problems);
 
