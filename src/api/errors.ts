@@ -24,6 +24,10 @@ export const EXIT_CODES = [
 
 type ExitCodeTable = { readonly [E in (typeof EXIT_CODES)[number] as E['name']]: E['code'] };
 export const ExitCode: ExitCodeTable = Object.fromEntries(EXIT_CODES.map((entry) => [entry.name, entry.code])) as unknown as ExitCodeTable;
+
+/** The signals that stop a command, and its exit code for each: 128 + the signal's number, as shells report it (SIGBREAK is 21 on Windows). */
+export const SIGNAL_EXIT_CODES = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated, SIGHUP: ExitCode.hangup, SIGBREAK: ExitCode.break } as const;
+export type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
 export type ExitCodeValue = (typeof EXIT_CODES)[number]['code'];
 
 /** Every stable error code: what scripts and library users may match on. */

@@ -3,6 +3,7 @@
 // so far (failed expectations and steps without an answer), time left. On stdout, when that is a
 // terminal too, step lines are written above the bar, never through it.
 import type { Writable } from 'node:stream';
+import { SIGNAL_EXIT_CODES, type StopSignal } from '../api/errors.js';
 import { ProgressDisplay } from '../output/progress-display.js';
 import type { Scenario } from './format.js';
 import type { StepResult } from './runner.js';
@@ -34,8 +35,30 @@ export class StepProgress {
     return (text) => this.display.above(() => void stdout.write(text));
   }
 
+  get enabled(): boolean {
+    return this.display.enabled;
+  }
+
   /** Before the failures and the summary: the final screen is as without a bar. */
   clear(): void {
     this.display.clear();
   }
+}
+
+/**
+ * Ctrl-C, kill, a closed terminal or Ctrl-Break while the bar is drawn: erase it, so the shell's
+ * prompt does not land after it, and end as an interrupted command does (130, 143, 129, 149). No
+ * handlers without a bar: the signal then ends the process as it always has. Returns the undo.
+ */
+export function eraseOnSignals(progress: StepProgress, exit: (code: number) => void): () => void {
+  if (!progress.enabled) return () => undefined;
+  const signals = Object.keys(SIGNAL_EXIT_CODES) as StopSignal[];
+  const handler = (signal: StopSignal) => {
+    progress.clear();
+    exit(SIGNAL_EXIT_CODES[signal]);
+  };
+  for (const signal of signals) process.on(signal, handler);
+  return () => {
+    for (const signal of signals) process.off(signal, handler);
+  };
 }

@@ -95,7 +95,7 @@ describe.skipIf(!haveScript)('on a terminal', () => {
         .replace(/date: .*/g, 'date: DATE')
         .replace(/x-api-key: .*/g, 'x-api-key: TOKEN')
         .replace(/tty-\w+@/g, 'tty-ID@');
-    const bar = (done: number, failed: number, filled: number) => new RegExp(String.raw`\r\x1b\[Ktest █{${filled}}░{${24 - filled}} ${done}/4 +\d+% · \d+/s · ${failed} failed · ETA (\d+s|--)`);
+    const bar = (done: number, failed: number, filled: number, total = 4) => new RegExp(String.raw`\r\x1b\[Ktest █{${filled}}░{${24 - filled}} ${done}/${total} +\d+% · \d+/s · ${failed} failed · ETA (\d+s|--)`);
 
     it('draws a bar of steps on stderr, above which the step lines go; the final screen is as without it', async () => {
       const result = await onTerminal(['test', file, '--mock'], env());
@@ -140,6 +140,19 @@ describe.skipIf(!haveScript)('on a terminal', () => {
       const stdout = readFileSync(stdoutFile, 'utf8');
       expect(stdout).toMatch(/^\.\.FS\n\nFailures:\n/);
       expect(stdout).not.toContain('\x1b');
+    });
+
+    it('erases the bar when Ctrl-C stops the run, and exits 130', async () => {
+      // The second step polls for a user that never comes (every 50 ms, for up to a minute): Ctrl-C comes first.
+      const polling = join(dir, 'polling.yml');
+      writeFileSync(
+        polling,
+        ['steps:', '  - { call: createUser, params: { email: "poll-{{ run.id }}@example.com" } }', '  - call: getUserByEmail', '    params: { email: never@example.com }', '    retry-until: { interval: 50, timeout: 60000 }', ''].join('\n'),
+      );
+      const result = await onTerminal(['test', polling, '--mock'], env(), { 'test █': '\x03' });
+      expect(result.code).toBe(130);
+      expect(result.output).toMatch(bar(1, 0, 12, 2));
+      expect(screen(result.output).replace(/\^C/g, '')).not.toContain('test █');
     });
 
     it('draws no bar for a dry run', async () => {

@@ -3,7 +3,7 @@
 // calls are really sent.
 import { parseCallArgs, type ParsedArgs } from '../../options/args.js';
 import { checkInput, type CheckResult } from '../../batch/check.js';
-import { Gate, StopControl, watchSignals, type BatchSignal } from '../../batch/gate.js';
+import { Gate, StopControl, watchSignals } from '../../batch/gate.js';
 import { batchHelp } from '../help/batch-help.js';
 import { openInput, type BatchInput } from '../../batch/input.js';
 import { BatchRecord, checkResultsFile, journalUrl, type JournalHeader } from '../../batch/journal.js';
@@ -18,7 +18,7 @@ import { openTransport, type Transport } from '../../http/transport.js';
 import { fileSink, streamSink, type ResultSink } from '../../batch/sink.js';
 import { expandHome } from '../../config/paths.js';
 import type { Context } from '../context.js';
-import { ConfigError, ExitCode, OneOfficeError, UsageError, ValidationError } from '../../api/errors.js';
+import { ConfigError, ExitCode, OneOfficeError, SIGNAL_EXIT_CODES, UsageError, ValidationError } from '../../api/errors.js';
 import { holderText, tryLockFile, type HeldLock } from '../../files/lock.js';
 import { INSECURE_WARNING, resolveNetworkPair, type NetworkSettings } from '../../config/network.js';
 import { shellQuote } from '../../output/quote.js';
@@ -30,8 +30,6 @@ import { monotonicMs } from '../../api/clock.js';
 
 /** How long calls in flight may finish after Ctrl-C before they are abandoned. */
 const GRACE_MS = 5000;
-/** 128 + the signal's number, as shells report it (SIGBREAK is 21 on Windows). */
-const SIGNAL_EXIT_CODES: Record<BatchSignal, number> = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated, SIGHUP: ExitCode.hangup, SIGBREAK: ExitCode.break };
 
 interface Setup {
   ctx: Context;

@@ -20,7 +20,7 @@ import { scenarioFiles } from '../../scenario/files.js';
 import { parseScenario, type Scenario } from '../../scenario/format.js';
 import { testHelp } from '../help/test-help.js';
 import { readTestOptions, TEST_OPTIONS, type TestOptions } from '../../scenario/options.js';
-import { stepCount, StepProgress } from '../../scenario/progress.js';
+import { eraseOnSignals, stepCount, StepProgress } from '../../scenario/progress.js';
 import { formatReport } from '../../scenario/reports.js';
 import { runScenario, type ScenarioResult } from '../../scenario/runner.js';
 import { openStepSender } from '../../scenario/send.js';
@@ -75,6 +75,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     const sender = await openStepSender(target, { connections: options.jobs, extraHeaders, reveal: { showSecrets: false }, network: baseNetwork, ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}) });
     const color = useColor(stdout, env, ctx.globals.noColor);
     const progress = new StepProgress(stderr, { enabled: stderr.isTTY === true, total: stepCount(checked) });
+    const unwatchSignals = eraseOnSignals(progress, (code) => process.exit(code));
     const reporter = new ConsoleReporter(progress.writer(stdout), { lines: stdout.isTTY === true, live: options.jobs === 1, style: color ? await colorStyle() : plainStyle, redact: (text) => ctx.redact(text) });
     const schemas = new Map<string, Promise<ResponseSchema | undefined>>();
     const started = monotonicMs();
@@ -110,6 +111,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
       };
       await Promise.all(Array.from({ length: Math.min(options.jobs, checked.length) }, worker));
     } finally {
+      unwatchSignals();
       progress.clear();
       await sender.close();
     }
