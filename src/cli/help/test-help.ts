@@ -61,6 +61,7 @@ Exit codes:
   7  a step got no answer: timed out
   8  an expectation failed (every step that ran got an answer)
   23 output could not be written (stdout closed, full disk)
+  130 interrupted by Ctrl-C (SIGINT); 143 by SIGTERM, 129 by SIGHUP, 149 by Ctrl-Break (SIGBREAK)
 A step without an answer (6, 7) wins over failed expectations (8).
 `;
 }
