@@ -158,19 +158,27 @@ export function nodeTransport(options: DirectOptions, observer?: ExchangeObserve
 
 interface KeepAliveAgents {
   for(secure: boolean): Promise<HttpAgent>;
-  destroy(): void;
+  destroy(): Promise<void>;
 }
+
+/**
+ * Idle connections are closed after this (sooner when the server's Keep-Alive hint asks), as undici
+ * does: Node's Agent honours the hint only below its own timeout, and without one it would reuse a
+ * connection the server has already closed (a step after a long retry-until pause: "reset").
+ */
+const IDLE_CONNECTION_MS = 4000;
 
 /** An http and (made on first use) an https Agent; TLS options are part of the https Agent's pool key. */
 function keepAliveAgents(connections: number): KeepAliveAgents {
-  const settings = { keepAlive: true, maxSockets: Math.max(1, connections) };
+  const settings = { keepAlive: true, maxSockets: Math.max(1, connections), timeout: IDLE_CONNECTION_MS };
   const http = new HttpAgent(settings);
-  let https: HttpAgent | undefined;
+  // The promise, not the Agent: --jobs workers starting together must share one https Agent.
+  let https: Promise<HttpAgent> | undefined;
   return {
-    for: async (secure) => (secure ? (https ??= new (await import('node:https')).Agent(settings)) : http),
-    destroy: () => {
+    for: (secure) => (secure ? (https ??= import('node:https').then((module) => new module.Agent(settings))) : Promise.resolve(http)),
+    destroy: async () => {
       http.destroy();
-      https?.destroy();
+      (await https)?.destroy();
     },
   };
 }

@@ -1,6 +1,7 @@
 // `oneoffice test` sends its steps over kept-alive connections (node:http's Agent, see
 // http/node-transport.ts): one per file running at once, reopened when the server closes one.
 // Against a recording server that notes which client port each request came from.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +44,35 @@ describe('connections of a test run', () => {
       expect(first?.headers.connection).toBe('keep-alive');
       expect(server.received.map(({ method }) => method)).toEqual(['GET', 'GET', 'GET', 'GET']);
     });
+  });
+
+  it("does not reuse a connection left idle longer than the server's Keep-Alive hint allows", async () => {
+    // The server keeps idle connections 2 s (it says `Keep-Alive: timeout=2`); the step polls again after 1.5 s,
+    // past the hint less a second: a new connection, never one the server may be closing.
+    const ports: number[] = [];
+    let served = 0;
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        ports.push(req.socket.remotePort ?? 0);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ attempt: ++served }));
+      });
+    });
+    server.keepAliveTimeout = 2000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = isolatedEnv({ ONEOFFICE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`, ONEOFFICE_BEARER: TOKEN });
+      const path = s.file('idle.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: a@example.com }\n    expect: { schema: false, body: { attempt: 2 } }\n    retry-until: { interval: 1500, timeout: 10000 }\n');
+      const result = await s.test([path], env);
+      expect(result.stdout).toMatch(/^\.\n/);
+      expect(result.code).toBe(0);
+      expect(ports).toHaveLength(2);
+      expect(ports[1]).not.toBe(ports[0]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('uses at most --jobs connections for files running at once', async () => {
@@ -108,6 +138,12 @@ describe('test runs over TLS and through proxies', () => {
       expect(result.stdout).toMatch(/^\.\.\.\n/);
       expect(result.code).toBe(0);
       expect(handshakes).toHaveLength(1);
+      // Four files at once over TLS: one https pool, so at most --jobs connections.
+      handshakes.length = 0;
+      const files = ['t1', 't2', 't3', 't4'].map((tag) => s.file(`${tag}.yml`, threeLookups(tag)));
+      const four = await s.test([...files, '--jobs', '4', '--cacert', certificate.certPath], env);
+      expect(four.code).toBe(0);
+      expect(handshakes.length).toBeLessThanOrEqual(4);
       const refused = await s.test([s.file('tls-unknown-ca.yml', threeLookups('tls'))], env);
       expect(refused.stdout).toMatch(/^ESS\n/);
       expect(refused.stdout).toContain('certificate');
@@ -128,6 +164,23 @@ describe('test runs over TLS and through proxies', () => {
       const result = await s.test([path, '--cacert', ca.certPath, '--cert', client.certPath, '--key', client.keyPath], env);
       expect(result.stdout).toMatch(/^\.\n/);
       expect(result.code).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('checks an encrypted --key with its passphrase (--pass-env) before the first step', async () => {
+    const ca = makeCa();
+    const server = await startMutualTlsServer(ca, makeSignedCertificate(ca, '127.0.0.1'));
+    const client = makeSignedCertificate(ca, 'locked-scenario-client', { client: true, passphrase: 'open-sesame-42' });
+    try {
+      const path = s.file('mtls-locked.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: a@example.com }\n    expect: { schema: false, body: { client: locked-scenario-client } }\n');
+      const args = [path, '--cacert', ca.certPath, '--cert', client.certPath, '--key', client.keyPath, '--pass-env', 'KEY_PASS'];
+      const wrong = await s.test(args, isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN, KEY_PASS: 'not-the-one' }));
+      expect(wrong).toEqual({ code: 2, stdout: '', stderr: `oneoffice: --key: wrong passphrase for ${client.keyPath} (from $KEY_PASS)\n` });
+      const right = await s.test(args, isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN, KEY_PASS: 'open-sesame-42' }));
+      expect(right.stdout).toMatch(/^\.\n/);
+      expect(right.code).toBe(0);
     } finally {
       server.close();
     }
