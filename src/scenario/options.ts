@@ -6,6 +6,7 @@ import { CALL_OPTIONS, MAX_TEST_JOBS, TEST_OWN_OPTIONS, unknownOption, type Opti
 import { REPORT_FORMATS, type ReportFormat } from './reports.js';
 import { isRecord } from './template.js';
 import { readYaml } from './yaml.js';
+import { isUtf16, UTF16_ADVICE } from '../api/text.js';
 
 const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets', '--query', '--dry-run', '--no-validate']);
 
@@ -51,7 +52,8 @@ export function readTestOptions(parsed: ParsedArgs): { options: TestOptions; pro
     } catch (error) {
       problems.push(`--vars-file ${varsFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
-    if (text !== undefined) {
+    if (text !== undefined && isUtf16(text)) problems.push(`--vars-file ${varsFile} ${UTF16_ADVICE}`);
+    else if (text !== undefined) {
       const read = readYaml(text);
       const data = read.ok ? read.value : undefined;
       if (!read.ok) problems.push(`--vars-file ${varsFile}:${read.line}: not valid YAML or JSON: ${read.reason}`);

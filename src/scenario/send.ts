@@ -44,10 +44,16 @@ export interface StepSender {
   close(): Promise<void>;
 }
 
-export async function openStepSender(target: Target, options: { connections: number; extraHeaders: string[]; reveal: Reveal; network: NetworkSettings; dispatcher?: Dispatcher }): Promise<StepSender> {
+export async function openStepSender(
+  target: Target,
+  options: { connections: number; extraHeaders: string[]; reveal: Reveal; network: NetworkSettings; dispatcher?: Dispatcher; onSecret?: (value: string) => void },
+): Promise<StepSender> {
   const transport = await openTransport({ ...options.network, connections: options.connections }, { pooled: 'fast-start', ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
-  const send: SendStep = (method, params, settings) =>
-    sendStep(transport, buildCall({ url: target.url, token: target.token, apiMethod: method, params, extraHeaders: options.extraHeaders, secretPaths: settings.secretPaths }), settings.network, options.reveal);
+  const send: SendStep = (method, params, settings) => {
+    // A secret param's value may come back in an answer or an expectation: the caller masks it everywhere.
+    if (options.onSecret) for (const value of secretValues(params, settings.secretPaths)) options.onSecret(value);
+    return sendStep(transport, buildCall({ url: target.url, token: target.token, apiMethod: method, params, extraHeaders: options.extraHeaders, secretPaths: settings.secretPaths }), settings.network, options.reveal);
+  };
   return { send, close: () => transport.close() };
 }
 
@@ -79,6 +85,17 @@ async function sendStep(transport: Transport, call: CallRequest, network: Networ
     return [...request(), ...notes, ...verboseResponseLines(head), ...(shown === '' ? [] : clip(shown).split('\n'))];
   };
   return { kind: 'answer', status: head.status, statusText: head.statusText, headers: head.headers, text, json, body, durationMs, attempts: done.attempts, exchange };
+}
+
+/** The string values at the secret paths of the params (`x-secret` fields). */
+function secretValues(params: Params, paths: readonly string[][]): string[] {
+  const values: string[] = [];
+  for (const path of paths) {
+    let node: unknown = params;
+    for (const key of path) node = typeof node === 'object' && node !== null && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+    if (typeof node === 'string') values.push(node);
+  }
+  return values;
 }
 
 function clip(text: string): string {

@@ -3,7 +3,7 @@
 // same events, the line of every node and key, so each problem can name its line. js-yaml over the
 // `yaml` package, which gives positions too: it parses a 100-step file in a third of the time and
 // loads in half, and a test run is mostly start-up (issue 12's bench).
-import { constructFromEvents, EVENT_ID, getScalarValue, parseEvents, YAMLException, type Event } from 'js-yaml';
+import { constructFromEvents, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event } from 'js-yaml';
 
 export interface YamlEntry {
   key: string;
@@ -52,7 +52,7 @@ function lineTree(events: readonly Event[], text: string): YamlNode | undefined 
         while ((events[next] as Event).type !== EVENT_ID.POP) {
           const keyEvent = events[next] as Event;
           const key = node(line);
-          entries.push({ key: keyEvent.type === EVENT_ID.SCALAR ? getScalarValue(text, keyEvent) : '', keyLine: key.line, value: node(key.line) });
+          entries.push({ key: keyEvent.type === EVENT_ID.SCALAR ? keyText(keyEvent, text) : '', keyLine: key.line, value: node(key.line) });
         }
         next++;
         return { kind: 'mapping', line, entries };
@@ -73,6 +73,20 @@ function lineTree(events: readonly Event[], text: string): YamlNode | undefined 
     }
   };
   return events.length > 1 && (events[1] as Event).type !== EVENT_ID.POP ? node(1) : undefined;
+}
+
+/** A plain scalar the core schema may read as something other than a string: a number, a boolean, null. */
+const MAYBE_NOT_TEXT = /^(?:[-+.~0-9]|(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$)/;
+
+/**
+ * A key as the values have it: `0x10` is "16", `True` is "true", `~` is "null" (the string of what
+ * the schema reads), so that lines are found for the keys the data holds.
+ */
+function keyText(event: Extract<Event, { type: typeof EVENT_ID.SCALAR }>, text: string): string {
+  const raw = getScalarValue(text, event);
+  if (event.style !== SCALAR_STYLE.PLAIN || !MAYBE_NOT_TEXT.test(raw)) return raw;
+  const [value] = constructFromEvents([{ type: EVENT_ID.DOCUMENT, explicitStart: false, explicitEnd: false, directives: [] }, event, { type: EVENT_ID.POP }], { source: text });
+  return String(value);
 }
 
 /** 1-based line of a character offset; `fallback` for an absent one (-1). */

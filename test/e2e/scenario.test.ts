@@ -215,6 +215,27 @@ steps:
     expect(result.code).toBe(2);
   });
 
+  it('says how to save a UTF-16 scenario or --vars-file (what Windows PowerShell writes) as UTF-8', async () => {
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const path = join(s.dir, `utf16-${++counter}.yml`);
+    writeFileSync(path, utf16('steps:\n  - call: getUserByEmail\n    params: { email: a@example.com }\n'));
+    const vars = join(s.dir, `utf16-vars-${counter}.yml`);
+    writeFileSync(vars, utf16('who: a@example.com\n'));
+    const advice = 'is UTF-16 text (what Windows PowerShell writes with > or Out-File): save it as UTF-8, e.g. with Set-Content -Encoding utf8';
+    const result = await s.test([path, '--vars-file', vars]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `oneoffice: --vars-file ${vars} ${advice}\noneoffice: ${path} ${advice}\noneoffice: 2 problems; nothing was sent\n` });
+  });
+
+  it('masks a secret param (x-secret) wherever its value comes back: in expectations, console and reports', async () => {
+    const secret = 'Sup3r-Secret-Pw!';
+    const path = s.file('secret.yml', 'steps:\n  - call: createUser\n    params: { email: "secret-{{ run.id }}@example.com", password: "{{ pw }}" }\n    expect: { body: { password: "{{ pw }}" } }\n');
+    const report = join(s.dir, `secret-${++counter}.json`);
+    const result = await s.test([path, '--var', `pw=${secret}`, '--report', `json:${report}`]);
+    expect(result.code).toBe(8);
+    expect(result.stdout).toContain('expect.body."password": expected "****", got null');
+    expect(result.stdout + result.stderr + readFileSync(report, 'utf8')).not.toContain(secret);
+  });
+
   it('--dry-run checks the files and sends nothing', async () => {
     const before = s.loggedCalls().length;
     const result = await s.test([s.file('dry.yml', onboarding('dry')), '--dry-run']);

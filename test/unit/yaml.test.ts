@@ -54,6 +54,12 @@ steps:
     expect(ok('a: on\nb: yes\nc: 2024-01-01\nd: 0x1F\ne: 1.5\nf: true\ng: ~\nh:\n').value).toEqual({ a: 'on', b: 'yes', c: '2024-01-01', d: 31, e: 1.5, f: true, g: null, h: null });
   });
 
+  it('names keys as the values have them: numbers, booleans and null read by the schema, quoted keys as written', () => {
+    const read = ok('params:\n  0x10: a\n  1.0: b\n  True: c\n  ~: d\n  "0x10x": e\n  \'007\': f\n  -1: g\n');
+    expect(keyLines(read.root)).toEqual(['params@1', 'params.16@2', 'params.1@3', 'params.true@4', 'params.null@5', 'params.0x10x@6', 'params.007@7', 'params.-1@8']);
+    expect(Object.keys((read.value as { params: object }).params).sort()).toEqual(['-1', '007', '0x10x', '1', '16', 'null', 'true'].sort());
+  });
+
   it('an empty file is no document; a value without a line of its own takes its key\'s line', () => {
     expect(readYaml('')).toEqual({ ok: true, value: null, root: undefined });
     expect(keyLines(ok('a:\nb: 1\n').root)).toEqual(['a@1', 'b@2']);

@@ -27,6 +27,8 @@ import { openStepSender } from '../../scenario/send.js';
 import type { Target } from '../../config/target.js';
 import { targetFromArgs } from './target.js';
 import { monotonicMs } from '../../api/clock.js';
+import { unlockClientKey } from '../../http/client-cert.js';
+import { isUtf16, UTF16_ADVICE } from '../../api/text.js';
 
 export async function runTestCommand(ctx: Context, argv: readonly string[]): Promise<number> {
   preferFastStart();
@@ -46,6 +48,10 @@ export async function runTestCommand(ctx: Context, argv: readonly string[]): Pro
       text = readFileSync(file, 'utf8');
     } catch (error) {
       problems.push(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      continue;
+    }
+    if (isUtf16(text)) {
+      problems.push(`${file} ${UTF16_ADVICE}`);
       continue;
     }
     const read = parseScenario(file, text);
@@ -71,8 +77,10 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     buildCall({ url: target.url, token: target.token, apiMethod: 'test', params: {}, extraHeaders });
     const { create: baseNetwork, read: readNetwork } = resolveNetworkPair(parsed.options, ctx.config().profile, env, target.url, ctx.platform());
     if (baseNetwork.insecure) ctx.warn(INSECURE_WARNING);
+    // An encrypted --key: its passphrase (--pass-env, or asked on a terminal) checked before the first step, as batch does.
+    if (baseNetwork.clientCert) await unlockClientKey(ctx, baseNetwork.clientCert);
     const registry = ctx.registry();
-    const sender = await openStepSender(target, { connections: options.jobs, extraHeaders, reveal: { showSecrets: false }, network: baseNetwork, ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}) });
+    const sender = await openStepSender(target, { connections: options.jobs, extraHeaders, reveal: { showSecrets: false }, network: baseNetwork, onSecret: (value) => ctx.addSecret(value), ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}) });
     const color = useColor(stdout, env, ctx.globals.noColor);
     const progress = new StepProgress(stderr, { enabled: stderr.isTTY === true, total: stepCount(checked) });
     const unwatchSignals = eraseOnSignals(progress, (code) => process.exit(code));
