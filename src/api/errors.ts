@@ -28,6 +28,8 @@ export const ExitCode: ExitCodeTable = Object.fromEntries(EXIT_CODES.map((entry)
 /** The signals that stop a command, and its exit code for each: 128 + the signal's number, as shells report it (SIGBREAK is 21 on Windows). */
 export const SIGNAL_EXIT_CODES = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated, SIGHUP: ExitCode.hangup, SIGBREAK: ExitCode.break } as const;
 export type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
+/** Ctrl-C, kill, a closed terminal or ssh session (SIGHUP), and Ctrl-Break or a closed console window on Windows. */
+export const STOP_SIGNALS = Object.keys(SIGNAL_EXIT_CODES) as StopSignal[];
 export type ExitCodeValue = (typeof EXIT_CODES)[number]['code'];
 
 /** Every stable error code: what scripts and library users may match on. */

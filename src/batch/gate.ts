@@ -2,13 +2,13 @@
 // results output keeping up, and no reason to stop. Calls start one at a time from one loop, so
 // they start in input order.
 import { monotonicMs } from '../api/clock.js';
+import { STOP_SIGNALS, type StopSignal } from '../api/errors.js';
 
 /**
  * What stops a batch the way Ctrl-C does: SIGTERM (kill), SIGHUP (a closed terminal, a dropped ssh
  * session, a closed console window on Windows) and SIGBREAK (Ctrl-Break on Windows, which sends no SIGTERM).
  */
-export const BATCH_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-export type BatchSignal = (typeof BATCH_SIGNALS)[number];
+export type BatchSignal = StopSignal;
 
 /** Why the batch stops starting calls, and whether the calls in flight are given up on. */
 export class StopControl {
@@ -60,7 +60,7 @@ export class StopControl {
 
 /** Routes the stopping signals to `stop` until the returned function is called. */
 export function watchSignals(stop: StopControl): () => void {
-  const handlers = BATCH_SIGNALS.map((signal) => [signal, () => stop.onSignal(signal)] as const);
+  const handlers = STOP_SIGNALS.map((signal) => [signal, () => stop.onSignal(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   return () => {
     for (const [signal, handler] of handlers) process.off(signal, handler);

@@ -3,7 +3,7 @@
 // so far (failed expectations and steps without an answer), time left. On stdout, when that is a
 // terminal too, step lines are written above the bar, never through it.
 import type { Writable } from 'node:stream';
-import { SIGNAL_EXIT_CODES, type StopSignal } from '../api/errors.js';
+import { SIGNAL_EXIT_CODES, STOP_SIGNALS, type StopSignal } from '../api/errors.js';
 import { ProgressDisplay } from '../output/progress-display.js';
 import type { Scenario } from './format.js';
 import type { StepResult } from './runner.js';
@@ -52,13 +52,12 @@ export class StepProgress {
  */
 export function eraseOnSignals(progress: StepProgress, exit: (code: number) => void): () => void {
   if (!progress.enabled) return () => undefined;
-  const signals = Object.keys(SIGNAL_EXIT_CODES) as StopSignal[];
   const handler = (signal: StopSignal) => {
     progress.clear();
     exit(SIGNAL_EXIT_CODES[signal]);
   };
-  for (const signal of signals) process.on(signal, handler);
+  for (const signal of STOP_SIGNALS) process.on(signal, handler);
   return () => {
-    for (const signal of signals) process.off(signal, handler);
+    for (const signal of STOP_SIGNALS) process.off(signal, handler);
   };
 }

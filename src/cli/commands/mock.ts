@@ -3,7 +3,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Context } from '../context.js';
-import { UsageError } from '../../api/errors.js';
+import { STOP_SIGNALS, UsageError } from '../../api/errors.js';
 import { renameWithRetry } from '../../api/rename.js';
 import { isLoopback } from '../../config/target.js';
 import { startMockServer } from '../../mock/server.js';
@@ -68,9 +68,6 @@ async function writeReadyFile(path: string, line: string, server: { close(): Pro
     throw new UsageError(`mock: --ready-file ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'E_READY_FILE');
   }
 }
-
-/** Ctrl-C, kill, a closed terminal or ssh session (SIGHUP), and Ctrl-Break or a closed console window on Windows. */
-const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
 
 /**
  * The URL the export line gives the client. The client refuses to send the token over plain http
