@@ -3,7 +3,6 @@
 // core as the CLI: the same resolution of URL, token and network settings, the same parameter check,
 // executor, safe retries and answer classifier. It prints nothing; failures are thrown as typed
 // errors (api/errors.ts) whose messages hold no secret.
-import { PassThrough, Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { answerError } from '../api/answer.js';
 import { ParamsChecker } from '../api/check.js';
@@ -18,7 +17,7 @@ import { isKnownProfile, unknownProfileError } from '../config/profiles.js';
 import { refuseInsecureHttp, resolveTarget, type Target } from '../config/target.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { METHOD_NAMES, type MethodParams, type MethodResults } from '../generated/types.js';
-import { unlockClientKey, type Asker, type ClientCertificate } from '../http/client-cert.js';
+import { checkClientKey, type ClientCertificate } from '../http/client-cert.js';
 import { openTransport, type Transport } from '../http/transport.js';
 import { executeWhole } from './executor.js';
 
@@ -110,7 +109,7 @@ export function createClient(options: ClientOptions = {}): Client {
       const problems = check ? check(params as Params) : [];
       if (problems.length) throw new ValidationError(problems);
     }
-    if (create.clientCert) await (certificateChecked ??= unlockClientKey(noTerminal(), create.clientCert));
+    if (create.clientCert) await (certificateChecked ??= checkClientKey(create.clientCert));
     const request = buildCall({ url: target.url, token: target.token, apiMethod: method, params: params as Params, extraHeaders: options.headers ?? [], secretPaths: known ? secretPaths(known.schema) : [] });
     const settings = known?.schema['x-idempotent'] === true ? read : create;
     transport ??= openTransport(settings, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
@@ -176,11 +175,7 @@ function networkFlags(options: ClientOptions): Record<string, string | true> {
   return flags;
 }
 
-/** A library has no terminal to ask a passphrase on (the key is unlocked by then: nothing is asked). */
-function noTerminal(): Asker {
-  return { deps: { stdin: Readable.from([]), stderr: new PassThrough() }, addSecret: () => undefined };
-}
-
+/** A library has no terminal to ask a passphrase on: an encrypted key needs the `passphrase` option. */
 function unlockWithOption(certificate: ClientCertificate, passphrase: string | undefined): void {
   if (passphrase !== undefined) {
     certificate.passphrase = passphrase;

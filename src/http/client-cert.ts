@@ -105,6 +105,11 @@ export async function unlockClientKey(ctx: Asker, client: ClientCertificate): Pr
     client.locked = false;
   }
   if (client.passphrase) ctx.addSecret(client.passphrase);
+  await checkClientKey(client);
+}
+
+/** That certificate, key and passphrase go together (the key unlocked by now), so a mistake is reported before anything is sent. */
+export async function checkClientKey(client: ClientCertificate): Promise<void> {
   // node:tls (~5 ms) only when a client certificate is used.
   const { createSecureContext } = await import('node:tls');
   try {
