@@ -54,19 +54,40 @@ function junit(results: readonly ScenarioResult[], redact: (text: string) => str
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * TAP 13, not 14: Debian's prove (Test::Harness 3.44) stops at "TAP version 14", and our YAML
+ * blocks are TAP 13's. Descriptions escape `\` and `#` as the TAP spec says (an unescaped `#`
+ * starts a directive: a step named `C:\# TODO` would read as a TODO, its failure as a pass).
+ */
 function tap(results: readonly ScenarioResult[], redact: (text: string) => string): string {
   const steps = results.flatMap((result) => result.steps.map((step) => ({ result, step })));
-  const lines = ['TAP version 14', `1..${steps.length}`];
+  const lines = ['TAP version 13', `1..${steps.length}`];
   steps.forEach(({ result, step }, i) => {
-    const title = `${result.scenario.name}: ${step.step.name}`.replace(/#/g, '\\#').replace(/\n/g, ' ');
+    const title = tapDescription(`${result.scenario.name}: ${step.step.name}`);
     if (step.outcome === 'passed') lines.push(`ok ${i + 1} - ${title}`);
     else if (step.outcome === 'skipped') lines.push(`ok ${i + 1} - ${title} # SKIP an earlier step did not pass`);
     else {
-      lines.push(`not ok ${i + 1} - ${title}`, '  ---', `  file: ${JSON.stringify(result.scenario.file)}`, `  line: ${step.step.line}`, `  method: ${step.step.call}`);
-      lines.push(`  message: ${JSON.stringify(redact(reason(step)))}`, `  duration_ms: ${Math.round(step.durationMs)}`, '  ...');
+      lines.push(`not ok ${i + 1} - ${title}`, '  ---', `  file: ${yamlString(result.scenario.file)}`, `  line: ${step.step.line}`, `  method: ${yamlString(step.step.call)}`);
+      lines.push(`  message: ${yamlString(redact(reason(step)))}`, `  duration_ms: ${Math.round(step.durationMs)}`, '  ...');
     }
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** A TAP description on one line: `\` and `#` escaped, control characters (C0, DEL, C1) written as escapes. */
+export function tapDescription(text: string): string {
+  return text.replace(/[\\#]/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => CONTROL_NAMES[c] ?? `\\x{${c.charCodeAt(0).toString(16)}}`);
+}
+
+const CONTROL_NAMES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A YAML double-quoted scalar every YAML reader takes: JSON's escapes (a subset of YAML's), plus
+ * DEL, C1 controls, line and paragraph separators and the non-characters, which JSON leaves raw
+ * and YAML readers (PyYAML) refuse or fold.
+ */
+export function yamlString(text: string): string {
+  return JSON.stringify(text).replace(/[\x7f-\x9f\u2028\u2029\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function jsonReport(results: readonly ScenarioResult[], redact: (text: string) => string) {

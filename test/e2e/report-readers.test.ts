@@ -1,0 +1,108 @@
+// `oneoffice test`'s reports read by the programs CI servers read them with, not by our own code:
+// TAP by Debian's prove and the npm tap-parser (with PyYAML on its YAML blocks), JUnit by
+// python3-junitparser and an XSD through xmllint. A reader missing here skips with a warning; in CI
+// (CI=true, where .ci/run installs them) it fails instead.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+import { hasProgram } from '../helpers/platform.js';
+import { useScenarioBench } from '../helpers/scenario.js';
+
+const s = useScenarioBench();
+const TAP_PARSER = join(ROOT, 'node_modules', '.bin', 'tap-parser');
+
+/** A reader the test needs: missing, the test is skipped with a warning, or fails in CI. */
+function reader(name: string, present: boolean, install: string): boolean {
+  if (present) return true;
+  if (process.env['CI']) throw new Error(`${name} is missing in CI (.ci/run installs ${install})`);
+  console.warn(`SKIPPED: ${name} is not installed (apt-get install ${install})`);
+  return false;
+}
+
+const pythonWith = (module: string) => ['/usr/bin/python3', 'python3'].find((python) => spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
+
+/** prove's verdict on a TAP file: it runs `cat FILE` and reads what cat prints. */
+function prove(file: string) {
+  const run = spawnSync('prove', ['--exec', 'cat', file], { encoding: 'utf8' });
+  return { code: run.status, result: /^Result: (\w+)$/m.exec(run.stdout)?.[1], parseErrors: /Parse errors/.test(run.stdout + run.stderr) };
+}
+
+/** tap-parser's final count of a TAP text. */
+function tapParser(tap: string) {
+  const run = spawnSync(process.execPath, [TAP_PARSER, '-j'], { input: tap, encoding: 'utf8' });
+  const events = JSON.parse(run.stdout) as Array<[string, Record<string, unknown>]>;
+  const complete = events.find(([kind]) => kind === 'complete')?.[1] ?? {};
+  return { ok: complete['ok'], count: complete['count'], pass: complete['pass'], fail: complete['fail'], todo: complete['todo'], skip: complete['skip'] };
+}
+
+/** Every YAML block of a TAP text, loaded by PyYAML: the loaded values, or the error. */
+function pyYamlBlocks(python: string, tap: string): unknown {
+  const script = `
+import sys, json, yaml
+blocks, block = [], None
+for line in sys.stdin.read().split('\\n'):
+    if line == '  ---': block = []
+    elif line == '  ...': blocks.append(yaml.safe_load('\\n'.join(block))); block = None
+    elif block is not None: block.append(line[2:])
+print(json.dumps(blocks))`;
+  const run = spawnSync(python, ['-c', script], { input: tap, encoding: 'utf8' });
+  return run.status === 0 ? JSON.parse(run.stdout) : run.stderr;
+}
+
+const CONTROLS_EXPECTED = String.raw`"del\x7f nel\x85 csi\x9b esc\e[31m"`;
+const failingTap = () =>
+  s.file(
+    'tap-fail.yml',
+    `name: "readers \\e[2J"
+steps:
+  - call: createUser
+    params: { email: "tap-{{ run.id }}@example.com", displayName: Ada }
+  - name: 'this fails C:\\# TODO looks like a directive'
+    call: getUserByEmail
+    params: { email: "tap-{{ run.id }}@example.com" }
+    expect: { body: { displayName: ${CONTROLS_EXPECTED} } }
+`,
+  );
+
+describe('TAP, as prove and tap-parser read it', () => {
+  it('a failing step named C:\\# TODO reads as failed, not as a TODO, to prove and tap-parser', async () => {
+    const dir = join(s.dir, 'tap-todo');
+    mkdirSync(dir);
+    const report = join(dir, 'r.tap');
+    const result = await s.test([failingTap(), '--report', `tap:${report}`]);
+    expect(result.code).toBe(8);
+    const tap = readFileSync(report, 'utf8');
+    expect(tap.split('\n').slice(0, 4)).toEqual(['TAP version 13', '1..2', 'ok 1 - readers \\x{1b}[2J: createUser', 'not ok 2 - readers \\x{1b}[2J: this fails C:\\\\\\# TODO looks like a directive']);
+    expect(tapParser(tap)).toEqual({ ok: false, count: 2, pass: 1, fail: 1, todo: 0, skip: 0 });
+    if (reader('prove', hasProgram('prove'), 'perl')) expect(prove(report)).toEqual({ code: 1, result: 'FAIL', parseErrors: false });
+  });
+
+  it('a passing report reads as PASS to prove (TAP 13: prove 3.44 refuses version 14)', async () => {
+    const report = join(s.dir, 'pass.tap');
+    const path = s.file('tap-pass.yml', 'steps:\n  - call: createUser\n    params: { email: "tappass-{{ run.id }}@example.com" }\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n    expect: { status: 400 }\n');
+    const result = await s.test([path, '--report', `tap:${report}`]);
+    expect(result.code).toBe(0);
+    expect(tapParser(readFileSync(report, 'utf8'))).toEqual({ ok: true, count: 2, pass: 2, fail: 0, todo: 0, skip: 0 });
+    if (reader('prove', hasProgram('prove'), 'perl')) expect(prove(report)).toEqual({ code: 0, result: 'PASS', parseErrors: false });
+  });
+
+  it('every YAML block is read by PyYAML, control characters (DEL, C1, ESC) included', async () => {
+    const report = join(s.dir, 'controls.tap');
+    const result = await s.test([failingTap(), '--report', `tap:${report}`]);
+    expect(result.code).toBe(8);
+    const python = pythonWith('yaml');
+    if (!reader('PyYAML', python !== undefined, 'python3-yaml')) return;
+    const blocks = pyYamlBlocks(python as string, readFileSync(report, 'utf8'));
+    expect(blocks).toEqual([
+      {
+        file: expect.stringMatching(/tap-fail\.yml$/),
+        line: 5,
+        method: 'getUserByEmail',
+        message: 'expect.body."displayName": expected "del\x7f nel\x85 csi\x9b esc\\u001b[31m", got "Ada"',
+        duration_ms: expect.any(Number),
+      },
+    ]);
+  });
+});
