@@ -22,7 +22,7 @@ export function createDispatcher(options: ConnectionOptions, observer?: Exchange
     // Like curl: plain http:// is forwarded by the proxy, https:// goes through a CONNECT tunnel.
     return new ProxyAgent({ uri: options.proxy.href, requestTls: serverTls, proxyTls: tls, proxyTunnel: false, ...limits });
   }
-  const connect = alertingConnector(buildConnector(serverTls));
+  const connect = alertingConnector(buildConnector({ ...serverTls, keepAlive: false }));
   return new Agent({ connect: observer ? observedConnector(connect, observer) : connect, ...limits });
 }
 
@@ -33,9 +33,18 @@ export function createDispatcher(options: ConnectionOptions, observer?: Exchange
  */
 const tlsAlerts = new Map<number, string>();
 
+/** TCP keep-alive after 60 s idle, as undici's own: set once the socket is connected (see below). */
+export const TCP_KEEPALIVE_DELAY_MS = 60_000;
+
+/**
+ * undici turns TCP keep-alive on while the socket is still connecting, which Wine refuses ("connect
+ * UNKNOWN" for every call of a batch; Windows and Linux take it): the connector is built without it
+ * and sets the same keep-alive once connected, as node:http's Agent does.
+ */
 function alertingConnector(connect: Connector): Connector {
   return (options, callback) =>
     connect(options, (error, ready) => {
+      if (!error && ready) ready.setKeepAlive(true, TCP_KEEPALIVE_DELAY_MS);
       if (!error && ready && 'getPeerCertificate' in ready) {
         ready.on('error', (socketError: NodeJS.ErrnoException) => {
           const port = ready.localPort;
