@@ -39,16 +39,25 @@ export interface CallSpec {
 
 /** `-H "Name: value"` lines to [name, value]; `Name:` with no value means remove that header. */
 export function parseHeaderLines(lines: readonly string[]): Array<[string, string | undefined]> {
-  return lines.map((line) => {
+  return lines.map((line, index) => {
+    // A header is often a credential (`-H 'X-Secret tok'`): a malformed one is named by its place, never repeated.
+    const which = lines.length > 1 ? `--header (the ${ordinal(index + 1)})` : '--header';
     const colon = line.indexOf(':');
-    if (colon <= 0) throw new UsageError(`--header: must be "Name: value" (got ${JSON.stringify(line)})`, 'E_BAD_HEADER');
+    if (colon < 0) throw new UsageError(`${which}: has no colon; write it as "Name: value" (not repeated here: it may hold a secret)`, 'E_BAD_HEADER');
     const name = line.slice(0, colon).trim();
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`--header: invalid header name ${JSON.stringify(name)}`, 'E_BAD_HEADER');
+    if (name === '') throw new UsageError(`${which}: has no name before its colon; write it as "Name: value"`, 'E_BAD_HEADER');
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`${which}: the name before the colon may hold only letters, digits and !#$%&'*+-.^_\`|~ (not repeated here: it may hold a secret)`, 'E_BAD_HEADER');
     const value = line.slice(colon + 1).trim();
     if (/[\r\n\0]/.test(value)) throw new UsageError(`--header: ${name} value must not contain line breaks`, 'E_BAD_HEADER');
     if (!sendableInHeader(value)) throw new UsageError(`--header: ${name} value ${NOT_SENDABLE}`, 'E_BAD_HEADER');
     return [name, value === '' ? undefined : value];
   });
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 const NOT_SENDABLE = 'may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)';

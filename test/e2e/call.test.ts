@@ -159,7 +159,7 @@ describe('invalid input: exit 2, every problem named, nothing sent', () => {
     [['createUser', '--params', '{"email": "a@b.co",}'], '--params: not valid JSON: Expected double-quoted property name at line 1 column 20'],
     [['createUser', '--params', '[1,2]'], '--params: must be a JSON object (params is always an object)'],
     [['createUser', '--email'], '--email: needs a value'],
-    [['createUser', '--email', 'a@b.co', '--header', 'no colon'], '--header: must be "Name: value" (got "no colon")'],
+    [['createUser', '--email', 'a@b.co', '--header', 'no colon'], '--header: has no colon; write it as "Name: value" (not repeated here: it may hold a secret)'],
     [['createUser', '--email', 'a@b.co', '-H', 'X-Name: 日本'], '--header: X-Name value may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)'],
     [['createUser', '--email', 'a@b.co', '--max-time', 'soon'], '--max-time: must be a number of seconds above 0 (got "soon")'],
     [['call'], 'call: missing <method> (see oneoffice methods)'],
