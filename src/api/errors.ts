@@ -76,6 +76,26 @@ export function isOneOfficeError(error: unknown): error is OneOfficeError & { pr
   return typeof error === 'object' && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
 }
 
+/** What any thrown value means to a user: its stable code, its message (masked by `redact`) and its exit code. */
+export interface FailureDescription {
+  /** One of our errors (a known failure), not a bug or a foreign error. */
+  known: boolean;
+  code: ErrorCode;
+  message: string;
+  exitCode: ExitCodeValue;
+}
+
+/**
+ * The one place a thrown value becomes code, message and exit code (the CLI's error line, -w's
+ * %{errormsg}, a batch record, a scenario step, the library client), masked on the way: every
+ * front end gets the same words with the same secrets hidden.
+ */
+export function describeFailure(error: unknown, redact: (text: string) => string = (text) => text): FailureDescription {
+  if (isOneOfficeError(error)) return { known: true, code: error.code, message: redact(error.message), exitCode: error.exitCode };
+  const message = (error as Error | null | undefined)?.message ?? String(error);
+  return { known: false, code: 'E_UNEXPECTED', message: redact(`unexpected error: ${message}`), exitCode: ExitCode.unexpected };
+}
+
 /** Bad flags or arguments; nothing was sent. */
 export class UsageError extends OneOfficeError {
   constructor(message: string, code: ErrorCode = 'E_USAGE') {

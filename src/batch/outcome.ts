@@ -1,7 +1,8 @@
 // What became of one call, and its result record: status, ok, the parsed body, and for failures
 // a stable error code and message. Failures are classed as single calls' exit codes are.
 import type { Answer, AnswerHead } from '../api/answer.js';
-import { ExitCode, isOneOfficeError } from '../api/errors.js';
+import { describeFailure, ExitCode } from '../api/errors.js';
+import { maskStrings } from '../api/mask.js';
 
 export interface Outcome {
   ok: boolean;
@@ -37,8 +38,8 @@ export function answerOutcome(head: AnswerHead, text: string, answer: Answer, at
 }
 
 export function errorOutcome(error: unknown, attempts: number): Outcome {
-  if (isOneOfficeError(error)) return failure(null, attempts, error.exitCode, error.code, error.message);
-  return failure(null, attempts, ExitCode.unexpected, 'E_UNEXPECTED', `unexpected error: ${(error as Error)?.message ?? String(error)}`);
+  const { exitCode, code, message } = describeFailure(error);
+  return failure(null, attempts, exitCode, code, message);
 }
 
 function failure(status: number | null, attempts: number, exitCode: number, code: string, error: string): Outcome {
@@ -62,8 +63,9 @@ export function resultRecord(line: number, method: string, outcome: Outcome, red
     if (outcome.seconds.starttransfer !== undefined) record['time_starttransfer'] = microseconds(outcome.seconds.starttransfer);
     record['time_total'] = microseconds(outcome.seconds.total);
   }
-  if (outcome.rawJson !== undefined) return `${JSON.stringify(record).slice(0, -1)},"body":${outcome.rawJson}}\n`;
-  if (outcome.body !== undefined) record['body'] = outcome.body;
+  // The body as received unless it quotes a secret (the token, a secret param): then its strings are masked.
+  if (outcome.rawJson !== undefined && redact(outcome.rawJson) === outcome.rawJson) return `${JSON.stringify(record).slice(0, -1)},"body":${outcome.rawJson}}\n`;
+  if (outcome.body !== undefined) record['body'] = maskStrings(outcome.body, redact);
   return `${JSON.stringify(record)}\n`;
 }
 

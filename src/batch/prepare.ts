@@ -5,7 +5,8 @@ import type { ParamToken } from '../options/args.js';
 import { assembleParams, type Params } from '../api/params.js';
 import { camel, paramFlags, type ParamFlag } from '../api/schema/flags.js';
 import { ParamsChecker, type MethodCheck } from '../api/check.js';
-import type { Registry } from '../api/schema/registry.js';
+import { secretPaths, type Registry } from '../api/schema/registry.js';
+import { secretForms, secretValuesAt } from '../api/mask.js';
 import type { JsonSchema, MethodSchema } from '../api/schema/types.js';
 import { closest } from '../api/suggest.js';
 import type { Cell } from './csv.js';
@@ -17,6 +18,8 @@ export interface PreparedCall {
   line: number;
   method: string;
   params: Params;
+  /** The values of its secret params (x-secret), each in the forms it may be echoed in: masked in its record. */
+  secrets?: string[];
 }
 
 export type Prepared = { kind: 'call'; call: PreparedCall } | { kind: 'invalid'; problems: string[] } | { kind: 'header' };
@@ -24,6 +27,8 @@ export type Prepared = { kind: 'call'; call: PreparedCall } | { kind: 'invalid';
 interface MethodInfo {
   method: MethodSchema;
   check: MethodCheck;
+  /** Where its x-secret params are (none for most methods: their lines pay nothing). */
+  secretPaths: string[][];
 }
 
 interface Column {
@@ -81,7 +86,7 @@ export class Preparer {
       if (!info) problems.push(unknownMethod(method, this.registry));
       if (problems.length || !info || !isObject(params)) return invalid(line, problems);
       const checked = info.check(params);
-      return checked.length ? invalid(line, checked) : { kind: 'call', call: { line, method: info.method.name, params } };
+      return checked.length ? invalid(line, checked) : { kind: 'call', call: preparedCall(info, line, params) };
     });
   }
 
@@ -130,7 +135,7 @@ export class Preparer {
     const assembled = assembleParams({}, tokens, info.method.schema);
     const nameOf = (path: string[]) => JSON.stringify(this.headerOf.get(path.join('.')) ?? path.join('.'));
     const problems = [...assembled.problems, ...info.check(assembled.params, nameOf, new Set(assembled.problemPaths))];
-    return problems.length ? invalid(line, problems) : { kind: 'call', call: { line, method: info.method.name, params: assembled.params } };
+    return problems.length ? invalid(line, problems) : { kind: 'call', call: preparedCall(info, line, assembled.params) };
   }
 
   /** Runs `use` with the method's validator, loading it first the first time; undefined for an unknown method. */
@@ -140,7 +145,7 @@ export class Preparer {
     const method = this.registry.get(name);
     if (!method) return use(undefined);
     return this.checker.load(name).then((check) => {
-      const info = { method, check: check as MethodCheck };
+      const info = { method, check: check as MethodCheck, secretPaths: secretPaths(method.schema) };
       this.methods.set(name, info);
       return use(info);
     });
@@ -150,6 +155,11 @@ export class Preparer {
 export function unknownMethod(name: string, registry: Registry): string {
   const suggestion = closest(name, registry.names());
   return `unknown method ${JSON.stringify(name)}${suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : ''}`;
+}
+
+function preparedCall(info: MethodInfo, line: number, params: Params): PreparedCall {
+  if (info.secretPaths.length === 0) return { line, method: info.method.name, params };
+  return { line, method: info.method.name, params, secrets: secretValuesAt(params, info.secretPaths).flatMap(secretForms) };
 }
 
 function invalid(line: number, problems: string[]): Prepared {

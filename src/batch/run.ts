@@ -2,6 +2,7 @@
 // "sending" before it goes out and recorded as it completes. Lines with a result from an earlier
 // run are skipped; lines sent without one are reported as uncertain and, unless asked, not sent.
 import type { CallRequest } from '../api/request.js';
+import { maskForms } from '../api/mask.js';
 import type { Gate, StopControl } from './gate.js';
 import type { BatchInput } from './input.js';
 import type { PriorState } from './prior.js';
@@ -58,7 +59,9 @@ export async function runCalls(plan: RunPlan): Promise<RunResult> {
     // The gate first: its wake-up is scheduled before the record's flush, so in the next turn the
     // next calls go out before the results are written (both still in that turn).
     gate.leave();
-    sink.write(resultRecord(call.line, call.method, outcome, plan.redact));
+    // A server may echo a secret param back (`password Hunter2 is too weak`): masked in the record too.
+    const redact = call.secrets ? (text: string) => maskForms(plan.redact(text), call.secrets as string[]) : plan.redact;
+    sink.write(resultRecord(call.line, call.method, outcome, redact));
     plan.progress.update(tally);
   };
 

@@ -7,6 +7,7 @@ import { expandHome } from '../config/paths.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { createRegistry, type Registry } from '../api/schema/registry.js';
 import { COMMAND_NAMES } from './commands/list.js';
+import { maskForms, secretForms } from '../api/mask.js';
 
 export interface Deps {
   stdout: Writable & { isTTY?: boolean };
@@ -69,14 +70,13 @@ export class Context {
     return this.loadedRegistry;
   }
 
+  /** A secret to hide from now on, in each form it may take in text (a password with `"` appears escaped in JSON). */
   addSecret(secret: string): void {
-    if (secret.length >= 4) this.secrets.push(secret);
+    for (const form of secretForms(secret)) if (!this.secrets.includes(form)) this.secrets.push(form);
   }
 
   redact(text: string): string {
-    let result = text;
-    for (const secret of this.secrets) result = result.split(secret).join('****');
-    return result;
+    return maskForms(text, this.secrets);
   }
 
   warn(message: string): void {

@@ -5,7 +5,7 @@ import { BATCH_OWN_OPTIONS, CALL_ONLY_OPTIONS, CALL_OPTIONS, MOCK_OPTIONS, scanG
 import { errorStyle, useColor } from '../output/color.js';
 import { Context, type Deps } from './context.js';
 import { visibleControls } from '../output/controls.js';
-import { ExitCode, isOneOfficeError } from '../api/errors.js';
+import { describeFailure, ExitCode, isOneOfficeError } from '../api/errors.js';
 import { processDeps, useNodeStreams } from './stdio.js';
 import { isCommandName } from './commands/list.js';
 
@@ -100,16 +100,17 @@ async function callCommand() {
 async function reportError(ctx: Context, error: unknown): Promise<number> {
   const { stderr, env } = ctx.deps;
   const red = await errorStyle(useColor(stderr, env, ctx.globals.noColor));
-  const known = isOneOfficeError(error);
-  const lines = known ? error.problems ?? [error.message] : [`unexpected error: ${(error as Error)?.message ?? String(error)}`];
   // A line may quote the server (its message): its control characters are shown, not obeyed.
-  for (const line of lines) stderr.write(`${red('oneoffice:')} ${ctx.redact(visibleControls(line))}\n`);
+  const redact = (text: string) => ctx.redact(visibleControls(text));
+  const { known, message, exitCode } = describeFailure(error, redact);
+  const lines = isOneOfficeError(error) && error.problems ? error.problems.map(redact) : [message];
+  for (const line of lines) stderr.write(`${red('oneoffice:')} ${line}\n`);
   if (ctx.globals.debug && error instanceof Error && error.stack) {
     stderr.write(`${ctx.redact(fullStack(error))}\n`);
   } else if (!known) {
     stderr.write('oneoffice: run with --debug for details\n');
   }
-  return known ? error.exitCode : ExitCode.unexpected;
+  return exitCode;
 }
 
 function fullStack(error: Error): string {

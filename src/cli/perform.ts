@@ -13,7 +13,7 @@ import { executeStreamed } from '../client/executor.js';
 import { openTransport } from '../http/transport.js';
 import type { VerboseStyle } from '../output/verbose.js';
 import type { SentResponse } from '../http/transport.js';
-import { ExitCode, isOneOfficeError, OneOfficeError } from '../api/errors.js';
+import { describeFailure, ExitCode, OneOfficeError } from '../api/errors.js';
 
 type PerformStdout = Context['deps']['stdout'];
 import { visibleControls } from '../output/controls.js';
@@ -114,16 +114,14 @@ async function writeQueryResult(response: SentResponse, query: (data: unknown) =
 
 /** -w's output, on stdout unless %{stderr} switched it; the error message as stderr shows it. */
 function writeOutAfter(ctx: Context, call: CallRequest, timings: CallTimings, format: WriteOutFormat, failure: { error: unknown } | undefined, render: typeof renderWriteOut): void {
-  const error = failure?.error;
-  const known = isOneOfficeError(error);
-  const message = failure === undefined ? '' : known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
+  const described = failure === undefined ? undefined : describeFailure(failure.error, (text) => ctx.redact(visibleControls(text)));
   const parts = render(format, {
     httpCode: timings.status,
     timings: timings.seconds(call.url.protocol === 'https:'),
     sizeDownload: timings.bytes,
     numRetries: Math.max(0, timings.attempts - 1),
-    exitCode: failure === undefined ? 0 : known ? error.exitCode : 1,
-    errorMessage: ctx.redact(visibleControls(message)),
+    exitCode: described?.exitCode ?? 0,
+    errorMessage: described?.message ?? '',
     url: ctx.redact(call.url.href),
   });
   for (const part of parts) ctx.deps[part.stream].write(part.text);

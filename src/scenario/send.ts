@@ -3,7 +3,8 @@
 // method, answers classified by api/answer.ts) over kept-alive connections (node:http's Agent,
 // which starts faster than undici; steps follow one another, so undici's throughput buys nothing),
 // and come back with what -v would have shown (secrets masked) for the report.
-import { isOneOfficeError, ExitCode } from '../api/errors.js';
+import { describeFailure } from '../api/errors.js';
+import { secretValuesAt } from '../api/mask.js';
 import type { Params } from '../api/params.js';
 import { buildCall, type CallRequest } from '../api/request.js';
 import { executeWhole } from '../client/executor.js';
@@ -51,7 +52,7 @@ export async function openStepSender(
   const transport = await openTransport({ ...options.network, connections: options.connections }, { pooled: 'fast-start', ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
   const send: SendStep = (method, params, settings) => {
     // A secret param's value may come back in an answer or an expectation: the caller masks it everywhere.
-    if (options.onSecret) for (const value of secretValues(params, settings.secretPaths)) options.onSecret(value);
+    if (options.onSecret) for (const value of secretValuesAt(params, settings.secretPaths)) options.onSecret(value);
     return sendStep(transport, buildCall({ url: target.url, token: target.token, apiMethod: method, params, extraHeaders: options.extraHeaders, secretPaths: settings.secretPaths }), settings.network, options.reveal);
   };
   return { send, close: () => transport.close() };
@@ -64,17 +65,8 @@ async function sendStep(transport: Transport, call: CallRequest, network: Networ
   const done = await executeWhole(transport, call, MAX_BODY_BYTES, { retry: network.retry, onRetry: (message) => notes.push(`* ${message}`) });
   const durationMs = monotonicMs() - started;
   if (done.kind === 'error') {
-    const { error } = done;
-    const known = isOneOfficeError(error);
-    return {
-      kind: 'failure',
-      code: known ? error.code : 'E_UNEXPECTED',
-      message: known ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`,
-      exitCode: known ? error.exitCode : ExitCode.unexpected,
-      durationMs,
-      attempts: done.attempts,
-      exchange: () => [...request(), ...notes],
-    };
+    const { code, message, exitCode } = describeFailure(done.error);
+    return { kind: 'failure', code, message, exitCode, durationMs, attempts: done.attempts, exchange: () => [...request(), ...notes] };
   }
   // The classifier has read the body: JSON parsed, or the text as it came.
   const { answer, head, text, truncated } = done;
@@ -85,17 +77,6 @@ async function sendStep(transport: Transport, call: CallRequest, network: Networ
     return [...request(), ...notes, ...verboseResponseLines(head), ...(shown === '' ? [] : clip(shown).split('\n'))];
   };
   return { kind: 'answer', status: head.status, statusText: head.statusText, headers: head.headers, text, json, body, durationMs, attempts: done.attempts, exchange };
-}
-
-/** The string values at the secret paths of the params (`x-secret` fields). */
-function secretValues(params: Params, paths: readonly string[][]): string[] {
-  const values: string[] = [];
-  for (const path of paths) {
-    let node: unknown = params;
-    for (const key of path) node = typeof node === 'object' && node !== null && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
-    if (typeof node === 'string') values.push(node);
-  }
-  return values;
 }
 
 function clip(text: string): string {

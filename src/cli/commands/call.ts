@@ -12,6 +12,7 @@ import { methodHelp } from '../help/method-help.js';
 import { checkParams } from '../../api/check.js';
 import type { FieldNamer } from '../../api/schema/messages.js';
 import { secretPaths } from '../../api/schema/registry.js';
+import { secretValuesAt } from '../../api/mask.js';
 import type { MethodSchema } from '../../api/schema/types.js';
 import { loadValidator } from '../../api/schema/validator.js';
 import { resolveNetwork } from '../../config/network.js';
@@ -99,6 +100,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   if (problems.length) throw new ValidationError(problems);
 
   const secrets = method ? secretPaths(method.schema) : [];
+  // A server may quote a secret param back (`password Hunter2 is too weak`): hidden in every error line, -v and -w.
+  for (const value of secretValuesAt(assembled.params, secrets)) ctx.addSecret(value);
   warnSecretsOnCommandLine(ctx, secrets, parsed.params, typeof paramsSource === 'string' && !/^(-|@)/.test(paramsSource) ? base : undefined);
   const reveal = { showSecrets: parsed.options['show-secrets'] === true };
   const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : curlOption !== undefined ? 'curl' : undefined;

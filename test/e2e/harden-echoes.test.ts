@@ -1,0 +1,100 @@
+// What a server echoes back, and what a malformed flag would echo (issue 20, items 1 and 5): the
+// value of an x-secret param (resetPasswordByEmail's password) quoted in an error answer is masked
+// on stderr, in -v, in -w '%{errormsg}', in --debug's stack and in batch's results file; a header
+// without a colon is refused without repeating it. The built CLI against a recording server.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { useRecordingServer, type Responder } from '../helpers/server.js';
+
+const TOKEN = 'harden-echoes-token-0123456789-beef';
+const PASSWORD = 'Hunter2-echoed-pw';
+const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
+
+/** Answers 400 quoting the password it was sent, as a server that explains why it refused it. */
+const tooWeak: Responder = (request, res) => {
+  const { params } = JSON.parse(request.body) as { params: { password: string } };
+  res.writeHead(400, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(`password ${params.password} is too weak`));
+};
+
+const resetParams = (password: string) => JSON.stringify({ email: 'a@b.co', password });
+
+describe('a secret param the server quotes back (item 1)', () => {
+  it('is masked in the error line on stderr', async () => {
+    rec.server.respond(tooWeak);
+    const result = await runCli(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(PASSWORD) });
+    expect([result.code, result.stderr]).toEqual([4, 'oneoffice: server answered 400 Bad Request: password **** is too weak\n']);
+    expect(JSON.parse(rec.server.received[0]?.body ?? '{}').params.password).toBe(PASSWORD);
+  });
+
+  it('is masked in -v, in -w %{errormsg} and in --debug', async () => {
+    rec.server.respond(tooWeak);
+    const verbose = await runCli(['resetPasswordByEmail', '--params', '-', '-v'], { env: rec.env, input: resetParams(PASSWORD) });
+    expect(verbose.code).toBe(4);
+    expect(verbose.stderr).toContain('oneoffice: server answered 400 Bad Request: password **** is too weak\n');
+    expect(verbose.stderr).not.toContain(PASSWORD);
+
+    const writeOut = await runCli(['resetPasswordByEmail', '--params', '-', '-w', '%{stderr}[%{exitcode}] %{errormsg}\n'], { env: rec.env, input: resetParams(PASSWORD) });
+    expect([writeOut.code, writeOut.stderr]).toEqual([4, '[4] server answered 400 Bad Request: password **** is too weak\noneoffice: server answered 400 Bad Request: password **** is too weak\n']);
+
+    const debug = await runCli(['resetPasswordByEmail', '--params', '-', '--debug'], { env: rec.env, input: resetParams(PASSWORD) });
+    expect(debug.code).toBe(4);
+    expect(debug.stderr).toContain('HttpError: server answered 400 Bad Request: password **** is too weak\n');
+    expect(debug.stderr).not.toContain(PASSWORD);
+  });
+
+  it('is masked when it holds a quote and a backslash, which the server escapes in its JSON', async () => {
+    const quoted = 'pw"with\\escapes';
+    rec.server.respond(tooWeak);
+    const verbose = await runCli(['resetPasswordByEmail', '--params', '-', '-v'], { env: rec.env, input: resetParams(quoted) });
+    expect(verbose.code).toBe(4);
+    expect(verbose.stderr).toContain('oneoffice: server answered 400 Bad Request: password **** is too weak\n');
+    expect(verbose.stderr).not.toContain(quoted);
+    expect(verbose.stderr).not.toContain(JSON.stringify(quoted).slice(1, -1));
+  });
+
+  it("is masked in batch's results file: the error and the body, each line with its own password", async () => {
+    rec.server.respond(tooWeak);
+    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-echoes-'));
+    const input = join(dir, 'in.ndjson');
+    const results = join(dir, 'r.ndjson');
+    const quoted = 'pw"with\\escapes';
+    writeFileSync(input, [PASSWORD, quoted].map((password) => JSON.stringify({ method: 'resetPasswordByEmail', params: { email: 'a@b.co', password } })).join('\n') + '\n');
+    const result = await runCli(['batch', input, '--results', results], { env: rec.env });
+    expect(result.code).toBe(4);
+    expect(result.stderr).not.toContain(PASSWORD);
+    const records = readFileSync(results, 'utf8');
+    expect(records).not.toContain(PASSWORD);
+    expect(records).not.toContain('escapes');
+    const parsed = records.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).filter((record) => 'line' in record && 'status' in record);
+    expect(parsed.map(({ line, status, ok, code, error, body }) => ({ line, status, ok, code, error, body }))).toEqual([1, 2].map((line) => ({
+      line,
+      status: 400,
+      ok: false,
+      code: 'E_HTTP_4XX',
+      error: 'password **** is too weak',
+      body: 'password **** is too weak',
+    })));
+    expect(rec.server.received).toHaveLength(2);
+  });
+});
+
+describe('a header without a colon (item 5)', () => {
+  it('is refused without repeating it, and nothing is sent', async () => {
+    const secretHeader = 'X-Api-Key secret-in-a-header-1234';
+    expect(await runCli(['getUserByEmail', '--email', 'a@b.co', '-H', secretHeader], { env: rec.env })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'oneoffice: --header: has no colon; write it as "Name: value" (not repeated here: it may hold a secret)\n',
+    });
+    const second = await runCli(['getUserByEmail', '--email', 'a@b.co', '-H', 'X-Trace: 1', '-H', 'X-Secret'], { env: rec.env });
+    expect([second.code, second.stderr]).toEqual([2, 'oneoffice: --header (the 2nd): has no colon; write it as "Name: value" (not repeated here: it may hold a secret)\n']);
+    const spaced = await runCli(['getUserByEmail', '--email', 'a@b.co', '-H', 'Bearer tok-0123456789: x'], { env: rec.env });
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).not.toContain('tok-0123456789');
+    expect(rec.server.received).toHaveLength(0);
+  });
+});
