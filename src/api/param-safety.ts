@@ -64,3 +64,30 @@ function collect(value: unknown, path: string[], found: UnsafeValue[]): UnsafeVa
 export function describeUnsafe(found: UnsafeValue): string {
   return found.path.length ? `${JSON.stringify(found.path.join('.'))}: ${found.problem}` : found.problem;
 }
+
+export const CIRCULAR_PROBLEM = 'refers back to the params that hold it (a circular structure cannot be sent as JSON)';
+export const BIGINT_PROBLEM = 'is a BigInt, which JSON cannot carry (give a number, or a string of digits)';
+
+/**
+ * What a program's own params (the library's; parsed JSON never holds these) cannot be sent as:
+ * an object that contains itself, and BigInt values. Found before anything else walks the params,
+ * which would overflow the stack on a cycle.
+ */
+export function unsendableValues(value: unknown): UnsafeValue[] {
+  const found: UnsafeValue[] = [];
+  const ancestors = new Set<object>();
+  const walk = (node: unknown, path: string[]): void => {
+    if (typeof node === 'bigint') found.push({ path, problem: BIGINT_PROBLEM });
+    if (typeof node !== 'object' || node === null) return;
+    if (ancestors.has(node)) {
+      found.push({ path, problem: CIRCULAR_PROBLEM });
+      return;
+    }
+    ancestors.add(node);
+    if (Array.isArray(node)) node.forEach((item: unknown, index) => walk(item, [...path, String(index)]));
+    else for (const key of Object.keys(node)) walk((node as Record<string, unknown>)[key], [...path, key]);
+    ancestors.delete(node);
+  };
+  walk(value, []);
+  return found;
+}

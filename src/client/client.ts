@@ -6,9 +6,10 @@
 import type { Dispatcher } from 'undici';
 import { answerError } from '../api/answer.js';
 import { ParamsChecker } from '../api/check.js';
-import { ConfigError, ExitCode, isOneOfficeError, OneOfficeError, ValidationError } from '../api/errors.js';
+import { ConfigError, describeFailure, ExitCode, isOneOfficeError, OneOfficeError, ValidationError } from '../api/errors.js';
+import { maskForms, maskStrings, secretForms, secretValuesAt } from '../api/mask.js';
 import type { Params } from '../api/params.js';
-import { describeUnsafe, unsafeValues } from '../api/param-safety.js';
+import { describeUnsafe, unsafeValues, unsendableValues } from '../api/param-safety.js';
 import { buildCall } from '../api/request.js';
 import { createRegistry, secretPaths } from '../api/schema/registry.js';
 import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
@@ -101,6 +102,9 @@ export function createClient(options: ClientOptions = {}): Client {
   const call = async (method: string, params: Record<string, unknown> = {}, callOptions: CallOptions = {}): Promise<unknown> => {
     if (closed) throw new OneOfficeError('the client is closed', 'E_USAGE', ExitCode.usage);
     // Whatever the method and `validate`: names that reach a prototype, integers beyond 2^53 (as the CLI refuses them).
+    // A cycle or a BigInt first: the other checks (and JSON.stringify) would throw raw errors on them.
+    const unsendable = unsendableValues(params);
+    if (unsendable.length) throw new ValidationError(unsendable.map(describeUnsafe));
     const unsafe = unsafeValues(params);
     if (unsafe.length) throw new ValidationError(unsafe.map(describeUnsafe));
     const known = registry.get(method);
@@ -110,13 +114,17 @@ export function createClient(options: ClientOptions = {}): Client {
       if (problems.length) throw new ValidationError(problems);
     }
     if (create.clientCert) await (certificateChecked ??= checkClientKey(create.clientCert));
-    const request = buildCall({ url: target.url, token: target.token, apiMethod: method, params: params as Params, extraHeaders: options.headers ?? [], secretPaths: known ? secretPaths(known.schema) : [] });
+    const paths = known ? secretPaths(known.schema) : [];
+    const request = buildCall({ url: target.url, token: target.token, apiMethod: method, params: params as Params, extraHeaders: options.headers ?? [], secretPaths: paths });
     const settings = known?.schema['x-idempotent'] === true ? read : create;
     transport ??= openTransport(settings, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
     const execution = await executeWhole(await transport, request, MAX_ANSWER_BYTES, { retry: settings.retry, ...(callOptions.signal ? { signal: callOptions.signal } : {}) });
-    if (execution.kind === 'error') throw asOneOfficeError(execution.error);
+    // A server may echo the token or a secret param back: no message, stack or field of what is thrown holds it.
+    const forms = [...secretForms(target.token), ...secretValuesAt(params, paths).flatMap(secretForms)];
+    const mask = (text: string) => maskForms(text, forms);
+    if (execution.kind === 'error') throw asOneOfficeError(execution.error, mask);
     const { answer, head } = execution;
-    if (answer.kind === 'failed') throw answerError(answer, head);
+    if (answer.kind === 'failed') throw answerError(maskStrings(answer, mask), { ...head, statusText: mask(head.statusText), headers: maskStrings(head.headers, mask) });
     if (answer.unchecked) throw new OneOfficeError(`server answered ${head.status} ${head.statusText} with a body over ${MAX_ANSWER_BYTES} bytes`, 'E_BODY_TOO_LARGE', ExitCode.unexpected);
     return answer.value;
   };
@@ -184,8 +192,18 @@ function unlockWithOption(certificate: ClientCertificate, passphrase: string | u
   if (certificate.locked) throw new ConfigError(`key ${certificate.keyPath} is encrypted: give its passphrase (the passphrase option, or pass-env in the config profile)`, 'E_KEY_PASSPHRASE');
 }
 
-function asOneOfficeError(error: unknown): OneOfficeError {
-  if (isOneOfficeError(error)) return error;
-  return new OneOfficeError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, 'E_UNEXPECTED', ExitCode.unexpected, { cause: error });
+/** Our error as it is, its message and stack masked where they quote a secret; anything else as E_UNEXPECTED. */
+function asOneOfficeError(error: unknown, mask: (text: string) => string): OneOfficeError {
+  if (isOneOfficeError(error)) {
+    const message = mask(error.message);
+    if (message !== error.message) {
+      error.message = message;
+      if (error.stack !== undefined) error.stack = mask(error.stack);
+    }
+    return error;
+  }
+  const { message } = describeFailure(error, mask);
+  // A foreign error's own text may hold what was masked: it is kept as the cause only when it does not.
+  const unmasked = describeFailure(error).message;
+  return new OneOfficeError(message, 'E_UNEXPECTED', ExitCode.unexpected, message === unmasked ? { cause: error } : undefined);
 }
-

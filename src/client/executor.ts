@@ -6,6 +6,7 @@ import type { CallRequest } from '../api/request.js';
 import { withRetries, type RetryOptions } from '../api/retry.js';
 import type { SentResponse, Transport } from '../http/transport.js';
 import { monotonicMs } from '../api/clock.js';
+import { abortedError } from '../http/network-errors.js';
 
 export type RetryPolicy = Pick<RetryOptions, 'retries' | 'retryMaxTimeMs' | 'retryDelayMs' | 'idempotent'>;
 
@@ -57,7 +58,7 @@ export async function executeWhole(transport: Transport, call: CallRequest, maxB
       started = monotonicMs();
       options.onAttempt?.();
       return transport.sendWhole(call, maxBodyBytes, options.signal);
-    }, retryOptions(options));
+    }, retryOptions(options, options.signal));
     const seconds = { starttransfer: (response.firstByteAt - started) / 1000, total: (monotonicMs() - started) / 1000 };
     const answer = classifyAnswer(response, { text: response.text, bytes: response.truncated ? maxBodyBytes + 1 : Buffer.byteLength(response.text), complete: !response.truncated });
     return { kind: 'answer', head: response, text: response.text, truncated: response.truncated, answer, attempts, seconds };
@@ -66,13 +67,34 @@ export async function executeWhole(transport: Transport, call: CallRequest, maxB
   }
 }
 
-function retryOptions(options: ExecuteOptions): RetryOptions {
+function retryOptions(options: ExecuteOptions, signal?: AbortSignal): RetryOptions {
+  const sleep = signal ? abortableSleep(signal, options.sleep) : options.sleep;
   return {
     ...options.retry,
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     ...(options.onGiveUp ? { onGiveUp: options.onGiveUp } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(sleep ? { sleep } : {}),
     ...(options.random ? { random: options.random } : {}),
     ...(options.now ? { now: options.now } : {}),
   };
+}
+
+/** A pause between attempts that the signal ends at once, with E_ABORTED (a Retry-After may ask for minutes). */
+function abortableSleep(signal: AbortSignal, sleep?: (ms: number) => Promise<void>): (ms: number) => Promise<void> {
+  return (ms) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(abortedError());
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(abortedError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      if (sleep) sleep(ms).then(done, reject);
+      else timer = setTimeout(done, ms);
+    });
 }
