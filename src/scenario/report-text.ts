@@ -47,3 +47,8 @@ export function xml(text: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
 }
+
+/** Text for an XML attribute: as xml(), and line breaks and tabs as character references (a parser turns raw ones into spaces). */
+export function attr(text: string): string {
+  return xml(text).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}

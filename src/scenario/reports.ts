@@ -1,8 +1,8 @@
-// --report junit:FILE, tap:FILE, json:FILE and html:FILE (html-report.ts): pure functions of the results. JUnit is one
-// testsuite per file and one testcase per step, as CI servers (Jenkins, GitLab, GitHub actions)
-// read it. Everything printed has gone through `redact` (the token never lands in a report).
+// --report junit:FILE, tap:FILE, json:FILE and html:FILE (html-report.ts): pure functions of the
+// results. JUnit is one testsuite per file and one testcase per step, in the shape CI servers read
+// (see junit below). Everything printed has gone through `redact` (the token never lands in a report).
 import { htmlReport } from './html-report.js';
-import { detailLines, reason, totals, xml } from './report-text.js';
+import { attr, detailLines, reason, totals, xml } from './report-text.js';
 import type { ScenarioResult } from './runner.js';
 
 export type ReportFormat = 'junit' | 'tap' | 'json' | 'html';
@@ -23,28 +23,35 @@ export function formatReport(format: ReportFormat, results: readonly ScenarioRes
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
+/**
+ * The shape every CI reader takes (Jenkins' junit and xUnit plugins, GitLab, Azure, GitHub
+ * actions): what the xUnit plugin's JUnit XSD allows, so no `file`/`line` on testcases (the place is
+ * the first line of a failure's text). GitLab keys a testcase by suite, classname and name: the
+ * classname is the scenario file's path and the name starts with the step's number, so each step
+ * of a run has its own key even when two files share a name and steps their method.
+ */
 function junit(results: readonly ScenarioResult[], redact: (text: string) => string): string {
   const all = totals(results);
   const time = results.reduce((sum, result) => sum + result.durationMs, 0);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="oneoffice test" tests="${all.steps}" failures="${all.failed}" errors="${all.errors}" skipped="${all.skipped}" time="${seconds(time)}">`,
+    `<testsuites name="oneoffice test" tests="${all.steps}" failures="${all.failed}" errors="${all.errors}" time="${seconds(time)}">`,
   ];
   for (const result of results) {
     const t = totals([result]);
-    const suite = result.scenario.name;
-    lines.push(`  <testsuite name="${xml(suite)}" file="${xml(result.scenario.file)}" tests="${t.steps}" failures="${t.failed}" errors="${t.errors}" skipped="${t.skipped}" time="${seconds(result.durationMs)}">`);
+    const file = result.scenario.file;
+    lines.push(`  <testsuite name="${attr(result.scenario.name)}" file="${attr(file)}" tests="${t.steps}" failures="${t.failed}" errors="${t.errors}" skipped="${t.skipped}" time="${seconds(result.durationMs)}">`);
     for (const step of result.steps) {
-      const head = `    <testcase name="${xml(step.step.name)}" classname="${xml(suite)}" file="${xml(result.scenario.file)}" line="${step.step.line}" time="${seconds(step.durationMs)}"`;
+      const head = `    <testcase name="${attr(`${step.step.index}. ${step.step.name}`)}" classname="${attr(file)}" time="${seconds(step.durationMs)}"`;
       if (step.outcome === 'passed') {
         lines.push(`${head}/>`);
         continue;
       }
       lines.push(`${head}>`);
-      const message = xml(redact(reason(step)));
-      const details = xml(redact(detailLines(step).join('\n')));
+      const message = attr(redact(reason(step)));
+      const details = xml(redact([`${file}:${step.step.line}`, ...detailLines(step)].join('\n')));
       if (step.outcome === 'skipped') lines.push(`      <skipped message="${message}"/>`);
-      else if (step.outcome === 'error') lines.push(`      <error message="${message}" type="${xml(step.error?.code ?? 'E_UNEXPECTED')}">${details}</error>`);
+      else if (step.outcome === 'error') lines.push(`      <error message="${message}" type="${attr(step.error?.code ?? 'E_UNEXPECTED')}">${details}</error>`);
       else lines.push(`      <failure message="${message}" type="expectation">${details}</failure>`);
       lines.push('    </testcase>');
     }

@@ -3,7 +3,9 @@
 // python3-junitparser and an XSD through xmllint. A reader missing here skips with a warning; in CI
 // (CI=true, where .ci/run installs them) it fails instead.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
@@ -106,3 +108,84 @@ describe('TAP, as prove and tap-parser read it', () => {
     ]);
   });
 });
+
+/** The testcases of a JUnit report as junitparser reads them: [suite, classname, name, results]. */
+function junitCases(python: string, report: string): Array<[string, string, string, string[]]> {
+  const script = `
+import sys, json
+from junitparser import JUnitXml
+out = []
+for suite in JUnitXml.fromfile(sys.argv[1]):
+    for case in suite:
+        out.append([suite.name, case.classname, case.name, [type(r).__name__ for r in case.result]])
+print(json.dumps(out))`;
+  const run = spawnSync(python, ['-c', script, report], { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout);
+}
+
+/** xmllint's verdict on a report against the Jenkins xUnit plugin's JUnit XSD. */
+function xsdCheck(report: string) {
+  const run = spawnSync('xmllint', ['--noout', '--schema', join(ROOT, 'test', 'fixtures', 'junit-10.xsd'), report], { encoding: 'utf8' });
+  return { code: run.status, stderr: run.stderr.replaceAll(report, 'REPORT') };
+}
+
+describe('JUnit, as junitparser and the XSD of Jenkins xUnit read it', () => {
+  const python = pythonWith('junitparser');
+
+  it('two files named dupe.yml in two folders, with unnamed steps, give six testcases with six keys (suite, classname, name)', async () => {
+    if (!reader('python3-junitparser', python !== undefined, 'python3-junitparser')) return;
+    const dupe = (folder: string) => `steps:\n  - call: createUser\n    params: { email: "dupe-${folder}-{{ run.id }}@example.com" }\n  - call: getUserByEmail\n    params: { email: "dupe-${folder}-{{ run.id }}@example.com" }\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n`;
+    const files = ['a', 'b'].map((folder) => {
+      mkdirSync(join(s.dir, 'dupes', folder), { recursive: true });
+      const path = join(s.dir, 'dupes', folder, 'dupe.yml');
+      writeFileSync(path, dupe(folder));
+      return path;
+    });
+    const report = join(s.dir, 'dupes.xml');
+    const result = await s.test([...files, '--report', `junit:${report}`]);
+    expect(result.code).toBe(8);
+    const cases = junitCases(python as string, report);
+    expect(cases).toEqual(
+      files.flatMap((file) => [
+        ['dupe', file, '1. createUser', []],
+        ['dupe', file, '2. getUserByEmail', []],
+        ['dupe', file, '3. getUserByEmail', ['Failure']],
+      ]),
+    );
+    expect(new Set(cases.map(([suite, classname, name]) => `${suite}\n${classname}\n${name}`)).size).toBe(6);
+  });
+
+  it('a newline in a step name survives in the attribute as &#10;', async () => {
+    if (!reader('python3-junitparser', python !== undefined, 'python3-junitparser')) return;
+    const report = join(s.dir, 'newline.xml');
+    const path = s.file('newline.yml', 'name: nl\nsteps:\n  - name: "two\\nlines"\n    call: getUserByEmail\n    params: { email: nobody@example.com }\n    expect: { status: 400 }\n');
+    const result = await s.test([path, '--report', `junit:${report}`]);
+    expect(result.code).toBe(0);
+    expect(readFileSync(report, 'utf8')).toContain('<testcase name="1. two&#10;lines"');
+    expect(junitCases(python as string, report)).toEqual([['nl', path, '1. two\nlines', []]]);
+  });
+
+  it("reports with passed, failed, skipped and unanswered steps are valid against the Jenkins xUnit plugin's JUnit XSD", async () => {
+    if (!reader('xmllint', hasProgram('xmllint'), 'libxml2-utils')) return;
+    const mixed = join(s.dir, 'mixed.xml');
+    const path = s.file('mixed.yml', 'name: "mixed <&>"\nsteps:\n  - call: createUser\n    params: { email: "mixed-{{ run.id }}@example.com" }\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n  - call: createUser\n    params: { email: "mixed2-{{ run.id }}@example.com" }\n');
+    expect((await s.test([path, '--report', `junit:${mixed}`])).code).toBe(8);
+    expect(xsdCheck(mixed)).toEqual({ code: 0, stderr: 'REPORT validates\n' });
+    const closed = await closedPort();
+    const unanswered = join(s.dir, 'unanswered.xml');
+    const result = await s.test([path, '--report', `junit:${unanswered}`, '--retry', '0'], { ...s.env(), ONEOFFICE_URL: `http://127.0.0.1:${closed}` });
+    expect(result.code).toBe(6);
+    expect(readFileSync(unanswered, 'utf8')).toContain('<error message=');
+    expect(xsdCheck(unanswered)).toEqual({ code: 0, stderr: 'REPORT validates\n' });
+  });
+});
+
+/** A port nothing listens on: one the system gave a server that has closed since. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

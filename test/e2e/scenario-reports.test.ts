@@ -31,7 +31,7 @@ describe('files, reports and --mock', () => {
     }
   });
 
-  it('writes a JUnit report that a JUnit reader reads as one testsuite per file and one testcase per step', async () => {
+  it('writes a JUnit report that a JUnit reader reads as one testsuite per file and one testcase per step (classname: the file; name: the step number and name)', async () => {
     const python = ['/usr/bin/python3', 'python3'].find((candidate) => spawnSync(candidate, ['-c', 'import junitparser'], { stdio: 'ignore' }).status === 0);
     if (!python) return void console.warn('SKIPPED: python3-junitparser is not installed (apt-get install python3-junitparser)');
     const failing = s.file('junit-fail.yml', 'name: "fails <&> \\"quoted\\""\nsteps:\n  - name: wrong status\n    call: getUserByEmail\n    params: { email: nobody@example.com }\n  - call: createUser\n    params: { email: never@example.com }\n');
@@ -55,13 +55,13 @@ print(json.dumps(out))`;
     expect(read.stderr).toBe('');
     expect(JSON.parse(read.stdout)).toEqual([
       ['fails <&> "quoted"', 2, 1, 0, 1, [
-        ['wrong status', 'fails <&> "quoted"', ['Failure: expect.status: expected any 2xx, got 400']],
-        ['createUser', 'fails <&> "quoted"', ['Skipped: not run: an earlier step of this scenario did not pass']],
+        ['1. wrong status', failing, ['Failure: expect.status: expected any 2xx, got 400']],
+        ['2. createUser', failing, ['Skipped: not run: an earlier step of this scenario did not pass']],
       ]],
       ['onboarding', 3, 0, 0, 0, [
-        ['create the user', 'onboarding', []],
-        ['read it back', 'onboarding', []],
-        ['the duplicate is refused', 'onboarding', []],
+        ['1. create the user', passing, []],
+        ['2. read it back', passing, []],
+        ['3. the duplicate is refused', passing, []],
       ]],
     ]);
     expect(readFileSync(report, 'utf8')).toMatch(/&gt; x-api-key: \*\*\*\*…[\w-]{4}\n/);
