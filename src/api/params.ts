@@ -116,7 +116,7 @@ function isPlainObject(value: unknown): value is Params {
 }
 
 /** The whole stream as text, or undefined as soon as it passes `limitBytes` (the rest is not read). */
-async function readAll(stream: Readable, limitBytes: number): Promise<string | undefined> {
+export async function readAll(stream: Readable, limitBytes: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {

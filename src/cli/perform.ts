@@ -18,7 +18,9 @@ import { describeFailure, ExitCode, OneOfficeError } from '../api/errors.js';
 type PerformStdout = Context['deps']['stdout'];
 import { visibleControls } from '../output/controls.js';
 import { CallTimings, fanOut } from '../http/timings.js';
-import type { renderWriteOut, WriteOutFormat } from '../output/write-out.js';
+import type { WriteOutFormat } from '../output/write-out.js';
+
+type WriteOutModule = typeof import('../output/write-out.js');
 
 export interface PerformOptions {
   network: NetworkSettings;
@@ -31,6 +33,8 @@ export interface PerformOptions {
   query?: (data: unknown) => string;
   /** -w: written after the body, also when the call failed. */
   writeOut?: WriteOutFormat;
+  /** The URL as given (-w's %{url}); the call's URL is the one used. */
+  urlText?: string;
 }
 
 /**
@@ -52,7 +56,7 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
   // -v's printer and -w's renderer load only with their flag: every call's bundle stays without them.
   const printer = options.verbosity > 0 ? new (await import('../output/verbose.js')).VerbosePrinter(writeVerbose, call, options.verbosity, options.reveal, style) : undefined;
   const timings = options.writeOut ? new CallTimings() : undefined;
-  const render = options.writeOut ? (await import('../output/write-out.js')).renderWriteOut : undefined;
+  const render = options.writeOut ? await import('../output/write-out.js') : undefined;
   const observer = fanOut([printer, timings]);
   const info = (text: string) => stderr.write(`${(style?.info ?? String)(`* ${text}`)}\n`);
   if (printer && options.from) {
@@ -88,7 +92,7 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
     throw error;
   } finally {
     await transport.close();
-    if (timings && options.writeOut && render) writeOutAfter(ctx, call, timings, options.writeOut, failure, render);
+    if (timings && options.writeOut && render) writeOutAfter(ctx, call, timings, options, failure, render);
   }
 }
 
@@ -113,18 +117,16 @@ async function writeQueryResult(response: SentResponse, query: (data: unknown) =
 }
 
 /** -w's output, on stdout unless %{stderr} switched it; the error message as stderr shows it. */
-function writeOutAfter(ctx: Context, call: CallRequest, timings: CallTimings, format: WriteOutFormat, failure: { error: unknown } | undefined, render: typeof renderWriteOut): void {
-  const described = failure === undefined ? undefined : describeFailure(failure.error, (text) => ctx.redact(visibleControls(text)));
-  const parts = render(format, {
-    httpCode: timings.status,
-    timings: timings.seconds(call.url.protocol === 'https:'),
-    sizeDownload: timings.bytes,
-    numRetries: Math.max(0, timings.attempts - 1),
+function writeOutAfter(ctx: Context, call: CallRequest, timings: CallTimings, options: PerformOptions, failure: { error: unknown } | undefined, writeOut: WriteOutModule): void {
+  const described = failure === undefined ? undefined : describeFailure(failure.error, (text) => visibleControls(text));
+  const facts = writeOut.callFacts(call, timings, {
     exitCode: described?.exitCode ?? 0,
     errorMessage: described?.message ?? '',
-    url: ctx.redact(call.url.href),
+    urlText: options.urlText ?? call.url.href,
+    showSecrets: options.reveal.showSecrets === true,
+    redact: (text) => ctx.redact(text),
   });
-  for (const part of parts) ctx.deps[part.stream].write(part.text);
+  for (const part of writeOut.renderWriteOut(options.writeOut ?? [], facts)) ctx.deps[part.stream].write(part.text);
 }
 
 async function verboseStyle(ctx: Context): Promise<VerboseStyle | undefined> {

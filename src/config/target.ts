@@ -13,6 +13,8 @@ export interface Target {
   /** Where each came from, for -v: `--url`, `$ONEOFFICE_URL`, `profile staging (config file ...)`. */
   urlFrom: string;
   tokenFrom?: string;
+  /** The URL as given (curl's -w %{url}); `url` is the one used. */
+  urlText?: string;
 }
 
 interface Candidate {
@@ -64,7 +66,7 @@ export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env
   if (!token && options.requireToken) {
     throw new ConfigError(`no API token: looked in ${lookedIn(tokens)} (set one, e.g. oneoffice config set bearer)`, 'E_NO_TOKEN');
   }
-  return { url: parseUrl(url.value as string, url.source), token: token?.value ?? '', urlFrom: url.label, ...(token ? { tokenFrom: token.label } : {}) };
+  return { url: parseUrl(url.value as string, url.source), token: token?.value ?? '', urlFrom: url.label, urlText: url.value as string, ...(token ? { tokenFrom: token.label } : {}) };
 }
 
 /** `typed`: the user typed it in this command (a usage error), rather than it coming from env or config. */

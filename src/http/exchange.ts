@@ -7,6 +7,8 @@ export interface ResponseHead {
   /** The server's own reason phrase, when the transport has it. */
   reason?: string;
   headers: Record<string, string | string[] | undefined>;
+  /** '1.1', when the transport says (-w's %{http_version}, %{size_header}). */
+  httpVersion?: string;
 }
 
 export interface TlsInfo {
@@ -29,7 +31,7 @@ export interface ExchangeObserver {
   /** TCP is up. */
   tcpConnected(): void;
   /** The connection is ready (after TLS, for https). */
-  connected(info: { host: string; address: string; port: number; tls?: TlsInfo }): void;
+  connected(info: { host: string; address: string; port: number; tls?: TlsInfo; local?: { address: string; port: number } }): void;
   responseHead(head: ResponseHead): void;
   /** The whole body has been read: this many bytes. */
   done(bytes?: number): void;

@@ -29,6 +29,11 @@ export function headersFromRaw(raw: readonly string[]): Record<string, string | 
   return headers;
 }
 
+/** This side's address of a connection (-w's %{local_ip}, %{local_port}). */
+export function localOf(socket: Socket): { local?: { address: string; port: number } } {
+  return socket.localAddress && socket.localPort ? { local: { address: socket.localAddress, port: socket.localPort } } : {};
+}
+
 type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert'> & {
   /** Keep-alive agents (a pool); without them each attempt has a connection of its own. */
   agents?: KeepAliveAgents;
@@ -101,12 +106,12 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
         observer?.tcpConnected();
         if (secure) return;
         connected();
-        observer?.connected({ host, address: socket.remoteAddress ?? host, port });
+        observer?.connected({ host, address: socket.remoteAddress ?? host, port: socket.remotePort ?? port, ...localOf(socket) });
       });
       if (secure) {
         socket.once('secureConnect', () => {
           connected();
-          observer?.connected({ host, address: socket.remoteAddress ?? host, port, tls: tlsInfo(socket as TLSSocket) });
+          observer?.connected({ host, address: socket.remoteAddress ?? host, port: socket.remotePort ?? port, tls: tlsInfo(socket as TLSSocket), ...localOf(socket) });
         });
       }
     });
@@ -125,6 +130,7 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
         statusText: STATUS_CODES[status] ?? '',
         reason: answer.statusMessage ?? '',
         headers: headersFromRaw(answer.rawHeaders),
+        httpVersion: answer.httpVersion,
         body: answer,
         mapError,
         finish,

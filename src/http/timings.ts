@@ -25,7 +25,7 @@ export function curlTimings(marks: Marks, isHttps: boolean): Array<[TimingName, 
   ];
 }
 
-/** What -w reports about a call: its timings, its last status, how often it was retried, its size. */
+/** What -w reports about a call: its timings, its last status, how often it was retried, its size, its connection and answer. */
 export class CallTimings implements ExchangeObserver {
   private start = monotonicMs();
   private marks: Marks = {};
@@ -33,12 +33,21 @@ export class CallTimings implements ExchangeObserver {
   /** 0 until an answer came (curl prints 000). */
   status = 0;
   bytes = 0;
+  /** Of the last attempt. */
+  connects = 0;
+  remote: { ip: string; port: number } | undefined;
+  local: { ip: string; port: number } | undefined;
+  head: ResponseHead | undefined;
 
   attemptStarted(): void {
     this.attempts++;
     this.start = monotonicMs();
     this.marks = {};
     this.status = 0;
+    this.connects = 0;
+    this.remote = undefined;
+    this.local = undefined;
+    this.head = undefined;
   }
 
   connecting(): void {}
@@ -51,14 +60,23 @@ export class CallTimings implements ExchangeObserver {
     this.marks.tcp = this.elapsed();
   }
 
-  connected(): void {
+  connected(info: { address: string; port: number; local?: { address: string; port: number } }): void {
     this.marks.ready = this.elapsed();
     this.marks.tcp ??= this.marks.ready;
+    this.connects++;
+    this.remote = { ip: info.address, port: info.port };
+    if (info.local) this.local = { ip: info.local.address, port: info.local.port };
   }
 
   responseHead(head: ResponseHead): void {
     this.marks.firstByte = this.elapsed();
     this.status = head.status;
+    this.head = head;
+  }
+
+  /** Seconds from the start of the last attempt to its connection being ready (curl's time_pretransfer). */
+  pretransferSeconds(): number {
+    return (this.marks.ready ?? 0) / 1000;
   }
 
   done(bytes?: number): void {

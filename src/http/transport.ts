@@ -18,6 +18,8 @@ export interface CallResponse {
   reason?: string;
   /** As received: names lower-cased by undici, repeated headers as arrays. */
   headers: Record<string, string | string[] | undefined>;
+  /** '1.1' (neither transport speaks HTTP/2 here), for -w's %{http_version}. */
+  httpVersion?: string;
   body: Readable;
 }
 

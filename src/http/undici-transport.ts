@@ -96,6 +96,8 @@ export async function send(call: CallRequest, dispatcher: Dispatcher, options: P
       status: response.statusCode,
       statusText: STATUS_CODES[response.statusCode] ?? '',
       headers: response.headers,
+      // undici is not given allowH2: always HTTP/1.1.
+      httpVersion: '1.1',
       body: response.body,
       mapError,
       finish,
@@ -212,7 +214,7 @@ function observedConnector(connect: Connector, observer: ExchangeObserver): Conn
     const socket = connect(options, (error, ready) => {
       if (!error && ready) {
         const tls = 'getPeerCertificate' in ready ? tlsInfo(ready as TLSSocket) : undefined;
-        observer.connected({ host: options.hostname, address: ready.remoteAddress ?? options.hostname, port, ...(tls ? { tls } : {}) });
+        observer.connected({ host: options.hostname, address: ready.remoteAddress ?? options.hostname, port: ready.remotePort ?? port, ...(tls ? { tls } : {}), ...(ready.localAddress && ready.localPort ? { local: { address: ready.localAddress, port: ready.localPort } } : {}) });
       }
       callback(error as Error, ready as never);
     }) as unknown as Socket | undefined; // undici's connector returns the socket, though its type says void

@@ -52,7 +52,7 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--cert', takes: 'value', valueName: 'file', description: 'client certificate (PEM; may hold the key too) for servers that require one' },
   { long: '--key', takes: 'value', valueName: 'file', description: 'private key of --cert (PEM), when not in the --cert file' },
   { long: '--pass-env', takes: 'value', valueName: 'name', description: 'read the passphrase of an encrypted key from this environment variable (else a hidden prompt on a terminal)' },
-  { long: '--write-out', short: '-w', takes: 'value', valueName: 'format', description: 'after the body, write this (curl -w: %{http_code}, %{time_total}, %{json}, \\n, @file...) on stdout, also when the call failed' },
+  { long: '--write-out', short: '-w', takes: 'value', valueName: 'format', description: 'after the body, write this as curl -w does (%{http_code}, %{time_total}, %{json}, %header{name}, \\n, @file, @- for stdin...) on stdout, also when the call failed; an unknown variable is a warning; %{exitcode} is oneoffice\'s exit code, not curl\'s (connection refused: 6 here, 7 in curl)' },
   ...GLOBAL_OPTIONS,
   { long: '--help', short: '-h', takes: 'none', description: 'show this help' },
 ];

@@ -1,134 +1,116 @@
 // -w/--write-out as curl has it: a format with %{variable}s written after the body (also when the
-// call failed), so a script reads the status or the timings without parsing stderr. The format is
-// read and checked before anything is sent; rendering is a pure function of the call's facts.
-import { readFileSync } from 'node:fs';
-import type { TimingName } from '../http/timings.js';
+// call failed), so a script written for curl reads the status or the timings without parsing
+// stderr. The format is read before anything is sent, and read as curl reads it: an unknown
+// variable is a warning and prints nothing, an unclosed %{ prints as it is, a backslash escapes
+// only n, r and t. Rendering (write-out-values.ts) is a pure function of the call's facts.
+import type { Readable } from 'node:stream';
+import { readAll } from '../api/params.js';
+import { isUtf16, UTF16_ADVICE } from '../api/text.js';
+import { visibleControls } from './controls.js';
+import { WRITE_OUT_VARIABLES, type Variable } from './write-out-values.js';
 
-export const WRITE_OUT_VARIABLES = [
-  'http_code', 'response_code', 'time_namelookup', 'time_connect', 'time_appconnect', 'time_starttransfer', 'time_total',
-  'size_download', 'num_retries', 'exitcode', 'errormsg', 'url', 'json', 'stdout', 'stderr',
-] as const;
-type Variable = (typeof WRITE_OUT_VARIABLES)[number];
+export { renderWriteOut, writeOutJson, WRITE_OUT_VARIABLES, type WriteOutFacts } from './write-out-values.js';
+export { callFacts } from './write-out-facts.js';
 
-export type WriteOutPart = { text: string } | { variable: Variable };
+export type WriteOutPart = { text: string } | { variable: Variable } | { header: string };
 export type WriteOutFormat = WriteOutPart[];
 
-export interface WriteOutFacts {
-  /** 0 without an answer. */
-  httpCode: number;
-  timings: Array<[TimingName, number]>;
-  sizeDownload: number;
-  numRetries: number;
-  exitCode: number;
-  /** Empty when the call succeeded. */
-  errorMessage: string;
-  url: string;
-}
+/**
+ * The most `-w @file` and `-w @-` read, the bound --params files have: a device (`@/dev/zero`) or
+ * the wrong file must not be read to its end.
+ */
+export const MAX_WRITE_OUT_BYTES = 1024 * 1024;
 
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\' };
+/** Unknown names shown in the one warning line; the rest are counted. */
+const NAMES_SHOWN = 3;
+const NAME_CHARS_SHOWN = 40;
 
-/** The format from the flag (`@file` reads it from a file), or the problems found in it. */
-export function parseWriteOut(flag: string): { format: WriteOutFormat } | { problems: string[] } {
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
+const KNOWN = new Set<string>(WRITE_OUT_VARIABLES);
+
+/** The format from the flag (`@file` reads a file, `@-` stdin), with a warning for unknown variables, or the problem. */
+export async function readWriteOut(flag: string, stdin: Readable): Promise<{ format: WriteOutFormat; warning?: string } | { problem: string }> {
   let text = flag;
   if (flag.startsWith('@')) {
     const path = flag.slice(1);
+    const origin = path === '-' ? '--write-out @- (stdin)' : `--write-out @${path}`;
+    let read: string | undefined;
     try {
-      text = readFileSync(path, 'utf8');
+      // A stream, so that a FIFO or a device is bounded too.
+      read = await readAll(path === '-' ? stdin : (await import('node:fs')).createReadStream(path), MAX_WRITE_OUT_BYTES);
     } catch (error) {
-      return { problems: [`--write-out: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`] };
+      return { problem: `${origin}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})` };
     }
+    if (read === undefined) return { problem: `${origin}: larger than ${MAX_WRITE_OUT_BYTES} bytes (1 MiB), more than a format needs` };
+    if (isUtf16(read)) return { problem: `${origin} ${UTF16_ADVICE}` };
+    // curl reads a format file line by line and keeps no line break (a \n escape writes one); each
+    // line ends at its first carriage return.
+    text = read
+      .split('\n')
+      .map((line) => (line.includes('\r') ? line.slice(0, line.indexOf('\r')) : line))
+      .join('');
   }
+  const { format, unknown } = parseWriteOut(text);
+  return unknown.length ? { format, warning: unknownWarning(unknown) } : { format };
+}
+
+/** The format as curl reads it, and the names of the variables it does not know (left out of the format). */
+export function parseWriteOut(text: string): { format: WriteOutFormat; unknown: string[] } {
   const format: WriteOutFormat = [];
-  const problems: string[] = [];
+  const unknown: string[] = [];
   let literal = '';
-  for (let i = 0; i < text.length; i++) {
+  const push = (part: WriteOutPart) => {
+    if (literal) format.push({ text: literal });
+    literal = '';
+    format.push(part);
+  };
+  let i = 0;
+  while (i < text.length) {
     const char = text[i] as string;
-    if (char === '\\' && i + 1 < text.length && ESCAPES[text[i + 1] as string] !== undefined) {
-      literal += ESCAPES[text[++i] as string];
-    } else if (char === '%' && text[i + 1] === '%') {
+    const next = text[i + 1];
+    if (char === '\\' && next !== undefined) {
+      // curl: \n \r \t are escapes; any other backslash pair (\\ too) is written as it is.
+      literal += ESCAPES[next] ?? `${char}${next}`;
+      i += 2;
+    } else if (char === '%' && next === '%') {
       literal += '%';
-      i++;
-    } else if (char === '%' && text[i + 1] === '{') {
-      const end = text.indexOf('}', i);
-      const name = end === -1 ? text.slice(i + 2) : text.slice(i + 2, end);
-      if (end === -1 || !(WRITE_OUT_VARIABLES as readonly string[]).includes(name)) {
-        problems.push(`--write-out: unknown variable %{${name}}${end === -1 ? ' (no closing })' : ''} (known: ${WRITE_OUT_VARIABLES.join(', ')})`);
-        if (end === -1) break;
-      } else {
-        if (literal) format.push({ text: literal });
-        literal = '';
-        format.push({ variable: name as Variable });
+      i += 2;
+    } else if (char === '%' && next === '{') {
+      const end = text.indexOf('}', i + 2);
+      if (end === -1) {
+        literal += '%{';
+        i += 2;
+        continue;
       }
-      i = end;
+      const name = text.slice(i + 2, end).toLowerCase();
+      if (KNOWN.has(name)) push({ variable: name as Variable });
+      else unknown.push(text.slice(i + 2, end));
+      i = end + 1;
+    } else if (char === '%' && text.startsWith('header{', i + 1)) {
+      const end = text.indexOf('}', i + 8);
+      if (end === -1) {
+        literal += '%header{';
+        i += 8;
+        continue;
+      }
+      push({ header: text.slice(i + 8, end).toLowerCase() });
+      i = end + 1;
+    } else if (char === '%' && next !== undefined) {
+      literal += `${char}${next}`;
+      i += 2;
     } else {
       literal += char;
+      i++;
     }
   }
   if (literal) format.push({ text: literal });
-  return problems.length ? { problems } : { format };
+  return { format, unknown };
 }
 
-/** The values as %{json} has them (numbers as numbers, no error as null). */
-export function writeOutJson(facts: WriteOutFacts): Record<string, string | number | null> {
-  return {
-    http_code: facts.httpCode,
-    response_code: facts.httpCode,
-    ...Object.fromEntries(facts.timings.map(([name, seconds]) => [name, round(seconds)])),
-    size_download: facts.sizeDownload,
-    num_retries: facts.numRetries,
-    exitcode: facts.exitCode,
-    errormsg: facts.errorMessage === '' ? null : facts.errorMessage,
-    url: facts.url,
-  };
-}
-
-/** The text for each stream, in the order written: %{stderr} and %{stdout} switch between them. */
-export function renderWriteOut(format: WriteOutFormat, facts: WriteOutFacts): Array<{ stream: 'stdout' | 'stderr'; text: string }> {
-  const out: Array<{ stream: 'stdout' | 'stderr'; text: string }> = [];
-  let stream: 'stdout' | 'stderr' = 'stdout';
-  let text = '';
-  const flush = () => {
-    if (text) out.push({ stream, text });
-    text = '';
-  };
-  for (const part of format) {
-    if ('text' in part) {
-      text += part.text;
-      continue;
-    }
-    if (part.variable === 'stdout' || part.variable === 'stderr') {
-      flush();
-      stream = part.variable;
-      continue;
-    }
-    text += value(part.variable, facts);
-  }
-  flush();
-  return out;
-}
-
-function value(variable: Exclude<Variable, 'stdout' | 'stderr'>, facts: WriteOutFacts): string {
-  switch (variable) {
-    case 'http_code':
-    case 'response_code':
-      return String(facts.httpCode).padStart(3, '0');
-    case 'size_download':
-      return String(facts.sizeDownload);
-    case 'num_retries':
-      return String(facts.numRetries);
-    case 'exitcode':
-      return String(facts.exitCode);
-    case 'errormsg':
-      return facts.errorMessage;
-    case 'url':
-      return facts.url;
-    case 'json':
-      return JSON.stringify(writeOutJson(facts));
-    default:
-      return (facts.timings.find(([name]) => name === variable)?.[1] ?? 0).toFixed(6);
-  }
-}
-
-function round(seconds: number): number {
-  return Math.round(seconds * 1e6) / 1e6;
+/** One line however many there are (a generated format may hold thousands), each name cut short. */
+function unknownWarning(names: string[]): string {
+  const distinct = [...new Set(names)];
+  const shown = distinct.slice(0, NAMES_SHOWN).map((name) => `%{${visibleControls(name.length > NAME_CHARS_SHOWN ? `${name.slice(0, NAME_CHARS_SHOWN)}…` : name)}}`);
+  const more = distinct.length > NAMES_SHOWN ? ` and ${distinct.length - NAMES_SHOWN} more` : '';
+  return `--write-out: unknown variable${distinct.length > 1 ? 's' : ''} ${shown.join(', ')}${more}, written as nothing (as curl does; see --help for the variables)`;
 }

@@ -8,7 +8,7 @@ import { isRecord } from './template.js';
 import { readYaml } from './yaml.js';
 import { isUtf16, UTF16_ADVICE } from '../api/text.js';
 
-const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets', '--query', '--dry-run', '--no-validate']);
+const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets', '--query', '--dry-run', '--no-validate', '--write-out']);
 
 export { TEST_OWN_OPTIONS };
 

@@ -95,8 +95,12 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   }
   const writeOutFlag = parsed.options['write-out'];
   // -w's parser loads only with -w (cli/perform.ts loads its renderer).
-  const writeOut = typeof writeOutFlag === 'string' ? (await import('../../output/write-out.js')).parseWriteOut(writeOutFlag) : undefined;
-  if (writeOut && 'problems' in writeOut) problems.push(...writeOut.problems);
+  const stdinTwice = writeOutFlag === '@-' && (paramsSource === '-' || paramsSource === '@-');
+  if (stdinTwice) problems.push('--write-out @- and --params - both read stdin: give one of them from a file');
+  const writeOut = typeof writeOutFlag === 'string' && !stdinTwice ? await (await import('../../output/write-out.js')).readWriteOut(writeOutFlag, ctx.deps.stdin) : undefined;
+  if (writeOut && 'problem' in writeOut) problems.push(writeOut.problem);
+  // As curl: an unknown variable is written as nothing, and the call goes on.
+  else if (writeOut?.warning) ctx.warn(writeOut.warning);
   if (problems.length) throw new ValidationError(problems);
 
   const secrets = method ? secretPaths(method.schema) : [];
@@ -130,7 +134,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   if (network.clientCert) await unlockClientKey(ctx, network.clientCert);
   const { performCall } = await import('../perform.js');
   const from = { url: target.urlFrom, ...(target.tokenFrom ? { token: target.tokenFrom } : {}) };
-  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from, ...(query ? { query } : {}), ...(writeOut && 'format' in writeOut ? { writeOut: writeOut.format } : {}) });
+  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from, ...(query ? { query } : {}), ...(writeOut && 'format' in writeOut ? { writeOut: writeOut.format, ...(target.urlText ? { urlText: target.urlText } : {}) } : {}) });
   return 0;
 }
 

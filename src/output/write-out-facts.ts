@@ -1,0 +1,61 @@
+// The facts -w reports about one call, gathered from the call as data and what the transport
+// reported (http/timings.ts): sizes counted as curl counts them, and the URLs with a password
+// masked, as -v, --curl and error lines mask it. Loaded with -w only.
+import type { CallRequest } from '../api/request.js';
+import { requestTarget } from '../api/request.js';
+import { maskUrlPassword } from '../api/mask.js';
+import type { ResponseHead } from '../http/exchange.js';
+import type { CallTimings } from '../http/timings.js';
+import type { WriteOutFacts } from './write-out-values.js';
+
+export interface Outcome {
+  exitCode: number;
+  /** Empty when the call succeeded. */
+  errorMessage: string;
+  /** The URL as given. */
+  urlText: string;
+  showSecrets: boolean;
+  /** Masks the known secrets (the token) in text. */
+  redact: (text: string) => string;
+}
+
+export function callFacts(call: CallRequest, timings: CallTimings, outcome: Outcome): WriteOutFacts {
+  const head = timings.head;
+  const sent = timings.remote !== undefined;
+  return {
+    httpCode: timings.status,
+    timings: timings.seconds(call.url.protocol === 'https:'),
+    timePretransfer: timings.pretransferSeconds(),
+    sizeDownload: timings.bytes,
+    numRetries: Math.max(0, timings.attempts - 1),
+    exitCode: outcome.exitCode,
+    errorMessage: outcome.redact(outcome.errorMessage),
+    url: outcome.redact(outcome.showSecrets ? outcome.urlText : maskUrlPassword(outcome.urlText)),
+    urlEffective: outcome.redact(outcome.showSecrets ? call.url.href : maskUrlPassword(call.url.href)),
+    method: call.httpMethod,
+    scheme: call.url.protocol === 'https:' ? 'HTTPS' : 'HTTP',
+    ...(timings.remote ? { remote: timings.remote } : {}),
+    ...(timings.local ? { local: timings.local } : {}),
+    ...(head ? { httpVersion: head.httpVersion ?? '1.1' } : {}),
+    headers: head?.headers ?? {},
+    sizeHeader: head ? headSize(head) : 0,
+    sizeRequest: sent ? requestSize(call) : 0,
+    sizeUpload: sent ? Buffer.byteLength(call.body) : 0,
+    numConnects: timings.connects,
+  };
+}
+
+/** Bytes of the answer's status line, headers and blank line as they came (curl's size_header). */
+function headSize(head: ResponseHead): number {
+  let size = Buffer.byteLength(`HTTP/${head.httpVersion ?? '1.1'} ${head.status} ${head.reason ?? head.statusText}\r\n\r\n`, 'latin1');
+  for (const [name, values] of Object.entries(head.headers)) {
+    for (const value of values === undefined ? [] : Array.isArray(values) ? values : [values]) size += Buffer.byteLength(`${name}: ${value}\r\n`, 'latin1');
+  }
+  return size;
+}
+
+/** Bytes of the request as sent: request line, headers, blank line and body (curl's size_request). */
+function requestSize(call: CallRequest): number {
+  const head = `${call.httpMethod} ${requestTarget(call.url)} HTTP/1.1\r\n${call.headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+  return Buffer.byteLength(head, 'latin1') + Buffer.byteLength(call.body);
+}
