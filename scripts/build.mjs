@@ -171,6 +171,7 @@ const LAZY_PARTS = {
   'src/cli/perform.ts': 'perform',
   'src/http/undici-transport.ts': 'transport',
   'src/cli/commands/mock.ts': 'mock',
+  'src/cli/commands/mock-backend.ts': 'mock-backend',
   'src/cli/commands/batch.ts': 'batch',
   'src/cli/commands/test.ts': 'test',
   'src/scenario/query.ts': 'query',

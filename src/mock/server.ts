@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { Params } from '../api/params.js';
 import { createRegistry, type Registry } from '../api/schema/registry.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { fail, methodHandlers, type Answer, type Handler } from './methods.js';
@@ -29,6 +30,27 @@ export interface MockServerOptions {
   log?: (line: string) => void;
   /** The method schemas params are validated with: the same as the client's (default: the built-in ones). */
   registry?: Registry;
+  /**
+   * Answers the calls that passed the wire checks instead of the built-in methods: the real API
+   * behind `--upstream`, a recording behind `--replay` (mock/upstream.ts, mock/replay.ts).
+   */
+  backend?: MockBackend;
+}
+
+/** An answer passed on as it came: its body is sent byte for byte, not re-serialised. */
+export interface RawAnswer {
+  kind: 'raw';
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface MockBackend {
+  /** The methods it answers (default: the registry's). */
+  methods?: readonly string[];
+  answer(call: { method: string; params: Params }): Promise<RawAnswer>;
+  /** Called once the server has stopped (a summary, a file to close). */
+  close?(): Promise<void>;
 }
 
 export interface MockServer {
@@ -55,8 +77,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const token = options.token ?? randomToken();
   const latencyMs = options.latencyMs ?? 0;
   const failRate = options.failRate ?? 0;
-  const methodNames = Object.keys(methodHandlers);
-  const checkParams = await loadParamsCheck(options.registry ?? createRegistry(builtinSchemas), methodNames);
+  const registry = options.registry ?? createRegistry(builtinSchemas);
+  const { backend } = options;
+  const methodNames = backend ? (backend.methods ?? registry.names()) : Object.keys(methodHandlers);
+  const checkParams = await loadParamsCheck(registry, methodNames);
   const isToken = tokenChecker(token);
 
   const { statePath } = options;
@@ -82,7 +106,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     });
 
   /** `call` is undefined when the body was over the size limit. */
-  function answer(req: IncomingMessage, call: ParsedCall | undefined): Answer {
+  function answer(req: IncomingMessage, call: ParsedCall | undefined): Answer | Promise<RawAnswer> {
     if (failRate > 0 && Math.random() < failRate) return fail('service unavailable (simulated failure): retry after 1 second', 503, { 'retry-after': '1' });
     const key = req.headers['x-api-key'];
     if (key === undefined) return fail('missing x-api-key header: send your API token in it', 401);
@@ -92,6 +116,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if ('problem' in call) return fail(call.problem);
     const problems = checkParams(call.method, call.params);
     if (problems.length) return fail(problems.join('; '));
+    if (backend) return backend.answer(call);
     // parseCallBody accepts only the names of methodHandlers.
     return (methodHandlers[call.method] as Handler)(call.params, { state, baseUrl });
   }
@@ -105,9 +130,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return; // The client went away mid-request; there is no one to answer.
     }
     const call = body === undefined ? undefined : parseCallBody(body, methodNames);
-    let result: Answer;
+    let result: Answer | RawAnswer;
     try {
-      result = answer(req, call);
+      result = await answer(req, call);
       // Nothing is acknowledged (nor shown) before it is on disk: it must survive kill -9.
       await stateLog?.durable();
     } catch (error) {
@@ -116,7 +141,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     await delay(latencyMs);
     send(res, result, closing);
     const label = call && 'method' in call ? call.method : '-';
-    const detail = typeof result.body === 'string' && result.status !== 200 ? `: ${result.body}` : '';
+    const detail = result.status === 200 ? '' : 'kind' in result ? `: ${result.body.slice(0, 200)}` : typeof result.body === 'string' ? `: ${result.body}` : '';
     log(`${label} ${result.status} ${(performance.now() - started).toFixed(1)}ms${detail}`);
   }
 
@@ -145,6 +170,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       await stopped;
       clearTimeout(cutOff);
       await stateLog?.close();
+      await backend?.close?.();
     })());
 
   return { url: baseUrl, token, port: address.port, close };
@@ -167,13 +193,14 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-/** Every answer is JSON; while closing, clients are told not to reuse the connection. */
-function send(res: ServerResponse, answer: Answer, closing: boolean): void {
-  const text = JSON.stringify(answer.body);
+/** Every answer is JSON (a backend's as it came); while closing, clients are told not to reuse the connection. */
+function send(res: ServerResponse, answer: Answer | RawAnswer, closing: boolean): void {
+  const raw = 'kind' in answer;
+  const text = raw ? answer.body : JSON.stringify(answer.body);
   res.writeHead(answer.status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
+    ...(raw ? {} : { 'content-type': 'application/json' }),
     ...answer.headers,
+    'content-length': Buffer.byteLength(text),
     ...(closing ? { connection: 'close' } : {}),
   });
   res.end(text);

@@ -75,7 +75,11 @@ export const BATCH_OWN_OPTIONS: OptionSpec[] = [
   { long: '--rate', takes: 'value', valueName: 'calls/s', description: `start at most this many calls per second (at least ${MIN_RATE_PER_S}; default: no limit)` },
 ];
 
+/** The flags of single calls that say how `mock --upstream` reaches the real API. */
+const UPSTREAM_CONNECTION_FLAGS = ['--allow-insecure-http', '--connect-timeout', '--max-time', '--proxy', '--cacert', '--insecure', '--cert', '--key', '--pass-env'];
+
 /** The options of `oneoffice mock` (commander parses them; main() needs to know which take a value). */
+
 export const MOCK_OPTIONS: OptionSpec[] = [
   { long: '--host', takes: 'value', valueName: 'host', description: 'address to listen on (0.0.0.0: every interface; the URL printed is then 127.0.0.1)' },
   { long: '--port', takes: 'value', valueName: 'port', description: 'port to listen on (0: any free port)' },
@@ -87,6 +91,12 @@ export const MOCK_OPTIONS: OptionSpec[] = [
   { long: '--print', takes: 'value', valueName: 'format', description: 'how to print the settings for the client: sh (an export line), powershell ($env: assignments), cmd (set lines) or json (default: sh; on Windows the shell in use)' },
   { long: '--ready-file', takes: 'value', valueName: 'file', description: 'once listening, write the settings it prints to this file (mode 0600; removed on stop): scripts wait for it instead of sleeping' },
   { long: '--schemas', takes: 'value', valueName: 'dir', description: 'extra method schemas to validate with (else $ONEOFFICE_SCHEMAS, config)' },
+  { long: '--upstream', takes: 'value', valueName: 'url', description: 'pass every call, once checked, on to the real API at this URL with its token from the usual settings (--profile, $ONEOFFICE_BEARER, ...); answers differing from the schemas are reported on stderr (drift)' },
+  { long: '--record', takes: 'value', valueName: 'file', description: 'with --upstream: write every exchange to this file as NDJSON (mode 0600; secret params masked, never the token)' },
+  { long: '--replay', takes: 'value', valueName: 'file', description: 'answer the calls recorded in this file (--record); any other call gets a 404 naming the file' },
+  { long: '--replay-match', takes: 'value', valueName: 'params', description: 'with --replay: match calls on the method and these params only (comma-separated, e.g. email or admin.email)' },
+  // How the mock reaches --upstream: the connection flags of single calls.
+  ...CALL_OPTIONS.filter((spec) => UPSTREAM_CONNECTION_FLAGS.includes(spec.long)),
 ];
 
 /** The options of `oneoffice test` of its own (src/scenario/options.ts adds those of single calls). */

@@ -3,7 +3,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Context } from '../context.js';
-import { STOP_SIGNALS, UsageError } from '../../api/errors.js';
+import { STOP_SIGNALS, UsageError, ValidationError } from '../../api/errors.js';
 import { renameWithRetry } from '../../api/rename.js';
 import { isLoopback } from '../../config/target.js';
 import { startMockServer } from '../../mock/server.js';
@@ -21,13 +21,35 @@ interface MockOptions {
   quiet?: boolean;
   print?: PrintFormat;
   readyFile?: string;
+  upstream?: string;
+  record?: string;
+  replay?: string;
+  replayMatch?: string;
+  /** The connection flags for --upstream, as commander names them (passEnv). */
+  [connection: string]: unknown;
 }
+
+/** The connection flags of --upstream: commander's name for each, and a call's. */
+const CONNECTION_KEYS: Record<string, string> = {
+  allowInsecureHttp: 'allow-insecure-http', connectTimeout: 'connect-timeout', maxTime: 'max-time', proxy: 'proxy', cacert: 'cacert', insecure: 'insecure', cert: 'cert', key: 'key', passEnv: 'pass-env',
+};
 
 export async function runMockCommand(ctx: Context, argv: readonly string[]): Promise<number> {
   const options = parseMockArgs(ctx, argv);
   if (!options) return 0;
   const { stdout, stderr } = ctx.deps;
   const log = options.quiet ? undefined : (line: string) => void stderr.write(`${line}\n`);
+  // Drift and replay misses are said even with --quiet: they are what these modes are for.
+  const report = (line: string) => void stderr.write(`oneoffice mock: ${ctx.redact(line)}\n`);
+  const backendOptions = {
+    ...pick(options, ['upstream', 'record', 'replay', 'replayMatch', 'state']),
+    connection: Object.fromEntries(Object.entries(CONNECTION_KEYS).flatMap(([name, key]) => (options[name] === undefined ? [] : [[key, options[name] as string | true]]))),
+  };
+  const special = options.upstream !== undefined || options.replay !== undefined;
+  const { backendProblems, mockBackend } = special || Object.keys(backendOptions.connection).length || options.record !== undefined || options.replayMatch !== undefined ? await import('./mock-backend.js') : { backendProblems: undefined, mockBackend: undefined };
+  const problems = backendProblems?.(backendOptions) ?? [];
+  if (problems.length) throw new ValidationError(problems);
+  const backend = special && mockBackend ? await mockBackend(ctx, backendOptions, report) : undefined;
 
   const server = await startMockServer({
     host: options.host,
@@ -38,6 +60,7 @@ export async function runMockCommand(ctx: Context, argv: readonly string[]): Pro
     failRate: options.failRate,
     ...(log ? { log } : {}),
     registry: ctx.registry(),
+    ...(backend ? { backend } : {}),
   }).catch((error: unknown) => {
     throw listenError(error, options);
   });
@@ -46,7 +69,8 @@ export async function runMockCommand(ctx: Context, argv: readonly string[]): Pro
   const settings = clientSettings(options.print ?? defaultDialect(ctx.platform(), ctx.deps.env), clientUrl(ctx, server.url), server.token);
   if (options.readyFile !== undefined) await writeReadyFile(options.readyFile, settings, server);
   stdout.write(settings);
-  log?.(`oneoffice mock: serving ${server.url}${options.state === undefined ? '' : ` (state in ${options.state})`}; Ctrl-C stops it`);
+  const serving = options.upstream !== undefined ? ` (passing calls on to ${new URL(options.upstream).host}${options.record === undefined ? '' : `, recording to ${options.record}`})` : options.replay !== undefined ? ` (replaying ${options.replay})` : options.state === undefined ? '' : ` (state in ${options.state})`;
+  log?.(`oneoffice mock: serving ${server.url}${serving}; Ctrl-C stops it`);
   await stopped;
   await server.close();
   // A ready file left behind would tell the next script that a stopped server is up.
@@ -128,6 +152,17 @@ The client sends the token over plain http:// only to loopback hosts unless give
 In a script, wait for --ready-file rather than sleeping:
   oneoffice mock --port 0 --quiet --ready-file mock.env &
   while [ ! -s mock.env ]; do sleep 0.1; done; . ./mock.env
+
+Between clients and the real API (--upstream): calls are checked as always (a bad one is answered
+400 here and never sent on), then sent to the upstream with its own token, from the usual settings
+(--profile, $ONEOFFICE_BEARER, ...), through --proxy, --cacert, --cert as single calls are; the
+answer comes back unchanged. Where it differs from the method's response schema, a "drift" line on
+stderr names the method, the field, what the schema says and what came; a summary at stop.
+  oneoffice mock --upstream https://staging.example.com/api --profile staging --record smoke.ndjson
+--record writes each exchange as a line of NDJSON (mode 0600, on disk before the answer is passed
+on; secret params masked, never the token). --replay answers from such a file, byte for byte: the
+same call made again gets its next recorded answer; a call not recorded gets 404 naming the file.
+  oneoffice mock --replay smoke.ndjson --replay-match email
 `,
     );
   const parsers: Record<string, { parse: (text: string) => number; fallback: number }> = {
@@ -199,4 +234,8 @@ function listenError(error: unknown, options: MockOptions): unknown {
     default:
       return error;
   }
+}
+
+function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((key) => object[key] !== undefined).map((key) => [key, object[key]])) as Pick<T, K>;
 }

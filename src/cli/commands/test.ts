@@ -9,10 +9,9 @@ import type { Context } from '../context.js';
 import { ExitCode, OneOfficeError, ValidationError } from '../../api/errors.js';
 import { INSECURE_WARNING, resolveNetworkPair } from '../../config/network.js';
 import { buildCall } from '../../api/request.js';
-import { BUILTIN_SOURCE, secretPaths } from '../../api/schema/registry.js';
-import { compileExtraSchema } from '../../api/schema/validator.js';
-import type { JsonSchema, MethodSchema } from '../../api/schema/types.js';
-import { builtinResponses, builtinResponseValidators } from '../../generated/responses.js';
+import { secretPaths } from '../../api/schema/registry.js';
+import type { MethodSchema } from '../../api/schema/types.js';
+import { loadResponseSchema } from '../../api/schema/responses.js';
 import { checkScenario } from '../../scenario/check.js';
 import { ConsoleReporter, plainStyle, type ConsoleStyle } from '../../scenario/console.js';
 import type { ResponseSchema } from '../../scenario/expect.js';
@@ -144,18 +143,9 @@ function preferFastStart(): void {
   setFlagsFromString('--liftoff-only');
 }
 
-/**
- * The method's documented answer ("x-response" in its schema), when it has one: built-in methods'
- * come from the build (generated/responses.ts) with validators compiled there, so a run against
- * built-in methods never loads ajv; a user schema carries its own, compiled here.
- */
-async function responseSchema(method: string, known: MethodSchema | undefined): Promise<ResponseSchema | undefined> {
-  if (!known) return undefined;
-  const builtin = known.source === BUILTIN_SOURCE;
-  const documented = builtin ? builtinResponses[method] : known.schema['x-response'];
-  if (typeof documented !== 'object' || documented === null) return undefined;
-  const precompiled = builtin ? builtinResponseValidators[method] : undefined;
-  return { schema: documented as JsonSchema, validate: precompiled ? await precompiled() : await compileExtraSchema(method, documented as JsonSchema) };
+/** The method's documented answer ("x-response"), when it has one (api/schema/responses.ts). */
+async function responseSchema(_method: string, known: MethodSchema | undefined): Promise<ResponseSchema | undefined> {
+  return known ? loadResponseSchema(known) : undefined;
 }
 
 async function startMock(ctx: Context) {
