@@ -31,9 +31,14 @@ beforeAll(() => {
   tarball = join(dir, (JSON.parse(pack.stdout) as Array<{ filename: string }>)[0]!.filename);
   // An empty working directory and HOME: nothing of the clone is at hand.
   const home = mkdtempSync(join(tmpdir(), 'oneoffice-package-home-'));
-  const result = spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball, '--no-audit', '--no-fund', '--prefer-offline', '--cache', join(process.env['HOME'] ?? home, '.npm')], {
+  // `--prefix` also moves where npm reads its global config (<prefix>/etc/npmrc): the machine's own
+  // (its registry and CA file) is named, and the CA variables kept, or the registry's certificate is
+  // refused and npm retries until the timeout.
+  const globalConfig = spawnSync('npm', ['config', 'get', 'globalconfig'], { encoding: 'utf8' }).stdout.trim();
+  const keep = Object.entries(process.env).filter(([name]) => /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|NO_PROXY)$/i.test(name));
+  const result = spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball, '--no-audit', '--no-fund', '--prefer-offline', '--cache', join(process.env['HOME'] ?? home, '.npm'), ...(globalConfig ? ['--globalconfig', globalConfig] : [])], {
     cwd: home,
-    env: { PATH: process.env['PATH'] ?? '', HOME: home },
+    env: { ...Object.fromEntries(keep), PATH: process.env['PATH'] ?? '', HOME: home },
     encoding: 'utf8',
     timeout: INSTALL_MS,
   });
