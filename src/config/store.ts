@@ -5,14 +5,15 @@ import { basename, dirname, extname } from 'node:path';
 import Conf from 'conf';
 import { readJson } from '../api/json.js';
 import { ConfigError } from '../api/errors.js';
-import { holderText, waitLockFile } from '../files/lock.js';
+import { holderText, resolvedPath, waitLockFile } from '../files/lock.js';
 import type { ConfigData } from './file.js';
 
 /** How long a change waits for another one (a parallel `config set`) to finish. */
 const LOCK_WAIT_MS = 10_000;
 
 /**
- * Read, change and write the file as one step: under an exclusive lock on <file>.lock, the file is
+ * Read, change and write the file as one step: under an exclusive lock on <file>.lock (of the file a
+ * symbolic link leads to), the file is
  * read afresh, changed and written atomically, so that parallel `config set`s all keep their change.
  */
 export async function updateConfig<T>(path: string, change: (store: Conf<ConfigData>) => T): Promise<T> {
@@ -25,7 +26,8 @@ export async function updateConfig<T>(path: string, change: (store: Conf<ConfigD
   if (attempt.kind === 'busy') throw new ConfigError(`config file ${path} is being changed by ${holderText(attempt.pid)}; try again when it is done`, 'E_CONFIG_LOCKED');
   if (attempt.kind === 'error') throw new ConfigError(`cannot write config file ${path}: ${attempt.error.code ?? attempt.error.message}`, 'E_CONFIG_WRITE');
   try {
-    return change(openStore(path));
+    // Written where the path leads: a config file reached through a symbolic link stays a link.
+    return change(openStore(resolvedPath(path)));
   } finally {
     attempt.lock.release();
   }

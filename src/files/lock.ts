@@ -5,7 +5,9 @@
 // even by kill -9, so there is no stale lock to guess about (as with mkdir locks such as
 // proper-lockfile, which wait out an mtime). The lock file is removed on release; an opener that
 // locked a file removed meanwhile sees that the path is no longer its file and tries again.
-import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+// The lock is taken on what the path resolves to: a file and a symbolic link to it are one file.
+import { closeSync, fstatSync, ftruncateSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { tryLock } from 'fs-native-extensions';
 
 export const lockPathOf = (path: string): string => `${path}.lock`;
@@ -22,9 +24,40 @@ export type LockAttempt =
   | { kind: 'busy'; pid: number | undefined }
   | { kind: 'error'; error: NodeJS.ErrnoException };
 
+/**
+ * The file a path names, symbolic links followed: the file itself when it exists; for one not
+ * made yet, its real folder and name (through a link that points to a file still to be made too).
+ * Two names for one file must share one lock, and a write must not replace a link by a file.
+ */
+export function resolvedPath(path: string): string {
+  let current = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return realpathSync.native(current);
+    } catch {
+      // Not there (yet): a dangling link is followed by hand, anything else resolved by its folder.
+    }
+    let link: string | undefined;
+    try {
+      if (lstatSync(current).isSymbolicLink()) link = readlinkSync(current);
+    } catch {
+      link = undefined;
+    }
+    if (link === undefined) {
+      try {
+        return join(realpathSync.native(dirname(current)), basename(current));
+      } catch {
+        return current;
+      }
+    }
+    current = resolve(dirname(current), link);
+  }
+  return current;
+}
+
 /** Tries once, without waiting. */
 export function tryLockFile(path: string): LockAttempt {
-  const lockPath = lockPathOf(path);
+  const lockPath = lockPathOf(resolvedPath(path));
   for (let attempt = 0; attempt < 10; attempt++) {
     let fd: number;
     try {

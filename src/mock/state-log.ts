@@ -9,7 +9,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../api/errors.js';
 import { readJson } from '../api/json.js';
-import { holderText, tryLockFile, type HeldLock } from '../files/lock.js';
+import { holderText, resolvedPath, tryLockFile, type HeldLock } from '../files/lock.js';
 import { readStateFile, saveState, serializeState } from './state-file.js';
 import { MockState, type StateChange } from './state.js';
 
@@ -21,34 +21,50 @@ interface Group {
   settle: (error?: unknown) => void;
 }
 
+/** The one write the log makes (injected by tests: a full disk writes short, then fails with ENOSPC). Returns the bytes written. */
+export type WriteAt = (handle: FileHandle, buffer: Buffer, offset: number, length: number, position: number) => Promise<number>;
+
+const writeAtOnDisk: WriteAt = async (handle, buffer, offset, length, position) => (await handle.write(buffer, offset, length, position)).bytesWritten;
+
 export class StateLog {
   /** Changes not yet being written. */
   private collecting: Group | undefined;
   /** The group being written now. */
   private writing: Group | undefined;
+  /** Where the last whole record ends: a failed write is cut back to here. */
+  private committedBytes = 0;
+  /** Records of groups whose write failed: in memory already, so written first with the next group (disk and memory never part ways). */
+  private unwritten = '';
+  /** A failed write could not be cut back: the next successful one cuts the file after itself. */
+  private tailDirty = false;
 
   private constructor(
     private readonly statePath: string,
     private readonly state: MockState,
     private readonly handle: FileHandle,
     private readonly lock: HeldLock,
+    private readonly writeAt: WriteAt,
   ) {}
 
-  /** Locks the state file, loads it with its log, compacts both and starts logging changes. */
-  static async open(statePath: string): Promise<{ state: MockState; log: StateLog }> {
-    const attempt = tryLockFile(statePath);
+  /**
+   * Locks the state file, loads it with its log, compacts both and starts logging changes. The
+   * file is what the path resolves to: a link to a state file is the file (one lock, and the link stays a link).
+   */
+  static async open(givenPath: string, writeAt: WriteAt = writeAtOnDisk): Promise<{ state: MockState; log: StateLog }> {
+    const attempt = tryLockFile(givenPath);
     if (attempt.kind === 'busy') {
-      throw new ConfigError(`state file ${statePath} is in use by ${holderText(attempt.pid)} (another oneoffice mock): stop it, or choose another --state file`, 'E_STATE_LOCKED');
+      throw new ConfigError(`state file ${givenPath} is in use by ${holderText(attempt.pid)} (another oneoffice mock): stop it, or choose another --state file`, 'E_STATE_LOCKED');
     }
-    if (attempt.kind === 'error') throw new ConfigError(`cannot write state file ${statePath}: ${attempt.error.code ?? attempt.error.message}`, 'E_STATE');
+    if (attempt.kind === 'error') throw new ConfigError(`cannot write state file ${givenPath}: ${attempt.error.code ?? attempt.error.message}`, 'E_STATE');
     const { lock } = attempt;
+    const statePath = resolvedPath(givenPath);
     try {
       removeLeftovers(statePath);
       const state = new MockState(readStateFile(statePath));
       for (const change of readLog(logPathOf(statePath))) state.apply(change);
       await compact(statePath, state);
       const handle = await open(logPathOf(statePath), 'w', 0o600);
-      const log = new StateLog(statePath, state, handle, lock);
+      const log = new StateLog(statePath, state, handle, lock, writeAt);
       state.onChange = (change) => log.append(change);
       return { state, log };
     } catch (error) {
@@ -71,6 +87,15 @@ export class StateLog {
       unlinkSync(logPathOf(this.statePath));
     } finally {
       this.lock.release();
+    }
+  }
+
+  /** Every byte at `position`, however many writes it takes (a nearly full disk writes short); a write of nothing is a full disk. */
+  private async writeWhole(buffer: Buffer, position: number): Promise<void> {
+    for (let done = 0; done < buffer.length; ) {
+      const written = await this.writeAt(this.handle, buffer, done, buffer.length - done, position + done);
+      if (written <= 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      done += written;
     }
   }
 
@@ -97,11 +122,23 @@ export class StateLog {
     while (this.collecting) {
       const group = (this.writing = this.collecting);
       this.collecting = undefined;
+      const text = this.unwritten + group.text;
+      const buffer = Buffer.from(text);
       try {
-        await this.handle.write(group.text);
+        await this.writeWhole(buffer, this.committedBytes);
         await this.handle.datasync();
+        this.committedBytes += buffer.length;
+        this.unwritten = '';
+        if (this.tailDirty) {
+          await this.handle.truncate(this.committedBytes);
+          this.tailDirty = false;
+        }
         group.settle();
       } catch (error) {
+        // Not acknowledged (the calls get a 500); the log is cut back to its last whole record, so
+        // that the next record does not continue a cut line, and these records go out with it.
+        this.unwritten = text;
+        this.tailDirty = await this.handle.truncate(this.committedBytes).then(() => false, () => true);
         group.settle(new ConfigError(`cannot write state file ${logPathOf(this.statePath)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'E_STATE'));
       }
     }
