@@ -46,7 +46,51 @@ export function readConfig(path: string): ConfigData {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ConfigError(`config file ${path} must hold a JSON object`, 'E_CONFIG_READ');
   }
+  const problems = configProblems(data as Record<string, unknown>);
+  // One line naming the file and the first wrong key; values are described, never quoted (they may be tokens).
+  if (problems.length) throw new ConfigError(`config file ${path}: ${problems.join('; ')}`, 'E_BAD_CONFIG');
   return data as ConfigData;
+}
+
+/** What a profile may be called: letters, digits, - and _ (a name is part of a dotted path when written). */
+export const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
+/** Names that would reach an object's prototype: a profile so named would be written nowhere. */
+const RESERVED_PROFILE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Why a name cannot be a profile's, or undefined when it can. */
+export function profileNameProblem(name: string): string | undefined {
+  if (!PROFILE_NAME.test(name)) return `profile names are letters, digits, - and _ (got ${JSON.stringify(name)})`;
+  if (RESERVED_PROFILE_NAMES.has(name)) return `"${name}" is not allowed as a profile name`;
+  return undefined;
+}
+
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Every key of the file with the wrong type, as `profiles.staging.url must be a string (got a number)`. */
+function configProblems(data: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const { defaultProfile, profiles } = data;
+  if (defaultProfile !== undefined) {
+    if (typeof defaultProfile !== 'string') problems.push(`defaultProfile must be a string (got ${kindOf(defaultProfile)})`);
+    else {
+      const problem = profileNameProblem(defaultProfile);
+      if (problem) problems.push(`defaultProfile: ${problem}`);
+    }
+  }
+  if (profiles === undefined) return problems;
+  if (typeof profiles !== 'object' || profiles === null || Array.isArray(profiles)) return [...problems, `profiles must be an object (got ${kindOf(profiles)})`];
+  for (const [name, profile] of Object.entries(profiles)) {
+    const nameProblem = profileNameProblem(name);
+    if (nameProblem) problems.push(`profiles: ${nameProblem}`);
+    else if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) problems.push(`profiles.${name} must be an object (got ${kindOf(profile)})`);
+    else for (const key of PROFILE_KEYS) {
+      const value = (profile as Record<string, unknown>)[key];
+      if (Object.hasOwn(profile, key) && typeof value !== 'string') problems.push(`profiles.${name}.${key} must be a string (got ${kindOf(value)})`);
+    }
+  }
+  return problems;
 }
 
 export function activeProfileName(data: ConfigData, env: Env, flag?: string): string {
@@ -77,5 +121,5 @@ export function loadConfig(env: Env, flags: { config?: string; profile?: string 
   const profileName = activeProfileName(data, env, flags.profile);
   const profileFrom = flags.profile ? 'flag' : env['ONEOFFICE_PROFILE'] ? 'env' : 'default';
   const profileNames = Object.keys(data.profiles ?? {});
-  return { path, profileName, profileFrom, profile: data.profiles?.[profileName] ?? {}, profileNames, profileSource: profileSourceOf(data, env, flags.profile) };
+  return { path, profileName, profileFrom, profile: (data.profiles && Object.hasOwn(data.profiles, profileName) ? data.profiles[profileName] : undefined) ?? {}, profileNames, profileSource: profileSourceOf(data, env, flags.profile) };
 }

@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { activeProfileName, configPath, DEFAULT_PROFILE, PROFILE_KEYS, profileSourceOf, readConfig, type ProfileKey } from '../../config/file.js';
+import { activeProfileName, configPath, DEFAULT_PROFILE, PROFILE_KEYS, profileNameProblem, profileSourceOf, readConfig, type ProfileKey } from '../../config/file.js';
 import { resolveNetwork } from '../../config/network.js';
 import { checkClientSetting } from '../../http/client-cert.js';
 import { isKnownProfile, unknownProfileError } from '../../config/profiles.js';
@@ -13,8 +13,6 @@ import type { Context } from '../context.js';
 import { ConfigError, isOneOfficeError, UsageError } from '../../api/errors.js';
 import { maskSecret, maskUrlPassword } from '../../api/mask.js';
 import { parseUrl } from '../../config/target.js';
-
-const PROFILE_NAME = /^[A-Za-z0-9_-]+$/;
 
 function checkKey(key: string): ProfileKey {
   if (!(PROFILE_KEYS as readonly string[]).includes(key)) {
@@ -28,7 +26,12 @@ function profileOf(ctx: Context, creating = false): { path: string; profile: str
   const path = configPath(ctx.deps.env, ctx.globals.config, ctx.platform());
   const data = readConfig(path);
   const profile = activeProfileName(data, ctx.deps.env, ctx.globals.profile);
-  if (!PROFILE_NAME.test(profile)) throw new UsageError(`--profile: names are letters, digits, - and _ (got ${JSON.stringify(profile)})`, 'E_PROFILE');
+  // The file's defaultProfile was checked as the file was read: a bad name here came from --profile or the environment.
+  const problem = profileNameProblem(profile);
+  if (problem) {
+    if (ctx.globals.profile) throw new UsageError(`--profile: ${problem}`, 'E_PROFILE');
+    throw new ConfigError(`$ONEOFFICE_PROFILE: ${problem}`, 'E_PROFILE');
+  }
   const names = Object.keys(data.profiles ?? {});
   if (!creating && !isKnownProfile(profile, names)) throw unknownProfileError(profile, names, path, profileSourceOf(data, ctx.deps.env, ctx.globals.profile));
   return { path, profile };
@@ -128,7 +131,8 @@ export function configPathCommand(ctx: Context): number {
 }
 
 export async function configUse(ctx: Context, profile: string): Promise<number> {
-  if (!PROFILE_NAME.test(profile)) throw new UsageError(`config use: profile names are letters, digits, - and _ (got ${JSON.stringify(profile)})`, 'E_PROFILE');
+  const problem = profileNameProblem(profile);
+  if (problem) throw new UsageError(`config use: ${problem}`, 'E_PROFILE');
   const path = configPath(ctx.deps.env, ctx.globals.config, ctx.platform());
   const { updateConfig } = await import('../../config/store.js');
   await updateConfig(path, (store) => {
