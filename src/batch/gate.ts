@@ -3,6 +3,7 @@
 // they start in input order.
 import { monotonicMs } from '../api/clock.js';
 import { STOP_SIGNALS, type StopSignal } from '../api/errors.js';
+import type { Throttle } from '../client/throttle.js';
 
 /**
  * What stops a batch the way Ctrl-C does: SIGTERM (kill), SIGHUP (a closed terminal, a dropped ssh
@@ -73,6 +74,8 @@ export interface GateOptions {
   rate?: number;
   /** Resolves when the results output has room again, or undefined when it has room now. */
   room?: () => Promise<void> | undefined;
+  /** What the server said about our pace (a shared Retry-After pause, the adapted rate and window). */
+  throttle?: Throttle;
   now?: () => number;
 }
 
@@ -99,21 +102,29 @@ export class Gate {
       const room = this.options.room?.();
       if (room) await Promise.race([room, this.sleep()]);
       // A call in flight wakes the wait when it leaves.
-      else if (this.inFlight >= this.options.concurrency) await this.sleep();
-      // Only --rate holds the start back: always a timer, even if the slot fell due meanwhile, as
-      // with nothing in flight nothing else would wake the wait (and the process would just end).
-      else await this.sleep(Math.max(1, this.dueTime() - this.now()));
+      else if (this.inFlight >= this.limit()) await this.sleep();
+      // Only --rate or the server's pace holds the start back: always a timer, even if the slot fell
+      // due meanwhile, as with nothing in flight nothing else would wake the wait (and the process would just end).
+      else await this.sleep(Math.max(1, this.dueTime() - this.now(), this.options.throttle?.waitMs() ?? 0));
     }
     return false;
   }
 
   /** Counts a call as started if one may start right now. */
   tryEnter(): boolean {
-    if (this.stop.stopping || this.inFlight >= this.options.concurrency || this.options.room?.() || this.dueTime() > this.now()) return false;
+    const { throttle } = this.options;
+    if (this.stop.stopping || this.inFlight >= this.limit() || this.options.room?.() || this.dueTime() > this.now() || (throttle && throttle.waitMs() > 0)) return false;
     this.firstStart ??= this.now();
     this.started++;
     this.inFlight++;
+    throttle?.sent();
     return true;
+  }
+
+  /** Calls in flight at most: --concurrency, fewer while the server pushes back. */
+  private limit(): number {
+    const { throttle, concurrency } = this.options;
+    return throttle ? Math.min(concurrency, throttle.window) : concurrency;
   }
 
   /**

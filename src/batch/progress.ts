@@ -1,6 +1,7 @@
 // Counting outcomes (what the progress bar shows) and the summary (always).
 import { ExitCode } from '../api/errors.js';
 import { failureKind, type Outcome } from './outcome.js';
+import type { ThrottleFacts } from '../client/throttle.js';
 
 /** Uncertain line numbers listed in the summary; the results file has them all. */
 const LISTED_UNCERTAIN = 20;
@@ -62,6 +63,8 @@ export interface SummaryFacts {
   outputFailure?: { why: string; lost: number } | undefined;
   /** The command that runs the rest, when there is a rest and a results file. */
   resumeCommand: string | undefined;
+  /** What the server said about the pace: its 429s, and the rate the batch adapted to. */
+  pace?: ThrottleFacts;
 }
 
 export function summaryLines(facts: SummaryFacts): string[] {
@@ -71,6 +74,11 @@ export function summaryLines(facts: SummaryFacts): string[] {
   const outcomes = [`${tally.ok} ok`];
   if (tally.failed) outcomes.push(`${tally.failed} failed (${[...tally.byKind].map(([kind, count]) => `${count} ${kind}`).join(', ')})`);
   if (sent) parts[0] += `: ${outcomes.join(', ')}`;
+  if (facts.pace?.tooManyRequests) {
+    const { tooManyRequests, ratePerS } = facts.pace;
+    const paced = ratePerS === undefined ? '' : `, then paced, ${ratePerS < 10 ? ratePerS.toFixed(1) : Math.round(ratePerS)}/s at the end`;
+    parts.push(`${plural(tooManyRequests, 'answer')} 429 Too Many Requests (all calls paused for the Retry-After${paced})`);
+  }
   if (tally.skipped) {
     const failed = tally.earlierFailed ? `, ${tally.earlierFailed} of them failed: not sent again (--retry-failed would)` : '';
     parts.push(`${plural(tally.skipped, 'line')} skipped (results from before${failed})`);

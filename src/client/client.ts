@@ -21,6 +21,7 @@ import { METHOD_NAMES, type MethodParams, type MethodResults } from '../generate
 import { checkClientKey, type ClientCertificate } from '../http/client-cert.js';
 import { openTransport, type Transport } from '../http/transport.js';
 import { executeWhole } from './executor.js';
+import { Throttle } from './throttle.js';
 
 /** Answers above this are refused rather than kept (the API's answers are a few hundred bytes). */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
@@ -98,6 +99,8 @@ export function createClient(options: ClientOptions = {}): Client {
   let certificateChecked: Promise<void> | undefined;
   let transport: Promise<Transport> | undefined;
   let closed = false;
+  // One pace for every call of this client, concurrent ones too: a 429 or 503 with Retry-After pauses them all.
+  const throttle = new Throttle({ concurrency: 1, ...(create.retry.retryMaxTimeMs > 0 ? { maxPauseMs: create.retry.retryMaxTimeMs } : {}) });
 
   const call = async (method: string, params: Record<string, unknown> = {}, callOptions: CallOptions = {}): Promise<unknown> => {
     if (closed) throw new OneOfficeError('the client is closed', 'E_USAGE', ExitCode.usage);
@@ -118,7 +121,7 @@ export function createClient(options: ClientOptions = {}): Client {
     const request = buildCall({ url: target.url, token: target.token, apiMethod: method, params: params as Params, extraHeaders: options.headers ?? [], secretPaths: paths });
     const settings = known?.schema['x-idempotent'] === true ? read : create;
     transport ??= openTransport(settings, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
-    const execution = await executeWhole(await transport, request, MAX_ANSWER_BYTES, { retry: settings.retry, ...(callOptions.signal ? { signal: callOptions.signal } : {}) });
+    const execution = await executeWhole(await transport, request, MAX_ANSWER_BYTES, { retry: settings.retry, throttle, ...(callOptions.signal ? { signal: callOptions.signal } : {}) });
     // A server may echo the token or a secret param back: no message, stack or field of what is thrown holds it.
     const forms = [...secretForms(target.token), ...secretValuesAt(params, paths).flatMap(secretForms)];
     const mask = (text: string) => maskForms(text, forms);

@@ -7,6 +7,7 @@ import { withRetries, type RetryOptions } from '../api/retry.js';
 import type { SentResponse, Transport } from '../http/transport.js';
 import { monotonicMs } from '../api/clock.js';
 import { abortedError } from '../http/network-errors.js';
+import type { Throttle } from './throttle.js';
 
 export type RetryPolicy = Pick<RetryOptions, 'retries' | 'retryMaxTimeMs' | 'retryDelayMs' | 'idempotent'>;
 
@@ -24,6 +25,10 @@ export interface ExecuteOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => number;
+  /** The pace shared by the calls of a run: every attempt waits for it, and tells it what the server said. */
+  throttle?: Throttle;
+  /** The first attempt's place in the pace was taken by the caller (a batch's gate starts calls only when the pace allows). */
+  admitted?: boolean;
 }
 
 /** The final attempt's answer, its body still to be read (the caller streams it, then calls finish()). */
@@ -53,18 +58,29 @@ export async function executeWhole(transport: Transport, call: CallRequest, maxB
   let attempts = 0;
   let started = 0;
   try {
-    const response = await withRetries(() => {
+    const { throttle } = options;
+    const retry = retryOptions(options, options.signal);
+    const response = await withRetries(async () => {
       attempts++;
+      if (throttle && (attempts > 1 || !options.admitted)) await throttle.acquire(retry.sleep ?? sleepMs, options.signal);
       started = monotonicMs();
       options.onAttempt?.();
-      return transport.sendWhole(call, maxBodyBytes, options.signal);
-    }, retryOptions(options, options.signal));
+      if (!throttle) return transport.sendWhole(call, maxBodyBytes, options.signal);
+      const sentAt = throttle.nowMs();
+      const answered = await transport.sendWhole(call, maxBodyBytes, options.signal);
+      throttle.observe(answered.status, answered.headers['retry-after'], sentAt);
+      return answered;
+    }, retry);
     const seconds = { starttransfer: (response.firstByteAt - started) / 1000, total: (monotonicMs() - started) / 1000 };
     const answer = classifyAnswer(response, { text: response.text, bytes: response.truncated ? maxBodyBytes + 1 : Buffer.byteLength(response.text), complete: !response.truncated });
     return { kind: 'answer', head: response, text: response.text, truncated: response.truncated, answer, attempts, seconds };
   } catch (error) {
     return { kind: 'error', error, attempts, seconds: { total: (monotonicMs() - started) / 1000 } };
   }
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function retryOptions(options: ExecuteOptions, signal?: AbortSignal): RetryOptions {

@@ -5,7 +5,8 @@ import { powershellString, shellQuote } from '../output/quote.js';
 export const PRINT_FORMATS = ['sh', 'powershell', 'cmd', 'json'] as const;
 export type PrintFormat = (typeof PRINT_FORMATS)[number];
 
-export function clientSettings(format: PrintFormat, url: string, token: string, pid: number = process.pid): string {
+/** `rateLimit`: --rate-limit's calls/s, in the JSON for scripts (a shell line has only what the client reads). */
+export function clientSettings(format: PrintFormat, url: string, token: string, pid: number = process.pid, rateLimit?: number): string {
   const settings: Array<[string, string]> = [
     ['ONEOFFICE_URL', url],
     ['ONEOFFICE_BEARER', token],
@@ -18,7 +19,7 @@ export function clientSettings(format: PrintFormat, url: string, token: string, 
     case 'cmd':
       return `${cmdSets(settings)}\n`;
     case 'json':
-      return `${JSON.stringify({ url, token, pid })}\n`;
+      return `${JSON.stringify({ url, token, pid, ...(rateLimit === undefined ? {} : { rateLimit }) })}\n`;
   }
 }
 

@@ -12,6 +12,7 @@ import { fail, methodHandlers, type Answer, type Handler } from './methods.js';
 import { loadParamsCheck, parseCallBody, tokenChecker, type ParsedCall } from './protocol.js';
 import { StateLog } from './state-log.js';
 import { MockState } from './state.js';
+import { rateLimiter } from './rate-limit.js';
 
 export interface MockServerOptions {
   /** Default 127.0.0.1: the server is for this machine only. */
@@ -26,6 +27,8 @@ export interface MockServerOptions {
   latencyMs?: number;
   /** The share of calls (0..1) answered 503 with Retry-After, before anything else is checked. */
   failRate?: number;
+  /** Calls accepted per second at most (a token bucket of one second's worth); others get 429 with Retry-After, and do nothing. */
+  rateLimitPerS?: number;
   /** One line per call (method, status, time); never the token or a password. */
   log?: (line: string) => void;
   /** The method schemas params are validated with: the same as the client's (default: the built-in ones). */
@@ -77,6 +80,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const token = options.token ?? randomToken();
   const latencyMs = options.latencyMs ?? 0;
   const failRate = options.failRate ?? 0;
+  const limiter = options.rateLimitPerS === undefined ? undefined : rateLimiter(options.rateLimitPerS);
   const registry = options.registry ?? createRegistry(builtinSchemas);
   const { backend } = options;
   const methodNames = backend ? (backend.methods ?? registry.names()) : Object.keys(methodHandlers);
@@ -108,6 +112,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   /** `call` is undefined when the body was over the size limit. */
   function answer(req: IncomingMessage, call: ParsedCall | undefined): Answer | Promise<RawAnswer> {
     if (failRate > 0 && Math.random() < failRate) return fail('service unavailable (simulated failure): retry after 1 second', 503, { 'retry-after': '1' });
+    const allowed = limiter?.take();
+    if (allowed && !allowed.ok) return fail(`rate limit of ${options.rateLimitPerS} calls per second exceeded: retry after ${allowed.retryAfterS} s`, 429, { 'retry-after': String(allowed.retryAfterS) });
     const key = req.headers['x-api-key'];
     if (key === undefined) return fail('missing x-api-key header: send your API token in it', 401);
     if (!isToken(String(key))) return fail('invalid API key', 401);

@@ -87,6 +87,7 @@ export const MOCK_OPTIONS: OptionSpec[] = [
   { long: '--state', takes: 'value', valueName: 'file', description: 'keep the data in this file (mode 0600) across restarts and crashes: every change is on disk before it is answered; one mock per file' },
   { long: '--latency', takes: 'value', valueName: 'ms', description: 'delay every answer by this many milliseconds' },
   { long: '--fail-rate', takes: 'value', valueName: 'rate', description: 'answer this share of calls (0..1) with 503 and Retry-After: 1' },
+  { long: '--rate-limit', takes: 'value', valueName: 'calls/s', description: 'accept at most this many calls per second (bursts up to one second\'s worth); answer the others 429 with Retry-After, doing nothing' },
   { long: '--quiet', takes: 'none', description: 'no log line per call on stderr' },
   { long: '--print', takes: 'value', valueName: 'format', description: 'how to print the settings for the client: sh (an export line), powershell ($env: assignments), cmd (set lines) or json (default: sh; on Windows the shell in use)' },
   { long: '--ready-file', takes: 'value', valueName: 'file', description: 'once listening, write the settings it prints to this file (mode 0600; removed on stop): scripts wait for it instead of sleeping' },

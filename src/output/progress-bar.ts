@@ -13,6 +13,10 @@ export interface ProgressFacts {
   rate: number;
   /** Width of the terminal; the line never wraps (a wrapped line cannot be redrawn in place). */
   columns: number;
+  /** Seconds left of a pause the server asked for (Retry-After): said instead of the time left. */
+  waitingS?: number;
+  /** Answers 429 Too Many Requests so far (shown once there is one). */
+  tooManyRequests?: number;
 }
 
 const BAR_WIDTH = 24;
@@ -24,8 +28,9 @@ export function progressLine(facts: ProgressFacts): string {
   const fraction = total > 0 ? Math.min(1, done / total) : 1;
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
   const count = `${done}/${total}`.padStart(2 * String(total).length + 1);
-  const eta = rate > 0 ? `ETA ${duration((total - done) / rate)}` : 'ETA --';
-  const text = `${count} ${percent} · ${Math.round(rate)}/s · ${failed} failed · ${eta}`;
+  const eta = facts.waitingS ? `waiting ${facts.waitingS} s (Retry-After)` : rate > 0 ? `ETA ${duration((total - done) / rate)}` : 'ETA --';
+  const throttled = facts.tooManyRequests ? ` · ${facts.tooManyRequests} × 429` : '';
+  const text = `${count} ${percent} · ${Math.round(rate)}/s · ${failed} failed${throttled} · ${eta}`;
   const room = columns - label.length - text.length - 3;
   if (room < 8) return `${label} ${text}`.slice(0, Math.max(0, columns - 1));
   const width = Math.min(BAR_WIDTH, room);

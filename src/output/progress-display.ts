@@ -1,5 +1,6 @@
 // The progress bar of long runs (batch, test) kept on the last line of a terminal: redrawn in place at
-// a modest rate, taken away before anything else is written to that terminal (a warning on stderr, a
+// a modest rate, also on a timer while nothing ends (a long retry-until, a Retry-After pause: the
+// rate and the time left must not freeze), taken away before anything else is written to that terminal (a warning on stderr, a
 // step line on stdout) and drawn again after it, so it never garbles them; erased for good before the
 // summary. Draws nothing when disabled (stderr is no terminal, or a dry run). The line itself comes
 // from progress-bar.ts.
@@ -18,6 +19,22 @@ export interface ProgressCounts {
   readonly failed: number;
 }
 
+/** What the server said about the pace (batch, test): a pause it asked for, and its 429s. */
+export interface PaceFacts {
+  /** Milliseconds left of a pause the server asked for (Retry-After); 0 when none. */
+  waitingMs: number;
+  tooManyRequests: number;
+}
+
+/** Runs `tick` every `ms` until the returned function is called (injected for tests). */
+export type Every = (tick: () => void, ms: number) => () => void;
+
+const every: Every = (tick, ms) => {
+  // unref: the bar never keeps a finished process alive.
+  const timer = setInterval(tick, ms).unref();
+  return () => clearInterval(timer);
+};
+
 export interface ProgressOptions {
   enabled: boolean;
   /** Shown first on the line: the command (`batch`, `test`). */
@@ -25,6 +42,10 @@ export interface ProgressOptions {
   total: number;
   /** Milliseconds on a monotonic clock (injected for tests). */
   now?: () => number;
+  /** The timer that redraws while nothing ends (injected for tests). */
+  every?: Every;
+  /** The server's pace, read at each draw. */
+  pace?: () => PaceFacts;
 }
 
 export class ProgressDisplay {
@@ -34,6 +55,7 @@ export class ProgressDisplay {
   private counts: ProgressCounts = { done: 0, failed: 0 };
   private readonly now: () => number;
   private readonly started: number;
+  private stopTimer: (() => void) | undefined;
 
   constructor(
     private readonly stream: Writable,
@@ -51,8 +73,14 @@ export class ProgressDisplay {
   update(counts: ProgressCounts, force = false): void {
     if (!this.options.enabled) return;
     this.counts = { done: counts.done, failed: counts.failed };
+    this.stopTimer ??= (this.options.every ?? every)(() => this.tick(), REDRAW_MS);
     if (!force && this.now() - this.lastDraw < REDRAW_MS) return;
     this.draw();
+  }
+
+  /** The timer: a redraw when the last is old enough, so the rate, the time left and a pause move. */
+  private tick(): void {
+    if (this.drawn && this.now() - this.lastDraw >= REDRAW_MS) this.draw();
   }
 
   /** A line of its own on the bar's stream (a retry warning) without breaking the bar. */
@@ -63,12 +91,19 @@ export class ProgressDisplay {
   /** Output to the same terminal (stdout when it is one): the bar goes away for it and comes back after. */
   above(write: () => void): void {
     const shown = this.drawn;
-    this.clear();
+    this.erase();
     write();
     if (shown) this.draw();
   }
 
+  /** Erased for good (until the next update): the timer stops too. */
   clear(): void {
+    this.stopTimer?.();
+    this.stopTimer = undefined;
+    this.erase();
+  }
+
+  private erase(): void {
     if (!this.drawn) return;
     this.stream.write(ERASE_LINE);
     this.drawn = false;
@@ -83,7 +118,9 @@ export class ProgressDisplay {
     // A pseudo-terminal may report no size (0): then the usual 80 columns.
     const columns = (this.stream as { columns?: number }).columns || DEFAULT_COLUMNS;
     const { label, total } = this.options;
-    this.stream.write(`${ERASE_LINE}${progressLine({ label, done: this.counts.done, total, failed: this.counts.failed, rate, columns })}`);
+    const pace = this.options.pace?.();
+    const paceFacts = pace ? { waitingS: Math.ceil(pace.waitingMs / 1000), tooManyRequests: pace.tooManyRequests } : {};
+    this.stream.write(`${ERASE_LINE}${progressLine({ label, done: this.counts.done, total, failed: this.counts.failed, rate, columns, ...paceFacts })}`);
     this.drawn = true;
   }
 }

@@ -8,6 +8,7 @@ import { secretValuesAt } from '../api/mask.js';
 import type { Params } from '../api/params.js';
 import { buildCall, type CallRequest } from '../api/request.js';
 import { executeWhole } from '../client/executor.js';
+import { Throttle } from '../client/throttle.js';
 import type { NetworkSettings } from '../config/network.js';
 import type { Target } from '../config/target.js';
 import { openTransport, type Transport } from '../http/transport.js';
@@ -50,19 +51,22 @@ export async function openStepSender(
   options: { connections: number; extraHeaders: string[]; reveal: Reveal; network: NetworkSettings; dispatcher?: Dispatcher; onSecret?: (value: string) => void },
 ): Promise<StepSender> {
   const transport = await openTransport({ ...options.network, connections: options.connections }, { pooled: 'fast-start', ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
+  // One pace for every step of the run (all --jobs): a 429 or 503 with Retry-After pauses them all.
+  const { retryMaxTimeMs } = options.network.retry;
+  const throttle = new Throttle({ concurrency: options.connections, ...(retryMaxTimeMs > 0 ? { maxPauseMs: retryMaxTimeMs } : {}) });
   const send: SendStep = (method, params, settings) => {
     // A secret param's value may come back in an answer or an expectation: the caller masks it everywhere.
     if (options.onSecret) for (const value of secretValuesAt(params, settings.secretPaths)) options.onSecret(value);
-    return sendStep(transport, buildCall({ url: target.url, token: target.token, apiMethod: method, params, extraHeaders: options.extraHeaders, secretPaths: settings.secretPaths }), settings.network, options.reveal);
+    return sendStep(transport, buildCall({ url: target.url, token: target.token, apiMethod: method, params, extraHeaders: options.extraHeaders, secretPaths: settings.secretPaths }), settings.network, options.reveal, throttle);
   };
   return { send, close: () => transport.close() };
 }
 
-async function sendStep(transport: Transport, call: CallRequest, network: NetworkSettings, reveal: Reveal): Promise<SendResult> {
+async function sendStep(transport: Transport, call: CallRequest, network: NetworkSettings, reveal: Reveal, throttle: Throttle): Promise<SendResult> {
   const started = monotonicMs();
   const notes: string[] = [];
   const request = () => verboseRequestLines(call, reveal);
-  const done = await executeWhole(transport, call, MAX_BODY_BYTES, { retry: network.retry, onRetry: (message) => notes.push(`* ${message}`) });
+  const done = await executeWhole(transport, call, MAX_BODY_BYTES, { retry: network.retry, onRetry: (message) => notes.push(`* ${message}`), throttle });
   const durationMs = monotonicMs() - started;
   if (done.kind === 'error') {
     const { code, message, exitCode } = describeFailure(done.error);

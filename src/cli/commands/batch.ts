@@ -11,7 +11,7 @@ import { readPriorState, type PriorState } from '../../batch/prior.js';
 import { BATCH_OPTIONS, readBatchOptions, type BatchOptions } from '../../batch/options.js';
 import { Preparer, unknownMethod } from '../../batch/prepare.js';
 import { plural, summaryLines, Tally } from '../../batch/progress.js';
-import { ProgressDisplay } from '../../output/progress-display.js';
+import { ProgressDisplay, type PaceFacts } from '../../output/progress-display.js';
 import { runCalls, type RunResult } from '../../batch/run.js';
 import { performCall } from '../../batch/sender.js';
 import { openTransport, type Transport } from '../../http/transport.js';
@@ -27,6 +27,7 @@ import type { Target } from '../../config/target.js';
 import { unlockClientKey } from '../../http/client-cert.js';
 import { targetFromArgs } from './target.js';
 import { monotonicMs } from '../../api/clock.js';
+import { Throttle } from '../../client/throttle.js';
 
 /** How long calls in flight may finish after Ctrl-C before they are abandoned. */
 const GRACE_MS = 5000;
@@ -113,7 +114,10 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
   const { stderr, stdout } = ctx.deps;
   const transport = options.dryRun ? undefined : await openPool(ctx, setup.baseNetwork, options.concurrency);
   const tally = new Tally();
-  const progress = new ProgressDisplay(stderr, { enabled: stderr.isTTY === true && !options.dryRun, label: 'batch', total: checked.toSend });
+  const retry = setup.baseNetwork.retry;
+  // One pace for all calls: a push-back from the server slows every worker, not only the one that got it.
+  const throttle = new Throttle({ concurrency: options.concurrency, ...(options.rate ? { ceilingPerS: options.rate } : {}), ...(retry.retryMaxTimeMs > 0 ? { maxPauseMs: retry.retryMaxTimeMs } : {}) });
+  const progress = new ProgressDisplay(stderr, { enabled: stderr.isTTY === true && !options.dryRun, label: 'batch', total: checked.toSend, pace: () => paceFacts(throttle) });
   const extraHeaders = (setup.parsed.options['header'] as string[] | undefined) ?? [];
   const started = monotonicMs();
   let record: BatchRecord | undefined;
@@ -132,13 +136,13 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
       retryUncertain: options.retryUncertain,
       retryFailed: options.retryFailed,
       stopOnError: options.stopOnError,
-      gate: new Gate({ concurrency: options.concurrency, ...(options.rate ? { rate: options.rate } : {}), room: sink.room }, stop),
+      gate: new Gate({ concurrency: options.concurrency, ...(options.rate ? { rate: options.rate } : {}), room: sink.room, throttle }, stop),
       stop,
       tally,
       progress,
       sink,
       build: (call) => buildCall({ url: target.url, token: target.token, apiMethod: call.method, params: call.params, extraHeaders }),
-      ...(transport ? { perform: (request, call, onRetry) => performCall(transport, request, setup.networkFor(call.method).retry, onRetry, stop) } : {}),
+      ...(transport ? { perform: (request, call, onRetry) => performCall(transport, request, setup.networkFor(call.method).retry, onRetry, stop, throttle) } : {}),
       redact: (text) => ctx.redact(text),
       graceMs: GRACE_MS,
     });
@@ -169,6 +173,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
     signal: stop.signal,
     outputFailure: stop.outputFailure === undefined ? undefined : { why: stop.outputFailure, lost },
     resumeCommand: unfinished && options.resultsPath !== undefined ? resumeCommand(options) : undefined,
+    pace: throttle.facts(),
   });
   stderr.write(lines.map((line) => `${line}\n`).join(''));
   if (run.changedAt !== undefined) {
@@ -179,6 +184,12 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
   if (stop.outputFailure !== undefined) return ExitCode.output;
   if (stop.failed && tally.firstFailure) return tally.firstFailure.exitCode;
   return tally.worstExitCode;
+}
+
+/** What the progress bar says of the server's pace: a pause it asked for, its 429s. */
+function paceFacts(throttle: Throttle): PaceFacts {
+  const facts = throttle.facts();
+  return { waitingMs: facts.pausedForMs, tooManyRequests: facts.tooManyRequests };
 }
 
 /** One connection pool for the whole batch: keep-alive, as many connections as calls in flight. */

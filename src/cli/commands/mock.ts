@@ -18,6 +18,7 @@ interface MockOptions {
   state?: string;
   latency: number;
   failRate: number;
+  rateLimit?: number;
   quiet?: boolean;
   print?: PrintFormat;
   readyFile?: string;
@@ -58,6 +59,7 @@ export async function runMockCommand(ctx: Context, argv: readonly string[]): Pro
     ...(options.state === undefined ? {} : { statePath: options.state }),
     latencyMs: options.latency,
     failRate: options.failRate,
+    ...(options.rateLimit === undefined ? {} : { rateLimitPerS: options.rateLimit }),
     ...(log ? { log } : {}),
     registry: ctx.registry(),
     ...(backend ? { backend } : {}),
@@ -66,11 +68,12 @@ export async function runMockCommand(ctx: Context, argv: readonly string[]): Pro
   });
   // Listening for signals before announcing the URL: whoever reads the line may stop us right away.
   const stopped = nextSignal();
-  const settings = clientSettings(options.print ?? defaultDialect(ctx.platform(), ctx.deps.env), clientUrl(ctx, server.url), server.token);
+  const settings = clientSettings(options.print ?? defaultDialect(ctx.platform(), ctx.deps.env), clientUrl(ctx, server.url), server.token, process.pid, options.rateLimit);
   if (options.readyFile !== undefined) await writeReadyFile(options.readyFile, settings, server);
   stdout.write(settings);
   const serving = options.upstream !== undefined ? ` (passing calls on to ${new URL(options.upstream).host}${options.record === undefined ? '' : `, recording to ${options.record}`})` : options.replay !== undefined ? ` (replaying ${options.replay})` : options.state === undefined ? '' : ` (state in ${options.state})`;
-  log?.(`oneoffice mock: serving ${server.url}${serving}; Ctrl-C stops it`);
+  const limit = options.rateLimit === undefined ? '' : `, at most ${options.rateLimit} calls/s (429 with Retry-After beyond)`;
+  log?.(`oneoffice mock: serving ${server.url}${serving}${limit}; Ctrl-C stops it`);
   await stopped;
   await server.close();
   // A ready file left behind would tell the next script that a stopped server is up.
@@ -141,8 +144,15 @@ In another shell, run that export line, then e.g.:
 For PowerShell (--print powershell) and cmd.exe (--print cmd):
   $env:ONEOFFICE_URL = 'http://127.0.0.1:8787/'; $env:ONEOFFICE_BEARER = 'dev-token'
   set "ONEOFFICE_URL=http://127.0.0.1:8787/" & set "ONEOFFICE_BEARER=dev-token"
---print json prints {"url":...,"token":...,"pid":...} for scripts in any language.
+--print json prints {"url":...,"token":...,"pid":...} for scripts in any language (and
+"rateLimit" with --rate-limit).
 It stops cleanly on Ctrl-C, SIGTERM and SIGHUP (a closed terminal), and on Ctrl-Break on Windows.
+
+With --rate-limit 100, calls beyond 100 a second (after a burst of up to 100) are answered
+429 Too Many Requests with Retry-After (whole seconds) and do nothing, as a marketplace API
+limits its callers; try a batch against it:
+  oneoffice mock --rate-limit 100 --quiet &
+  oneoffice batch users.ndjson --concurrency 16 --retry 5
 
 With --state, each change is appended to <file>.log and flushed to disk before the call is
 answered, so what the mock acknowledged survives even kill -9; the log is folded into <file> at
@@ -176,6 +186,7 @@ same call made again gets its next recorded answer; a call not recorded gets 404
     if (parser) option.argParser(parser.parse).default(parser.fallback);
     if (spec.long === '--host') option.default('127.0.0.1');
     if (spec.long === '--print') option.argParser(parsePrint);
+    if (spec.long === '--rate-limit') option.argParser(parseRateLimit);
     command.addOption(option);
   }
   // main reads these wherever they are (scanGlobalOptions); accepted here so they are not unknown.
@@ -201,6 +212,13 @@ same call made again gets its next recorded answer; a call not recorded gets 404
 function parsePrint(text: string): PrintFormat {
   if (!(PRINT_FORMATS as readonly string[]).includes(text)) throw new InvalidArgumentError(`must be one of ${PRINT_FORMATS.join(', ')}`);
   return text as PrintFormat;
+}
+
+function parseRateLimit(text: string): number {
+  const rate = Number(text);
+  // At least one call every 1000 s, as batch's --rate.
+  if (text.trim() === '' || !Number.isFinite(rate) || rate < 0.001) throw new InvalidArgumentError('must be a number of calls per second, at least 0.001');
+  return rate;
 }
 
 function parsePort(text: string): number {

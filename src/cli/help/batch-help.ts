@@ -65,8 +65,15 @@ gives those in flight 5 seconds to finish (a second signal gives up at once); un
 recorded as uncertain. The summary then says how to
 resume: oneoffice batch <file> --results <file> --resume
 
-On a terminal, a progress bar (done/total, calls/s, failures so far, time left) is drawn on
-stderr; a summary line is always printed on stderr at the end. Retry warnings name the line.
+When the server pushes back (429 Too Many Requests, or 503 with Retry-After), every call waits
+until the Retry-After has passed, not only the one that got it; then calls go at the rate the
+server was seen to accept, a little below it, and fewer at once, both growing again while it
+accepts (--rate stays the ceiling). The calls turned away are sent again if --retry allows (it is
+0 for creates: give --retry 5 against a rate-limited API; a 429 says nothing was done).
+
+On a terminal, a progress bar (done/total, calls/s, failures so far, 429s, time left, or
+"waiting 2 s (Retry-After)" during a pause) is redrawn five times a second on stderr; a summary
+line (with the 429s received) is always printed on stderr at the end. Retry warnings name the line.
 
 Batch options:
 ${optionLines(BATCH_OWN_OPTIONS).join('\n')}
