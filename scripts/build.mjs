@@ -91,25 +91,27 @@ function withoutResponses(schemas) {
 }
 
 // TypeScript types for each method's params, so library users get the schemas' checks at compile time.
-function typeOf(schema, indent) {
+// Results are closed (`open: false`): a field the schema does not name is a compile error, not
+// `unknown`, so a misspelled result field is caught; params stay open where the schema allows more.
+function typeOf(schema, indent, open = true) {
   if (schema.enum) return schema.enum.map((value) => JSON.stringify(value)).join(' | ');
   if ('const' in schema) return JSON.stringify(schema.const);
-  if (Array.isArray(schema.type)) return schema.type.map((type) => typeOf({ ...schema, type }, indent)).join(' | ');
+  if (Array.isArray(schema.type)) return schema.type.map((type) => typeOf({ ...schema, type }, indent, open)).join(' | ');
   switch (schema.type ?? (schema.properties ? 'object' : undefined)) {
     case 'string': return 'string';
     case 'integer': case 'number': return 'number';
     case 'boolean': return 'boolean';
     case 'null': return 'null';
-    case 'array': return `Array<${schema.items ? typeOf(schema.items, indent) : 'unknown'}>`;
+    case 'array': return `Array<${schema.items ? typeOf(schema.items, indent, open) : 'unknown'}>`;
     case 'object': {
       if (!schema.properties) return 'Record<string, unknown>';
       const required = new Set(schema.required ?? []);
       const inner = `${indent}  `;
       const fields = Object.entries(schema.properties).map(([key, property]) => {
         const doc = property.description ? `${inner}/** ${property.description.replace(/\*\//g, '*\\/').split('\n')[0]} */\n` : '';
-        return `${doc}${inner}${JSON.stringify(key)}${required.has(key) ? '' : '?'}: ${typeOf(property, inner)};`;
+        return `${doc}${inner}${JSON.stringify(key)}${required.has(key) ? '' : '?'}: ${typeOf(property, inner, open)};`;
       });
-      if (schema.additionalProperties !== false) fields.push(`${inner}[key: string]: unknown;`);
+      if (open && schema.additionalProperties !== false) fields.push(`${inner}[key: string]: unknown;`);
       return `{\n${fields.join('\n')}\n${indent}}`;
     }
     default: return 'unknown';
@@ -123,7 +125,7 @@ function typesFor(schemas) {
   const summary = (schema, name) => (schema.description ?? name).split('\n')[0];
   const declarations = Object.entries(schemas).map(([name, schema]) => {
     const response = schema['x-response'];
-    const result = response ? typeOf(response, '') : 'unknown';
+    const result = response ? typeOf(response, '', false) : 'unknown';
     const doc = response?.description ? `/** ${summary(response, name)} */\n` : '';
     return `/** ${summary(schema, name)} */\nexport type ${pascal(name, 'Params')} = ${typeOf(schema, '')};\n${doc}export type ${pascal(name, 'Result')} = ${result};\n`;
   });

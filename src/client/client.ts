@@ -77,8 +77,12 @@ export type ClientMethods = {
 };
 
 export interface Client extends ClientMethods {
-  /** Any method: validated when a schema knows it, sent as it is otherwise. */
-  call(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<unknown>;
+  /**
+   * Any method: validated when a schema knows it, sent as it is otherwise. A built-in method named
+   * by a literal gets its params and result types (a misspelled param is a compile error); any
+   * other name takes any params and answers `unknown`.
+   */
+  call<M extends string>(method: M, params?: M extends keyof MethodParams ? MethodParams[M] : Record<string, unknown>, options?: CallOptions): Promise<M extends keyof MethodResults ? MethodResults[M] : unknown>;
   /** Where calls go (the token is not exposed). */
   readonly url: URL;
   /** Closes the connections; the client cannot be used afterwards. */

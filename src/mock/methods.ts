@@ -3,6 +3,7 @@
 // what keeps concurrent calls from creating an entity twice.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Params } from '../api/params.js';
+import type { MethodParams } from '../generated/types.js';
 import type { CustomerRecord, MockState, OrderRecord, UserRecord } from './state.js';
 
 /** A JSON answer: the body is the value to send; errors are a JSON string, as OneOffice sends them. */
@@ -28,7 +29,11 @@ const DEFAULT_INSTANCE = 1;
 /** What the docs' example user, created with only an e-mail and password, was called. */
 const DEFAULT_DISPLAY_NAME = 'New User';
 
-export const methodHandlers: Record<string, Handler> = {
+/**
+ * One handler per built-in method, typed from the generated method list: a schema added to
+ * schemas/ without its handler here fails `tsc` (the mock would otherwise answer "unknown method").
+ */
+export const methodHandlers: { readonly [M in keyof MethodParams]: Handler } = {
   createCustomer(params, { state, baseUrl }) {
     const remoteId = params['id'] as string;
     if (state.customers.has(remoteId)) return fail(`customer ${JSON.stringify(remoteId)} already exists`);

@@ -124,7 +124,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (problems.length) return fail(problems.join('; '));
     if (backend) return backend.answer(call);
     // parseCallBody accepts only the names of methodHandlers.
-    return (methodHandlers[call.method] as Handler)(call.params, { state, baseUrl });
+    return (methodHandlers[call.method as keyof typeof methodHandlers] as Handler)(call.params, { state, baseUrl });
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

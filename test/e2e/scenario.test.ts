@@ -151,7 +151,7 @@ describe('response schemas', () => {
     try {
       const path = s.file('builtin-schema.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: a@example.com }\n');
       const result = await s.test([path], isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN }));
-      expect(result.stdout).toContain("the method's response schema (expect.schema: false turns this off): expected an answer as documented, got missing required body.email; body.id: must be an integer (got \"not-a-number\")\n");
+      expect(result.stdout).toContain("the method's response schema (expect.schema: false turns this off): expected an answer as documented, got missing required body.instance; missing required body.email; missing required body.displayName; missing required body.isActive; missing required body.isAdmin; missing required body.profile; body.id: must be an integer (got \"not-a-number\")\n");
       expect(result.code).toBe(8);
     } finally {
       await server.close();

@@ -25,6 +25,20 @@ async function clientUsage(oo: Client): Promise<void> {
   const customer = await oo.createCustomer({ id: 'ABC', name: 'ABC Company', admin: { email: 'admin@abc.example' } });
   const remoteId: string = customer.remoteId;
   const anything: unknown = await oo.call('newMethod', { any: 'params' });
+  const someName: string = 'createUser';
+  const open: unknown = await oo.call(someName, { whatever: 1 });
+  // A built-in method through call() gets its types too.
+  const viaCall: CreateUserResult = await oo.call('createUser', { email: 'a@b.c' });
+  // @ts-expect-error: call() checks a known method's params: "emial" is no param of createUser.
+  await oo.call('createUser', { emial: 'x' });
+  // Fields the response schema requires are not optional.
+  const id: number = user.id;
+  const order = await oo.createFirstOrder({ customer: 'ABC', id: 'ORD1', product: 'oo-lite', licenses: 1, duration: 'monthly' });
+  const orderId: string = order.id;
+  // @ts-expect-error: "licences" is no field of an order (the result types are closed).
+  void order.licences;
+  // @ts-expect-error: a misspelled result field is a compile error, not `unknown`.
+  void user.emial;
   // @ts-expect-error: a misspelled parameter is a compile error.
   await oo.createUser({ emial: 'a@b.c' });
   // @ts-expect-error: a parameter of the wrong type is a compile error.
@@ -37,7 +51,7 @@ async function clientUsage(oo: Client): Promise<void> {
   void user.orders.length;
   // @ts-expect-error: there is no such method on the client (use call()).
   await oo.listOrders({ customer: 'ABC' });
-  void [active, disabled, remoteId, anything];
+  void [active, disabled, remoteId, anything, open, viaCall, id, orderId];
 }
 
 describe('the typed client', () => {
