@@ -3,7 +3,7 @@
 // dist/cli/ (CommonJS), whose heavy parts (undici, conf, ajv, commander) load only when used.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -164,18 +164,46 @@ async function bundleLibrary() {
 // part it loads only when needed (what `await import(...)` names in src/). Each lazy part is
 // required, not imported: import() of CommonJS makes Node scan the whole file for its exports.
 const CLI_DIR = join(root, 'dist', 'cli');
-// Keyed by the source file (or package) a dynamic import() resolves to, whatever the importer.
+
+/**
+ * The command registry (src/cli/registry.ts) as the build sees it: the names of the commands and
+ * the files its `() => import(...)`s load, each of which becomes a lazy part named after its file.
+ */
+async function commandRegistry() {
+  const lazy = new Set();
+  const result = await build({
+    entryPoints: [join(root, 'src', 'cli', 'registry.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'warning',
+    plugins: [{
+      name: 'registry-lazy-imports',
+      setup(builder) {
+        builder.onResolve({ filter: /.*/ }, (args) => {
+          if (args.kind !== 'dynamic-import') return undefined;
+          lazy.add(relative(root, resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))).split('\\').join('/'));
+          return { path: args.path, external: true };
+        });
+      },
+    }],
+  });
+  const { COMMANDS } = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
+  if (lazy.size === 0 || !Array.isArray(COMMANDS)) throw new Error('src/cli/registry.ts: no commands or no lazy imports found');
+  return { names: COMMANDS.map((command) => command.name), lazyFiles: [...lazy] };
+}
+const registry = await commandRegistry();
+
+// Keyed by the source file (or package) a dynamic import() resolves to, whatever the importer:
+// the registry's command code, then the parts the commands load on use.
 const LAZY_PARTS = {
+  ...Object.fromEntries(registry.lazyFiles.map((file) => [file, basename(file, '.ts')])),
   'src/cli/commands/call.ts': 'call',
   'src/cli/commands/curl.ts': 'curl',
-  'src/cli/completion.ts': 'completion',
-  'src/cli/program.ts': 'program',
   'src/cli/perform.ts': 'perform',
   'src/http/undici-transport.ts': 'transport',
-  'src/cli/commands/mock.ts': 'mock',
   'src/cli/commands/mock-backend.ts': 'mock-backend',
-  'src/cli/commands/batch.ts': 'batch',
-  'src/cli/commands/test.ts': 'test',
   'src/scenario/query.ts': 'query',
   'src/mock/server.ts': 'mock-server',
   'src/config/store.ts': 'store',
@@ -285,7 +313,7 @@ function writeManPage(main) {
   const page = manPage(pkg.version, {
     main,
     methods: methods.map((name) => [name, renderHelp([name, '--help'])]),
-    commands: ['call', 'batch', 'test', 'mock', 'completion'].map((name) => [name, renderHelp([name, '--help'])]),
+    commands: registry.names.filter((name) => name !== 'help').map((name) => [name, renderHelp(['help', name])]),
   });
   mkdirSync(join(root, 'dist', 'man'), { recursive: true });
   writeFileSync(join(root, 'dist', 'man', 'oneoffice.1'), page);

@@ -1,20 +1,11 @@
 // The flags of `oneoffice batch`: its own, plus those of single calls that still make sense for
 // thousands of them (connection, retry, config). Per-call printing (-v, --curl, --show-secrets)
 // and --params have no meaning here and are left out, so they are reported as unknown.
-import { BATCH_OWN_OPTIONS, CALL_OPTIONS, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MIN_RATE_PER_S, unknownOption, type OptionSpec, type ParsedArgs } from '../options/args.js';
+import { BATCH_OWN_OPTIONS, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MIN_RATE_PER_S, unknownOption, type ParsedArgs } from '../options/args.js';
+import { BATCH_CALL_OPTIONS, BATCH_LEFT_OUT, BATCH_OPTIONS } from '../options/commands.js';
 
-export { BATCH_OWN_OPTIONS, DEFAULT_CONCURRENCY, MIN_RATE_PER_S };
+export { BATCH_CALL_OPTIONS, BATCH_OPTIONS, BATCH_OWN_OPTIONS, DEFAULT_CONCURRENCY, MIN_RATE_PER_S };
 import { ValidationError } from '../api/errors.js';
-
-// -w: each result record carries the call's status and timings instead.
-const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets', '--no-validate', '--query', '--write-out']);
-
-/** The single-call flags batch accepts; --dry-run means something a little different here. */
-export const BATCH_CALL_OPTIONS: OptionSpec[] = CALL_OPTIONS.filter((spec) => !LEFT_OUT.has(spec.long)).map((spec) =>
-  spec.long === '--dry-run' ? { ...spec, description: 'check every line and build every call, send nothing; prints only the summary' } : spec,
-);
-
-export const BATCH_OPTIONS: OptionSpec[] = [...BATCH_OWN_OPTIONS, ...BATCH_CALL_OPTIONS];
 
 export type InputFormat = 'ndjson' | 'csv';
 
@@ -41,7 +32,7 @@ export function readBatchOptions(parsed: ParsedArgs, expandPath: (path: string) 
   const problems = [...parsed.problems];
   // parseCallArgs keeps flags it does not know as method params; batch has none.
   // A single call's option that batch leaves out is named as such, not "corrected" to another.
-  for (const param of parsed.params) problems.push(unknownOption(param.flag, LEFT_OUT.has(param.flag) ? [] : BATCH_OPTIONS, ' (see oneoffice batch --help)'));
+  for (const param of parsed.params) problems.push(unknownOption(param.flag, BATCH_LEFT_OUT.has(param.flag) ? [] : BATCH_OPTIONS, ' (see oneoffice batch --help)'));
   const [given, ...extra] = parsed.positionals;
   // A leading ~ that cmd.exe or PowerShell passed on as typed.
   const input = given === undefined ? undefined : expandPath(given);

@@ -5,14 +5,13 @@
 // names). It runs on every TAB, so it loads no commander, ajv or conf, and fails silently.
 import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { CALL_ONLY_OPTIONS, CALL_OPTIONS, scanGlobalOptions, type OptionSpec } from '../options/args.js';
-import { BATCH_OPTIONS } from '../batch/options.js';
+import { CALL_OPTIONS, scanGlobalOptions, type OptionSpec, type ValueCompletion } from '../options/args.js';
+import { CALL_COMMAND_OPTIONS, ROOT_OPTIONS } from '../options/commands.js';
 import { configPath, PROFILE_KEYS, readConfig, type Env } from '../config/file.js';
-import { COMMAND_NAMES, COMMANDS } from './commands/list.js';
+import { COMMAND_NAMES, COMMANDS, commandNamed, type CommandSpec, type SubcommandSpec } from './registry.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { isBooleanFlag, paramFlags, type ParamFlag } from '../api/schema/flags.js';
 import { createRegistry, summaryOf, type Registry } from '../api/schema/registry.js';
-import { MOCK_OPTIONS, ROOT_OPTIONS, TEST_OPTIONS } from './command-options.js';
 
 export const NO_SPACE = 1;
 export const FILES = 2;
@@ -28,19 +27,17 @@ export interface Completion {
   directive: number;
 }
 
-const SHELLS = ['bash', 'zsh', 'fish'];
-const CONFIG_SUBCOMMANDS: Candidate[] = [
-  { value: 'set', description: 'set a key in the active profile' },
-  { value: 'get', description: 'print a key of the active profile' },
-  { value: 'unset', description: 'remove a key from the active profile' },
-  { value: 'list', description: 'print every profile' },
-  { value: 'path', description: 'print the config file path' },
-  { value: 'use', description: 'make a profile the default one' },
-];
-/** Values that are files (the shell completes them), or directories. */
-const FILE_VALUES = new Set(['--config', '--cacert', '--cert', '--key', '--results', '--state']);
-const DIR_VALUES = new Set(['--schemas']);
-const CONFIG_FILE_KEYS = new Set(['cacert', 'cert', 'key']);
+/** Every option of every command: those given before the command word are skipped alike. */
+const ANY_OPTIONS: OptionSpec[] = [...ROOT_OPTIONS, ...CALL_OPTIONS, ...COMMANDS.flatMap((command) => [...command.options, ...(command.subcommands ?? []).flatMap((sub) => sub.options ?? [])])];
+const NOTHING: Completion = { candidates: [], directive: 0 };
+
+/** What a value's completion may read: the environment, the config file, the methods, the directory. */
+interface Where {
+  env: Env;
+  globals: { config?: string; profile?: string };
+  registry: () => Registry;
+  cwd: string;
+}
 
 export function complete(words: readonly string[], env: Env, cwd = '.'): Completion {
   const done = words.slice(0, -1);
@@ -56,6 +53,7 @@ export function complete(words: readonly string[], env: Env, cwd = '.'): Complet
     }
     return loaded;
   };
+  const where: Where = { env, globals, registry, cwd };
   const shape = commandAt(done, registry);
   const options = optionsOf(shape);
   const params = shape.method ? paramFlags(shape.method.schema) : [];
@@ -64,17 +62,17 @@ export function complete(words: readonly string[], env: Env, cwd = '.'): Complet
   const eq = current.startsWith('--') ? current.indexOf('=') : -1;
   if (eq !== -1) {
     const flag = current.slice(0, eq);
-    const result = valuesOf(flag, current.slice(eq + 1), options, params, env, globals, registry, cwd);
+    const result = valuesOf(flag, current.slice(eq + 1), options, params, where);
     return { ...result, candidates: result.candidates.map((c) => ({ ...c, value: `${flag}=${c.value}` })) };
   }
   const previous = done.at(-1);
   if (previous !== undefined && shape.valueWanted) {
-    const result = valuesOf(previous, current, options, params, env, globals, registry, cwd);
+    const result = valuesOf(previous, current, options, params, where);
     // A boolean flag's value is optional: the next flag is as good.
     if (!(current.startsWith('-') && params.some((p) => p.flag === previous && isBooleanFlag(p.schema)))) return result;
   }
   if (current.startsWith('-')) return only(flagsOf(shape.command === undefined ? ROOT_OPTIONS : options, params, done), current);
-  return positional(shape, current, registry, env, globals, options, params, done);
+  return positional(shape, current, where, options, params, done);
 }
 
 interface Shape {
@@ -120,17 +118,16 @@ function commandAt(done: readonly string[], registry: () => Registry): Shape {
   return shape;
 }
 
-function optionsOf(shape: Pick<Shape, 'command' | 'method'>): OptionSpec[] {
-  if (shape.method) return shape.command === 'call' ? [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS] : CALL_OPTIONS;
-  switch (shape.command) {
-    // Options of any command may stand before the command word; their values are skipped alike.
-    case undefined: return [...ROOT_OPTIONS, ...[...CALL_OPTIONS, ...BATCH_OPTIONS, ...MOCK_OPTIONS].filter((spec) => !ROOT_OPTIONS.some((root) => root.long === spec.long))];
-    case 'call': return [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS];
-    case 'batch': return BATCH_OPTIONS;
-    case 'mock': return MOCK_OPTIONS;
-    case 'test': return TEST_OPTIONS;
-    default: return ROOT_OPTIONS.filter((spec) => spec.long !== '--version');
-  }
+function optionsOf(shape: Pick<Shape, 'command' | 'method' | 'operands'>): OptionSpec[] {
+  if (shape.method) return shape.command === 'call' ? CALL_COMMAND_OPTIONS : CALL_OPTIONS;
+  if (shape.command === undefined) return ANY_OPTIONS;
+  const entry = commandNamed(shape.command);
+  if (!entry) return ROOT_OPTIONS.filter((spec) => spec.long !== '--version');
+  return [...(subcommandOf(entry, shape.operands)?.options ?? []), ...entry.options];
+}
+
+function subcommandOf(entry: CommandSpec, operands: readonly string[]): SubcommandSpec | undefined {
+  return operands[0] === undefined ? undefined : entry.subcommands?.find((sub) => sub.name === operands[0]);
 }
 
 function findSpec(options: readonly OptionSpec[], word: string): OptionSpec | undefined {
@@ -146,53 +143,67 @@ function flagsOf(options: readonly OptionSpec[], params: readonly ParamFlag[], d
   ];
 }
 
-function valuesOf(flag: string, current: string, options: readonly OptionSpec[], params: readonly ParamFlag[], env: Env, globals: { config?: string }, registry: () => Registry, cwd: string): Completion {
+function valuesOf(flag: string, current: string, options: readonly OptionSpec[], params: readonly ParamFlag[], where: Where): Completion {
   const param = params.find((p) => p.flag === flag);
   if (param) {
     if (param.schema.enum) return only(param.schema.enum.map((value) => ({ value: String(value) })), current);
     if (isBooleanFlag(param.schema)) return only([{ value: 'true' }, { value: 'false' }], current);
-    return { candidates: [], directive: 0 };
+    return NOTHING;
   }
-  const long = findSpec(options, flag)?.long ?? flag;
-  if (long === '--profile') return only(profileNames(env, globals), current);
-  if (long === '--method') return only(methodCandidates(registry()), current);
-  if (long === '--pass-env') return only(Object.keys(env).sort().map((value) => ({ value })), current);
-  if ((long === '--params' || long === '--write-out') && current.startsWith('@')) return atFiles(current, cwd);
-  if (FILE_VALUES.has(long)) return { candidates: [], directive: FILES };
-  if (DIR_VALUES.has(long)) return { candidates: [], directive: DIRS };
-  return { candidates: [], directive: 0 };
+  const spec = findSpec(options, flag);
+  return spec?.complete ? completeValue(spec.complete, current, [], where) : NOTHING;
 }
 
-function positional(shape: Shape, current: string, registry: () => Registry, env: Env, globals: { config?: string }, options: readonly OptionSpec[], params: readonly ParamFlag[], done: readonly string[]): Completion {
-  const { command, operands } = shape;
-  const commands = (): Candidate[] => [...COMMANDS].sort((a, b) => (a.name < b.name ? -1 : 1)).map((entry) => ({ value: entry.name, description: entry.description }));
-  if (command === undefined) return only([...methodCandidates(registry()), ...commands()], current);
-  if (shape.method) return only(flagsOf(options, params, done), current);
-  switch (command) {
-    case 'call':
-      return operands.length === 0 ? only(methodCandidates(registry()), current) : { candidates: [], directive: 0 };
-    case 'help':
-      return operands.length === 0 ? only([...methodCandidates(registry()), ...commands()], current) : { candidates: [], directive: 0 };
-    case 'completion':
-      return operands.length === 0 ? only(SHELLS.map((value) => ({ value })), current) : { candidates: [], directive: 0 };
-    case 'test':
-      return { candidates: [], directive: FILES };
-    case 'batch':
-      return operands.length === 0 ? { candidates: current === '' ? [{ value: '-', description: 'read stdin' }] : [], directive: FILES } : { candidates: [], directive: 0 };
-    case 'config': {
-      const [sub, key] = operands;
-      if (sub === undefined) return only(CONFIG_SUBCOMMANDS, current);
-      if (sub === 'use' && key === undefined) return only(profileNames(env, globals), current);
-      if ((sub === 'set' || sub === 'get' || sub === 'unset') && key === undefined) return only(PROFILE_KEYS.map((value) => ({ value })), current);
-      if (sub === 'set' && operands.length === 2) {
-        if (CONFIG_FILE_KEYS.has(key as string)) return { candidates: [], directive: FILES };
-        if (key === 'schemas') return { candidates: [], directive: DIRS };
-      }
-      return { candidates: [], directive: 0 };
+/** A value or operand, as the registry or the option table says it completes. */
+function completeValue(how: ValueCompletion, current: string, operands: readonly string[], where: Where): Completion {
+  const { env, globals, registry, cwd } = where;
+  switch (how.kind) {
+    case 'files': return { candidates: [], directive: FILES };
+    case 'dirs': return { candidates: [], directive: DIRS };
+    case 'input': return { candidates: current === '' ? [{ value: '-', description: 'read stdin' }] : [], directive: FILES };
+    case 'at-files': return current.startsWith('@') ? prefixedFiles('@', current.slice(1), cwd) : NOTHING;
+    case 'profiles': return only(profileNames(env, globals), current);
+    case 'methods': return only(methodCandidates(registry()), current);
+    case 'commands': return only([...methodCandidates(registry()), ...commandCandidates()], current);
+    case 'env-names': return only(Object.keys(env).sort().map((value) => ({ value })), current);
+    case 'config-keys': return only(PROFILE_KEYS.map((value) => ({ value })), current);
+    case 'words': return only(how.words.map((value) => ({ value })), current);
+    case 'prefixes': {
+      // `junit:` first (no space after it), then a file name after it.
+      const prefix = how.prefixes.find((p) => current.startsWith(p));
+      if (prefix !== undefined) return prefixedFiles(prefix, current.slice(prefix.length), cwd);
+      const result = only(how.prefixes.map((value) => ({ value })), current);
+      return { ...result, directive: NO_SPACE };
     }
-    default:
-      return { candidates: [], directive: 0 };
+    case 'config-value': {
+      // `config set cert <TAB>` completes as --cert's value does.
+      const key = operands.at(-2);
+      const spec = CALL_OPTIONS.find((option) => option.long === `--${key}`);
+      return spec?.complete ? completeValue(spec.complete, current, [], where) : NOTHING;
+    }
   }
+}
+
+function positional(shape: Shape, current: string, where: Where, options: readonly OptionSpec[], params: readonly ParamFlag[], done: readonly string[]): Completion {
+  const { registry } = where;
+  const { command, operands } = shape;
+  if (command === undefined) return only([...methodCandidates(registry()), ...commandCandidates()], current);
+  if (shape.method) return only(flagsOf(options, params, done), current);
+  const entry = commandNamed(command);
+  if (!entry) return NOTHING;
+  let how: ValueCompletion | undefined;
+  if (entry.subcommands) {
+    const sub = subcommandOf(entry, operands);
+    if (operands.length === 0) return only(entry.subcommands.map((s) => ({ value: s.name, description: s.description })), current);
+    how = sub?.operands?.[operands.length - 1];
+  } else {
+    how = entry.operands?.[operands.length] ?? (operands.length >= (entry.operands?.length ?? 0) ? entry.moreOperands : undefined);
+  }
+  return how ? completeValue(how, current, [...operands, current], where) : NOTHING;
+}
+
+function commandCandidates(): Candidate[] {
+  return [...COMMANDS].sort((a, b) => (a.name < b.name ? -1 : 1)).map((entry) => ({ value: entry.name, description: entry.description }));
 }
 
 function methodCandidates(registry: Registry): Candidate[] {
@@ -218,9 +229,8 @@ function profileNames(env: Env, globals: { config?: string }): Candidate[] {
   }
 }
 
-/** `@file` for --params and -w: the files of the directory typed so far, with `@` in front. */
-function atFiles(current: string, cwd: string): Completion {
-  const typed = current.slice(1);
+/** `@file` for --params and -w, `junit:file` for --report: the files of the directory typed so far, with the prefix in front. */
+function prefixedFiles(prefix: string, typed: string, cwd: string): Completion {
   const slash = typed.lastIndexOf('/');
   const dirPart = slash === -1 ? '' : typed.slice(0, slash + 1);
   const base = slash === -1 ? typed : typed.slice(slash + 1);
@@ -229,7 +239,7 @@ function atFiles(current: string, cwd: string): Completion {
   try {
     candidates = readdirSync(dir, { withFileTypes: true })
       .filter((entry) => entry.name.startsWith(base) && (base.startsWith('.') || !entry.name.startsWith('.')))
-      .map((entry) => ({ value: `@${dirPart}${entry.name}${entry.isDirectory() ? '/' : ''}` }))
+      .map((entry) => ({ value: `${prefix}${dirPart}${entry.name}${entry.isDirectory() ? '/' : ''}` }))
       .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   } catch {
     candidates = [];

@@ -96,12 +96,44 @@ end
 complete -c oneoffice -f -a '(__oneoffice_complete)'
 `;
 
-export const SCRIPTS: Record<string, string> = { bash: BASH, zsh: ZSH, fish: FISH };
+// PowerShell cannot run here: this script is tested by its text only (README, "What is tested where").
+const POWERSHELL = `# oneoffice completion for PowerShell (Windows PowerShell 5.1 and PowerShell 7). Install:
+#   oneoffice completion powershell >> $PROFILE
+#   (or for this session only:  oneoffice completion powershell | Out-String | Invoke-Expression)
+Register-ArgumentCompleter -Native -CommandName 'oneoffice', 'oneoffice.exe', 'oneoffice.cmd' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    # The words after "oneoffice" up to the cursor, the last one the word under it (maybe empty),
+    # each with a "." in front: Windows PowerShell drops an empty argument to a program.
+    # A quoted word goes as its value ('New York' as New York).
+    $words = @($commandAst.CommandElements | Select-Object -Skip 1 | Where-Object { $_.Extent.StartOffset -lt $cursorPosition } | ForEach-Object {
+        if ($_ -is [System.Management.Automation.Language.StringConstantExpressionAst]) { '.' + $_.Value } else { '.' + $_.Extent.Text }
+    })
+    if ($wordToComplete -eq '') { $words += '.' }
+    $lines = @(oneoffice __complete --dotted @words 2>$null)
+    if ($lines.Count -eq 0) { return }
+    $directive = [int]($lines[-1].TrimStart(':'))
+    # File or directory names: PowerShell's own completion does them.
+    if ($directive -band 6) { return }
+    foreach ($line in ($lines | Select-Object -SkipLast 1)) {
+        if ($line -eq '') { continue }
+        $value, $description = $line -split "\`t", 2
+        # Inserted quoted when PowerShell would read it otherwise (@ splats, $ expands, spaces split).
+        $text = if ($value -match '[\\s$\`''"();{}@,|&<>#]') { "'" + $value.Replace("'", "''") + "'" } else { $value }
+        if (-not $description) { $description = $value }
+        [System.Management.Automation.CompletionResult]::new($text, $value, 'ParameterValue', $description)
+    }
+}
+`;
+
+export const SCRIPTS: Record<string, string> = { bash: BASH, zsh: ZSH, fish: FISH, powershell: POWERSHELL };
+const SHELL_NAMES = 'bash, zsh, fish or powershell';
 
 /** `completion <shell>` (argv: the words after `completion`) or `__complete <words...>`. */
 export function runCompletion(kind: 'script' | 'complete', argv: readonly string[], deps: Deps): number {
   if (kind === 'complete') {
-    deps.stdout.write(formatCompletion(complete(argv, deps.env, '.')));
+    // `--dotted`: every word has a "." in front (the PowerShell script's way to pass empty ones).
+    const words = argv[0] === '--dotted' ? argv.slice(1).map((word) => word.slice(1)) : argv;
+    deps.stdout.write(formatCompletion(complete(words, deps.env, '.')));
     return ExitCode.ok;
   }
   const operands = argv.filter((arg) => !arg.startsWith('-'));
@@ -110,16 +142,16 @@ export function runCompletion(kind: 'script' | 'complete', argv: readonly string
     return ExitCode.ok;
   }
   const [shell, ...extra] = operands;
-  if (shell === undefined) throw new UsageError('completion: which shell? bash, zsh or fish (see oneoffice completion --help)');
+  if (shell === undefined) throw new UsageError(`completion: which shell? ${SHELL_NAMES} (see oneoffice completion --help)`);
   if (extra.length) throw new UsageError(`completion: unexpected argument ${JSON.stringify(extra[0])}`);
   const script = SCRIPTS[shell];
-  if (!script) throw new UsageError(`completion: no completion for ${JSON.stringify(shell)}: bash, zsh or fish`);
+  if (!script) throw new UsageError(`completion: no completion for ${JSON.stringify(shell)}: ${SHELL_NAMES}`);
   deps.stdout.write(script);
   return ExitCode.ok;
 }
 
 export function completionHelp(): string {
-  return `Usage: oneoffice completion bash|zsh|fish
+  return `Usage: oneoffice completion bash|zsh|fish|powershell
 
 Prints the shell completion script: TAB then completes commands, methods (your schema directory's
 too), every flag of the command at hand, allowed values (--product, --duration, true/false),
@@ -133,5 +165,11 @@ Install:
          and in ~/.zshrc, before compinit:  fpath=(~/.zfunc $fpath)
          (or add to ~/.zshrc after compinit:  source <(oneoffice completion zsh))
   fish   oneoffice completion fish > ~/.config/fish/completions/oneoffice.fish
+  PowerShell (5.1 and 7; its script calls oneoffice.exe or the npm shim on PATH)
+         oneoffice completion powershell >> $PROFILE
+         (or for this session:  oneoffice completion powershell | Out-String | Invoke-Expression)
+
+Options:
+  -h, --help  show this help
 `;
 }

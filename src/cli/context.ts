@@ -6,7 +6,7 @@ import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
 import { expandHome } from '../config/paths.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { createRegistry, type Registry } from '../api/schema/registry.js';
-import { COMMAND_NAMES } from './commands/list.js';
+import { COMMAND_NAMES } from './registry.js';
 import { maskForms, secretForms } from '../api/mask.js';
 
 export interface Deps {

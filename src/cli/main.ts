@@ -1,25 +1,23 @@
 // The entry point: main(argv, deps) runs one command and returns its exit code. Only here are
 // errors printed and exit codes chosen. Commands that call the API are dispatched before
 // commander is set up, so a call pays only for what it uses.
-import { BATCH_OWN_OPTIONS, CALL_ONLY_OPTIONS, CALL_OPTIONS, MOCK_OPTIONS, scanGlobalOptions, TEST_OWN_OPTIONS } from '../options/args.js';
+import { CALL_OPTIONS, scanGlobalOptions } from '../options/args.js';
 import { errorStyle, useColor } from '../output/color.js';
 import { Context, type Deps } from './context.js';
 import { visibleControls } from '../output/controls.js';
-import { describeFailure, ExitCode, isOneOfficeError } from '../api/errors.js';
+import { describeFailure, ExitCode, isOneOfficeError, UsageError } from '../api/errors.js';
+import { closest } from '../api/suggest.js';
 import { processDeps, useNodeStreams } from './stdio.js';
-import { isCommandName } from './commands/list.js';
+import { COMMAND_NAMES, COMMANDS, commandNamed, type Invocation } from './registry.js';
 
 export type { Deps } from './context.js';
 
 /** Every option of every command that takes a value: options may stand before the command word. */
 const VALUE_OPTIONS = new Set(
-  [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS, ...BATCH_OWN_OPTIONS, ...MOCK_OPTIONS, ...TEST_OWN_OPTIONS]
+  [...CALL_OPTIONS, ...COMMANDS.flatMap((command) => [...command.options, ...(command.subcommands ?? []).flatMap((sub) => sub.options ?? [])])]
     .filter((spec) => spec.takes === 'value' || spec.takes === 'list')
     .flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])),
 );
-
-/** Commands with their own argument parsing, run before commander is set up. */
-const OWN_COMMANDS = ['mock', 'batch', 'test'];
 
 declare const __ONEOFFICE_HELP__: string | undefined;
 const PRERENDERED_HELP = typeof __ONEOFFICE_HELP__ === 'string' ? __ONEOFFICE_HELP__ : undefined;
@@ -47,33 +45,20 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
   try {
     const index = commandIndex(argv);
     const word = index === -1 ? undefined : argv[index];
-    const rest = index === -1 ? argv : [...argv.slice(0, index), ...argv.slice(index + 1)];
-    if (word === 'call') return await (await callCommand())(ctx, { kind: 'call' }, rest);
-    if (word === 'completion' || (word === 'help' && argv[index + 1] === 'completion')) return (await completion()).runCompletion('script', word === 'help' ? ['--help'] : argv.slice(index + 1), deps);
-    const helpFor = word === 'help' ? argv[index + 1] : undefined;
-    if (helpFor !== undefined && ctx.registry().get(helpFor)) return await (await callCommand())(ctx, { kind: 'method', name: helpFor }, ['--help']);
-    // `help mock`, `help batch` and `help test` as `mock --help`, `batch --help` and `test --help`.
-    const own = word === 'help' && OWN_COMMANDS.includes(argv[index + 1] as string) ? argv[index + 1] : word;
-    const ownArgs = own === word ? rest : ['--help'];
-    if (own !== undefined && OWN_COMMANDS.includes(own)) useNodeStreams(deps);
-    if (own === 'mock') {
-      const { runMockCommand } = await import('./commands/mock.js');
-      return await runMockCommand(ctx, ownArgs);
+    const invocation: Invocation = { argv, rest: index === -1 ? argv : [...argv.slice(0, index), ...argv.slice(index + 1)], after: argv.slice(index + 1) };
+    if (word === 'help' && argv[index + 1] !== undefined) return await helpFor(ctx, argv[index + 1] as string);
+    const command = word === undefined ? undefined : commandNamed(word);
+    if (command && word !== 'help') {
+      if (command.nodeStreams) useNodeStreams(deps);
+      return await (await command.run())(ctx, invocation);
     }
-    if (own === 'batch') {
-      const { runBatchCommand } = await import('./commands/batch.js');
-      return await runBatchCommand(ctx, ownArgs);
+    if (word !== undefined && !command) {
+      if (ctx.registry().get(word)) return await (await callCommand())(ctx, { kind: 'method', name: word }, invocation.rest);
+      throw new UsageError(`unknown command or method ${word}${suggestion(ctx, word)}`);
     }
-    if (own === 'test') {
-      const { runTestCommand } = await import('./commands/test.js');
-      return await runTestCommand(ctx, ownArgs);
-    }
-    if (word !== undefined && !isCommandName(word) && ctx.registry().get(word)) {
-      return await (await callCommand())(ctx, { kind: 'method', name: word }, rest);
-    }
-    if (word === 'methods' && !argv.some((arg) => arg === '-h' || arg === '--help')) {
-      const { methodsCommand } = await import('./commands/methods.js');
-      return methodsCommand(ctx, rest);
+    if (word === undefined) {
+      const typo = argv.find((arg) => SHORT_TYPOS[arg] !== undefined);
+      if (typo !== undefined) throw new UsageError(`unknown option ${typo} (did you mean ${SHORT_TYPOS[typo]}?)`);
     }
     // The help text for the built-in methods is rendered at build time: commander costs ~12 ms.
     if (PRERENDERED_HELP && isPlainHelp(argv) && !ctx.hasUserSchemas()) {
@@ -85,6 +70,34 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
   } catch (error) {
     return reportError(ctx, error);
   }
+}
+
+/** Top-level flags users reach for from other tools, and ours. */
+const SHORT_TYPOS: Readonly<Record<string, string>> = { '-v': '-V', '-version': '--version' };
+
+/** `help <word>`: a command's help, a method's, or the nearest of either. */
+async function helpFor(ctx: Context, word: string): Promise<number> {
+  const command = commandNamed(word);
+  if (command) {
+    ctx.deps.stdout.write(await (await command.help())(ctx));
+    return ExitCode.ok;
+  }
+  if (ctx.registry().get(word)) return (await callCommand())(ctx, { kind: 'method', name: word }, ['--help']);
+  throw new UsageError(`help: no command or method ${word}${suggestion(ctx, word)}`);
+}
+
+/** Words that name an option of ours rather than a command. */
+const OPTION_WORDS: Readonly<Record<string, string>> = { version: '--version' };
+
+/**
+ * " (did you mean createUser?)": the nearest command or method (a typo, or the start of a name:
+ * getUser for getUserByEmail), or where the lists are.
+ */
+function suggestion(ctx: Context, word: string): string {
+  const names = [...COMMAND_NAMES, ...ctx.registry().names()];
+  const lower = word.toLowerCase();
+  const nearest = OPTION_WORDS[lower] ?? closest(word, names) ?? (word.length >= 3 ? names.find((name) => name.toLowerCase().startsWith(lower)) : undefined);
+  return nearest ? ` (did you mean ${nearest}?)` : ` (commands: ${COMMAND_NAMES.join(', ')}; methods: oneoffice methods)`;
 }
 
 /** The completion scripts and the answers to their questions, loaded only for them. */

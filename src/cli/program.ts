@@ -5,9 +5,8 @@ import { Command, CommanderError } from 'commander';
 import { CALL_OPTIONS, commanderFlags, commanderProblem, GLOBAL_OPTIONS } from '../options/args.js';
 import { configDelete, configGet, configList, configPathCommand, configSet, configUnset, configUse } from './commands/config.js';
 import { methodsCommand, METHODS_OPTIONS } from './commands/methods.js';
-import { PROFILE_KEYS } from '../config/file.js';
-import { COMMANDS } from './commands/list.js';
-import type { Context } from './context.js';
+import { COMMANDS, commandNamed } from './registry.js';
+import { Context } from './context.js';
 import { exitCodeHelp, ExitCode } from '../api/errors.js';
 import { VERSION } from '../api/request.js';
 import { optionLines } from './help/method-help.js';
@@ -46,14 +45,14 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
     const method = registry.get(name);
     program.command(name).description(method ? summaryOf(method.schema) : '').helpGroup(methodsGroup);
   }
-  // Every command of the one list (commands/list.ts); main() runs call, batch, test and mock before
-  // commander is set up, so here they are listed for help only. commander adds `help` itself.
+  // Every command of the registry (registry.ts); main() runs most of them before commander is set
+  // up, so here they are listed for help only. commander adds `help` itself.
   const commands = new Map<string, Command>();
   for (const entry of COMMANDS) {
     if (entry.name !== 'help') commands.set(entry.name, program.command(entry.usage).description(entry.description).helpGroup('Commands:'));
   }
   const methods = commands.get('methods');
-  for (const spec of METHODS_OPTIONS.filter((option) => !GLOBAL_OPTIONS.includes(option))) methods?.option(commanderFlags(spec), spec.description);
+  for (const spec of METHODS_OPTIONS.filter((option) => !GLOBAL_OPTIONS.includes(option) && option.long !== '--help')) methods?.option(commanderFlags(spec), spec.description);
   methods?.action(() => {
     exitCode = methodsCommand(ctx);
   });
@@ -72,50 +71,25 @@ Examples:
   oneoffice config use staging
   oneoffice config delete staging`,
   );
-  config
-    .command('set <key> [value]')
-    .description(`set a key of the active profile, which is created if needed: ${PROFILE_KEYS.join(', ')}; a value is checked as its flag is (bearer: omit the value to type it hidden, or pipe it on stdin)`)
-    .action(async (key: string, value: string | undefined) => {
-      exitCode = await configSet(ctx, key, value);
+  const configActions: Record<string, (operands: readonly string[], showSecrets: boolean) => number | Promise<number>> = {
+    set: ([key, value]) => configSet(ctx, key as string, value),
+    get: ([key], showSecrets) => configGet(ctx, key as string, showSecrets),
+    unset: ([key]) => configUnset(ctx, key as string),
+    list: (_, showSecrets) => configList(ctx, showSecrets),
+    path: () => configPathCommand(ctx),
+    use: ([profile]) => configUse(ctx, profile as string),
+    delete: ([profile]) => configDelete(ctx, profile as string),
+  };
+  for (const sub of commandNamed('config')?.subcommands ?? []) {
+    const command = config.command(sub.usage).description(sub.description);
+    for (const spec of sub.options ?? []) command.option(commanderFlags(spec), spec.description);
+    const action = configActions[sub.name];
+    if (!action) throw new Error(`config ${sub.name}: no action in program.ts`);
+    command.action(async (...args: unknown[]) => {
+      const self = args.at(-1) as Command;
+      exitCode = await action(self.args, self.opts<{ showSecrets?: boolean }>().showSecrets === true);
     });
-  config
-    .command('get <key>')
-    .description('print a value of the active profile (bearer masked)')
-    .option('--show-secrets', 'print the token unmasked')
-    .action((key: string, options: { showSecrets?: boolean }) => {
-      exitCode = configGet(ctx, key, options.showSecrets === true);
-    });
-  config
-    .command('unset <key>')
-    .description('remove a value from the active profile')
-    .action(async (key: string) => {
-      exitCode = await configUnset(ctx, key);
-    });
-  config
-    .command('list')
-    .description('print every profile (token masked)')
-    .option('--show-secrets', 'print tokens unmasked')
-    .action((options: { showSecrets?: boolean }) => {
-      exitCode = configList(ctx, options.showSecrets === true);
-    });
-  config
-    .command('path')
-    .description('print the config file path')
-    .action(() => {
-      exitCode = configPathCommand(ctx);
-    });
-  config
-    .command('use <profile>')
-    .description('make an existing profile the default one')
-    .action(async (profile: string) => {
-      exitCode = await configUse(ctx, profile);
-    });
-  config
-    .command('delete <profile>')
-    .description('remove a profile and its settings (if it was the default, "default" is again)')
-    .action(async (profile: string) => {
-      exitCode = await configDelete(ctx, profile);
-    });
+  }
   // Read by scanGlobalOptions wherever they stand; declared on every command so commander accepts them there too.
   const withGlobals = (command: Command): void => {
     for (const spec of GLOBAL_OPTIONS) command.option(commanderFlags(spec), spec.description);
@@ -153,4 +127,12 @@ ${exitCodeHelp}
     // commander has already printed its message.
     return ExitCode.usage;
   }
+}
+
+/** The help commander prints for a command (`config --help`), or for the top level when none is named. */
+export async function commandHelp(ctx: Context, name?: string): Promise<string> {
+  let text = '';
+  const capture = { write: (chunk: string | Uint8Array) => ((text += String(chunk)), true) } as unknown as Context['deps']['stdout'];
+  await runProgram(new Context({ ...ctx.deps, stdout: capture }, ctx.globals), name === undefined ? ['--help'] : [name, '--help']);
+  return text;
 }

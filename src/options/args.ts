@@ -14,30 +14,43 @@ export interface OptionSpec {
   takes: 'none' | 'count' | 'value' | 'list' | 'optional';
   valueName?: string;
   description: string;
+  /** What the shell offers for its value on TAB (cli/complete.ts); nothing when absent. */
+  complete?: ValueCompletion;
 }
+
+/**
+ * What a value (of an option, or an operand) completes to, as data: cli/complete.ts reads it.
+ * `words`: these values; `prefixes`: one of these, then a file name after it (`junit:out.xml`).
+ */
+export type ValueCompletion =
+  | { kind: 'files' | 'dirs' | 'at-files' | 'profiles' | 'methods' | 'commands' | 'env-names' | 'input' | 'config-keys' | 'config-value' }
+  | { kind: 'words'; words: readonly string[] }
+  | { kind: 'prefixes'; prefixes: readonly string[] };
+
+const FILES: ValueCompletion = { kind: 'files' };
 
 /**
  * Options of every command, read wherever they stand (scanGlobalOptions); the one table behind the
  * fast parser of method commands and commander's help for the others.
  */
 export const GLOBAL_OPTIONS: OptionSpec[] = [
-  { long: '--profile', takes: 'value', valueName: 'name', description: 'config profile; it beats $ONEOFFICE_URL/$URL and their tokens (else $ONEOFFICE_PROFILE, "default")' },
-  { long: '--config', takes: 'value', valueName: 'file', description: 'config file (else $ONEOFFICE_CONFIG)' },
-  { long: '--schemas', takes: 'value', valueName: 'dir', description: 'extra method schemas (else $ONEOFFICE_SCHEMAS, config)' },
+  { long: '--profile', complete: { kind: 'profiles' }, takes: 'value', valueName: 'name', description: 'config profile; it beats $ONEOFFICE_URL/$URL and their tokens (else $ONEOFFICE_PROFILE, "default")' },
+  { long: '--config', complete: FILES, takes: 'value', valueName: 'file', description: 'config file (else $ONEOFFICE_CONFIG)' },
+  { long: '--schemas', complete: { kind: 'dirs' }, takes: 'value', valueName: 'dir', description: 'extra method schemas (else $ONEOFFICE_SCHEMAS, config)' },
   { long: '--no-color', takes: 'none', description: 'no colour (also $NO_COLOR)' },
   { long: '--debug', takes: 'none', description: 'show stack traces of errors' },
 ];
 
 /** Options every API-calling command accepts (besides the method's own parameter flags). */
 export const CALL_OPTIONS: OptionSpec[] = [
-  { long: '--params', takes: 'value', valueName: 'json|@file|-', description: 'params as JSON text, @file or - (stdin; at most 1 MiB); flags win over it' },
+  { long: '--params', complete: { kind: 'at-files' }, takes: 'value', valueName: 'json|@file|-', description: 'params as JSON text, @file or - (stdin; at most 1 MiB); flags win over it' },
   { long: '--url', takes: 'value', valueName: 'url', description: 'API endpoint (else the --profile, $ONEOFFICE_URL, $ONEOFFICE_PROFILE\'s, $URL, the default profile)' },
   { long: '--bearer', takes: 'value', valueName: 'token', description: 'API token (else the --profile, $ONEOFFICE_BEARER, $ONEOFFICE_PROFILE\'s, $BEARER, the default profile)' },
   { long: '--header', short: '-H', takes: 'list', valueName: 'name: value', description: 'extra request header (repeatable; "Name:" removes one; ASCII and Latin-1 values)' },
   { long: '--verbose', short: '-v', takes: 'count', description: 'show the exchange on stderr like curl -v; -vv adds timings' },
   { long: '--query', takes: 'value', valueName: 'expr', description: 'print a JMESPath query on the answer instead of the body (a string as plain text)' },
   { long: '--dry-run', takes: 'none', description: 'print the request as it would be sent, and send nothing' },
-  { long: '--curl', takes: 'optional', valueName: 'sh|powershell|cmd', description: 'print an equivalent curl command for that shell (default: sh; on Windows the shell in use), and send nothing' },
+  { long: '--curl', complete: { kind: 'words', words: ['sh', 'powershell', 'cmd'] }, takes: 'optional', valueName: 'sh|powershell|cmd', description: 'print an equivalent curl command for that shell (default: sh; on Windows the shell in use), and send nothing' },
   { long: '--show-secrets', takes: 'none', description: 'show the token and secret params unmasked in printed requests' },
   { long: '--no-validate', takes: 'none', description: 'send params without checking them against the schema' },
   { long: '--allow-insecure-http', takes: 'none', description: 'allow sending the token over plain http:// to a host that is not loopback' },
@@ -47,12 +60,12 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--retry-max-time', takes: 'value', valueName: 'seconds', description: 'stop retrying after this long (at most 86400; default: no limit, but a Retry-After over 600 s is not waited for)' },
   { long: '--retry-delay', takes: 'value', valueName: 'seconds', description: 'fixed pause between retries (at most 86400; default: exponential backoff with jitter)' },
   { long: '--proxy', takes: 'value', valueName: 'url', description: 'HTTP proxy (else $HTTPS_PROXY/$HTTP_PROXY, minus $NO_PROXY)' },
-  { long: '--cacert', takes: 'value', valueName: 'file', description: 'trust the CA certificates in this PEM file (also $NODE_EXTRA_CA_CERTS)' },
+  { long: '--cacert', complete: FILES, takes: 'value', valueName: 'file', description: 'trust the CA certificates in this PEM file (also $NODE_EXTRA_CA_CERTS)' },
   { long: '--insecure', short: '-k', takes: 'none', description: 'do not check the server certificate (unsafe)' },
-  { long: '--cert', takes: 'value', valueName: 'file', description: 'client certificate (PEM; may hold the key too) for servers that require one' },
-  { long: '--key', takes: 'value', valueName: 'file', description: 'private key of --cert (PEM), when not in the --cert file' },
-  { long: '--pass-env', takes: 'value', valueName: 'name', description: 'read the passphrase of an encrypted key from this environment variable (else a hidden prompt on a terminal)' },
-  { long: '--write-out', short: '-w', takes: 'value', valueName: 'format', description: 'after the body, write this as curl -w does (%{http_code}, %{time_total}, %{json}, %header{name}, \\n, @file, @- for stdin...) on stdout, also when the call failed; an unknown variable is a warning; %{exitcode} is oneoffice\'s exit code, not curl\'s (connection refused: 6 here, 7 in curl)' },
+  { long: '--cert', complete: FILES, takes: 'value', valueName: 'file', description: 'client certificate (PEM; may hold the key too) for servers that require one' },
+  { long: '--key', complete: FILES, takes: 'value', valueName: 'file', description: 'private key of --cert (PEM), when not in the --cert file' },
+  { long: '--pass-env', complete: { kind: 'env-names' }, takes: 'value', valueName: 'name', description: 'read the passphrase of an encrypted key from this environment variable (else a hidden prompt on a terminal)' },
+  { long: '--write-out', complete: { kind: 'at-files' }, short: '-w', takes: 'value', valueName: 'format', description: 'after the body, write this as curl -w does (%{http_code}, %{time_total}, %{json}, %header{name}, \\n, @file, @- for stdin...) on stdout, also when the call failed; an unknown variable is a warning; %{exitcode} is oneoffice\'s exit code, not curl\'s (connection refused: 6 here, 7 in curl)' },
   ...GLOBAL_OPTIONS,
   { long: '--help', short: '-h', takes: 'none', description: 'show this help' },
 ];
@@ -65,11 +78,11 @@ export const MIN_RATE_PER_S = 0.001;
 
 export const BATCH_OWN_OPTIONS: OptionSpec[] = [
   { long: '--concurrency', takes: 'value', valueName: 'n', description: `calls in flight at once, over as many keep-alive connections (default ${DEFAULT_CONCURRENCY}, at most ${MAX_CONCURRENCY})` },
-  { long: '--results', takes: 'value', valueName: 'file', description: 'append the results to this file (and keep <file>.journal), instead of stdout; needed to --resume' },
+  { long: '--results', complete: FILES, takes: 'value', valueName: 'file', description: 'append the results to this file (and keep <file>.journal), instead of stdout; needed to --resume' },
   { long: '--resume', takes: 'none', description: 'continue the batch recorded in --results: skip lines with a result, send the rest' },
   { long: '--retry-uncertain', takes: 'none', description: 'with --resume: send again the lines that were sent but have no result (may do them twice)' },
   { long: '--retry-failed', takes: 'none', description: 'with --resume: send again the lines whose result was a failure (not the uncertain ones)' },
-  { long: '--method', takes: 'value', valueName: 'name', description: 'the method of every row: the input is CSV' },
+  { long: '--method', complete: { kind: 'methods' }, takes: 'value', valueName: 'name', description: 'the method of every row: the input is CSV' },
   { long: '--continue-on-error', takes: 'none', description: 'keep going after a failed call (the default)' },
   { long: '--stop-on-error', takes: 'none', description: 'start no more calls after the first failure; the calls in flight finish' },
   { long: '--rate', takes: 'value', valueName: 'calls/s', description: `start at most this many calls per second (at least ${MIN_RATE_PER_S}; default: no limit)` },
@@ -84,17 +97,17 @@ export const MOCK_OPTIONS: OptionSpec[] = [
   { long: '--host', takes: 'value', valueName: 'host', description: 'address to listen on (0.0.0.0: every interface; the URL printed is then 127.0.0.1)' },
   { long: '--port', takes: 'value', valueName: 'port', description: 'port to listen on (0: any free port)' },
   { long: '--token', takes: 'value', valueName: 'token', description: 'the API token calls must send in x-api-key (default: a random one)' },
-  { long: '--state', takes: 'value', valueName: 'file', description: 'keep the data in this file (mode 0600) across restarts and crashes: every change is on disk before it is answered; one mock per file' },
+  { long: '--state', complete: FILES, takes: 'value', valueName: 'file', description: 'keep the data in this file (mode 0600) across restarts and crashes: every change is on disk before it is answered; one mock per file' },
   { long: '--latency', takes: 'value', valueName: 'ms', description: 'delay every answer by this many milliseconds' },
   { long: '--fail-rate', takes: 'value', valueName: 'rate', description: 'answer this share of calls (0..1) with 503 and Retry-After: 1' },
   { long: '--rate-limit', takes: 'value', valueName: 'calls/s', description: 'accept at most this many calls per second (bursts up to one second\'s worth); answer the others 429 with Retry-After, doing nothing' },
   { long: '--quiet', takes: 'none', description: 'no log line per call on stderr' },
-  { long: '--print', takes: 'value', valueName: 'format', description: 'how to print the settings for the client: sh (an export line), powershell ($env: assignments), cmd (set lines) or json (default: sh; on Windows the shell in use)' },
-  { long: '--ready-file', takes: 'value', valueName: 'file', description: 'once listening, write the settings it prints to this file (mode 0600; removed on stop): scripts wait for it instead of sleeping' },
-  { long: '--schemas', takes: 'value', valueName: 'dir', description: 'extra method schemas to validate with (else $ONEOFFICE_SCHEMAS, config)' },
+  { long: '--print', complete: { kind: 'words', words: ['sh', 'powershell', 'cmd', 'json'] }, takes: 'value', valueName: 'format', description: 'how to print the settings for the client: sh (an export line), powershell ($env: assignments), cmd (set lines) or json (default: sh; on Windows the shell in use)' },
+  { long: '--ready-file', complete: FILES, takes: 'value', valueName: 'file', description: 'once listening, write the settings it prints to this file (mode 0600; removed on stop): scripts wait for it instead of sleeping' },
+  { long: '--schemas', complete: { kind: 'dirs' }, takes: 'value', valueName: 'dir', description: 'extra method schemas to validate with (else $ONEOFFICE_SCHEMAS, config)' },
   { long: '--upstream', takes: 'value', valueName: 'url', description: 'pass every call, once checked, on to the real API at this URL with its token from the usual settings (--profile, $ONEOFFICE_BEARER, ...); answers differing from the schemas are reported on stderr (drift)' },
-  { long: '--record', takes: 'value', valueName: 'file', description: 'with --upstream: write every exchange to this file as NDJSON (mode 0600; secret params masked, never the token)' },
-  { long: '--replay', takes: 'value', valueName: 'file', description: 'answer the calls recorded in this file (--record); any other call gets a 404 naming the file' },
+  { long: '--record', complete: FILES, takes: 'value', valueName: 'file', description: 'with --upstream: write every exchange to this file as NDJSON (mode 0600; secret params masked, never the token)' },
+  { long: '--replay', complete: FILES, takes: 'value', valueName: 'file', description: 'answer the calls recorded in this file (--record); any other call gets a 404 naming the file' },
   { long: '--replay-match', takes: 'value', valueName: 'params', description: 'with --replay: match calls on the method and these params only (comma-separated, e.g. email or admin.email)' },
   // How the mock reaches --upstream: the connection flags of single calls.
   ...CALL_OPTIONS.filter((spec) => UPSTREAM_CONNECTION_FLAGS.includes(spec.long)),
@@ -103,12 +116,16 @@ export const MOCK_OPTIONS: OptionSpec[] = [
 /** The options of `oneoffice test` of its own (src/scenario/options.ts adds those of single calls). */
 export const MAX_TEST_JOBS = 64;
 
+/** The formats of `oneoffice test --report FORMAT:FILE` (scenario/reports.ts writes them). */
+export type ReportFormat = 'junit' | 'tap' | 'json' | 'html';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['junit', 'tap', 'json', 'html'];
+
 export const TEST_OWN_OPTIONS: OptionSpec[] = [
   { long: '--var', takes: 'list', valueName: 'name=value', description: "set a variable, over the file's vars (repeatable)" },
-  { long: '--vars-file', takes: 'value', valueName: 'file', description: "variables from a YAML or JSON mapping, over the file's vars (--var wins)" },
+  { long: '--vars-file', complete: FILES, takes: 'value', valueName: 'file', description: "variables from a YAML or JSON mapping, over the file's vars (--var wins)" },
   { long: '--glob', takes: 'list', valueName: 'pattern', description: 'run the files matching a pattern, e.g. "smoke/**/*.yml" (repeatable)' },
   { long: '--jobs', takes: 'value', valueName: 'n', description: `files run at once (default 1, at most ${MAX_TEST_JOBS}); steps of a file always run in order` },
-  { long: '--report', takes: 'list', valueName: 'format:file', description: 'also write a report: junit:FILE, tap:FILE, json:FILE or html:FILE (repeatable)' },
+  { long: '--report', complete: { kind: 'prefixes', prefixes: REPORT_FORMATS.map((format) => `${format}:`) }, takes: 'list', valueName: 'format:file', description: 'also write a report: junit:FILE, tap:FILE, json:FILE or html:FILE (repeatable)' },
   { long: '--mock', takes: 'none', description: 'run against a fresh local server (oneoffice mock) in this process: no URL or token needed' },
   { long: '--dry-run', takes: 'none', description: 'check the files and send nothing' },
 ];

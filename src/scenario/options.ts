@@ -2,18 +2,14 @@
 // (connection, retries, timeouts, config). Printing a request (--curl, -v, --show-secrets) and
 // --params mean nothing here and are left out, so they are reported as unknown.
 import { readFileSync } from 'node:fs';
-import { CALL_OPTIONS, MAX_TEST_JOBS, TEST_OWN_OPTIONS, unknownOption, type OptionSpec, type ParsedArgs } from '../options/args.js';
+import { MAX_TEST_JOBS, TEST_OWN_OPTIONS, unknownOption, type ParsedArgs } from '../options/args.js';
+import { TEST_CALL_OPTIONS, TEST_OPTIONS } from '../options/commands.js';
 import { REPORT_FORMATS, type ReportFormat } from './reports.js';
 import { isRecord } from './template.js';
 import { readYaml } from './yaml.js';
 import { isUtf16, UTF16_ADVICE } from '../api/text.js';
 
-const LEFT_OUT = new Set(['--params', '--verbose', '--curl', '--show-secrets', '--query', '--dry-run', '--no-validate', '--write-out']);
-
-export { TEST_OWN_OPTIONS };
-
-export const TEST_CALL_OPTIONS: OptionSpec[] = CALL_OPTIONS.filter((spec) => !LEFT_OUT.has(spec.long));
-export const TEST_OPTIONS: OptionSpec[] = [...TEST_OWN_OPTIONS, ...TEST_CALL_OPTIONS];
+export { TEST_CALL_OPTIONS, TEST_OPTIONS, TEST_OWN_OPTIONS };
 
 export interface TestOptions {
   paths: string[];

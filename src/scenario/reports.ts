@@ -5,8 +5,9 @@ import { htmlReport } from './html-report.js';
 import { attr, detailLines, reason, totals, xml } from './report-text.js';
 import type { ScenarioResult } from './runner.js';
 
-export type ReportFormat = 'junit' | 'tap' | 'json' | 'html';
-export const REPORT_FORMATS: ReportFormat[] = ['junit', 'tap', 'json', 'html'];
+import type { ReportFormat } from '../options/args.js';
+
+export { REPORT_FORMATS, type ReportFormat } from '../options/args.js';
 
 export function formatReport(format: ReportFormat, results: readonly ScenarioResult[], redact: (text: string) => string): string {
   switch (format) {

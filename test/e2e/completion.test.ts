@@ -113,7 +113,8 @@ describe.skipIf(!SHELLS.bash)('bash completion', () => {
     expect(bash(['oneoffice', 'config', 'set', ''])).toEqual(
       ['bearer', 'cacert', 'cert', 'connect-timeout', 'key', 'max-time', 'pass-env', 'proxy', 'retry', 'retry-delay', 'retry-max-time', 'schemas', 'url'],
     );
-    expect(bash(['oneoffice', 'config', ''])).toEqual(['get', 'list', 'path', 'set', 'unset', 'use']);
+    expect(bash(['oneoffice', 'config', ''])).toEqual(['delete', 'get', 'list', 'path', 'set', 'unset', 'use']);
+    expect(bash(['oneoffice', 'config', 'delete', ''])).toEqual(['default', 'prod', 'staging']);
   });
 
   it('offers files after --params @, and file names for --cert and the batch input', () => {
@@ -129,7 +130,12 @@ describe.skipIf(!SHELLS.bash)('bash completion', () => {
   });
 
   it('offers the shells after completion', () => {
-    expect(bash(['oneoffice', 'completion', ''])).toEqual(['bash', 'fish', 'zsh']);
+    expect(bash(['oneoffice', 'completion', ''])).toEqual(['bash', 'fish', 'powershell', 'zsh']);
+  });
+
+  it('offers oneoffice test the call flags it takes, and the report formats after --report', () => {
+    expect(bash(['oneoffice', 'test', 'smoke.yml', '--u'])).toEqual(['--url']);
+    expect(bash(['oneoffice', 'test', '--report', ''])).toEqual(['html:', 'json:', 'junit:', 'tap:']);
   });
 });
 
@@ -169,7 +175,7 @@ describe('oneoffice completion', () => {
   it('names the shells it knows when given another', async () => {
     const result = await runCli(['completion', 'tcsh']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('oneoffice: completion: no completion for "tcsh": bash, zsh or fish\n');
+    expect(result.stderr).toBe('oneoffice: completion: no completion for "tcsh": bash, zsh, fish or powershell\n');
     expect(result.stdout).toBe('');
   });
 
@@ -178,6 +184,29 @@ describe('oneoffice completion', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice');
     expect(result.stdout).toContain('oneoffice completion fish > ~/.config/fish/completions/oneoffice.fish');
+  });
+
+  it('prints a PowerShell script that registers a native argument completer asking oneoffice __complete', async () => {
+    // PowerShell does not run here: its text is what can be tested.
+    const result = await runCli(['completion', 'powershell']);
+    expect(result.code).toBe(0);
+    const script = result.stdout;
+    expect(script).toContain("Register-ArgumentCompleter -Native -CommandName 'oneoffice', 'oneoffice.exe', 'oneoffice.cmd' -ScriptBlock {");
+    expect(script).toContain('param($wordToComplete, $commandAst, $cursorPosition)');
+    expect(script).toContain('$lines = @(oneoffice __complete --dotted @words 2>$null)');
+    expect(script).toContain("[System.Management.Automation.CompletionResult]::new($text, $value, 'ParameterValue', $description)");
+    // A value PowerShell would read as something else (@ splats, $ expands) goes in single quotes, ' doubled.
+    expect(script).toContain(`$text = if ($value -match '[\\s$\`''"();{}@,|&<>#]') { "'" + $value.Replace("'", "''") + "'" } else { $value }`);
+    // Braces balance, and no text of ours was interpolated into it.
+    expect(script.split('{').length).toBe(script.split('}').length);
+    expect(script).not.toContain('${');
+  });
+
+  it('reads the words of the PowerShell script, each with a dot in front, the empty one included', async () => {
+    const plain = await runCli(['__complete', 'createFirstOrder', '--duration', '']);
+    const dotted = await runCli(['__complete', '--dotted', '.createFirstOrder', '.--duration', '.']);
+    expect(dotted.stdout).toBe('monthly\nyearly\n:0\n');
+    expect(dotted.stdout).toBe(plain.stdout);
   });
 
   it('answers __complete with value<TAB>description lines and a directive line', async () => {

@@ -5,6 +5,8 @@ import { parseCallArgs, type ParsedArgs } from '../../options/args.js';
 import { checkInput, type CheckResult } from '../../batch/check.js';
 import { Gate, StopControl, watchSignals } from '../../batch/gate.js';
 import { batchHelp } from '../help/batch-help.js';
+
+export { batchHelp };
 import { openInput, type BatchInput } from '../../batch/input.js';
 import { BatchRecord, checkResultsFile, journalUrl, type JournalHeader } from '../../batch/journal.js';
 import { readPriorState, type PriorState } from '../../batch/prior.js';

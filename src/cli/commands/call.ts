@@ -8,7 +8,7 @@ import { assembleParams, hasPath, readParamsSource, type Params } from '../../ap
 import { formatDryRun } from '../../output/printer.js';
 import { buildCall } from '../../api/request.js';
 import { flagOf, paramFlags, type ParamFlag } from '../../api/schema/flags.js';
-import { methodHelp } from '../help/method-help.js';
+import { methodHelp, optionLines } from '../help/method-help.js';
 import { checkParams } from '../../api/check.js';
 import type { FieldNamer } from '../../api/schema/messages.js';
 import { secretPaths } from '../../api/schema/registry.js';
@@ -77,6 +77,9 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const validate = method !== undefined && parsed.options['no-validate'] !== true;
   if (!method) {
     if (!isCall) throw new UsageError(`unknown method ${name}`);
+    // A typo of a known method is refused before anything is sent; --no-validate sends it as it is.
+    const nearest = parsed.options['no-validate'] === true ? undefined : closest(name, registry.names());
+    if (nearest !== undefined) throw new UsageError(`call: unknown method ${name} (did you mean ${nearest}?); to send it as it is, add --no-validate`);
     ctx.warn(`no schema for method "${name}": sending params unvalidated`);
   } else if (!validate) {
     ctx.warn(`--no-validate: sending params for "${name}" unchecked`);
@@ -181,7 +184,8 @@ function withoutOptionTypos(parsed: ParsedArgs, options: readonly OptionSpec[], 
   return { ...parsed, params: parsed.params.filter((token) => !typos.includes(token)), problems: [...parsed.problems, ...typos.map((token) => unknownOption(token.flag, options))] };
 }
 
-function callHelp(): string {
+/** `oneoffice call --help`. */
+export function callHelp(): string {
   return `Usage: oneoffice call <method> [--params <json|@file|->] [flags]
 
 Calls any API method. Methods with a schema are validated (and accept their flags); a method
@@ -189,5 +193,8 @@ without one is sent unvalidated, with a warning on stderr.
 
 Example:
   oneoffice call createUser --params '{"email":"test1@oneoffice.bh"}'
+
+Flags:
+${optionLines([...CALL_OPTIONS, ...CALL_ONLY_OPTIONS]).join('\n')}
 `;
 }

@@ -2,12 +2,10 @@
 import type { Context } from '../context.js';
 import { summaryOf } from '../../api/schema/registry.js';
 import { ValidationError } from '../../api/errors.js';
-import { GLOBAL_OPTIONS, parseCallArgs, unknownOption, type OptionSpec } from '../../options/args.js';
+import { parseCallArgs, unknownOption } from '../../options/args.js';
+import { METHODS_OPTIONS } from '../../options/commands.js';
 
-export const METHODS_OPTIONS: OptionSpec[] = [
-  { long: '--json', takes: 'none', description: 'print a JSON array of {"name", "summary", "idempotent", "source"}' },
-  ...GLOBAL_OPTIONS,
-];
+export { METHODS_OPTIONS };
 
 export function methodsCommand(ctx: Context, argv: readonly string[] = []): number {
   const parsed = parseCallArgs(argv, METHODS_OPTIONS, []);

@@ -123,9 +123,28 @@ function nextSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/** `oneoffice mock --help`, as commander renders it. */
+export function mockHelp(): string {
+  let text = '';
+  mockProgram({ write: (chunk) => (text += chunk) }, { write: () => true }).outputHelp();
+  return text;
+}
+
 /** The options, or undefined when help was asked for (and printed). */
 function parseMockArgs(ctx: Context, argv: readonly string[]): MockOptions | undefined {
-  const { stdout, stderr } = ctx.deps;
+  const command = mockProgram(ctx.deps.stdout, ctx.deps.stderr);
+  try {
+    command.parse(argv as string[], { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === 'commander.helpDisplayed') return undefined;
+    // commander puts its suggestion on a line of its own: one line, as every other message.
+    throw new UsageError(`mock: ${commanderProblem(error.message)}`);
+  }
+  return checkedOptions(ctx, command.opts<MockOptions>());
+}
+
+function mockProgram(stdout: { write(text: string): unknown }, stderr: { write(text: string): unknown }): Command {
   const command = new Command('mock')
     .description('Run a local, stateful OneOffice API server, e.g. to test provisioning scripts offline.')
     .helpOption('-h, --help', 'show help')
@@ -190,17 +209,11 @@ same call made again gets its next recorded answer; a call not recorded gets 404
     command.addOption(option);
   }
   // main reads these wherever they are (scanGlobalOptions); accepted here so they are not unknown.
-  for (const spec of GLOBAL_OPTIONS.filter((global) => global.long !== '--schemas')) command.addOption(new Option(commanderFlags(spec)).hideHelp());
+  for (const spec of GLOBAL_OPTIONS.filter((global) => global.long !== '--schemas')) command.addOption(new Option(commanderFlags(spec), spec.description));
+  return command;
+}
 
-  try {
-    command.parse(argv as string[], { from: 'user' });
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    if (error.code === 'commander.helpDisplayed') return undefined;
-    // commander puts its suggestion on a line of its own: one line, as every other message.
-    throw new UsageError(`mock: ${commanderProblem(error.message)}`);
-  }
-  const options = command.opts<MockOptions>();
+function checkedOptions(ctx: Context, options: MockOptions): MockOptions {
   if (options.token !== undefined) {
     ctx.addSecret(options.token);
     // The message leaves the value out: it is a secret.

@@ -18,6 +18,8 @@ import type { ResponseSchema } from '../../scenario/expect.js';
 import { scenarioFiles } from '../../scenario/files.js';
 import { parseScenario, type Scenario } from '../../scenario/format.js';
 import { testHelp } from '../help/test-help.js';
+
+export { testHelp };
 import { readTestOptions, TEST_OPTIONS, type TestOptions } from '../../scenario/options.js';
 import { eraseOnSignals, stepCount, StepProgress } from '../../scenario/progress.js';
 import { formatReport } from '../../scenario/reports.js';

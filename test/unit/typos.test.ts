@@ -1,0 +1,60 @@
+// A user who mistypes gets the word they typed back and a way on (issue 24, item 15): in-process
+// through main(), with a real recording server on 127.0.0.1 to show that nothing was sent.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main, type Deps } from '../../src/cli/main.js';
+import { useRecordingServer } from '../helpers/server.js';
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+const home = mkdtempSync(join(tmpdir(), 'oneoffice-typos-'));
+const rec = useRecordingServer((server) => ({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: 'typo-token-0123456789' }));
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), ...rec.env };
+  const deps: Deps & { stdout: Capture; stderr: Capture } = { stdout: new Capture(), stderr: new Capture(), stdin: new PassThrough(), env };
+  const code = await main(argv, deps);
+  return { code, stdout: deps.stdout.text, stderr: deps.stderr.text };
+}
+
+describe('a mistyped word', () => {
+  it.each([
+    [['version'], 'oneoffice: unknown command or method version (did you mean --version?)\n'],
+    [['getUser'], 'oneoffice: unknown command or method getUser (did you mean getUserByEmail?)\n'],
+    [['methds'], 'oneoffice: unknown command or method methds (did you mean methods?)\n'],
+    [['help', 'nosuch'], 'oneoffice: help: no command or method nosuch (commands: call, batch, test, mock, methods, config, completion, help; methods: oneoffice methods)\n'],
+    [['help', 'creatUser'], 'oneoffice: help: no command or method creatUser (did you mean createUser?)\n'],
+    [['-v'], 'oneoffice: unknown option -v (did you mean -V?)\n'],
+  ])('%j is refused with the nearest command, method or option (exit 2)', async (argv, stderr) => {
+    expect(await run(argv)).toEqual({ code: 2, stdout: '', stderr });
+    expect(rec.server.received).toEqual([]);
+  });
+
+  it('call creatUser suggests createUser and sends nothing', async () => {
+    const result = await run(['call', 'creatUser', '--params', '{"email":"a@b.co"}']);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: call: unknown method creatUser (did you mean createUser?); to send it as it is, add --no-validate\n' });
+    expect(rec.server.received).toEqual([]);
+  });
+
+  it('call of a method far from every known one is still sent, unvalidated, with a warning', async () => {
+    const result = await run(['call', 'listOrders', '--params', '{"customer":"ABC"}']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('oneoffice: warning: no schema for method "listOrders": sending params unvalidated\n');
+    expect(rec.server.received.map((request) => JSON.parse(request.body))).toEqual([{ method: 'listOrders', params: { customer: 'ABC' } }]);
+  });
+
+  it('call creatUser --no-validate sends it as typed', async () => {
+    const result = await run(['call', 'creatUser', '--no-validate', '--params', '{"email":"a@b.co"}']);
+    expect(result.code).toBe(0);
+    expect(rec.server.received.map((request) => JSON.parse(request.body))).toEqual([{ method: 'creatUser', params: { email: 'a@b.co' } }]);
+  });
+});
