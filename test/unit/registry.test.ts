@@ -60,7 +60,7 @@ describe('the command registry', () => {
 
   it('offers oneoffice test the call flags it takes, and not those it refuses', () => {
     expect(offered(['test', '--u'])).toEqual(['--url']);
-    expect(offered(['test', '--'])).toEqual(expect.arrayContaining(['--url', '--bearer', '--max-time', '--retry', '--proxy', '--cert', '--write-out', '--report', '--var']));
+    expect(offered(['test', '--'])).toEqual(expect.arrayContaining(['--url', '--bearer', '--max-time', '--retry', '--proxy', '--cert', '--insecure', '--report', '--var']));
     expect(offered(['test', '--'])).not.toContain('--params');
     expect(offered(['test', '--'])).not.toContain('--curl');
   });
