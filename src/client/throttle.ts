@@ -135,8 +135,11 @@ export class Throttle {
     // From the end of the pause the server asked for (not from a late look at it).
     const end = Math.max(this.pausedUntil, this.slowedAt);
     const since = this.epochStart ?? end;
-    const seen = (SAFETY * this.accepted) / Math.max(0.001, (end - since) / 1000);
-    this.baseRatePerS = Math.max(MIN_RATE_PER_S, Math.min(unsettled.rateBefore, seen));
+    // Nothing accepted yet (the server was at its limit before we came): no rate to go by; the pause and the halved window must do.
+    if (this.accepted > 0) {
+      const seen = (SAFETY * this.accepted) / Math.max(0.001, (end - since) / 1000);
+      this.baseRatePerS = Math.max(MIN_RATE_PER_S, Math.min(unsettled.rateBefore, seen));
+    }
     this.baseSince = end;
     this.nextSendAt = end;
     this.accepted = 0;

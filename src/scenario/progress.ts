@@ -4,7 +4,7 @@
 // terminal too, step lines are written above the bar, never through it.
 import type { Writable } from 'node:stream';
 import { SIGNAL_EXIT_CODES, STOP_SIGNALS, type StopSignal } from '../api/errors.js';
-import { ProgressDisplay } from '../output/progress-display.js';
+import { ProgressDisplay, type PaceFacts } from '../output/progress-display.js';
 import type { Scenario } from './format.js';
 import type { StepResult } from './runner.js';
 
@@ -19,7 +19,7 @@ export class StepProgress {
   failed = 0;
   private readonly display: ProgressDisplay;
 
-  constructor(stderr: Writable, options: { enabled: boolean; total: number; now?: () => number }) {
+  constructor(stderr: Writable, options: { enabled: boolean; total: number; now?: () => number; pace?: () => PaceFacts }) {
     this.display = new ProgressDisplay(stderr, { ...options, label: 'test' });
   }
 

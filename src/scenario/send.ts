@@ -9,6 +9,7 @@ import type { Params } from '../api/params.js';
 import { buildCall, type CallRequest } from '../api/request.js';
 import { executeWhole } from '../client/executor.js';
 import { Throttle } from '../client/throttle.js';
+import type { PaceFacts } from '../output/progress-display.js';
 import type { NetworkSettings } from '../config/network.js';
 import type { Target } from '../config/target.js';
 import { openTransport, type Transport } from '../http/transport.js';
@@ -43,6 +44,8 @@ const SHOWN_BODY_CHARS = 4000;
 
 export interface StepSender {
   send: SendStep;
+  /** What the server said about the pace so far (for the progress bar). */
+  pace(): PaceFacts;
   close(): Promise<void>;
 }
 
@@ -59,7 +62,11 @@ export async function openStepSender(
     if (options.onSecret) for (const value of secretValuesAt(params, settings.secretPaths)) options.onSecret(value);
     return sendStep(transport, buildCall({ url: target.url, token: target.token, apiMethod: method, params, extraHeaders: options.extraHeaders, secretPaths: settings.secretPaths }), settings.network, options.reveal, throttle);
   };
-  return { send, close: () => transport.close() };
+  const pace = (): PaceFacts => {
+    const facts = throttle.facts();
+    return { waitingMs: facts.pausedForMs, tooManyRequests: facts.tooManyRequests };
+  };
+  return { send, pace, close: () => transport.close() };
 }
 
 async function sendStep(transport: Transport, call: CallRequest, network: NetworkSettings, reveal: Reveal, throttle: Throttle): Promise<SendResult> {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { haveScript, onTerminal, screen } from '../helpers/terminal.js';
 import { inTurn, jsonResponder, useRecordingServer } from '../helpers/server.js';
+import { startMockProcess } from '../helpers/mock-process.js';
 
 const TOKEN = 'tty-secret-token-0123456789';
 if (!haveScript) console.warn('SKIPPED: util-linux `script` is not installed; the terminal tests did not run');
@@ -43,6 +44,29 @@ describe.skipIf(!haveScript)('on a terminal', () => {
     // The first completion is always drawn; later ones at most five times a second.
     expect(result.output).toMatch(/^\r\x1b\[Kbatch █{8}░{16} 1\/3  33% · \d+\/s · 1 failed · ETA \d+s/);
     expect(result.output).toMatch(/\r\x1b\[Kbatch: 3 calls in \d+\.\d s \(\d+\/s\): 2 ok, 1 failed \(1 HTTP 4xx\); results in .*\r\n$/);
+  });
+
+  it('batch and test keep redrawing the bar while the server asked to wait, saying so and counting the 429s', async () => {
+    // Half a call a second: the second call meets a 429 with Retry-After: 2, a pause the timer redraws through.
+    const mock = await startMockProcess(['--port', '0', '--token', TOKEN, '--rate-limit', '0.5', '--quiet']);
+    try {
+      const env = isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN, NO_COLOR: '1' });
+      const input = join(tmpdir(), `progress-wait-${process.pid}.ndjson`);
+      writeFileSync(input, ['a', 'b'].map((name) => JSON.stringify({ method: 'createUser', params: { email: `${name}-wait@b.co` } })).join('\n'));
+      const batch = await onTerminal(['batch', input, '--concurrency', '1', '--retry', '1', '--results', join(tmpdir(), `progress-wait-${process.pid}.results`)], env);
+      expect(batch.code).toBe(0);
+      expect(batch.output).toMatch(/\r\x1b\[Kbatch .*1\/2 +50% · \d+\/s · 0 failed · 1 × 429 · waiting [12] s \(Retry-After\)/);
+      expect(screen(batch.output)).toMatch(/batch: 2 calls in \d+\.\d s \(\d+\/s\): 2 ok; 1 answer 429 Too Many Requests \(all calls paused for the Retry-After, then paced, 0\.\d\/s at the end\); results in /);
+      const scenario = join(tmpdir(), `progress-wait-${process.pid}.yml`);
+      writeFileSync(scenario, ['steps:', '  - call: createUser', '    params: { email: c-wait@b.co }', '  - call: createUser', '    params: { email: d-wait@b.co }', ''].join('\n'));
+      const test = await onTerminal(['test', scenario, '--retry', '1'], env);
+      expect(test.code).toBe(0);
+      // The batch may have left the mock's bucket empty: the first step may meet a 429 too.
+      expect(test.output).toMatch(/\r\x1b\[Ktest .*1\/2 +50% · \d+\/s · 0 failed · [12] × 429 · waiting [12] s \(Retry-After\)/);
+      expect(screen(test.output)).not.toContain('waiting');
+    } finally {
+      await mock.stop();
+    }
   });
 
   it('batch writes its results on stdout above the bar when stdout is the same terminal', async () => {

@@ -37,6 +37,52 @@ describe('ProgressDisplay', () => {
     ]);
   });
 
+  it('redraws on its timer while nothing ends, so the rate and the time left move; at most five times a second', () => {
+    const { stream, written } = terminal();
+    const time = clock();
+    const ticks: Array<() => void> = [];
+    let stopped = 0;
+    const every = (tick: () => void, ms: number) => {
+      expect(ms).toBe(200);
+      ticks.push(tick);
+      return () => void stopped++;
+    };
+    const display = new ProgressDisplay(stream, { enabled: true, label: 'test', total: 10, now: time.now, every });
+    time.advance(1000);
+    display.update({ done: 2, failed: 0 });
+    expect(ticks).toHaveLength(1);
+    const tick = ticks[0] as () => void;
+    time.advance(100);
+    tick();
+    time.advance(900);
+    tick();
+    time.advance(2000);
+    tick();
+    expect(written).toEqual([
+      `${ERASE}test █████░░░░░░░░░░░░░░░░░░░  2/10  20% · 2/s · 0 failed · ETA 4s`,
+      `${ERASE}test █████░░░░░░░░░░░░░░░░░░░  2/10  20% · 1/s · 0 failed · ETA 8s`,
+      `${ERASE}test █████░░░░░░░░░░░░░░░░░░░  2/10  20% · 1/s · 0 failed · ETA 16s`,
+    ]);
+    display.clear();
+    expect(stopped).toBe(1);
+  });
+
+  it('says "waiting N s (Retry-After)" while the server asked to wait, and counts its 429s', () => {
+    const { stream, written } = terminal(100);
+    const time = clock();
+    let waitingMs = 2500;
+    const display = new ProgressDisplay(stream, { enabled: true, label: 'batch', total: 10, now: time.now, every: () => () => undefined, pace: () => ({ waitingMs, tooManyRequests: 3 }) });
+    time.advance(1000);
+    display.update({ done: 4, failed: 0 });
+    waitingMs = 0;
+    time.advance(1000);
+    display.update({ done: 5, failed: 0 });
+    expect(written).toEqual([
+      `${ERASE}batch ██████████░░░░░░░░░░░░░░  4/10  40% · 4/s · 0 failed · 3 × 429 · waiting 3 s (Retry-After)`,
+      `${ERASE}batch ████████████░░░░░░░░░░░░  5/10  50% · 3/s · 0 failed · 3 × 429 · ETA 2s`,
+    ]);
+  });
+
   it('takes the bar away for output to the same terminal and draws it again after, with the latest counts', () => {
     const { stream, written } = terminal();
     const time = clock();

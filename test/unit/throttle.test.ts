@@ -70,6 +70,18 @@ describe('Throttle: the pace shared by the calls of a run', () => {
     expect(throttle.waitMs()).toBeCloseTo(1000 / rate, 5);
   });
 
+  it('a push-back before any call was accepted sets no pace (there is no rate to go by): the pause alone holds the calls', () => {
+    const time = clock();
+    const throttle = new Throttle({ concurrency: 4, now: time.now });
+    throttle.sent();
+    throttle.observe(429, '2', time.now());
+    time.advance(2000);
+    expect(throttle.waitMs()).toBe(0);
+    throttle.sent();
+    expect(throttle.waitMs()).toBe(0);
+    expect(throttle.facts()).toEqual({ tooManyRequests: 1, pausedForMs: 0, ratePerS: undefined, window: 2 });
+  });
+
   it('a 503 with Retry-After pauses too; a 503 without it, or a Retry-After longer than the run waits, does not', () => {
     const time = clock();
     const throttle = new Throttle({ concurrency: 4, now: time.now, maxPauseMs: 60_000 });

@@ -83,7 +83,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     const registry = ctx.registry();
     const sender = await openStepSender(target, { connections: options.jobs, extraHeaders, reveal: { showSecrets: false }, network: baseNetwork, onSecret: (value) => ctx.addSecret(value), ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}) });
     const color = useColor(stdout, env, ctx.globals.noColor);
-    const progress = new StepProgress(stderr, { enabled: stderr.isTTY === true, total: stepCount(checked) });
+    const progress = new StepProgress(stderr, { enabled: stderr.isTTY === true, total: stepCount(checked), pace: () => sender.pace() });
     const unwatchSignals = eraseOnSignals(progress, (code) => process.exit(code));
     const reporter = new ConsoleReporter(progress.writer(stdout), { lines: stdout.isTTY === true, live: options.jobs === 1, style: color ? await colorStyle() : plainStyle, redact: (text) => ctx.redact(text) });
     const schemas = new Map<string, Promise<ResponseSchema | undefined>>();
