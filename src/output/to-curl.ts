@@ -6,14 +6,19 @@
 import { displayBody, displayUrl, isCredentialHeader, type Reveal } from './printer.js';
 import { maskSecret } from '../api/mask.js';
 import { displayProxy } from '../http/proxy.js';
-import { cmdQuote, powershellQuote, powershellString, quoteFor, shellQuote, type ShellDialect } from './quote.js';
+import { cmdQuote, powershellQuote, quoteFor, shellQuote, type ShellDialect } from './quote.js';
 import type { CallRequest } from '../api/request.js';
+import { DEFAULT_TIMEOUTS } from '../config/network.js';
+import { asciiJson, bodyTooLong, cmdBytesFile, isAscii, powershellBytesFile, powershellTextFile, shLatin1Word, type DataFile } from './curl-data.js';
 
 /** Headers curl sets itself (from the URL and --data) or that only undici sends. */
 const LEFT_TO_CURL = new Set(['host', 'connection', 'content-length']);
 
-/** Headers curl adds by default; when the call has none of them, curl must be told to drop its own. */
-const CURL_DEFAULTS = ['Accept', 'User-Agent'];
+/**
+ * Headers curl adds by default (Content-Type: application/x-www-form-urlencoded with a body); when
+ * the call has none of them (`-H 'Content-Type:'` removed it), curl must be told to drop its own.
+ */
+const CURL_DEFAULTS = ['Content-Type', 'Accept', 'User-Agent'];
 
 /** Where the printed command reads the token: an environment variable, or the output of a oneoffice command. */
 export type TokenSource = { variable: string } | { command: string[] };
@@ -25,8 +30,17 @@ export interface CurlOptions extends Reveal {
   token?: TokenSource;
   /** The token the call carries; an x-api-key header with another value was given with -H and is printed as such. */
   tokenValue?: string;
-  /** TLS and proxy settings that curl must be told about. */
-  network?: { cacertPath?: string; insecure?: boolean; proxy?: URL; proxyFromFlag?: boolean; clientCert?: { certPath: string; keyPath: string; passEnv?: string } };
+  /** TLS, proxy, time and retry settings that curl must be told about. */
+  network?: {
+    cacertPath?: string;
+    insecure?: boolean;
+    proxy?: URL;
+    proxyFromFlag?: boolean;
+    clientCert?: { certPath: string; keyPath: string; passEnv?: string };
+    timeouts?: { connectMs: number; totalMs: number };
+    /** Carried for reads only: curl would send a create again after a timeout, which oneoffice never does. */
+    retry?: { retries: number; retryMaxTimeMs: number; retryDelayMs?: number; idempotent?: boolean };
+  };
 }
 
 export function toCurl(call: CallRequest, options: CurlOptions): string {
@@ -35,6 +49,7 @@ export function toCurl(call: CallRequest, options: CurlOptions): string {
   const source = options.token ?? DEFAULT_TOKEN_SOURCE;
   const words = [dialect === 'sh' ? 'curl' : 'curl.exe', '-X', call.httpMethod, quote(displayUrl(call.url, options))];
   let before = '';
+  const files: DataFile[] = [];
   for (const [name, value] of call.headers) {
     const lower = name.toLowerCase();
     if (LEFT_TO_CURL.has(lower)) continue;
@@ -44,13 +59,51 @@ export function toCurl(call: CallRequest, options: CurlOptions): string {
       words.push('--header', `"${name}: ${reference.expansion}"`);
       continue;
     }
-    const shown = isCredentialHeader(name) && !options.showSecrets ? maskSecret(value) : value;
-    words.push('--header', quote(`${name}: ${shown}`));
+    const masked = isCredentialHeader(name) && !options.showSecrets;
+    const shown = `${name}: ${masked ? maskSecret(value) : value}`;
+    // A header carries one byte per character (Latin-1): the command must hand curl those bytes
+    // (a masked one is not sent as it is anyway).
+    if (masked || isAscii(shown)) words.push('--header', quote(shown));
+    else if (dialect === 'sh') words.push('--header', shLatin1Word(shown));
+    else {
+      const file = dialect === 'powershell' ? powershellBytesFile(`$oneofficeHeader${files.length + 1}`, Buffer.from(shown, 'latin1')) : cmdBytesFile(`oneoffice-header${files.length + 1}.txt`, Buffer.from(shown, 'latin1'));
+      files.push(file);
+      words.push('--header', file.path);
+    }
   }
   for (const name of CURL_DEFAULTS) {
     if (!call.headers.some(([existing]) => existing.toLowerCase() === name.toLowerCase())) words.push('--header', quote(`${name}:`));
   }
+  words.push(...networkWords(options, dialect));
+  // Windows' code pages change non-ASCII text on its way to curl.exe: the body is sent as the same
+  // JSON value in ASCII (\uXXXX escapes).
+  const body = dialect === 'sh' ? displayBody(call, options) : asciiJson(displayBody(call, options));
+  const prefix = before;
+  if (dialect === 'sh') {
+    // printf is a builtin of sh, bash, dash and zsh: no argument limit applies to it.
+    if (bodyTooLong(dialect, body)) return `${prefix}printf '%s' ${shellQuote(body)} | ${[...words, '--data-binary', '@-'].join(' ')}`;
+    return `${prefix}${[...words, '--data', quote(body)].join(' ')}`;
+  }
+  if (dialect === 'cmd' && !bodyTooLong(dialect, body) && files.length === 0) return `${prefix}${[...words, '--data', quote(body)].join(' ')}`;
+  if (dialect === 'cmd') {
+    const bodyFile = bodyTooLong(dialect, body) ? cmdBytesFile('oneoffice-body.json', Buffer.from(body)) : undefined;
+    const data = bodyFile ? ['--data-binary', bodyFile.path] : ['--data', quote(body)];
+    const all = [...files, ...(bodyFile ? [bodyFile] : [])];
+    return `${prefix}${[...all.flatMap((file) => file.before), [...words, ...data].join(' '), ...all.flatMap((file) => file.after)].join('\n')}`;
+  }
+  // Windows PowerShell 5.1 passes the double quotes inside an argument to a program unescaped, so
+  // curl.exe would get JSON without its quotes. The body goes through a file instead, written as
+  // ASCII (no BOM: what WriteAllText does), byte for byte, and removed afterwards.
+  const bodyFile = powershellTextFile('$oneofficeBody', body);
+  const all = [...files, bodyFile];
+  return [...all.flatMap((file) => file.before), [...words, '--data-binary', bodyFile.path].join(' '), ...all.flatMap((file) => file.after)].join('; ');
+}
+
+/** What curl must be told to connect, wait and retry as oneoffice would. */
+function networkWords(options: CurlOptions, dialect: ShellDialect): string[] {
+  const quote = (word: string) => quoteFor(dialect, word);
   const network = options.network;
+  const words: string[] = [];
   if (network?.cacertPath) words.push('--cacert', quote(network.cacertPath));
   if (network?.insecure) words.push('-k');
   const client = network?.clientCert;
@@ -62,18 +115,20 @@ export function toCurl(call: CallRequest, options: CurlOptions): string {
   }
   // A proxy from the environment applies to curl by itself.
   if (network?.proxy && network.proxyFromFlag) words.push('--proxy', quote(options.showSecrets ? network.proxy.href : displayProxy(network.proxy)));
-  const body = displayBody(call, options);
-  if (dialect !== 'powershell') return `${before}${[...words, '--data', quote(body)].join(' ')}`;
-  // Windows PowerShell 5.1 passes the double quotes inside an argument to a program unescaped, so
-  // curl.exe would get JSON without its quotes. The body goes through a file instead, written as
-  // UTF-8 without a BOM (what WriteAllText does), byte for byte, and removed afterwards.
-  const file = '$oneofficeBody';
-  return [
-    `${file} = New-TemporaryFile`,
-    `[IO.File]::WriteAllText(${file}.FullName, ${powershellString(body)})`,
-    [...words, '--data-binary', `"@$(${file}.FullName)"`].join(' '),
-    `Remove-Item ${file}`,
-  ].join('; ');
+  const timeouts = network?.timeouts;
+  if (timeouts && timeouts.connectMs !== DEFAULT_TIMEOUTS.connectMs) words.push('--connect-timeout', seconds(timeouts.connectMs));
+  if (timeouts && timeouts.totalMs !== DEFAULT_TIMEOUTS.totalMs) words.push('--max-time', seconds(timeouts.totalMs));
+  const retry = network?.retry;
+  if (retry?.idempotent && retry.retries > 0) {
+    words.push('--retry', String(retry.retries));
+    if (retry.retryDelayMs !== undefined) words.push('--retry-delay', seconds(retry.retryDelayMs));
+    if (retry.retryMaxTimeMs > 0) words.push('--retry-max-time', seconds(retry.retryMaxTimeMs));
+  }
+  return words;
+}
+
+function seconds(ms: number): string {
+  return String(ms / 1000);
 }
 
 function isToken(value: string, options: CurlOptions): boolean {
