@@ -1,6 +1,8 @@
 // The layering of src/ (ARCHITECTURE.md): a folder may import only from folders of a lower layer
 // (and from itself). An import that points the other way, e.g. the HTTP layer importing the CLI,
-// fails here.
+// fails here; so does a cycle of value imports (inside a folder too: module A needs B needs A, and
+// one of them sees the other half-loaded), and a value import where only types may cross (the
+// printers may name a transport's types, never load one: printing sends nothing).
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,7 +63,81 @@ function sourceFiles(dir = join(ROOT, 'src')): SourceFile[] {
   });
 }
 
+/** Value imports only (`import type`, and braces holding types alone, load nothing at run time). */
+const VALUE_IMPORT = /(?:^|\n)\s*(?:import|export)\s+(?!type\s)([^'"]*?)from\s+'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g;
+
+function valueImports(file: SourceFile): string[] {
+  const targets: string[] = [];
+  for (const match of file.text.matchAll(VALUE_IMPORT)) {
+    const clause = (match[1] ?? '').trim();
+    const names = /^\{([^}]*)\}$/.exec(clause)?.[1]?.split(',').map((name) => name.trim()).filter(Boolean);
+    if (names && names.length > 0 && names.every((name) => name.startsWith('type '))) continue;
+    // import() is lazy: it is loaded after both modules have finished, so it closes no cycle.
+    if (match[3] !== undefined) continue;
+    targets.push(normalize(join(dirname(file.path), match[2] as string)).split('\\').join('/').replace(/\.js$/, '.ts'));
+  }
+  return targets;
+}
+
+/** Each cycle of value imports once, as "a.ts -> b.ts -> a.ts". */
+export function importCycles(files: readonly SourceFile[]): string[] {
+  const graph = new Map(files.map((file) => [file.path, valueImports(file)]));
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const cycles = new Set<string>();
+  const visit = (node: string): void => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!graph.has(next)) continue;
+      if (state.get(next) === 'open') cycles.add([...stack.slice(stack.indexOf(next)), next].map((path) => `src/${path}`).join(' -> '));
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const path of graph.keys()) if (!state.has(path)) visit(path);
+  return [...cycles];
+}
+
+/** Modules that send: a printer (output/) may import their types, never their code. */
+const TYPE_ONLY: ReadonlyArray<{ from: string; to: RegExp; why: string }> = [
+  { from: 'output', to: /^http\/(transport|node-transport|undici-transport|undici-parts|client-cert)\.ts$/, why: 'printers send nothing' },
+];
+
+export function typeOnlyViolations(files: readonly SourceFile[]): string[] {
+  return files.flatMap((file) =>
+    valueImports(file)
+      .filter((target) => TYPE_ONLY.some((rule) => folderOf(file.path) === rule.from && rule.to.test(target)))
+      .map((target) => `src/${file.path} loads src/${target} (only its types may cross: ${TYPE_ONLY.find((rule) => rule.to.test(target))?.why})`),
+  );
+}
+
 describe('layers', () => {
+  it('no cycle of value imports, inside a folder or across', () => {
+    expect(importCycles(sourceFiles().filter((file) => !file.path.endsWith('.d.ts')))).toEqual([]);
+  });
+
+  it('reports a cycle inside one folder, and not one closed by a type import or a lazy import()', () => {
+    const files = [
+      { path: 'api/a.ts', text: "import { b } from './b.js';\n" },
+      { path: 'api/b.ts', text: "import { c } from './c.js';\n" },
+      { path: 'api/c.ts', text: "export { a } from './a.js';\n" },
+      { path: 'api/d.ts', text: "import type { E } from './e.js';\nimport { type F } from './e.js';\n" },
+      { path: 'api/e.ts', text: "import { d } from './d.js';\nconst later = () => import('./d.js');\n" },
+    ];
+    expect(importCycles(files)).toEqual(['src/api/a.ts -> src/api/b.ts -> src/api/c.ts -> src/api/a.ts']);
+  });
+
+  it('printers may import a transport\'s types but not load it', () => {
+    expect(typeOnlyViolations(sourceFiles())).toEqual([]);
+    const files = [
+      { path: 'output/body.ts', text: "import type { Transport } from '../http/transport.js';\nimport { openTransport } from '../http/transport.js';\n" },
+      { path: 'output/verbose.ts', text: "import { curlTimings } from '../http/timings.js';\n" },
+    ];
+    expect(typeOnlyViolations(files)).toEqual(['src/output/body.ts loads src/http/transport.ts (only its types may cross: printers send nothing)']);
+  });
+
   it('every import in src/ points to a lower layer or stays in its folder', () => {
     expect(layerViolations(sourceFiles())).toEqual([]);
   });
