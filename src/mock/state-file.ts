@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { renameWithRetry } from '../api/rename.js';
+import { renameWithRetry } from '../files/rename.js';
 import { ConfigError } from '../api/errors.js';
 import { readJson } from '../api/json.js';
 import { checkSnapshot, type StateSnapshot } from './state.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { RENAME_GIVE_UP_MS, renameWithRetry } from '../../src/api/rename.js';
+import { RENAME_GIVE_UP_MS, renameWithRetry } from '../../src/files/rename.js';
 import { openInput } from '../../src/batch/input.js';
 import { StopControl, watchSignals } from '../../src/batch/gate.js';
 import { main, type Deps } from '../../src/cli/main.js';

@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Context } from '../context.js';
 import { STOP_SIGNALS, UsageError, ValidationError } from '../../api/errors.js';
-import { renameWithRetry } from '../../api/rename.js';
+import { renameWithRetry } from '../../files/rename.js';
 import { isLoopback } from '../../config/target.js';
 import { startMockServer } from '../../mock/server.js';
 import { defaultDialect } from '../../output/quote.js';
