@@ -4,12 +4,13 @@
 import { spawn } from 'node:child_process';
 
 /**
- * Starts `node BIN mock` on a free loopback port with TOKEN, quiet. Resolves with { url, child }
- * once its first stdout line names the URL, or null when it exits before.
+ * Starts `node BIN mock` on a free loopback port with TOKEN, quiet unless `log` (then its call log
+ * is child.stderr), with more `args`. Resolves with { url, child } once its first stdout line names
+ * the URL, or null when it exits before.
  */
-export function startMockProcess({ node, bin, token, env }) {
+export function startMockProcess({ node, bin, token, env, args = [], log = false }) {
   return new Promise((resolve) => {
-    const child = spawn(node, [bin, 'mock', '--port', '0', '--token', token, '--quiet'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(node, [bin, 'mock', '--port', '0', '--token', token, ...(log ? [] : ['--quiet']), ...args], { env, stdio: ['ignore', 'pipe', log ? 'pipe' : 'inherit'] });
     let buffered = '';
     child.on('exit', () => resolve(null));
     child.stdout.on('data', (data) => {

@@ -212,8 +212,8 @@ console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const row of rows) console.log(line(row));
 for (const note of notes) console.log(`note: ${note}`);
 
-// The batch benchmark (issue 6) and the scenario benchmark (issue 12) run after this one when present.
-for (const name of ['bench-batch.mjs', 'bench-test.mjs']) {
+// The batch (issue 6), scenario (issue 12) and rate-limit (issue 21) benchmarks run after this one when present.
+for (const name of ['bench-batch.mjs', 'bench-test.mjs', 'bench-rate.mjs']) {
   const script = join(root, 'scripts', name);
   if (!existsSync(script) || process.argv.includes('--startup-only')) continue;
   console.log('');
