@@ -31,6 +31,8 @@ export interface PerformOptions {
   from?: { url: string; token?: string };
   /** --query: the text to print for the answer's JSON, instead of the body (2xx answers only). */
   query?: (data: unknown) => string;
+  /** The --query expression, named when it fails on the answer. */
+  queryText?: string;
   /** -w: written after the body, also when the call failed. */
   writeOut?: WriteOutFormat;
   /** The URL as given (-w's %{url}); the call's URL is the one used. */
@@ -78,7 +80,7 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
     });
     try {
       if (options.query) {
-        await writeQueryResult(response, options.query, stdout, (bytes) => observer?.done(bytes));
+        await writeQueryResult(response, options.query, options.queryText ?? '', stdout, (bytes) => observer?.done(bytes));
         return;
       }
       const pretty = stdout.isTTY === true;
@@ -101,7 +103,7 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
  * result is printed: a string as plain text, anything else as JSON, with a newline. An error
  * answer prints nothing on stdout, so `x=$(oneoffice ... --query id)` never captures an error.
  */
-async function writeQueryResult(response: SentResponse, query: (data: unknown) => string, stdout: PerformStdout, bodyDone: (bytes: number) => void): Promise<void> {
+async function writeQueryResult(response: SentResponse, query: (data: unknown) => string, queryText: string, stdout: PerformStdout, bodyDone: (bytes: number) => void): Promise<void> {
   const chunks: Buffer[] = [];
   const collect = { write: (chunk: string | Buffer) => (chunks.push(Buffer.from(chunk)), true) } as unknown as PerformStdout;
   await writeResponse(response, { stdout: collect, pretty: false }, response.mapError, bodyDone);
@@ -110,8 +112,9 @@ async function writeQueryResult(response: SentResponse, query: (data: unknown) =
   try {
     result = query(text === '' ? null : JSON.parse(text));
   } catch (error) {
-    // The call was made: not a usage error (exit 2 says nothing was sent).
-    throw new OneOfficeError(`--query: the query failed on the answer: ${(error as Error).message}`, 'E_QUERY', ExitCode.unexpected);
+    // The call was made: not a usage error (exit 2 says nothing was sent). Exit 1, as the README's table says.
+    const shown = queryText.length > 80 ? `${queryText.slice(0, 80)}…` : queryText;
+    throw new OneOfficeError(`--query ${JSON.stringify(visibleControls(shown))} failed on the answer (the call was made): ${(error as Error).message}`, 'E_QUERY', ExitCode.unexpected);
   }
   stdout.write(result);
 }

@@ -48,7 +48,7 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--bearer', takes: 'value', valueName: 'token', description: 'API token (else the --profile, $ONEOFFICE_BEARER, $ONEOFFICE_PROFILE\'s, $BEARER, the default profile)' },
   { long: '--header', short: '-H', takes: 'list', valueName: 'name: value', description: 'extra request header (repeatable; "Name:" removes one; ASCII and Latin-1 values)' },
   { long: '--verbose', short: '-v', takes: 'count', description: 'show the exchange on stderr like curl -v; -vv adds timings' },
-  { long: '--query', takes: 'value', valueName: 'expr', description: 'print a JMESPath query on the answer instead of the body (a string as plain text)' },
+  { long: '--query', takes: 'value', valueName: 'expr', description: 'print a JMESPath query on the answer instead of the body (a string as plain text); a query that cannot work is refused before sending (exit 2), one that fails on the answer exits 1' },
   { long: '--dry-run', takes: 'none', description: 'print the request as it would be sent, and send nothing' },
   { long: '--curl', complete: { kind: 'words', words: ['sh', 'powershell', 'cmd'] }, takes: 'optional', valueName: 'sh|powershell|cmd', description: 'print an equivalent curl command for that shell (default: sh; on Windows the shell in use), and send nothing' },
   { long: '--show-secrets', takes: 'none', description: 'show the token and secret params unmasked in printed requests' },

@@ -5,6 +5,7 @@
 // (`email`, `admin.email`), which this file evaluates itself as JMESPath defines it; the library
 // loads (prepareQueries) only when a query is more than that: it is a tenth of a test run's start.
 import type * as JmesPath from '@jmespath-community/jmespath';
+import { closest } from '../api/suggest.js';
 
 export type Query = (data: unknown) => unknown;
 
@@ -40,13 +41,68 @@ function parseQuery(expression: string): Compiled {
   if (expression.trim() === '') return { ok: false, problem: 'empty query' };
   if (PLAIN_PATH.test(expression)) return { ok: true, run: plainPath(expression.split('.')) };
   if (!library) throw new Error(`query "${expression}" compiled before prepareQueries()`);
+  let ast: ReturnType<typeof JmesPath.compile>;
   try {
-    const { compile, TreeInterpreter } = library;
-    const ast = compile(expression);
-    return { ok: true, run: (data) => TreeInterpreter.search(ast, withoutPrototypes(data ?? null) as JmesPath.JSONValue) ?? null };
+    ast = library.compile(expression);
   } catch (error) {
     return { ok: false, problem: `not a valid JMESPath query: ${(error as Error).message}` };
   }
+  // The library finds an unknown function or a wrong number of arguments only when it runs the
+  // query, on the answer: found here, before anything is sent.
+  const problem = functionProblem(ast, functionTable(library));
+  if (problem) return { ok: false, problem };
+  const { TreeInterpreter } = library;
+  return { ok: true, run: (data) => TreeInterpreter.search(ast, withoutPrototypes(data ?? null) as JmesPath.JSONValue) ?? null };
+}
+
+interface ArgumentSpec {
+  optional?: boolean;
+  variadic?: boolean;
+}
+type FunctionTable = Record<string, { _signature?: ArgumentSpec[] }>;
+
+/** The library's functions and their signatures (its runtime's table), or undefined if it has none we can read. */
+function functionTable(lib: typeof JmesPath): FunctionTable | undefined {
+  const table: unknown = (lib.TreeInterpreter as unknown as { runtime?: { _functionTable?: unknown } }).runtime?._functionTable;
+  return typeof table === 'object' && table !== null ? (table as FunctionTable) : undefined;
+}
+
+/** The first function call in the tree that the library does not have, or that has a wrong number of arguments. */
+function functionProblem(node: unknown, table: FunctionTable | undefined): string | undefined {
+  if (table === undefined || typeof node !== 'object' || node === null) return undefined;
+  if (Array.isArray(node)) {
+    for (const child of node) {
+      const problem = functionProblem(child, table);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  const record = node as Record<string, unknown>;
+  if (record['type'] === 'Function' && typeof record['name'] === 'string') {
+    const name = record['name'];
+    const args = Array.isArray(record['children']) ? record['children'].length : 0;
+    const entry = Object.hasOwn(table, name) ? table[name] : undefined;
+    if (!entry) {
+      const near = closest(name, Object.keys(table));
+      return `unknown function ${name}()${near ? ` (did you mean ${near}()?)` : ''}`;
+    }
+    const arity = arityProblem(name, args, entry._signature ?? []);
+    if (arity) return arity;
+  }
+  for (const [key, child] of Object.entries(record)) {
+    if (key === 'value') continue; // a literal's JSON value holds no calls
+    const problem = functionProblem(child, table);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function arityProblem(name: string, args: number, signature: readonly ArgumentSpec[]): string | undefined {
+  const required = signature.filter((spec) => !spec.optional).length;
+  const variadic = signature.at(-1)?.variadic === true;
+  if (args >= required && (variadic || args <= signature.length)) return undefined;
+  const expected = variadic ? `at least ${required}` : required === signature.length ? String(required) : `${required} to ${signature.length}`;
+  return `${name}() takes ${expected} argument${expected === '1' ? '' : 's'} (got ${args})`;
 }
 
 /** `a.b.c` as JMESPath reads it: each field of an object (own keys only), else null. */

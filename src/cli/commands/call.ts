@@ -137,7 +137,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   if (network.clientCert) await unlockClientKey(ctx, network.clientCert);
   const { performCall } = await import('../perform.js');
   const from = { url: target.urlFrom, ...(target.tokenFrom ? { token: target.tokenFrom } : {}) };
-  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from, ...(query ? { query } : {}), ...(writeOut && 'format' in writeOut ? { writeOut: writeOut.format, ...(target.urlText ? { urlText: target.urlText } : {}) } : {}) });
+  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from, ...(query ? { query, queryText: queryText as string } : {}), ...(writeOut && 'format' in writeOut ? { writeOut: writeOut.format, ...(target.urlText ? { urlText: target.urlText } : {}) } : {}) });
   return 0;
 }
 
