@@ -125,7 +125,7 @@ export const TEST_OWN_OPTIONS: OptionSpec[] = [
   { long: '--vars-file', complete: FILES, takes: 'value', valueName: 'file', description: "variables from a YAML or JSON mapping, over the file's vars (--var wins)" },
   { long: '--glob', takes: 'list', valueName: 'pattern', description: 'run the files matching a pattern, e.g. "smoke/**/*.yml" (repeatable)' },
   { long: '--jobs', takes: 'value', valueName: 'n', description: `files run at once (default 1, at most ${MAX_TEST_JOBS}); steps of a file always run in order` },
-  { long: '--report', complete: { kind: 'prefixes', prefixes: REPORT_FORMATS.map((format) => `${format}:`) }, takes: 'list', valueName: 'format:file', description: 'also write a report: junit:FILE, tap:FILE, json:FILE or html:FILE (repeatable)' },
+  { long: '--report', complete: { kind: 'prefixes', prefixes: REPORT_FORMATS.map((format) => `${format}:`) }, takes: 'list', valueName: 'format:file', description: 'also write a report: junit:FILE, tap:FILE, json:FILE or html:FILE (repeatable); FILE - is stdout (the console then writes to stderr), a missing folder is made' },
   { long: '--mock', takes: 'none', description: 'run against a fresh local server (oneoffice mock) in this process: no URL or token needed' },
   { long: '--dry-run', takes: 'none', description: 'check the files and send nothing' },
 ];

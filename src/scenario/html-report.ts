@@ -15,10 +15,10 @@ pre{background:#f6f6f6;padding:.8em;overflow:auto;white-space:pre-wrap}
 
 const OUTCOME_WORDS: Record<StepResult['outcome'], string> = { passed: 'passed', failed: 'failed', error: 'no answer', skipped: 'skipped' };
 
-export function htmlReport(results: readonly ScenarioResult[], redact: (text: string) => string): string {
+export function htmlReport(results: readonly ScenarioResult[], redact: (text: string) => string, incomplete?: string): string {
   const all = totals(results);
   const ms = results.reduce((sum, result) => sum + result.durationMs, 0);
-  const verdict = all.failed + all.errors ? 'FAILED' : 'OK';
+  const verdict = incomplete !== undefined ? 'INCOMPLETE' : all.failed + all.errors ? 'FAILED' : 'OK';
   const lines = [
     '<!DOCTYPE html>',
     '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">',
@@ -32,6 +32,7 @@ export function htmlReport(results: readonly ScenarioResult[], redact: (text: st
     `<p class="totals"><span>${all.scenarios} scenario${all.scenarios === 1 ? '' : 's'}</span><span>${all.steps} step${all.steps === 1 ? '' : 's'}</span>` +
       `<span class="passed">${all.passed} passed</span><span class="failed">${all.failed} failed</span><span class="error">${all.errors} without an answer</span>` +
       `<span class="skipped">${all.skipped} skipped</span><span>${(ms / 1000).toFixed(1)} s</span></p>`,
+    ...(incomplete === undefined ? [] : [`<p class="failed">${xml(redact(incomplete))}</p>`]),
   ];
   for (const result of results) lines.push(...scenarioSection(result, redact));
   lines.push('</body>', '</html>');

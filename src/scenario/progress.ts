@@ -46,14 +46,16 @@ export class StepProgress {
 }
 
 /**
- * Ctrl-C, kill, a closed terminal or Ctrl-Break while the bar is drawn: erase it, so the shell's
- * prompt does not land after it, and end as an interrupted command does (130, 143, 129, 149). No
- * handlers without a bar: the signal then ends the process as it always has. Returns the undo.
+ * Ctrl-C, kill, a closed terminal or Ctrl-Break during the run: erase the bar, so the shell's
+ * prompt does not land after it, let `onStop` write what must be written (the reports of what ran),
+ * and end as an interrupted command does (130, 143, 129, 149). No handlers without a bar or an
+ * `onStop`: the signal then ends the process as it always has. Returns the undo.
  */
-export function eraseOnSignals(progress: StepProgress, exit: (code: number) => void): () => void {
-  if (!progress.enabled) return () => undefined;
+export function eraseOnSignals(progress: StepProgress, exit: (code: number) => void, onStop?: (signal: StopSignal) => void): () => void {
+  if (!progress.enabled && !onStop) return () => undefined;
   const handler = (signal: StopSignal) => {
     progress.clear();
+    onStop?.(signal);
     exit(SIGNAL_EXIT_CODES[signal]);
   };
   for (const signal of STOP_SIGNALS) process.on(signal, handler);

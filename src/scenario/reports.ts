@@ -9,16 +9,21 @@ import type { ReportFormat } from '../options/args.js';
 
 export { REPORT_FORMATS, type ReportFormat } from '../options/args.js';
 
-export function formatReport(format: ReportFormat, results: readonly ScenarioResult[], redact: (text: string) => string): string {
+/**
+ * The report of a run. `incomplete` says why the run did not finish (stopped by a signal, refused,
+ * or not finished yet: what a report file holds while it runs), and the report says so in the way
+ * its readers count as a failure: a JUnit error, a TAP "Bail out!", `complete: false` in JSON.
+ */
+export function formatReport(format: ReportFormat, results: readonly ScenarioResult[], redact: (text: string) => string, incomplete?: string): string {
   switch (format) {
     case 'junit':
-      return junit(results, redact);
+      return junit(results, redact, incomplete);
     case 'tap':
-      return tap(results, redact);
+      return tap(results, redact, incomplete);
     case 'json':
-      return `${JSON.stringify(jsonReport(results, redact), null, 2)}\n`;
+      return `${JSON.stringify(jsonReport(results, redact, incomplete), null, 2)}\n`;
     case 'html':
-      return htmlReport(results, redact);
+      return htmlReport(results, redact, incomplete);
   }
 }
 
@@ -31,12 +36,13 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
  * classname is the scenario file's path and the name starts with the step's number, so each step
  * of a run has its own key even when two files share a name and steps their method.
  */
-function junit(results: readonly ScenarioResult[], redact: (text: string) => string): string {
+function junit(results: readonly ScenarioResult[], redact: (text: string) => string, incomplete?: string): string {
   const all = totals(results);
   const time = results.reduce((sum, result) => sum + result.durationMs, 0);
+  const extra = incomplete === undefined ? 0 : 1;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="oneoffice test" tests="${all.steps}" failures="${all.failed}" errors="${all.errors}" time="${seconds(time)}">`,
+    `<testsuites name="oneoffice test" tests="${all.steps + extra}" failures="${all.failed}" errors="${all.errors + extra}" time="${seconds(time)}">`,
   ];
   for (const result of results) {
     const t = totals([result]);
@@ -58,6 +64,10 @@ function junit(results: readonly ScenarioResult[], redact: (text: string) => str
     }
     lines.push('  </testsuite>');
   }
+  if (incomplete !== undefined) {
+    lines.push('  <testsuite name="oneoffice test" tests="1" failures="0" errors="1" skipped="0" time="0.000">');
+    lines.push(`    <testcase name="the run finished" classname="oneoffice test" time="0.000">`, `      <error message="${attr(redact(incomplete))}" type="E_INCOMPLETE"/>`, '    </testcase>', '  </testsuite>');
+  }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;
 }
@@ -67,9 +77,10 @@ function junit(results: readonly ScenarioResult[], redact: (text: string) => str
  * blocks are TAP 13's. Descriptions escape `\` and `#` as the TAP spec says (an unescaped `#`
  * starts a directive: a step named `C:\# TODO` would read as a TODO, its failure as a pass).
  */
-function tap(results: readonly ScenarioResult[], redact: (text: string) => string): string {
+function tap(results: readonly ScenarioResult[], redact: (text: string) => string, incomplete?: string): string {
   const steps = results.flatMap((result) => result.steps.map((step) => ({ result, step })));
-  const lines = ['TAP version 13', `1..${steps.length}`];
+  // An incomplete run has no plan: it ends with "Bail out!", which every TAP reader fails.
+  const lines = ['TAP version 13', ...(incomplete === undefined ? [`1..${steps.length}`] : [])];
   steps.forEach(({ result, step }, i) => {
     const title = tapDescription(`${result.scenario.name}: ${step.step.name}`);
     if (step.outcome === 'passed') lines.push(`ok ${i + 1} - ${title}`);
@@ -79,6 +90,7 @@ function tap(results: readonly ScenarioResult[], redact: (text: string) => strin
       lines.push(`  message: ${yamlString(redact(reason(step)))}`, `  duration_ms: ${Math.round(step.durationMs)}`, '  ...');
     }
   });
+  if (incomplete !== undefined) lines.push(`Bail out! ${tapDescription(redact(incomplete))}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -98,8 +110,10 @@ export function yamlString(text: string): string {
   return JSON.stringify(text).replace(/[\x7f-\x9f\u2028\u2029\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function jsonReport(results: readonly ScenarioResult[], redact: (text: string) => string) {
+function jsonReport(results: readonly ScenarioResult[], redact: (text: string) => string, incomplete?: string) {
   return {
+    complete: incomplete === undefined,
+    ...(incomplete === undefined ? {} : { incomplete: redact(incomplete) }),
     summary: totals(results),
     scenarios: results.map((result) => ({
       name: result.scenario.name,

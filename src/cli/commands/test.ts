@@ -1,12 +1,13 @@
 // `oneoffice test FILE...`: scenario files as CI smoke checks. Pass 1 reads and checks every file
 // and sends nothing if one is wrong (exit 2); pass 2 runs them, --jobs files at a time, over one
 // pool of keep-alive connections. Loaded only for this command (YAML, JMESPath and undici with it).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { parseCallArgs, type ParsedArgs } from '../../options/args.js';
 import { colors, useColor } from '../../output/color.js';
 import type { Context } from '../context.js';
-import { ExitCode, OneOfficeError, ValidationError } from '../../api/errors.js';
+import { ExitCode, ValidationError } from '../../api/errors.js';
 import { INSECURE_WARNING, resolveNetworkPair } from '../../config/network.js';
 import { buildCall } from '../../api/request.js';
 import { secretPaths } from '../../api/schema/registry.js';
@@ -22,8 +23,8 @@ import { testHelp } from '../help/test-help.js';
 export { testHelp };
 import { readTestOptions, TEST_OPTIONS, type TestOptions } from '../../scenario/options.js';
 import { eraseOnSignals, stepCount, StepProgress } from '../../scenario/progress.js';
-import { formatReport } from '../../scenario/reports.js';
-import { runScenario, type ScenarioResult } from '../../scenario/runner.js';
+import { checkReportTargets, reportInputs, ReportFiles, STDOUT_REPORT, stopReason } from '../../scenario/report-files.js';
+import { runScenario, type ScenarioResult, type StepResult } from '../../scenario/runner.js';
 import { openStepSender } from '../../scenario/send.js';
 import type { Target } from '../../config/target.js';
 import { targetFromArgs } from './target.js';
@@ -41,8 +42,33 @@ export async function runTestCommand(ctx: Context, argv: readonly string[]): Pro
   const { options, problems } = readTestOptions(parsed);
   const { files, problems: fileProblems } = await scenarioFiles(options.paths, options.globs, process.cwd());
   problems.push(...fileProblems);
+  const targets = checkReportTargets(options.reports, reportInputs(files, parsed));
+  problems.push(...targets.problems);
+  // A report on stdout is alone there: the console's lines go to stderr.
+  const consoleOut = options.reports.some((report) => report.file === STDOUT_REPORT) ? ctx.deps.stderr : ctx.deps.stdout;
+  const reports = new ReportFiles(options.dryRun ? [] : targets.usable, (text) => ctx.redact(text), (text) => void ctx.deps.stdout.write(text));
+  if (!problems.length) problems.push(...reports.prepare());
+  let pass1: Awaited<ReturnType<typeof checkAll>>;
+  try {
+    pass1 = await checkAll(ctx, files, options, problems);
+  } catch (error) {
+    reports.incomplete([], stopReason(error));
+    throw error;
+  }
+  const { checked, runId } = pass1;
+  if (options.dryRun) {
+    consoleOut.write(`${plural(checked.length, 'scenario')}, ${plural(stepCount(checked), 'step')} checked; nothing was sent\n`);
+    return ExitCode.ok;
+  }
+  return runAll(ctx, parsed, options, checked, runId, { reports, consoleOut });
+}
+
+type Checked = Array<{ scenario: Scenario; vars: Map<string, unknown> }>;
+
+/** Pass 1: every file read and checked; any problem (these or earlier ones) throws, and nothing is sent. */
+async function checkAll(ctx: Context, files: string[], options: TestOptions, problems: string[]): Promise<{ checked: Checked; runId: string }> {
   const runId = newRunId();
-  const checked: Array<{ scenario: Scenario; vars: Map<string, unknown> }> = [];
+  const checked: Checked = [];
   for (const file of files) {
     let text: string;
     try {
@@ -61,16 +87,23 @@ export async function runTestCommand(ctx: Context, argv: readonly string[]): Pro
     if (read.scenario && result) checked.push({ scenario: read.scenario, vars: result.vars });
   }
   if (problems.length) throw new ValidationError([...problems.map((problem) => ctx.redact(problem)), `${plural(problems.length, 'problem')}; nothing was sent`]);
-  if (options.dryRun) {
-    ctx.deps.stdout.write(`${plural(checked.length, 'scenario')}, ${plural(stepCount(checked), 'step')} checked; nothing was sent\n`);
-    return ExitCode.ok;
-  }
-  return runAll(ctx, parsed, options, checked, runId);
+  return { checked, runId };
 }
 
-async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, checked: Array<{ scenario: Scenario; vars: Map<string, unknown> }>, runId: string): Promise<number> {
-  const { stdout, stderr, env } = ctx.deps;
+async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, checked: Checked, runId: string, out: { reports: ReportFiles; consoleOut: Writable & { isTTY?: boolean } }): Promise<number> {
+  const { stderr, env } = ctx.deps;
+  const { reports, consoleOut } = out;
   const mock = options.mock ? await startMock(ctx) : undefined;
+  const results: ScenarioResult[] = new Array<ScenarioResult>(checked.length);
+  const running = new Map<Scenario, { steps: StepResult[]; started: number }>();
+  let finished = false;
+  // What ran so far: finished scenarios, and the steps of those still running.
+  const ran = (): ScenarioResult[] =>
+    checked.flatMap(({ scenario }, i) => {
+      const done = results[i];
+      const now = running.get(scenario);
+      return done ? [done] : now ? [{ scenario, steps: [...now.steps], durationMs: monotonicMs() - now.started }] : [];
+    });
   try {
     const target: Target = mock ? { url: new URL(mock.url), token: mock.token, urlFrom: '--mock', tokenFrom: '--mock' } : targetFromArgs(ctx, parsed);
     const extraHeaders = (parsed.options['header'] as string[] | undefined) ?? [];
@@ -82,19 +115,22 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     if (baseNetwork.clientCert) await unlockClientKey(ctx, baseNetwork.clientCert);
     const registry = ctx.registry();
     const sender = await openStepSender(target, { connections: options.jobs, extraHeaders, reveal: { showSecrets: false }, network: baseNetwork, onSecret: (value) => ctx.addSecret(value), ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}) });
-    const color = useColor(stdout, env, ctx.globals.noColor);
-    const progress = new StepProgress(stderr, { enabled: stderr.isTTY === true, total: stepCount(checked), pace: () => sender.pace() });
-    const unwatchSignals = eraseOnSignals(progress, (code) => process.exit(code));
-    const reporter = new ConsoleReporter(progress.writer(stdout), { lines: stdout.isTTY === true, live: options.jobs === 1, style: color ? await colorStyle() : plainStyle, redact: (text) => ctx.redact(text) });
+    const color = useColor(consoleOut, env, ctx.globals.noColor);
+    const total = stepCount(checked);
+    const progress = new StepProgress(stderr, { enabled: stderr.isTTY === true, total, pace: () => sender.pace() });
+    const onStop = (signal: string) => reports.incomplete(ran(), `stopped by ${signal} after ${plural(progress.done, 'step')} of ${total}`);
+    const unwatchSignals = eraseOnSignals(progress, (code) => process.exit(code), onStop);
+    const reporter = new ConsoleReporter(progress.writer(consoleOut), { lines: consoleOut.isTTY === true, live: options.jobs === 1, style: color ? await colorStyle() : plainStyle, redact: (text) => ctx.redact(text) });
     const schemas = new Map<string, Promise<ResponseSchema | undefined>>();
     const started = monotonicMs();
-    const results: ScenarioResult[] = new Array<ScenarioResult>(checked.length);
     try {
       let next = 0;
       const worker = async () => {
         while (next < checked.length) {
           const index = next++;
-          const { scenario, vars } = checked[index] as (typeof checked)[number];
+          const { scenario, vars } = checked[index] as Checked[number];
+          const steps: StepResult[] = [];
+          running.set(scenario, { steps, started: monotonicMs() });
           const result = await runScenario(scenario, vars, {
             send: sender.send,
             settingsFor: (method) => {
@@ -110,6 +146,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
             now: monotonicMs,
             sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             onStep: (step, of) => {
+              steps.push(step);
               progress.step(step);
               reporter.step(step, of);
             },
@@ -125,10 +162,14 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
       await sender.close();
     }
     const totals = reporter.finish(results, monotonicMs() - started);
-    writeReports(ctx, options, results);
+    finished = true;
+    reports.finish(results);
     const noAnswer = results.flatMap((result) => result.steps).filter((step) => step.outcome === 'error');
     if (noAnswer.length) return Math.max(...noAnswer.map((step) => step.error?.exitCode ?? ExitCode.unexpected));
     return totals.failed ? ExitCode.expectation : ExitCode.ok;
+  } catch (error) {
+    if (!finished) reports.incomplete(ran(), stopReason(error));
+    throw error;
   } finally {
     await mock?.close();
   }
@@ -155,16 +196,6 @@ async function startMock(ctx: Context) {
   const server = await startMockServer({ registry: ctx.registry() });
   ctx.addSecret(server.token);
   return server;
-}
-
-function writeReports(ctx: Context, options: TestOptions, results: ScenarioResult[]): void {
-  for (const report of options.reports) {
-    try {
-      writeFileSync(report.file, formatReport(report.format, results, (text) => ctx.redact(text)));
-    } catch (error) {
-      throw new OneOfficeError(`--report ${report.format}:${report.file}: cannot write it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'E_REPORT', ExitCode.unexpected);
-    }
-  }
 }
 
 async function colorStyle(): Promise<ConsoleStyle> {

@@ -41,6 +41,13 @@ the exchange as -v shows it (token and secret params masked), and a summary. Whe
 terminal, a progress bar there (steps done of all, steps/s, failures, time left), erased before
 the failures.
 
+Reports (--report): JUnit in the shape Jenkins, GitLab, Azure and GitHub read (classname the file,
+name the step's number and name), TAP 13 (prove reads it), JSON, HTML. A report path that is an
+input (a scenario file, --vars-file), two reports on one path, or a path that cannot be written is
+refused before anything is sent (exit 2). From the start of a run each report file says the run has
+not finished; a run stopped by a signal writes what ran, marked incomplete (a JUnit error, a TAP
+"Bail out!", "complete": false), and a refused run says it was refused.
+
 Test options:
 ${optionLines(TEST_OWN_OPTIONS).join('\n')}
 
@@ -54,8 +61,8 @@ Examples:
 
 Exit codes:
   0  every expectation held
-  1  unexpected error (e.g. a report file that cannot be written)
-  2  usage error, or an invalid scenario (nothing was sent)
+  1  unexpected error (e.g. a report that could not be written at the end of the run)
+  2  usage error, an invalid scenario or report path (nothing was sent)
   3  configuration error (no URL or token, unreadable config or schema)
   6  a step got no answer: network error (DNS, refused, reset, TLS)
   7  a step got no answer: timed out

@@ -1,0 +1,144 @@
+// Where `oneoffice test --report` writes: `-` is stdout (read there by tap-parser and xmllint), a
+// missing folder is made, inputs and shared paths are refused before sending, an unwritable path is
+// found before the first step, and a refused or stopped run leaves no older passing report behind.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT } from '../helpers/cli.js';
+import { hasProgram, NO_POSIX_SHELL, NO_POSIX_SIGNALS } from '../helpers/platform.js';
+import { onboarding, TOKEN, useScenarioBench } from '../helpers/scenario.js';
+import { jsonResponder, startRecordingServer } from '../helpers/server.js';
+
+const s = useScenarioBench();
+const TAP_PARSER = join(ROOT, 'node_modules', '.bin', 'tap-parser');
+const XSD = join(ROOT, 'test', 'fixtures', 'junit-10.xsd');
+let counter = 0;
+
+/** A fresh working folder for one test. */
+function folder(): string {
+  const dir = join(s.dir, `paths-${++counter}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+const PASSING_JUNIT = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="oneoffice test" tests="1" failures="0" errors="0" time="0.010">\n</testsuites>\n';
+const sh = (line: string) => spawnSync('sh', ['-c', line], { env: s.env(), cwd: ROOT, encoding: 'utf8', timeout: 20000 });
+const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+const oneoffice = `${quote(process.execPath)} ${quote(BIN)}`;
+
+describe.skipIf(NO_POSIX_SHELL)('--report FORMAT:- writes the report alone on stdout', () => {
+  it('tap:- | tap-parser reads the whole run, and the console talks on stderr', async () => {
+    const path = s.file('stdout-tap.yml', onboarding('stdouttap'));
+    const direct = await s.test([path, '--report', 'tap:-']);
+    expect(direct.code).toBe(0);
+    expect(direct.stdout).toBe('TAP version 13\n1..3\nok 1 - onboarding: create the user\nok 2 - onboarding: read it back\nok 3 - onboarding: the duplicate is refused\n');
+    expect(direct.stderr).toMatch(/^\.\.\.\n\nOK: 1 scenario, 3 steps: 3 passed in \d+\.\d s\n$/);
+    expect(existsSync(join(ROOT, '-'))).toBe(false);
+    const piped = sh(`${oneoffice} test ${quote(s.file('stdout-tap2.yml', onboarding('stdouttap2')))} --report tap:- | ${quote(process.execPath)} ${quote(TAP_PARSER)} -j`);
+    const events = JSON.parse(piped.stdout) as Array<[string, Record<string, unknown>]>;
+    expect(events.filter(([kind]) => kind === 'extra')).toEqual([]);
+    expect(events.find(([kind]) => kind === 'complete')?.[1]).toMatchObject({ ok: true, count: 3, pass: 3, fail: 0 });
+  });
+
+  it('junit:- is read from stdin by xmllint against the JUnit XSD, json:- by JSON.parse', async () => {
+    const path = s.file('stdout-junit.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n');
+    if (hasProgram('xmllint') || process.env['CI']) {
+      const junit = sh(`${oneoffice} test ${quote(path)} --report junit:- | xmllint --noout --schema ${quote(XSD)} -`);
+      expect(junit.stderr).toContain('FAILED: 1 scenario, 1 step: 0 passed, 1 failed');
+      expect(junit.stderr).toMatch(/^- validates$/m);
+    }
+    const json = await s.test([path, '--report', 'json:-']);
+    expect(json.code).toBe(8);
+    expect(JSON.parse(json.stdout)).toMatchObject({ complete: true, summary: { steps: 1, failed: 1 } });
+    expect(json.stderr).toContain('FAILED: 1 scenario, 1 step: 0 passed, 1 failed');
+  });
+});
+
+describe('report paths', () => {
+  it('makes a missing folder for the report', async () => {
+    const dir = folder();
+    const result = await s.test([s.file('folder.yml', onboarding('folder')), '--report', `junit:${join(dir, 'out', 'deep', 'r.xml')}`]);
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'deep', 'r.xml'), 'utf8')).toContain('<testcase name="3. the duplicate is refused"');
+  });
+
+  it('refuses a report path that is an input (the scenario file, the --vars-file) or another report, before sending', async () => {
+    const dir = folder();
+    const path = join(dir, 's.yml');
+    writeFileSync(path, onboarding('inputs'));
+    writeFileSync(join(dir, 'vars.yml'), 'other: 1\n');
+    const calls = s.loggedCalls().length;
+    const result = await s.test([path, '--vars-file', join(dir, 'vars.yml'), '--report', `json:${path}`, '--report', `tap:${join(dir, 'vars.yml')}`, '--report', `junit:${join(dir, 'r.xml')}`, '--report', `tap:${dir}/../${dir.split('/').pop()}/r.xml`, '--report', 'tap:-', '--report', 'json:-']);
+    expect(result.stderr).toBe(
+      [
+        `oneoffice: --report json:${path}: is the scenario file ${path}; a report would overwrite it`,
+        `oneoffice: --report tap:${join(dir, 'vars.yml')}: is the --vars-file file; a report would overwrite it`,
+        `oneoffice: --report tap:${dir}/../${dir.split('/').pop()}/r.xml: the same file as --report junit:${join(dir, 'r.xml')}; one report per file`,
+        'oneoffice: --report json:-: stdout as --report tap:-; one report per file',
+        'oneoffice: 4 problems; nothing was sent',
+        '',
+      ].join('\n'),
+    );
+    expect(result.code).toBe(2);
+    expect(readFileSync(path, 'utf8')).toBe(onboarding('inputs'));
+    expect(readFileSync(join(dir, 'vars.yml'), 'utf8')).toBe('other: 1\n');
+    expect(s.loggedCalls().length).toBe(calls);
+  });
+
+  it('finds an unwritable report path before the first step: nothing is sent', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'file'), '');
+    const calls = s.loggedCalls().length;
+    const result = await s.test([s.file('unwritable.yml', onboarding('unwritable')), '--report', `junit:${join(dir, 'file', 'r.xml')}`, '--report', `tap:${dir}`]);
+    expect(result.stderr).toBe(`oneoffice: --report junit:${join(dir, 'file', 'r.xml')}: cannot write it (ENOTDIR)\noneoffice: --report tap:${dir}: cannot write it (EISDIR)\noneoffice: 2 problems; nothing was sent\n`);
+    expect(result.code).toBe(2);
+    expect(s.loggedCalls().length).toBe(calls);
+  });
+
+  it('a run refused with exit 2 leaves no older passing report: the report says it was refused', async () => {
+    const dir = folder();
+    const report = join(dir, 'r.xml');
+    writeFileSync(report, PASSING_JUNIT);
+    const result = await s.test([s.file('refused.yml', 'steps:\n  - call: createUser\n    params: { email: not-an-email }\n'), '--report', `junit:${report}`]);
+    expect(result.code).toBe(2);
+    expect(readFileSync(report, 'utf8')).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="oneoffice test" tests="1" failures="0" errors="1" time="0.000">\n' +
+        '  <testsuite name="oneoffice test" tests="1" failures="0" errors="1" skipped="0" time="0.000">\n    <testcase name="the run finished" classname="oneoffice test" time="0.000">\n' +
+        '      <error message="refused (exit 2): 1 problem; nothing was sent" type="E_INCOMPLETE"/>\n    </testcase>\n  </testsuite>\n</testsuites>\n',
+    );
+  });
+});
+
+describe.skipIf(NO_POSIX_SIGNALS)('a run stopped by a signal', () => {
+  it('writes what ran, marked incomplete, over an older passing report (JUnit, TAP read by prove, JSON)', async () => {
+    const dir = folder();
+    const files = { junit: join(dir, 'r.xml'), tap: join(dir, 'r.tap'), json: join(dir, 'r.json') };
+    writeFileSync(files.junit, PASSING_JUNIT);
+    writeFileSync(files.tap, 'TAP version 13\n1..1\nok 1 - old\n');
+    writeFileSync(files.json, '{"complete":true}\n');
+    // The first step is answered; the second never is, until the run is stopped.
+    let held = (): void => undefined;
+    const server = await startRecordingServer((request, res) => {
+      if (request.body.includes('createUser')) jsonResponder(200, { id: 1 })(request, res);
+      else held = () => res.destroy();
+    });
+    try {
+      const path = s.file('stopped.yml', 'name: stopped\nsteps:\n  - call: createUser\n    params: { email: a@example.com }\n    expect: { schema: false }\n  - call: getUserByEmail\n    params: { email: a@example.com }\n  - call: getUserByEmail\n    params: { email: b@example.com }\n');
+      const child = spawn(process.execPath, [BIN, 'test', path, '--report', `junit:${files.junit}`, '--report', `tap:${files.tap}`, '--report', `json:${files.json}`], { env: { ...s.env(), ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN }, stdio: 'ignore' });
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      while (server.received.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+    } finally {
+      held();
+      await server.close();
+    }
+    const junit = readFileSync(files.junit, 'utf8');
+    expect(junit).toContain('<testcase name="1. createUser" classname="');
+    expect(junit).toContain('<error message="stopped by SIGTERM after 1 step of 3" type="E_INCOMPLETE"/>');
+    expect(readFileSync(files.tap, 'utf8')).toBe('TAP version 13\nok 1 - stopped: createUser\nBail out! stopped by SIGTERM after 1 step of 3\n');
+    if (hasProgram('prove')) expect(spawnSync('prove', ['--exec', 'cat', files.tap], { encoding: 'utf8' }).stdout).toMatch(/^Result: FAIL$/m);
+    expect(JSON.parse(readFileSync(files.json, 'utf8'))).toMatchObject({ complete: false, incomplete: 'stopped by SIGTERM after 1 step of 3', summary: { steps: 1, passed: 1 } });
+  });
+});
