@@ -1,0 +1,260 @@
+// The Windows lane (npm run test:windows): end-to-end behaviours run as Windows programs. This file
+// runs in Windows' own Node under Wine (scripts/test-windows.mjs starts it; a Wine process cannot
+// write to a Linux pipe, but its children's pipes work), and the tool under test is spawned from
+// here: the npm-installed form (Windows' node.exe + bin\oneoffice.cjs) and the single executable.
+// Plain JavaScript and node:test: it runs where there is no TypeScript and no vitest.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ROOT = process.env.ONEOFFICE_LANE_ROOT;
+const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+/** Each form of the tool: the command and the arguments before oneoffice's own. */
+const TOOLS = JSON.parse(process.env.ONEOFFICE_LANE_TOOLS);
+const CURL_DIR = process.env.ONEOFFICE_LANE_CURL_DIR;
+const TOKEN = 'lane-token';
+const WINDOWS = process.platform === 'win32';
+/** Behaviours of Windows alone (%APPDATA%, cmd.exe) are skipped when the lane runs the Linux executable. */
+const windowsOnly = { skip: !WINDOWS && 'Windows only' };
+const BOM = '\uFEFF';
+const utf16 = (text) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+const UTF16_ADVICE = 'is UTF-16 text (what Windows PowerShell writes with > or Out-File): save it as UTF-8, e.g. with Set-Content -Encoding utf8';
+
+/** A fresh profile folder per call: HOME, USERPROFILE, APPDATA and LOCALAPPDATA in it, no ONEOFFICE_*. */
+function isolatedEnv(extra = {}) {
+  const home = mkdtempSync(join(tmpdir(), 'oo-home-'));
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('ONEOFFICE_') && !/^XDG_/.test(key)) env[key] = value;
+  Object.assign(env, { HOME: home, USERPROFILE: home, APPDATA: join(home, 'AppData', 'Roaming'), LOCALAPPDATA: join(home, 'AppData', 'Local') }, extra);
+  return env;
+}
+
+function start(tool, args, { env = isolatedEnv(), cwd = ROOT, input } = {}) {
+  const child = spawn(tool.command, [...tool.args, ...args], { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+  if (input !== undefined) child.stdin.end(input);
+  else child.stdin.end();
+  const exited = new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, exited };
+}
+
+const run = (tool, args, options) => start(tool, args, options).exited;
+
+async function until(condition) {
+  while (!condition()) await sleep(20);
+}
+
+/** A server that records each request's body and answers {"ok":true}, or holds answers back. */
+function recordingServer() {
+  const received = [];
+  const held = [];
+  let holding = false;
+  const answer = (res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ body, token: req.headers['x-api-key'] });
+      if (holding) held.push(res);
+      else answer(res);
+    });
+  });
+  return {
+    received,
+    held,
+    hold: () => (holding = true),
+    release: () => {
+      holding = false;
+      for (const res of held.splice(0)) answer(res);
+    },
+    listen: () => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}/`))),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** cmd.exe runs `line` as typed at its prompt (/s: the outer quotes only are taken away). */
+function cmd(line, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.env.ComSpec || 'cmd.exe', ['/d', '/v:on', '/s', '/c', `"${line}"`], { env, windowsVerbatimArguments: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+for (const tool of TOOLS) {
+  describe(tool.name, () => {
+    const server = recordingServer();
+    let url;
+    before(async () => (url = await server.listen()));
+    after(() => server.close());
+    const callEnv = (extra = {}) => isolatedEnv({ ONEOFFICE_URL: url, ONEOFFICE_BEARER: TOKEN, ...extra });
+    const bodies = () => server.received.splice(0).map((request) => request.body);
+
+    it('answers --version, methods and --help', async () => {
+      assert.deepEqual(await run(tool, ['--version']), { code: 0, stdout: `${VERSION}\n`, stderr: '' });
+      const methods = await run(tool, ['methods']);
+      assert.equal(methods.code, 0);
+      assert.match(methods.stdout, /^createUser {2,}/m);
+      const help = await run(tool, ['--help']);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /^Usage: oneoffice /);
+    });
+
+    it('keeps its config under %APPDATA% (set, get, list, use), and ~ is the profile folder', windowsOnly, async () => {
+      const env = isolatedEnv();
+      const file = join(env.APPDATA, 'oneoffice', 'Config', 'config.json');
+      assert.deepEqual(await run(tool, ['config', 'path'], { env }), { code: 0, stdout: `${file}\n`, stderr: '' });
+      assert.equal((await run(tool, ['config', 'set', 'url', 'https://one.example/api'], { env })).code, 0);
+      assert.equal((await run(tool, ['--profile', 'staging', 'config', 'set', 'url', 'https://two.example/api'], { env })).code, 0);
+      assert.equal((await run(tool, ['config', 'use', 'staging'], { env })).code, 0);
+      assert.deepEqual(await run(tool, ['config', 'get', 'url'], { env }), { code: 0, stdout: 'https://two.example/api\n', stderr: '' });
+      const list = await run(tool, ['config', 'list'], { env });
+      assert.equal(list.code, 0);
+      assert.match(list.stdout, /\[staging\] \(active\)/);
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')).profiles.default, { url: 'https://one.example/api' });
+      const tilde = await run(tool, ['config', 'path', '--config', '~\\ci\\config.json'], { env });
+      assert.deepEqual(tilde, { code: 0, stdout: `${join(env.USERPROFILE, 'ci', 'config.json')}\n`, stderr: '' });
+    });
+
+    it('reads --params @C:\\...\\file with a BOM and CRLF; a UTF-16 file is refused (exit 2), nothing sent', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'oo-params-'));
+      if (WINDOWS) assert.match(dir, /^[A-Z]:\\/);
+      const file = join(dir, 'user.json');
+      writeFileSync(file, `${BOM}{\r\n  "email": "test1@oneoffice.bh"\r\n}\r\n`);
+      assert.deepEqual(await run(tool, ['createUser', '--params', `@${file}`], { env: callEnv() }), { code: 0, stdout: '{"ok":true}', stderr: '' });
+      assert.deepEqual(bodies(), ['{"method":"createUser","params":{"email":"test1@oneoffice.bh"}}']);
+      writeFileSync(file, utf16('{"email":"test1@oneoffice.bh"}\r\n'));
+      assert.deepEqual(await run(tool, ['createUser', `--params=@${file}`], { env: callEnv() }), { code: 2, stdout: '', stderr: `oneoffice: --params (${file}) ${UTF16_ADVICE}\n` });
+      assert.deepEqual(bodies(), []);
+    });
+
+    it('batch: CRLF and BOM input sent, results written; a second batch on the same --results is refused (exit 3) while the first runs', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'oo-batch-'));
+      const input = join(dir, 'in.ndjson');
+      const results = join(dir, 'r.ndjson');
+      writeFileSync(input, `${BOM}${[1, 2, 3, 4].map((n) => JSON.stringify({ method: 'createUser', params: { email: `u${n}@example.com` } })).join('\r\n')}\r\n`);
+      server.hold();
+      const env = callEnv();
+      const first = start(tool, ['batch', input, '--results', results, '--concurrency', '2'], { env });
+      await until(() => server.held.length === 2 || first.child.exitCode !== null);
+      assert.equal(server.held.length, 2, `the first batch ended: ${JSON.stringify(await Promise.race([first.exited, 'running']))}`);
+      const second = await run(tool, ['batch', input, '--results', results, '--resume'], { env });
+      assert.deepEqual(second, { code: 3, stdout: '', stderr: `oneoffice: --results: ${results} is in use by process ${first.child.pid} (a batch writing to it); wait for it to end, or choose another --results file\n` });
+      server.release();
+      const done = await first.exited;
+      assert.equal(done.code, 0, done.stderr);
+      assert.deepEqual(bodies().sort(), [1, 2, 3, 4].map((n) => `{"method":"createUser","params":{"email":"u${n}@example.com"}}`));
+      const lines = readFileSync(results, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+      assert.deepEqual(lines.map((record) => [record.line, record.ok]).sort(), [[1, true], [2, true], [3, true], [4, true]]);
+      assert.equal(existsSync(`${results}.lock`), false);
+    });
+
+    it('batch --resume after the process is killed (TerminateProcess) with two calls in flight sends nothing twice', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'oo-resume-'));
+      const input = join(dir, 'in.ndjson');
+      const results = join(dir, 'r.ndjson');
+      writeFileSync(input, [1, 2, 3, 4, 5].map((n) => `${JSON.stringify({ method: 'createUser', params: { email: `k${n}@example.com` } })}\n`).join(''));
+      server.hold();
+      const env = callEnv();
+      const first = start(tool, ['batch', input, '--results', results, '--concurrency', '2'], { env });
+      await until(() => server.held.length === 2 || first.child.exitCode !== null);
+      assert.equal(server.held.length, 2, `the first batch ended: ${JSON.stringify(await Promise.race([first.exited, 'running']))}`);
+      first.child.kill();
+      await first.exited;
+      server.release();
+      const resumed = await run(tool, ['batch', input, '--results', results, '--resume'], { env });
+      assert.equal(resumed.code, 6, resumed.stderr);
+      assert.match(resumed.stderr, /2 uncertain \(lines 1, 2\)/);
+      assert.deepEqual(bodies().map((body) => JSON.parse(body).params.email).sort(), ['k1', 'k2', 'k3', 'k4', 'k5'].map((name) => `${name}@example.com`));
+    });
+
+    it('mock: --ready-file, a real call, and --state kept across a restart after the process is killed', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'oo-mock-'));
+      const state = join(dir, 'state.json');
+      const startMock = async () => {
+        const ready = join(dir, `ready-${Date.now()}.json`);
+        const mock = start(tool, ['mock', '--port', '0', '--token', TOKEN, '--quiet', '--print', 'json', '--state', state, '--ready-file', ready]);
+        await until(() => existsSync(ready) || mock.child.exitCode !== null);
+        const settings = JSON.parse(readFileSync(ready, 'utf8'));
+        assert.equal(settings.token, TOKEN);
+        return { mock, env: isolatedEnv({ ONEOFFICE_URL: settings.url, ONEOFFICE_BEARER: TOKEN }) };
+      };
+      const one = await startMock();
+      const created = await run(tool, ['createUser', '--email', 'kept@oneoffice.bh'], { env: one.env });
+      assert.equal(created.code, 0, created.stderr);
+      assert.equal(JSON.parse(created.stdout).email, 'kept@oneoffice.bh');
+      one.mock.child.kill();
+      await one.mock.exited;
+      const two = await startMock();
+      const found = await run(tool, ['getUserByEmail', '--email', 'kept@oneoffice.bh'], { env: two.env });
+      assert.equal(found.code, 0, found.stderr);
+      assert.equal(JSON.parse(found.stdout).email, 'kept@oneoffice.bh');
+      two.mock.child.kill();
+      await two.mock.exited;
+    });
+
+    it('oneoffice test runs a CRLF scenario against its own mock and writes a JUnit report', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'oo-scenario-'));
+      const scenario = join(dir, 'smoke.yml');
+      writeFileSync(scenario, 'name: smoke\r\nsteps:\r\n  - name: create\r\n    call: createUser\r\n    params:\r\n      email: s@oneoffice.bh\r\n    expect:\r\n      status: 200\r\n');
+      const report = join(dir, 'junit.xml');
+      const result = await run(tool, ['test', scenario, '--mock', '--report', `junit:${report}`]);
+      assert.equal(result.code, 0, `${result.stdout}${result.stderr}`);
+      assert.match(readFileSync(report, 'utf8'), /<testsuites[^>]* tests="1" failures="0"/);
+    });
+
+    it('prints completion scripts', async () => {
+      for (const shell of ['bash', 'zsh', 'fish']) {
+        const result = await run(tool, ['completion', shell]);
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, /oneoffice __complete/);
+      }
+    });
+
+    it("mock --print cmd: Wine's cmd sets what the mock serves", windowsOnly, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'oo-print-'));
+      const ready = join(dir, 'ready.txt');
+      const mock = start(tool, ['mock', '--port', '0', '--token', TOKEN, '--quiet', '--print', 'cmd', '--ready-file', ready]);
+      await until(() => existsSync(ready) || mock.child.exitCode !== null);
+      const line = readFileSync(ready, 'utf8').trim();
+      const result = await cmd(`${line} & echo !ONEOFFICE_URL! !ONEOFFICE_BEARER!`, isolatedEnv());
+      mock.child.kill();
+      await mock.exited;
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout.trim(), new RegExp(`^http://127\\.0\\.0\\.1:\\d+/ ${TOKEN}$`));
+    });
+
+    it("--curl=cmd run by Wine's cmd hands curl.exe the body oneoffice sends", windowsOnly, async () => {
+      const args = ['createUser', '--email', 'test1@oneoffice.bh', '--display-name', 'A "quoted" ^caret & <pipe| (x)'];
+      const sent = await run(tool, args, { env: callEnv() });
+      assert.equal(sent.code, 0, sent.stderr);
+      const [body] = bodies();
+      const printed = await run(tool, [...args, '--curl=cmd'], { env: callEnv() });
+      assert.equal(printed.code, 0, printed.stderr);
+      const argvFile = join(mkdtempSync(join(tmpdir(), 'oo-curl-')), 'argv');
+      const result = await cmd(printed.stdout.trim(), isolatedEnv({ ONEOFFICE_BEARER: TOKEN, CURL_ARGV_FILE: argvFile, PATH: `${CURL_DIR};${process.env.PATH}` }));
+      assert.equal(result.code, 0, result.stderr);
+      const argv = readFileSync(argvFile, 'latin1').split('\0').slice(0, -1);
+      assert.equal(argv[argv.indexOf('--data') + 1], body);
+      assert.ok(argv.includes(`x-api-key: ${TOKEN}`), argv.join(' | '));
+    });
+  });
+}
