@@ -1,4 +1,4 @@
-// `npm run demo`: the documented lifecycle, through the real CLI code path, against a local
+// `npm run demo`: `oneoffice doctor`, then the documented lifecycle, through the real CLI code path, against a local
 // OneOffice server started in this process on a free port, then the same as a scenario file
 // (examples/smoke) run by `oneoffice test --mock`. Exits 0 when every step ended as expected (the
 // duplicate createUser is expected to fail with exit code 4).
@@ -43,6 +43,12 @@ try {
   const verbose = (await supportsVerbose(env)) ? ['-v'] : [];
 
   process.stdout.write(`Local OneOffice server (oneoffice mock) at ${server.url}, with a random token in $ONEOFFICE_BEARER.\n`);
+
+  // First contact: the doctor checks the setup end to end before any real call.
+  process.stdout.write('\n# Check the setup end to end: config, token, proxy, DNS, TCP, TLS, the token accepted, clock, answer shape\n$ oneoffice doctor\n');
+  const doctorCode = await main(['doctor'], deps);
+  if (doctorCode !== 0) failures++;
+  process.stdout.write(`[exit code ${doctorCode}${doctorCode === 0 ? '' : ', expected 0'}]\n`);
   for (const step of STEPS) {
     const args = [...step.args, ...verbose];
     process.stdout.write(`\n${step.note ? `# ${step.note}\n` : ''}$ oneoffice ${args.map(shellQuote).join(' ')}\n`);

@@ -142,13 +142,15 @@ describe('--state', () => {
 });
 
 describe('npm run demo', () => {
-  it('runs the documented lifecycle against an in-process mock, then the same as a smoke check with oneoffice test --mock, and exits 0', async () => {
+  it('runs oneoffice doctor and the documented lifecycle against an in-process mock, then the same as a smoke check with oneoffice test --mock, and exits 0', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'demo.mjs')], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '' } });
     const commands = stdout.split('\n').filter((line) => line.startsWith('$ oneoffice '));
     expect(commands.map((line) => line.split(' ')[2])).toEqual([
-      'createCustomer', 'createFirstOrder', 'createRenewalOrder', 'createUser', 'updateUserByEmail', 'getUserByEmail', 'createUser', 'test',
+      'doctor', 'createCustomer', 'createFirstOrder', 'createRenewalOrder', 'createUser', 'updateUserByEmail', 'getUserByEmail', 'createUser', 'test',
     ]);
-    expect(stdout.match(/^\[exit code \d\]$/gm)).toEqual([...Array(6).fill('[exit code 0]'), '[exit code 4]', '[exit code 0]']);
+    expect(stdout.match(/^\[exit code \d\]$/gm)).toEqual([...Array(7).fill('[exit code 0]'), '[exit code 4]', '[exit code 0]']);
+    expect(stdout).toContain('ok    auth       token accepted (the test user is unknown, as expected: 400)\n');
+    expect(stdout).toMatch(/\nall checks passed, 1 warning\n\[exit code 0\]\n/);
     expect(stdout).toContain('$ oneoffice test examples/smoke --mock\n.......\n\nOK: 1 scenario, 7 steps: 7 passed in ');
     expect(stdout).toContain(`${JSON.stringify(DUPLICATE)}\n[exit code 4]`);
     expect(stdout).toMatch(/All steps ended as expected\.\n$/);

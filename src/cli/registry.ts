@@ -6,7 +6,7 @@
 // Every other word on the command line is a method (no method schema may take a command's name).
 import type { Context } from './context.js';
 import type { OptionSpec, ValueCompletion } from '../options/args.js';
-import { BATCH_OPTIONS, CALL_COMMAND_OPTIONS, HELP_OPTION, METHODS_OPTIONS, MOCK_COMMAND_OPTIONS, PLAIN_OPTIONS, SHOW_SECRETS_OPTION, TEST_OPTIONS } from '../options/commands.js';
+import { BATCH_OPTIONS, CALL_COMMAND_OPTIONS, DOCTOR_OPTIONS, HELP_OPTION, METHODS_OPTIONS, MOCK_COMMAND_OPTIONS, PLAIN_OPTIONS, SHOW_SECRETS_OPTION, TEST_OPTIONS } from '../options/commands.js';
 import { PROFILE_KEYS } from '../config/file.js';
 
 /** The command line as main() found it: the command word at `index`. */
@@ -106,6 +106,17 @@ export const COMMANDS: readonly CommandSpec[] = [
       return (ctx, { rest }) => runMockCommand(ctx, rest);
     },
     help: async () => (await import('./commands/mock.js')).mockHelp,
+  },
+  {
+    name: 'doctor',
+    usage: 'doctor',
+    description: 'check the setup end to end: config, token, proxy, DNS, TLS, the server (oneoffice doctor --help)',
+    options: DOCTOR_OPTIONS,
+    run: async () => {
+      const { runDoctorCommand } = await import('./commands/doctor.js');
+      return (ctx, { rest }) => runDoctorCommand(ctx, rest);
+    },
+    help: async () => (await import('./commands/doctor.js')).doctorHelp,
   },
   {
     name: 'methods',

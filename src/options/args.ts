@@ -88,6 +88,9 @@ export const BATCH_OWN_OPTIONS: OptionSpec[] = [
   { long: '--rate', takes: 'value', valueName: 'calls/s', description: `start at most this many calls per second (at least ${MIN_RATE_PER_S}; default: no limit)` },
 ];
 
+/** `oneoffice doctor`'s own flag (options/commands.ts adds those of single calls that say where and how calls go). */
+export const DOCTOR_OWN_OPTIONS: OptionSpec[] = [{ long: '--json', takes: 'none', description: 'print the checks as JSON, for scripts' }];
+
 /** The flags of single calls that say how `mock --upstream` reaches the real API. */
 const UPSTREAM_CONNECTION_FLAGS = ['--allow-insecure-http', '--connect-timeout', '--max-time', '--proxy', '--cacert', '--insecure', '--cert', '--key', '--pass-env'];
 

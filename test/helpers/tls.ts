@@ -23,6 +23,23 @@ export function makeCertificate(commonName = 'oneoffice-test', altNames = 'IP:12
   return { certPath, cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
 }
 
+/**
+ * A self-signed certificate for 127.0.0.1/localhost that expired in 2020. `openssl req -x509` cannot
+ * date a certificate in the past; `openssl ca` can, with a throwaway database.
+ */
+export function makeExpiredCertificate(commonName = 'oneoffice-expired'): TestCertificate {
+  const dir = mkdtempSync(join(tmpdir(), 'oneoffice-expired-'));
+  const keyPath = join(dir, 'key.pem');
+  const certPath = join(dir, 'cert.pem');
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'serial'), '01\n');
+  const config = join(dir, 'ca.cnf');
+  writeFileSync(config, ['[ ca ]', 'default_ca = CA_default', '[ CA_default ]', `database = ${join(dir, 'index.txt')}`, `new_certs_dir = ${dir}`, `serial = ${join(dir, 'serial')}`, 'default_md = sha256', 'policy = policy_any', 'copy_extensions = copy', '[ policy_any ]', 'commonName = supplied', ''].join('\n'));
+  execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', join(dir, 'req.csr'), '-subj', `/CN=${commonName}`, '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  execFileSync('openssl', ['ca', '-selfsign', '-keyfile', keyPath, '-in', join(dir, 'req.csr'), '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-config', config, '-batch', '-notext', '-out', certPath], { stdio: 'ignore' });
+  return { certPath, cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+}
+
 /** An https server on 127.0.0.1 with this certificate, answering every call with 200 `true`. */
 export async function startHttpsServer(certificate: TestCertificate): Promise<{ port: number; url: string; close(): void }> {
   const https = createServer({ cert: certificate.cert, key: certificate.key }, (_req, res) => {

@@ -14,7 +14,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['http', 'options'],
   ['config'],
   ['client', 'output'],
-  ['batch', 'mock', 'scenario'],
+  ['batch', 'doctor', 'mock', 'scenario'],
   ['cli'],
   ['index.ts'],
 ];
