@@ -67,13 +67,13 @@ describe('mock --upstream', () => {
   it('reports drift from the response schema on stderr and passes the answer on unchanged, with a summary at stop', async () => {
     const server = await startRecordingServer((_request, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"id": true,  "email": "drift@example.com"}');
+      res.end('{"id": true,  "email": "drift@example.com", "instance": 1, "displayName": "D", "isActive": true, "isAdmin": false, "profile": {}}');
     });
     try {
       const mock = await front(server.url);
       const answer = await apiCall(mock, 'getUserByEmail', { email: 'drift@example.com' });
       expect(answer.status).toBe(200);
-      expect(answer.body).toBe('{"id": true,  "email": "drift@example.com"}');
+      expect(answer.body).toBe('{"id": true,  "email": "drift@example.com", "instance": 1, "displayName": "D", "isActive": true, "isAdmin": false, "profile": {}}');
       await apiCall(mock, 'getUserByEmail', { email: 'drift@example.com' });
       expect(await mock.stop()).toBe(0);
       const lines = mock.stderr().split('\n').filter((line) => line.includes('drift'));
