@@ -72,7 +72,7 @@ describe('doctor: gathering through injected deps', () => {
   });
 
   it('an answer that breaks the response schema is a warning naming the field', async () => {
-    const agent = agentAnswering(200, '{"id":"seven","email":"oneoffice-doctor@example.invalid"}');
+    const agent = agentAnswering(200, '{"id":"seven","email":"oneoffice-doctor@example.invalid","instance":1,"displayName":"D","isActive":true,"isAdmin":false,"profile":{}}');
     const checks = judge(await gatherFacts(input(agent), { lookup: async () => ['192.0.2.7'], nodeVersion: '22.3.0' }), NOW);
     expect(named(checks, 'answer')[0]?.detail).toMatch(/^round trip \d+ ms; differs from the docs: body\.id: must be an integer \(got "seven"\)$/);
     await agent.close();

@@ -31,7 +31,7 @@ describe('a mistyped word', () => {
     [['version'], 'oneoffice: unknown command or method version (did you mean --version?)\n'],
     [['getUser'], 'oneoffice: unknown command or method getUser (did you mean getUserByEmail?)\n'],
     [['methds'], 'oneoffice: unknown command or method methds (did you mean methods?)\n'],
-    [['help', 'nosuch'], 'oneoffice: help: no command or method nosuch (commands: call, batch, test, mock, methods, config, completion, help; methods: oneoffice methods)\n'],
+    [['help', 'nosuch'], 'oneoffice: help: no command or method nosuch (commands: call, batch, test, mock, doctor, methods, config, completion, help; methods: oneoffice methods)\n'],
     [['help', 'creatUser'], 'oneoffice: help: no command or method creatUser (did you mean createUser?)\n'],
     [['-v'], 'oneoffice: unknown option -v (did you mean -V?)\n'],
   ])('%j is refused with the nearest command, method or option (exit 2)', async (argv, stderr) => {
