@@ -100,6 +100,26 @@ describe('start-up loads only what the command needs', () => {
     expect(builtins.filter((name) => ['crypto', 'perf_hooks', 'tls', 'https'].includes(name))).toEqual([]);
   });
 
+  // Each command's path through the bundles, exactly: a shared module that grows one of them (or a
+  // static import that should be lazy) shows here first. `npm run bench` prints their bytes.
+  it.each([
+    [['--help'], ['cli.cjs']],
+    [['methods'], ['cli.cjs', 'methods.cjs']],
+    [['__complete', 'createFirstOrder', '--product', ''], ['cli.cjs', 'completion.cjs']],
+    [['completion', 'bash'], ['cli.cjs', 'completion.cjs']],
+    [['createUser', '--help'], ['cli.cjs', 'call.cjs']],
+    [['createUser', '--email', 'not-an-email'], ['cli.cjs', 'call.cjs', 'validators/createUser.cjs']],
+    [['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'], ['cli.cjs', 'call.cjs', 'validators/createUser.cjs']],
+    [REAL_CALL, ['cli.cjs', 'call.cjs', 'validators/createUser.cjs', 'perform.cjs']],
+    [['createUser', '--email', 'a@b.co', '--curl', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'], ['cli.cjs', 'call.cjs', 'validators/createUser.cjs', 'curl.cjs']],
+    [['batch', '--help'], ['cli.cjs', 'batch.cjs']],
+    [['test', '--help'], ['cli.cjs', 'test.cjs']],
+    [['mock', '--help'], ['cli.cjs', 'mock.cjs']],
+  ])('%j loads exactly the bundles %j', (args, bundles) => {
+    const loaded = loads(args).filter((path) => path.includes('/dist/cli/')).map((path) => path.slice(path.indexOf('/dist/cli/') + '/dist/cli/'.length));
+    expect(loaded).toEqual(bundles);
+  });
+
   it('the pre-rendered --help is what commander prints', () => {
     const fast = spawnSync(process.execPath, [BIN, '--help'], { env: isolatedEnv(), encoding: 'utf8' });
     const emptySchemas = mkdtempSync(join(tmpdir(), 'oneoffice-empty-'));
