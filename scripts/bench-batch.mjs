@@ -2,7 +2,9 @@
 //   (a) `oneoffice batch` sending 10,000 createUser calls, --concurrency 8;
 //   (b) the shell way: `xargs -P 8` running one curl per call (fewer calls: it is slow);
 //   (c) autocannon with 8 connections, each request a createUser with its own e-mail;
-//   (d) peak RSS of `oneoffice batch --dry-run` over a 1,000,000-line NDJSON file.
+//   (d) peak RSS of `oneoffice batch --dry-run` over a 1,000,000-line NDJSON file;
+//   (e) batch without --results (the journal's cost per call), and batch and autocannon against a
+//       minimal node:http server (the client's own limit: the mock is the limit of (a) and (c)).
 // Each run of (a), (b) and (c) gets a fresh mock, warmed up with 2,000 calls, so that none of
 // them pays for a server grown large (or cold) by the others. Prints each figure with its target
 // and PASS/FAIL. Exits 0 even when a target is missed (this reports); non-zero only when something
@@ -96,21 +98,51 @@ function timed(name, command, args, env) {
 }
 
 // --- (a) oneoffice batch ----------------------------------------------------------------------
-async function runBatch(env, count) {
+async function runBatch(env, count, { journal = true } = {}) {
   const input = join(home, `batch-${++files}.ndjson`);
   writeLines(input, count, createUser);
   const results = join(home, `results-${files}.ndjson`);
-  const { seconds, stderr } = await timed('oneoffice batch', node, [bin, 'batch', input, '--concurrency', String(CONNECTIONS), '--results', results], env);
-  const ok = readFileSync(results, 'utf8').split('\n').filter((line) => line.includes('"ok":true')).length;
+  const args = [bin, 'batch', input, '--concurrency', String(CONNECTIONS), ...(journal ? ['--results', results] : [])];
+  const { seconds, stdout, stderr } = await timed('oneoffice batch', node, args, env);
+  const ok = (journal ? readFileSync(results, 'utf8') : stdout).split('\n').filter((line) => line.includes('"ok":true')).length;
   if (ok !== count) fail(`oneoffice batch: ${ok} of ${count} calls succeeded\n${stderr}`);
   const summary = stderr.trim().split('\n')[0];
   // The rate batch reports is over its sending pass: from its first call (undici loaded) to the last answer.
   const sending = Number(/\((\d+)\/s\)/.exec(summary)?.[1]);
   if (!sending) fail(`oneoffice batch: no rate in its summary: ${summary}`);
   rmSync(input);
-  rmSync(results);
-  rmSync(`${results}.journal`);
+  if (journal) {
+    rmSync(results);
+    rmSync(`${results}.journal`);
+  }
   return { calls: count, seconds, sending, summary };
+}
+
+// --- (e) a minimal node:http server: the client's own limit -----------------------------------
+// One line answered to every request, nothing checked or stored: what batch and autocannon reach
+// when the server costs next to nothing (the mock validates and stores every call).
+const MINIMAL_SERVER = `
+const s = require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': 11 }); res.end('{"ok":true}'); }); });
+s.keepAliveTimeout = 5000;
+s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().port + '/'));`;
+
+async function onMinimalServer(measure) {
+  const child = spawn(node, ['-e', MINIMAL_SERVER], { env: baseEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  mock = child;
+  const url = await new Promise((resolve) => {
+    let text = '';
+    child.on('exit', () => resolve(null));
+    child.stdout.on('data', (data) => {
+      text += data;
+      if (text.includes('\n')) resolve(text.trim());
+    });
+  });
+  if (!url) fail('could not start the minimal node:http server');
+  const result = await measure({ ...baseEnv, ONEOFFICE_URL: url, ONEOFFICE_BEARER: token });
+  child.kill();
+  mock = undefined;
+  return result;
 }
 
 // --- (c) autocannon ---------------------------------------------------------------------------
@@ -181,9 +213,16 @@ async function runRss() {
 
 const batchRuns = [];
 const cannonRuns = [];
+const bareRuns = [];
+const minimalBatchRuns = [];
+const minimalCannonRuns = [];
 for (let round = 0; round < ROUNDS; round++) {
   batchRuns.push(await onFreshMock((env) => runBatch(env, BATCH_CALLS)));
   if (autocannonUrl) cannonRuns.push(await onFreshMock((env) => runAutocannon(env, BATCH_CALLS)));
+  // Without --results (no journal, records on stdout): what the journal costs per call.
+  bareRuns.push(await onFreshMock((env) => runBatch(env, BATCH_CALLS, { journal: false })));
+  minimalBatchRuns.push(await onMinimalServer((env) => runBatch(env, BATCH_CALLS)));
+  if (autocannonUrl) minimalCannonRuns.push(await onMinimalServer((env) => runAutocannon(env, BATCH_CALLS)));
 }
 const hasCurl = spawnSync('curl', ['--version']).status === 0 && spawnSync('xargs', ['--version']).status === 0;
 const curlRun = hasCurl ? await onFreshMock((env) => runCurl(env, CURL_CALLS)) : null;
@@ -210,6 +249,17 @@ if (cannonBest) {
   const share = batchBest.sending / cannonBest.sending;
   rows.push(['batch ÷ autocannon', '', '', `${((wall(batchBest) / wall(cannonBest)) * 100).toFixed(0)}%`, `${(share * 100).toFixed(0)}%`, '≥ 70%', verdict(share >= 0.7)]);
 }
+const bareBest = best(bareRuns);
+rows.push(row('batch without --results (no journal)', bareBest));
+const journalUs = (1 / batchBest.sending - 1 / bareBest.sending) * 1e6;
+rows.push(["the journal's cost per call (--results)", '', '', '', `${journalUs.toFixed(0)} µs`, '', '']);
+const minimalBatch = best(minimalBatchRuns);
+rows.push(row('batch, minimal node:http server', minimalBatch));
+if (minimalCannonRuns.length) {
+  const minimalCannon = best(minimalCannonRuns);
+  rows.push(row('autocannon, minimal node:http server', minimalCannon));
+  rows.push(['batch ÷ autocannon, minimal server', '', '', `${((wall(minimalBatch) / wall(minimalCannon)) * 100).toFixed(0)}%`, `${((minimalBatch.sending / minimalCannon.sending) * 100).toFixed(0)}%`, '', '']);
+}
 rows.push([`peak RSS, batch --dry-run, ${RSS_LINES.toLocaleString('en')} lines`, '', '', '', `${rssMb.toFixed(1)} MB`, '< 150 MB', verdict(rssMb < 150)]);
 
 const header = ['case', 'calls', 'wall s', 'wall calls/s', 'sending calls/s', 'target', 'result'];
@@ -227,4 +277,5 @@ console.log('note: "sending" is the rate while calls are sent: batch\'s own figu
 console.log('      autocannon from its start to its last answer, curl the whole run (a process per call); the targets are judged on it.');
 console.log('      "wall" is whole processes, start-up included (node, loading, and for batch checking all lines first).');
 console.log(`note: batch summary of the best run: ${batchBest.summary}`);
+console.log('note: the minimal server answers {"ok":true} to every request, checking and storing nothing: there the figures show the client\'s own limit');
 for (const note of notes) console.log(`note: ${note}`);
