@@ -242,8 +242,8 @@ for (const tool of TOOLS) {
       assert.match(result.stdout.trim(), new RegExp(`^http://127\\.0\\.0\\.1:\\d+/ ${TOKEN}$`));
     });
 
-    it("--curl=cmd run by Wine's cmd hands curl.exe the body oneoffice sends", windowsOnly, async () => {
-      const args = ['createUser', '--email', 'test1@oneoffice.bh', '--display-name', 'A "quoted" ^caret & <pipe| (x)'];
+    it("--curl=cmd run by Wine's cmd hands curl.exe the JSON oneoffice sends, in ASCII whatever the code page", windowsOnly, async () => {
+      const args = ['createUser', '--email', 'test1@oneoffice.bh', '--display-name', 'Zoë "quoted" ^caret & <pipe| (x) €'];
       const sent = await run(tool, args, { env: callEnv() });
       assert.equal(sent.code, 0, sent.stderr);
       const [body] = bodies();
@@ -253,7 +253,9 @@ for (const tool of TOOLS) {
       const result = await cmd(printed.stdout.trim(), isolatedEnv({ ONEOFFICE_BEARER: TOKEN, CURL_ARGV_FILE: argvFile, PATH: `${CURL_DIR};${process.env.PATH}` }));
       assert.equal(result.code, 0, result.stderr);
       const argv = readFileSync(argvFile, 'latin1').split('\0').slice(0, -1);
-      assert.equal(argv[argv.indexOf('--data') + 1], body);
+      const data = argv[argv.indexOf('--data') + 1];
+      assert.match(data, /^[\x20-\x7e]+$/);
+      assert.deepEqual(JSON.parse(data), JSON.parse(body));
       assert.ok(argv.includes(`x-api-key: ${TOKEN}`), argv.join(' | '));
     });
   });
