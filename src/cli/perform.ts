@@ -29,8 +29,8 @@ export interface PerformOptions {
   reveal: Reveal;
   /** Where the URL and the token came from (said by -v). */
   from?: { url: string; token?: string };
-  /** --query: the text to print for the answer's JSON, instead of the body (2xx answers only). */
-  query?: (data: unknown) => string;
+  /** --query: the text to print for the answer's JSON text, instead of the body (2xx answers only). */
+  query?: (text: string) => string;
   /** The --query expression, named when it fails on the answer. */
   queryText?: string;
   /** -w: written after the body, also when the call failed. */
@@ -103,14 +103,14 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
  * result is printed: a string as plain text, anything else as JSON, with a newline. An error
  * answer prints nothing on stdout, so `x=$(oneoffice ... --query id)` never captures an error.
  */
-async function writeQueryResult(response: SentResponse, query: (data: unknown) => string, queryText: string, stdout: PerformStdout, bodyDone: (bytes: number) => void): Promise<void> {
+async function writeQueryResult(response: SentResponse, query: (text: string) => string, queryText: string, stdout: PerformStdout, bodyDone: (bytes: number) => void): Promise<void> {
   const chunks: Buffer[] = [];
   const collect = { write: (chunk: string | Buffer) => (chunks.push(Buffer.from(chunk)), true) } as unknown as PerformStdout;
   await writeResponse(response, { stdout: collect, pretty: false }, response.mapError, bodyDone);
   const text = Buffer.concat(chunks).toString('utf8');
   let result: string;
   try {
-    result = query(text === '' ? null : JSON.parse(text));
+    result = query(text);
   } catch (error) {
     // The call was made: not a usage error (exit 2 says nothing was sent). Exit 1, as the README's table says.
     const shown = queryText.length > 80 ? `${queryText.slice(0, 80)}…` : queryText;

@@ -6,6 +6,7 @@
 // loads (prepareQueries) only when a query is more than that: it is a tenth of a test run's start.
 import type * as JmesPath from '@jmespath-community/jmespath';
 import { closest } from '../api/suggest.js';
+import { protectLargeIntegers } from '../api/exact-integers.js';
 
 export type Query = (data: unknown) => unknown;
 
@@ -138,4 +139,12 @@ async function loadLibrary(): Promise<typeof JmesPath> {
 /** What --query prints: a string as plain text (as jq -r), anything else as JSON; a newline after. */
 export function formatQueryResult(value: unknown): string {
   return `${typeof value === 'string' ? value : JSON.stringify(value ?? null)}\n`;
+}
+
+/** --query on an answer's JSON text, printed: whole numbers beyond 2^53 as the digits the server sent (JSON.parse rounds them). */
+export function queryAnswerText(run: Query, text: string): string {
+  if (text === '') return formatQueryResult(run(null));
+  const exact = protectLargeIntegers(text);
+  const printed = formatQueryResult(run(JSON.parse(exact ? exact.text : text)));
+  return exact ? exact.restore(printed) : printed;
 }

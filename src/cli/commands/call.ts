@@ -88,12 +88,12 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   if (validate && !paramsUnreadable) problems.push(...(await validationProblems(method, assembled.params, nameFor(isCall, assembled.flagPaths, fromParamsFlag), new Set([...parsed.problemPaths, ...assembled.problemPaths]))));
   // A query that does not parse is a usage error, found before anything is sent.
   const queryText = parsed.options['query'];
-  let query: ((data: unknown) => string) | undefined;
+  let query: ((text: string) => string) | undefined;
   if (typeof queryText === 'string') {
-    const { compileQuery, formatQueryResult, prepareQueries } = await import('../../scenario/query.js');
+    const { compileQuery, queryAnswerText, prepareQueries } = await import('../../scenario/query.js');
     await prepareQueries([queryText]);
     const compiled = compileQuery(queryText);
-    if (compiled.ok) query = (data) => formatQueryResult(compiled.run(data));
+    if (compiled.ok) query = (text) => queryAnswerText(compiled.run, text);
     else problems.push(`--query: ${compiled.problem}`);
   }
   const writeOutFlag = parsed.options['write-out'];
