@@ -33,6 +33,11 @@ const BEFORE_SEND = new Set(['E_CONNREFUSED', 'E_CONNECT_TIMEOUT', 'E_UNREACHABL
 /** Failures after the request may have reached the server. */
 const AFTER_SEND = new Set(['E_CONNRESET', 'E_TIMEOUT', 'E_MAX_TIME']);
 
+/** The failure (its code) came before the request was written: sending again cannot repeat it on the server. */
+export function neverReachedServer(code: string): boolean {
+  return BEFORE_SEND.has(code);
+}
+
 export const BACKOFF_BASE_MS = 1000;
 export const BACKOFF_CAP_MS = 30_000;
 /**

@@ -3,7 +3,6 @@
 // variables used before they are defined. Params go through the one parameter check of single
 // calls, batches and the mock (api/check.ts).
 import { checkParams } from '../api/check.js';
-import type { Params } from '../api/params.js';
 import { pointerToPath } from '../api/schema/messages.js';
 import type { Registry } from '../api/schema/registry.js';
 import type { CompiledValidator, MethodSchema } from '../api/schema/types.js';
@@ -11,6 +10,8 @@ import { loadValidator } from '../api/schema/validator.js';
 import { closest } from '../api/suggest.js';
 import type { Scenario, StepSpec } from './format.js';
 import { compileQuery, prepareQueries } from './query.js';
+import { unsafeValues } from '../api/param-safety.js';
+import { fillParams, sizeProblem } from './step-params.js';
 import { builtinLookup, fill, hasPlaceholder, referencedNames, type Lookup } from './template.js';
 
 export interface CheckInput {
@@ -87,7 +88,11 @@ export async function checkScenario(scenario: Scenario, input: CheckInput): Prom
  * waiting for a capture are left out: their errors are dropped before the check describes them.
  */
 async function paramProblems(step: StepSpec, method: MethodSchema, known: Lookup): Promise<Array<{ path: string[]; message: string }>> {
-  const params = fill(step.params, known) as Params;
+  const { params, problems } = fillParams(step.params, known, method.schema);
+  const size = sizeProblem(params);
+  if (size) problems.push(size);
+  // A prototype name or an integer beyond 2^53 is reported with its line by format.ts (or options.ts for --vars-file); the schema would only repeat it.
+  if (unsafeValues(params).length) return problems.map((message) => ({ path: [], message }));
   const validate = await loadValidator(method);
   const knownNow: CompiledValidator = Object.assign(
     (data: unknown) => {
@@ -98,7 +103,7 @@ async function paramProblems(step: StepSpec, method: MethodSchema, known: Lookup
     { errors: null as CompiledValidator['errors'] },
   );
   const nameOf = (path: string[]) => `params.${path.join('.')}`;
-  return checkParams(method, knownNow, params, nameOf).map((message) => {
+  return [...problems, ...checkParams(method, knownNow, params, nameOf)].map((message) => {
     // The line of the field the message names, where there is one.
     const path = /params\.([\w.]+)/.exec(message)?.[1]?.split('.') ?? [];
     return { path, message };

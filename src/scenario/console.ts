@@ -2,6 +2,7 @@
 // its time, otherwise a character per step (. passed, F failed, E no answer, S skipped); then each
 // failure with its expectation, the actual value and the exchange as -v shows it (secrets masked),
 // and a summary line.
+import { visibleControls } from '../output/controls.js';
 import { detailLines, totals, type Totals } from './report-text.js';
 import type { ScenarioResult, StepResult } from './runner.js';
 import type { Scenario } from './format.js';
@@ -67,7 +68,9 @@ export class ConsoleReporter {
     failed.forEach(({ result, step }, i) => {
       const [where, ...rest] = detailLines(step);
       const head = `${i + 1}) ${result.scenario.file}:${step.step.line}: ${where}`;
-      this.write(`\n${this.options.style.fail(this.options.redact(head))}\n${rest.map((line) => `   ${this.options.redact(line)}`).join('\n')}\n`);
+      // Answers are the server's text: control characters (terminal escapes) are shown, never obeyed, as for single calls.
+      const shown = (line: string) => visibleControls(this.options.redact(line));
+      this.write(`\n${this.options.style.fail(shown(head))}\n${rest.map((line) => `   ${shown(line)}`).join('\n')}\n`);
     });
     const all = totals(results);
     const parts = [`${all.passed} passed`, ...(all.failed ? [`${all.failed} failed`] : []), ...(all.errors ? [`${all.errors} without an answer`] : []), ...(all.skipped ? [`${all.skipped} skipped`] : [])];

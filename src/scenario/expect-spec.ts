@@ -1,5 +1,7 @@
 // A step's `expect` and `retry-until` as data, with a problem reported for each key or value
 // that is not as the format says (see format.ts for the rest of a scenario file).
+import { MAX_DURATION_S } from '../config/network.js';
+import { closest } from '../api/suggest.js';
 import { isRecord } from './template.js';
 
 export const MATCHER_OPS = ['equals', 'matches', 'exists', 'type', 'lt', 'le', 'gt', 'ge', 'length'] as const;
@@ -29,6 +31,8 @@ const EXPECT_KEYS = ['status', 'body', 'error', 'duration', 'schema'];
 const RETRY_KEYS = ['interval', 'timeout'];
 
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
+/** The shortest pause retry-until takes between attempts. */
+export const MIN_POLL_INTERVAL_MS = 10;
 
 export interface RetryUntil {
   intervalMs: number;
@@ -67,13 +71,19 @@ export function readExpect(raw: unknown, report: Report, lineOf: (path: readonly
   return expect;
 }
 
-/** A plain value means "equals"; a mapping whose keys are all operators is a set of conditions. */
+/**
+ * A plain value means "equals"; a mapping is a set of conditions, each key an operator. A key that
+ * is none (`{ equal: true }`) is refused before anything is sent, as an unknown step key is: read
+ * as an object to compare with, a typo would only fail at run time. Objects are compared with
+ * `{ equals: {...} }`; `{}` is the empty object.
+ */
 function readMatcher(value: unknown, report: (message: string) => void): Matcher {
-  if (!isRecord(value) || Object.keys(value).length === 0 || !Object.keys(value).some((key) => (MATCHER_OPS as readonly string[]).includes(key))) return [{ op: 'equals', arg: value }];
+  if (!isRecord(value) || Object.keys(value).length === 0) return [{ op: 'equals', arg: value }];
   const matcher: Matcher = [];
   for (const [key, arg] of Object.entries(value)) {
     if (!(MATCHER_OPS as readonly string[]).includes(key)) {
-      report(`unknown operator "${key}" (allowed: ${MATCHER_OPS.join(', ')}; to compare with an object, use { equals: ... })`);
+      const suggestion = closest(key, MATCHER_OPS);
+      report(`unknown operator "${key}"${suggestion ? ` (did you mean ${suggestion}?)` : ''} (allowed: ${MATCHER_OPS.join(', ')}; to compare with an object, use { equals: ... })`);
       continue;
     }
     const op = key as MatcherOp;
@@ -103,13 +113,15 @@ export function readRetryUntil(raw: unknown, report: (message: string) => void):
     return undefined;
   }
   for (const key of Object.keys(raw)) if (!RETRY_KEYS.includes(key)) report(`retry-until: unknown key "${key}" (allowed: ${RETRY_KEYS.join(', ')})`);
-  const ms = (key: string): number | undefined => {
+  // The bounds of other durations (at most a day: config/network.ts); a pause of at least
+  // MIN_POLL_INTERVAL_MS, so that polling is never a busy loop.
+  const ms = (key: string, least: number): number | undefined => {
     const value = raw[key];
     if (value === undefined) return undefined;
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-    report(`retry-until.${key}: must be a number of milliseconds`);
+    if (typeof value === 'number' && Number.isFinite(value) && value >= least && value <= MAX_DURATION_S * 1000) return value;
+    report(`retry-until.${key}: must be a number of milliseconds from ${least} to ${MAX_DURATION_S * 1000} (one day)`);
     return undefined;
   };
-  const timeoutMs = ms('timeout');
-  return { intervalMs: ms('interval') ?? DEFAULT_POLL_INTERVAL_MS, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
+  const timeoutMs = ms('timeout', 1);
+  return { intervalMs: ms('interval', MIN_POLL_INTERVAL_MS) ?? DEFAULT_POLL_INTERVAL_MS, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
 }

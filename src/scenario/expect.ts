@@ -20,6 +20,8 @@ export interface Answer {
   json: boolean;
   body: unknown;
   durationMs: number;
+  /** Why a 2xx answer is not one the API gives (not JSON, too large to check): it fails whatever the expectations. */
+  unusable?: string;
 }
 
 export interface ResponseSchema {
@@ -33,6 +35,7 @@ export function checkAnswer(expect: ExpectSpec, answer: Answer, lookup: Lookup, 
   if (expect.status !== undefined ? answer.status !== expect.status : !ok) {
     failures.push({ expectation: 'expect.status', expected: expect.status === undefined ? 'any 2xx' : String(expect.status), actual: String(answer.status) });
   }
+  if (answer.unusable !== undefined) failures.push({ expectation: 'the answer', expected: 'JSON or nothing (as for single calls)', actual: answer.unusable });
   if (expect.error) {
     const message = ok ? undefined : answer.json ? messageFromJson(answer.body) : typeof answer.body === 'string' && answer.body !== '' ? answer.body : undefined;
     failures.push(...matchFailures('expect.error', fill(expect.error, lookup) as Matcher, message ?? null));

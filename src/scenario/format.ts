@@ -2,6 +2,7 @@
 // and key, so each problem can name file, line and step. Shapes are checked here (unknown keys,
 // wrong types); methods, params and queries in check.ts.
 import { readExpect, readRetryUntil, type ExpectSpec, type RetryUntil } from './expect-spec.js';
+import { UNSAFE_INTEGER_PROBLEM, unsafeValues } from '../api/param-safety.js';
 import { isRecord } from './template.js';
 import { readYaml, type YamlNode } from './yaml.js';
 
@@ -67,7 +68,9 @@ export function parseScenario(file: string, text: string): { scenario?: Scenario
   if (varsNode?.kind === 'mapping') {
     for (const { key: varName, keyLine: line } of varsNode.entries) {
       if (!NAME.test(varName)) at(line, `vars: ${JSON.stringify(varName)} is not a variable name (letters, digits, _ and -)`);
-      vars.push({ name: varName, value: (data['vars'] as Record<string, unknown>)[varName] ?? null, line });
+      const value = (data['vars'] as Record<string, unknown>)[varName] ?? null;
+      for (const found of unsafeValues(value)) at(line, `vars.${[varName, ...found.path].join('.')}: ${found.problem}`);
+      vars.push({ name: varName, value, line });
     }
   }
 
@@ -110,6 +113,10 @@ export function parseScenario(file: string, text: string): { scenario?: Scenario
     if (rawStep['name'] !== undefined && typeof rawStep['name'] !== 'string') stepAt(['name'], '"name" must be a string');
     const params = rawStep['params'] ?? {};
     if (!isRecord(params)) stepAt(['params'], '"params" must be a mapping');
+    // As flags, --params and batch lines: no prototype names in params, no integers JavaScript rounds anywhere.
+    for (const found of unsafeValues(rawStep)) {
+      if (found.problem === UNSAFE_INTEGER_PROBLEM || found.path[0] === 'params') stepAt(found.path, `${found.path.join('.')}: ${found.problem}`);
+    }
     const expect = readExpect(rawStep['expect'], (path, message) => stepAt(['expect', ...path], message), (path) => lineIn(node, ['expect', ...path]));
     const capture: StepSpec['capture'] = [];
     const rawCapture = rawStep['capture'];

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { MAX_TEST_JOBS, TEST_OWN_OPTIONS, unknownOption, type ParsedArgs } from '../options/args.js';
 import { TEST_CALL_OPTIONS, TEST_OPTIONS } from '../options/commands.js';
 import { REPORT_FORMATS, type ReportFormat } from './reports.js';
+import { unsafeValues } from '../api/param-safety.js';
 import { isRecord } from './template.js';
 import { readYaml } from './yaml.js';
 import { isUtf16, UTF16_ADVICE } from '../api/text.js';
@@ -54,6 +55,8 @@ export function readTestOptions(parsed: ParsedArgs): { options: TestOptions; pro
       const data = read.ok ? read.value : undefined;
       if (!read.ok) problems.push(`--vars-file ${varsFile}:${read.line}: not valid YAML or JSON: ${read.reason}`);
       if (data !== undefined && !isRecord(data)) problems.push(`--vars-file ${varsFile}: must be a mapping of names to values`);
+      // As in a scenario's vars: no integers JavaScript rounds, no prototype names.
+      for (const found of isRecord(data) ? unsafeValues(data) : []) problems.push(`--vars-file ${varsFile}: ${found.path.join('.')}: ${found.problem}`);
       if (isRecord(data)) for (const [name, value] of Object.entries(data)) overrides.set(name, value);
     }
   }

@@ -1,12 +1,17 @@
 // Runs one checked scenario: steps in order, each sent through the send seam, its answer checked,
 // its captures added to the variables. A failed step skips the rest (they depend on it).
-// `retry-until` repeats a step until its expect holds. Clock and sleep are injected.
+// `retry-until` repeats a step until its expect holds, sending again only what is safe to send
+// again. A step's params are checked as filled, just before sending. Clock and sleep are injected.
 import type { Params } from '../api/params.js';
+import { UNSAFE_INTEGER_PROBLEM, unsafeValues, type UnsafeValue } from '../api/param-safety.js';
+import { neverReachedServer } from '../api/retry.js';
+import type { JsonSchema } from '../api/schema/types.js';
 import { checkAnswer, show, type Failure, type ResponseSchema } from './expect.js';
 import type { Scenario, StepSpec } from './format.js';
 import { compileQuery } from './query.js';
 import type { SendResult, SendSettings, SendStep } from './send.js';
-import { builtinLookup, fill, type Lookup } from './template.js';
+import { fillParams, paramsProblems } from './step-params.js';
+import { builtinLookup, type Lookup } from './template.js';
 
 export type StepOutcome = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -32,6 +37,8 @@ export interface RunDeps {
   send: SendStep;
   settingsFor(method: string): SendSettings;
   responseSchemaFor(method: string): Promise<ResponseSchema | undefined>;
+  /** The method's schema and its params check (api/check.ts); undefined for a method without one. */
+  paramsCheckFor(method: string): Promise<{ schema: JsonSchema; check: (params: Params) => string[] } | undefined>;
   env: Record<string, string | undefined>;
   runId: string;
   now(): number;
@@ -57,7 +64,14 @@ export async function runScenario(scenario: Scenario, vars: Map<string, unknown>
 
 async function runStep(step: StepSpec, lookup: Lookup, values: Map<string, unknown>, deps: RunDeps): Promise<StepResult> {
   const settings = deps.settingsFor(step.call);
-  const params = fill(step.params, lookup) as Params;
+  // Captured values are only known now: the params are checked again as they will be sent.
+  const checker = await deps.paramsCheckFor(step.call);
+  const filled = fillParams(step.params, lookup, checker?.schema);
+  const refused = [...filled.problems, ...paramsProblems(filled.params, checker?.check)];
+  if (refused.length) {
+    return { step, outcome: 'failed', durationMs: 0, attempts: 0, failures: refused.map((problem) => ({ expectation: 'params (checked before sending; nothing was sent)', expected: 'what the method accepts', actual: problem })) };
+  }
+  const params = filled.params;
   const responseSchema = step.expect.schema ? await deps.responseSchemaFor(step.call) : undefined;
   const started = deps.now();
   const budgetMs = step.retryUntil ? (step.retryUntil.timeoutMs ?? settings.network.timeouts.totalMs) : 0;
@@ -69,11 +83,15 @@ async function runStep(step: StepSpec, lookup: Lookup, values: Map<string, unkno
     const base = { step, durationMs, attempts };
     const again = step.retryUntil !== undefined && deps.now() - started + step.retryUntil.intervalMs <= budgetMs;
     if (sent.kind === 'failure') {
-      if (again) {
+      // No answer: the call may have reached the server (a timeout, a reset). Only a read, or a
+      // call that never left, is sent again; a second createFirstOrder would be a second order.
+      const repeatable = settings.idempotent || neverReachedServer(sent.code);
+      if (again && repeatable) {
         await deps.sleep((step.retryUntil as { intervalMs: number }).intervalMs);
         continue;
       }
-      return { ...base, outcome: 'error', failures: [], error: { code: sent.code, message: sent.message, exitCode: sent.exitCode }, exchange: sent.exchange() };
+      const note = again ? ` (retry-until does not send ${step.call} again: it is not idempotent, and the server may have received it)` : '';
+      return { ...base, outcome: 'error', failures: [], error: { code: sent.code, message: `${sent.message}${note}`, exitCode: sent.exitCode }, exchange: sent.exchange() };
     }
     const failures = checkAnswer(step.expect, sent, lookup, responseSchema);
     if (failures.length === 0) {
@@ -101,7 +119,14 @@ function capture(step: StepSpec, body: unknown, values: Map<string, unknown>): F
       continue;
     }
     if (value === null || value === undefined) failures.push({ expectation: `capture.${name}`, expected: `a value for "${query}"`, actual: show(null) });
+    else if (unsafeValues(value).length) failures.push({ expectation: `capture.${name}`, expected: 'a value later steps can send as it came', actual: unsafeCapture(unsafeValues(value)[0] as UnsafeValue) });
     else values.set(name, value);
   }
   return failures;
+}
+
+/** A captured value that cannot be sent on as it came: a whole number beyond 2^53 (JavaScript has rounded it), or a prototype name. */
+function unsafeCapture(found: UnsafeValue): string {
+  const where = found.path.length ? `${found.path.join('.')}: ` : '';
+  return found.problem === UNSAFE_INTEGER_PROBLEM ? `${where}a whole number beyond 2^53 - 1, which is not carried exactly` : `${where}${found.problem}`;
 }

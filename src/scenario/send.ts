@@ -4,7 +4,7 @@
 // which starts faster than undici; steps follow one another, so undici's throughput buys nothing),
 // and come back with what -v would have shown (secrets masked) for the report.
 import { describeFailure } from '../api/errors.js';
-import { secretValuesAt } from '../api/mask.js';
+import { maskStrings, secretValuesAt } from '../api/mask.js';
 import type { Params } from '../api/params.js';
 import { buildCall, type CallRequest } from '../api/request.js';
 import { executeWhole } from '../client/executor.js';
@@ -21,6 +21,8 @@ import { monotonicMs } from '../api/clock.js';
 export interface SendSettings {
   network: NetworkSettings;
   secretPaths: string[][];
+  /** The schema marks the method idempotent (a read): safe to send again after no answer. */
+  idempotent: boolean;
 }
 
 interface Common {
@@ -32,7 +34,17 @@ interface Common {
 }
 
 export type SendResult =
-  | (Common & { kind: 'answer'; status: number; statusText: string; headers: Record<string, string | string[] | undefined>; text: string; json: boolean; body: unknown })
+  | (Common & {
+      kind: 'answer';
+      status: number;
+      statusText: string;
+      headers: Record<string, string | string[] | undefined>;
+      text: string;
+      json: boolean;
+      body: unknown;
+      /** Why a 2xx answer is not one the API gives: the classifier's verdict (not JSON), or too large to check. */
+      unusable?: string;
+    })
   | (Common & { kind: 'failure'; code: string; message: string; exitCode: number });
 
 export type SendStep = (method: string, params: Params, settings: SendSettings) => Promise<SendResult>;
@@ -51,7 +63,16 @@ export interface StepSender {
 
 export async function openStepSender(
   target: Target,
-  options: { connections: number; extraHeaders: string[]; reveal: Reveal; network: NetworkSettings; dispatcher?: Dispatcher; onSecret?: (value: string) => void },
+  options: {
+    connections: number;
+    extraHeaders: string[];
+    reveal: Reveal;
+    network: NetworkSettings;
+    dispatcher?: Dispatcher;
+    onSecret?: (value: string) => void;
+    /** Masks the secrets known so far in a text (every form they take); applied to the answer's values before they are serialised. */
+    redact?: (text: string) => string;
+  },
 ): Promise<StepSender> {
   const transport = await openTransport({ ...options.network, connections: options.connections }, { pooled: 'fast-start', ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
   // One pace for every step of the run (all --jobs): a 429 or 503 with Retry-After pauses them all.
@@ -60,7 +81,8 @@ export async function openStepSender(
   const send: SendStep = (method, params, settings) => {
     // A secret param's value may come back in an answer or an expectation: the caller masks it everywhere.
     if (options.onSecret) for (const value of secretValuesAt(params, settings.secretPaths)) options.onSecret(value);
-    return sendStep(transport, buildCall({ url: target.url, token: target.token, apiMethod: method, params, extraHeaders: options.extraHeaders, secretPaths: settings.secretPaths }), settings.network, options.reveal, throttle);
+    const call = buildCall({ url: target.url, token: target.token, apiMethod: method, params, extraHeaders: options.extraHeaders, secretPaths: settings.secretPaths });
+    return sendStep(transport, call, settings.network, options.reveal, throttle, options.redact ?? ((text) => text));
   };
   const pace = (): PaceFacts => {
     const facts = throttle.facts();
@@ -69,10 +91,15 @@ export async function openStepSender(
   return { send, pace, close: () => transport.close() };
 }
 
-async function sendStep(transport: Transport, call: CallRequest, network: NetworkSettings, reveal: Reveal, throttle: Throttle): Promise<SendResult> {
+async function sendStep(transport: Transport, call: CallRequest, network: NetworkSettings, reveal: Reveal, throttle: Throttle, redact: (text: string) => string): Promise<SendResult> {
   const started = monotonicMs();
   const notes: string[] = [];
-  const request = () => verboseRequestLines(call, reveal);
+  const request = () => {
+    // The head as it is; a long request body (params up to 1 MiB) cut as a long answer is.
+    const lines = verboseRequestLines(call, reveal);
+    const head = lines.indexOf('>') + 1;
+    return [...lines.slice(0, head), ...clip(lines.slice(head).join('\n')).split('\n')];
+  };
   const done = await executeWhole(transport, call, MAX_BODY_BYTES, { retry: network.retry, onRetry: (message) => notes.push(`* ${message}`), throttle });
   const durationMs = monotonicMs() - started;
   if (done.kind === 'error') {
@@ -84,10 +111,19 @@ async function sendStep(transport: Transport, call: CallRequest, network: Networ
   const json = answer.json;
   const body = answer.kind === 'ok' ? (answer.json ? answer.value : text) : answer.json ? answer.body : text;
   const exchange = () => {
-    const shown = json ? prettyJson(body) : truncated ? `(body over ${MAX_BODY_BYTES} bytes)` : text;
+    // Secrets masked in the values before they are serialised: a password holding `"` is escaped
+    // by JSON, and a mask applied to the printed text would look for it unescaped.
+    const shown = json ? prettyJson(maskStrings(body, redact)) : truncated ? `(body over ${MAX_BODY_BYTES} bytes)` : redact(text);
     return [...request(), ...notes, ...verboseResponseLines(head), ...(shown === '' ? [] : clip(shown).split('\n'))];
   };
-  return { kind: 'answer', status: head.status, statusText: head.statusText, headers: head.headers, text, json, body, durationMs, attempts: done.attempts, exchange };
+  // One rule with single calls (api/answer.ts): a 2xx answer must be JSON or nothing.
+  const unusable =
+    answer.kind === 'failed' && answer.code === 'E_NOT_JSON'
+      ? answer.message
+      : answer.kind === 'ok' && answer.unchecked
+        ? `server answered ${head.status} ${head.statusText} with a body over ${MAX_BODY_BYTES} bytes, too large to check that it is JSON`
+        : undefined;
+  return { kind: 'answer', status: head.status, statusText: head.statusText, headers: head.headers, text, json, body, durationMs, attempts: done.attempts, exchange, ...(unusable ? { unusable } : {}) };
 }
 
 function clip(text: string): string {

@@ -23,7 +23,8 @@ export function fill(value: unknown, lookup: Lookup): unknown {
   if (Array.isArray(value)) return value.map((item) => fill(item, lookup));
   if (isRecord(value)) {
     const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = fill(item, lookup);
+    // Defined, not assigned: a `__proto__` key read from YAML stays a key (and is refused), never the copy's prototype.
+    for (const [key, item] of Object.entries(value)) Object.defineProperty(copy, key, { value: fill(item, lookup), enumerable: true, writable: true, configurable: true });
     return copy;
   }
   return value;
@@ -40,6 +41,11 @@ function fillString(text: string, lookup: Lookup): unknown {
     if (!found.found) return match;
     return typeof found.value === 'string' ? found.value : JSON.stringify(found.value) ?? 'null';
   });
+}
+
+/** The variable a string names when it is exactly one placeholder (`"{{ inst }}"`). */
+export function wholePlaceholder(text: string): string | undefined {
+  return WHOLE.exec(text)?.[1];
 }
 
 /** Whether a filled value still holds a placeholder (a name that was not known). */

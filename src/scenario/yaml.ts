@@ -20,6 +20,11 @@ export type YamlRead = { ok: true; value: unknown; root: YamlNode | undefined } 
 
 /** Values once aliases (*name) are expanded: a file beyond this is refused ("billion laughs"). */
 const MAX_EXPANDED_VALUES = 100_000;
+/**
+ * Bytes of text (strings and keys, as UTF-8) once aliases are expanded: few values can be large
+ * ones (a 64 KiB string repeated 90,000 times). Eight times what one call may carry (1 MiB).
+ */
+export const MAX_EXPANDED_BYTES = 8 * 1024 * 1024;
 
 export function readYaml(text: string): YamlRead {
   let events: Event[];
@@ -33,8 +38,10 @@ export function readYaml(text: string): YamlRead {
   }
   if (documents.length > 1) return { ok: false, line: secondDocumentLine(text, events), reason: 'more than one document (---): a file holds one' };
   const value = documents[0] ?? null;
-  if (events.some((event) => event.type === EVENT_ID.ALIAS) && expandedSize(value) > MAX_EXPANDED_VALUES) {
-    return { ok: false, line: 1, reason: `more than ${MAX_EXPANDED_VALUES} values once its aliases (*name) are expanded` };
+  if (events.some((event) => event.type === EVENT_ID.ALIAS)) {
+    const size = expandedSize(value);
+    if (size.values > MAX_EXPANDED_VALUES) return { ok: false, line: 1, reason: `more than ${MAX_EXPANDED_VALUES} values once its aliases (*name) are expanded` };
+    if (size.bytes > MAX_EXPANDED_BYTES) return { ok: false, line: 1, reason: `more than ${MAX_EXPANDED_BYTES / 1024 / 1024} MiB of text once its aliases (*name) are expanded` };
   }
   return { ok: true, value, root: documents.length ? lineTree(events, text) : undefined };
 }
@@ -114,16 +121,24 @@ function secondDocumentLine(text: string, events: readonly Event[]): number {
   return markers[skip] ?? 1;
 }
 
-/** How many values the data holds with every alias expanded, counting no further than the limit. */
-function expandedSize(value: unknown): number {
-  let count = 0;
+/** How many values, and bytes of text, the data holds with every alias expanded, counting no further than the limits. */
+function expandedSize(value: unknown): { values: number; bytes: number } {
+  let values = 0;
+  let bytes = 0;
   const stack: unknown[] = [value];
-  while (stack.length && count <= MAX_EXPANDED_VALUES) {
+  while (stack.length && values <= MAX_EXPANDED_VALUES && bytes <= MAX_EXPANDED_BYTES) {
     const current = stack.pop();
-    count++;
-    if (typeof current === 'object' && current !== null) stack.push(...(Array.isArray(current) ? current : Object.values(current)));
+    values++;
+    if (typeof current === 'string') bytes += Buffer.byteLength(current);
+    else if (Array.isArray(current)) stack.push(...current);
+    else if (typeof current === 'object' && current !== null) {
+      for (const [key, item] of Object.entries(current)) {
+        bytes += Buffer.byteLength(key);
+        stack.push(item);
+      }
+    }
   }
-  return count;
+  return { values, bytes };
 }
 
 /** js-yaml's reason without the input it quotes (an alias or tag name): messages never repeat a file's text. */

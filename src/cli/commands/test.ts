@@ -13,6 +13,7 @@ import { buildCall } from '../../api/request.js';
 import { secretPaths } from '../../api/schema/registry.js';
 import type { MethodSchema } from '../../api/schema/types.js';
 import { loadResponseSchema } from '../../api/schema/responses.js';
+import { ParamsChecker } from '../../api/check.js';
 import { checkScenario } from '../../scenario/check.js';
 import { ConsoleReporter, plainStyle, type ConsoleStyle } from '../../scenario/console.js';
 import type { ResponseSchema } from '../../scenario/expect.js';
@@ -114,7 +115,17 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     // An encrypted --key: its passphrase (--pass-env, or asked on a terminal) checked before the first step, as batch does.
     if (baseNetwork.clientCert) await unlockClientKey(ctx, baseNetwork.clientCert);
     const registry = ctx.registry();
-    const sender = await openStepSender(target, { connections: options.jobs, extraHeaders, reveal: { showSecrets: false }, network: baseNetwork, onSecret: (value) => ctx.addSecret(value), ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}) });
+    const sender = await openStepSender(target, {
+      connections: options.jobs,
+      extraHeaders,
+      reveal: { showSecrets: false },
+      network: baseNetwork,
+      onSecret: (value) => ctx.addSecret(value),
+      redact: (text) => ctx.redact(text),
+      ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}),
+    });
+    const checker = new ParamsChecker(registry);
+    const fieldName = (path: readonly string[]) => `params.${path.join('.')}`;
     const color = useColor(consoleOut, env, ctx.globals.noColor);
     const total = stepCount(checked);
     const progress = new StepProgress(stderr, { enabled: stderr.isTTY === true, total, pace: () => sender.pace() });
@@ -135,7 +146,13 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
             send: sender.send,
             settingsFor: (method) => {
               const schema = registry.get(method)?.schema;
-              return { network: schema?.['x-idempotent'] === true ? readNetwork : baseNetwork, secretPaths: schema ? secretPaths(schema) : [] };
+              const idempotent = schema?.['x-idempotent'] === true;
+              return { network: idempotent ? readNetwork : baseNetwork, secretPaths: schema ? secretPaths(schema) : [], idempotent };
+            },
+            paramsCheckFor: async (method) => {
+              const check = await checker.load(method);
+              const schema = registry.get(method)?.schema;
+              return check && schema ? { schema, check: (params) => check(params, fieldName) } : undefined;
             },
             responseSchemaFor: (method) => {
               if (!schemas.has(method)) schemas.set(method, responseSchema(method, registry.get(method)));

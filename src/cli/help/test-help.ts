@@ -22,7 +22,8 @@ scenario and skips the rest of it; other files still run.
         status: 200                       # default: any 2xx
         body:                             # JMESPath query on the answer: expected value
           email: "{{ email }}"            # plain value: equal (same JSON type)
-          isActive: { equals: true }      # also matches, exists, type, lt, le, gt, ge, length
+          isActive: { equals: true }      # also matches, exists, type, lt, le, gt, ge, length;
+                                          # a mapping holds only these (objects: { equals: {...} })
         duration: { lt: 500 }             # milliseconds
         schema: true                      # check the method's response schema, if it has one
       capture:
@@ -35,11 +36,21 @@ scenario and skips the rest of it; other files still run.
       retry-until: { interval: 500, timeout: 10000 }   # repeat until expect holds (ms)
       expect: { body: { id: "{{ userId }}" } }
 
+A string that is one whole {{ name }} takes the variable's value, converted to the integer, number
+or boolean the method's schema wants when its text converts exactly (--var inst=5). Each step's
+params are checked again as filled (captured values too) just before it is sent; a problem fails
+the step and nothing is sent. Whole numbers beyond 2^53 (in files, --vars-file or captures),
+__proto__-like names and params over 1 MiB are refused, as for single calls. retry-until repeats
+a step that got no answer only for methods marked idempotent, or when the call never left (a
+create that timed out may have been made); interval 10 ms to a day, timeout up to a day. A 2xx
+answer that is not JSON (or over 1 MiB) fails its step, as it fails a single call.
+
 Output: one line per step with its time on a terminal, a character per step otherwise (. passed,
 F failed, E no answer, S skipped); then every failure with the expectation, the actual value and
-the exchange as -v shows it (token and secret params masked), and a summary. When stderr is a
-terminal, a progress bar there (steps done of all, steps/s, failures, time left), erased before
-the failures.
+the exchange as -v shows it (token and secret params masked, in every form they take; bodies cut
+at 4000 characters; terminal escapes from the server written out as \\u001b), and a summary.
+When stderr is a terminal, a progress bar there (steps done of all, steps/s, failures, time
+left), erased before the failures.
 
 Reports (--report): JUnit in the shape Jenkins, GitLab, Azure and GitHub read (classname the file,
 name the step's number and name), TAP 13 (prove reads it), JSON, HTML. A report path that is an
