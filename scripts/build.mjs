@@ -92,6 +92,7 @@ const LAZY_PARTS = {
   'src/output/write-out.ts': 'write-out',
   'src/output/verbose.ts': 'verbose',
   'src/api/json-check.ts': 'json-check',
+  'src/generated/scenario-schema.ts': 'scenario-schema',
   'node_modules/chalk/source/index.js': 'chalk',
   'node_modules/read/dist/esm/read.js': 'read',
   'node_modules/picomatch/index.js': 'picomatch',
@@ -207,4 +208,6 @@ const mainHelp = renderHelp();
 await bundleCli(mainHelp);
 writeManPage(mainHelp);
 declarations();
+// The JSON Schema of scenario files as a file of the package, for editors' `$schema=` lines.
+writeFileSync(join(root, 'dist', 'scenario.schema.json'), readFileSync(join(generated, 'scenario.schema.json')));
 if (!process.argv.includes('--quiet')) process.stderr.write(`built dist/ (${methods.length} method schemas)\n`);

@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { scenarioSchema } from './scenario-schema.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const generated = join(root, 'src', 'generated');
@@ -58,6 +59,14 @@ export function generateValidators() {
     if (schema['x-response']) writeValidator(`${name}Response`, schema['x-response'], `the "x-response" of schemas/${file}`, { allowUnionTypes: true });
   }
   writeFileSync(join(generated, 'types.ts'), typesFor(schemas));
+  // The JSON Schema of scenario files, for editors: printed by `oneoffice test --print-schema` (a
+  // lazy part: a test run does not load it) and shipped as dist/scenario.schema.json.
+  const scenario = `${JSON.stringify(scenarioSchema(schemas), null, 2)}\n`;
+  writeFileSync(join(generated, 'scenario.schema.json'), scenario);
+  writeFileSync(
+    join(generated, 'scenario-schema.ts'),
+    `// Generated from schemas/*.json by scripts/scenario-schema.mjs. Do not edit.\n\n/** The JSON Schema of scenario files, as text. */\nexport const SCENARIO_SCHEMA: string = ${JSON.stringify(scenario)};\n`,
+  );
   // Answers' schemas in a module of their own: every CLI start loads builtinSchemas, and only the
   // library's users and tests read the responses.
   const responses = Object.fromEntries(Object.entries(schemas).filter(([, schema]) => schema['x-response']).map(([name, schema]) => [name, schema['x-response']]));

@@ -131,6 +131,7 @@ export const TEST_OWN_OPTIONS: OptionSpec[] = [
   { long: '--report', complete: { kind: 'prefixes', prefixes: REPORT_FORMATS.map((format) => `${format}:`) }, takes: 'list', valueName: 'format:file', description: 'also write a report: junit:FILE, tap:FILE, json:FILE or html:FILE (repeatable); FILE - is stdout (the console then writes to stderr), a missing folder is made' },
   { long: '--mock', takes: 'none', description: 'run against a fresh local server (oneoffice mock) in this process: no URL or token needed' },
   { long: '--dry-run', takes: 'none', description: 'check the files and send nothing' },
+  { long: '--print-schema', takes: 'none', description: 'print the JSON Schema of scenario files (for editors; see the README) and exit' },
 ];
 
 /** "unknown option --max-tme (did you mean --max-time?)", suggesting from the options of the command at hand. */

@@ -40,6 +40,11 @@ export async function runTestCommand(ctx: Context, argv: readonly string[]): Pro
     ctx.deps.stdout.write(testHelp());
     return ExitCode.ok;
   }
+  if (parsed.options['print-schema']) {
+    const { SCENARIO_SCHEMA } = await import('../../generated/scenario-schema.js');
+    ctx.deps.stdout.write(SCENARIO_SCHEMA);
+    return ExitCode.ok;
+  }
   const { options, problems } = readTestOptions(parsed);
   const { files, problems: fileProblems } = await scenarioFiles(options.paths, options.globs, process.cwd());
   problems.push(...fileProblems);

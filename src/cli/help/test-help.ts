@@ -45,6 +45,9 @@ a step that got no answer only for methods marked idempotent, or when the call n
 create that timed out may have been made); interval 10 ms to a day, timeout up to a day. A 2xx
 answer that is not JSON (or over 1 MiB) fails its step, as it fails a single call.
 
+Editors: oneoffice test --print-schema prints a JSON Schema of scenario files (also in the package
+as dist/scenario.schema.json) for a "# yaml-language-server: $schema=..." first line.
+
 Output: one line per step with its time on a terminal, a character per step otherwise (. passed,
 F failed, E no answer, S skipped); then every failure with the expectation, the actual value and
 the exchange as -v shows it (token and secret params masked, in every form they take; bodies cut
