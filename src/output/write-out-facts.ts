@@ -37,7 +37,8 @@ export function callFacts(call: CallRequest, timings: CallTimings, outcome: Outc
     ...(timings.remote ? { remote: timings.remote } : {}),
     ...(timings.local ? { local: timings.local } : {}),
     ...(head ? { httpVersion: head.httpVersion ?? '1.1' } : {}),
-    headers: head?.headers ?? {},
+    // A server may echo the token in a header: masked here as -v masks it.
+    headers: head ? redactHeaders(head.headers, outcome.redact) : {},
     sizeHeader: head ? headSize(head) : 0,
     sizeRequest: sent ? requestSize(call) : 0,
     sizeUpload: sent ? Buffer.byteLength(call.body) : 0,
@@ -58,4 +59,10 @@ function headSize(head: ResponseHead): number {
 function requestSize(call: CallRequest): number {
   const head = `${call.httpMethod} ${requestTarget(call.url)} HTTP/1.1\r\n${call.headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
   return Buffer.byteLength(head, 'latin1') + Buffer.byteLength(call.body);
+}
+
+function redactHeaders(headers: ResponseHead['headers'], redact: (text: string) => string): ResponseHead['headers'] {
+  const copy: ResponseHead['headers'] = {};
+  for (const [name, values] of Object.entries(headers)) copy[name] = values === undefined ? undefined : Array.isArray(values) ? values.map(redact) : redact(values);
+  return copy;
 }

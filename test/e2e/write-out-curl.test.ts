@@ -159,3 +159,17 @@ describe('-w: secrets and bounds', () => {
     expect(rec.server.received).toHaveLength(0);
   });
 });
+
+describe('-w: what a server echoes', () => {
+  it('%header{name} and %{header_json} mask the token when the server echoes it in a header', async () => {
+    rec.server.respond((_request, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-echo': `key ${TOKEN}` });
+      res.end('{}');
+    });
+    const result = await ours('\\n%header{x-echo}\\n%{header_json}');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('\nkey ****\n');
+    expect(result.stdout).toContain('"x-echo":["key ****"]');
+    expect(result.stdout).not.toContain(TOKEN);
+  });
+});
