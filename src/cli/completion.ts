@@ -8,22 +8,50 @@ import { complete, formatCompletion } from './complete.js';
 const BASH = `# oneoffice completion for bash (3.2 and later). Install (one of):
 #   oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
 #   echo 'source <(oneoffice completion bash)' >> ~/.bashrc
-_oneoffice() {
-  local i word glue=0 n=0 cword=\${COMP_CWORD}
-  local -a words=()
-  # bash splits --name=value at the = (COMP_WORDBREAKS); oneoffice wants the word whole.
-  for ((i = 1; i <= cword; i++)); do
-    word=\${COMP_WORDS[i]}
-    if [[ $word == "=" && $n -gt 0 && \${words[n-1]} == --* ]]; then
-      words[n-1]+="="; glue=1; continue
+# What is typed so far, without its shell quoting (New\\ Yo, 'New Yo): in _oneoffice_plain.
+_oneoffice_unquote() {
+  local text=$1 j c q=""
+  _oneoffice_plain=""
+  for ((j = 0; j < \${#text}; j++)); do
+    c=\${text:j:1}
+    if [[ -n $q ]]; then
+      if [[ $c == "$q" ]]; then q=""; else _oneoffice_plain+=$c; fi
+    elif [[ $c == "\\\\" ]]; then
+      ((j++)); _oneoffice_plain+=\${text:j:1}
+    elif [[ $c == "'" || $c == '"' ]]; then
+      q=$c
+    else
+      _oneoffice_plain+=$c
     fi
-    if ((glue)); then words[n-1]+="$word"; glue=0; continue; fi
-    words[n]=$word; ((n++))
+  done
+}
+_oneoffice() {
+  local i word n=0 cword=\${COMP_CWORD} at=0 start typed=\${COMP_LINE:0:COMP_POINT}
+  local -a words=()
+  # bash splits words at COMP_WORDBREAKS (--name=value, junit:file, @file); oneoffice wants each
+  # word whole: a piece that starts right where the one before it ended is glued back to it.
+  for ((i = 0; i <= cword; i++)); do
+    word=\${COMP_WORDS[i]}
+    start=$at
+    while [[ \${typed:start:1} == [[:space:]] ]]; do ((start++)); done
+    if ((i > 0)); then
+      if ((n > 0 && start == at)); then words[n-1]+=$word; else words[n]=$word; ((n++)); fi
+    fi
+    at=$((start + \${#word}))
   done
   ((n)) || { words[0]=""; n=1; }
-  local cur=\${words[n-1]} prefix=""
-  # What bash replaces is the text after the =, so the candidates lose the --name= part.
-  if [[ $cur == --*=* && ( \${COMP_WORDS[cword]} == "=" || \${COMP_WORDS[cword-1]} == "=" ) ]]; then prefix=\${cur%%=*}=; fi
+  # bash replaces the piece under the cursor (nothing after a break like = or :); what comes
+  # before it in the word (--name=, junit:) is left as it is.
+  local breaks='=:@><;|&(' tail=\${COMP_WORDS[cword]}
+  [[ -z \${tail//[$breaks]/} ]] && tail=""
+  local head=\${words[n-1]%"$tail"}
+  # An @ before it is replaced with it (one of readline's special prefixes).
+  head=\${head%@}
+  _oneoffice_unquote "$head"
+  local prefix=$_oneoffice_plain
+  # The word under the cursor as oneoffice reads it, without its quoting.
+  _oneoffice_unquote "\${words[n-1]}"; words[n-1]=$_oneoffice_plain
+  local cur=\${words[n-1]}
   local out line directive=0
   out=$(oneoffice __complete "\${words[@]}" 2>/dev/null) || return 0
   local -a lines=()
@@ -36,13 +64,17 @@ _oneoffice() {
   if ((directive & 6)); then
     local kind=-f
     ((directive & 4)) && kind=-d
+    # -o filenames: bash quotes the names it inserts.
     compopt -o filenames 2>/dev/null
     while IFS= read -r line; do COMPREPLY[\${#COMPREPLY[@]}]=$line; done < <(compgen $kind -- "\${cur#"$prefix"}")
     return 0
   fi
   for line in "\${lines[@]}"; do
     line=\${line%%$'\\t'*}
-    [[ -n $line ]] && COMPREPLY[\${#COMPREPLY[@]}]=\${line#"$prefix"}
+    [[ -n $line ]] || continue
+    # Inserted as the shell reads it back: New York as New\\ York, $(...) as \\$\\(...\\), never run.
+    printf -v line '%q' "\${line#"$prefix"}"
+    COMPREPLY[\${#COMPREPLY[@]}]=$line
   done
   if ((directive & 1)); then compopt -o nospace 2>/dev/null; fi
   return 0

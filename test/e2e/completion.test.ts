@@ -51,10 +51,15 @@ function script(shell: string): string {
   return path;
 }
 
-/** bash: COMP_WORDS as bash splits the line (it splits at =), the last word the cursor's. */
+/**
+ * bash: COMP_WORDS as bash splits the line (it splits at =), the last word the cursor's, and
+ * COMP_LINE as typed (a piece made of = or : alone stood right against its neighbours, @ against the next).
+ */
 function bash(words: string[]): string[] {
-  const quoted = words.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
-  const run = spawnSync('bash', ['--norc', '-c', `source '${script('bash')}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _oneoffice; printf '%s\\n' "\${COMPREPLY[@]}"`], { env, cwd: cwdOf(), encoding: 'utf8' });
+  const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+  const isBreak = (word: string | undefined) => word !== undefined && /^[=:@]*[=:][=:@]*$/.test(word);
+  const line = words.reduce((typed, word, i) => (i === 0 ? word : isBreak(word) || isBreak(words[i - 1]) || words[i - 1] === '@' ? typed + word : `${typed} ${word}`), '');
+  const run = spawnSync('bash', ['--norc', '-c', `source '${script('bash')}'; COMP_WORDS=(${words.map(quote).join(' ')}); COMP_CWORD=${words.length - 1}; COMP_LINE=${quote(line)}; COMP_POINT=${line.length}; _oneoffice; printf '%s\\n' "\${COMPREPLY[@]}"`], { env, cwd: cwdOf(), encoding: 'utf8' });
   expect(run.stderr).toBe('');
   return run.stdout.split('\n').filter(Boolean).sort();
 }
@@ -120,6 +125,9 @@ describe.skipIf(!SHELLS.bash)('bash completion', () => {
   it('offers files after --params @, and file names for --cert and the batch input', () => {
     expect(bash(['oneoffice', 'createUser', '--params', '@'])).toEqual(['@order.json', '@orders/', '@other.txt']);
     expect(bash(['oneoffice', 'createUser', '--params', '@ord'])).toEqual(['@order.json', '@orders/']);
+    // As bash splits it: @ is a word break, and readline replaces it with the piece after it.
+    expect(bash(['oneoffice', 'createUser', '--params', '@', 'ord'])).toEqual(['@order.json', '@orders/']);
+    expect(bash(['oneoffice', 'createUser', '--params', '=@', 'ord'])).toEqual(['@order.json', '@orders/']);
     expect(bash(['oneoffice', 'createUser', '--cert', 'o'])).toEqual(['order.json', 'orders', 'other.txt']);
     expect(bash(['oneoffice', 'batch', 'ot'])).toEqual(['other.txt']);
   });
@@ -136,6 +144,8 @@ describe.skipIf(!SHELLS.bash)('bash completion', () => {
   it('offers oneoffice test the call flags it takes, and the report formats after --report', () => {
     expect(bash(['oneoffice', 'test', 'smoke.yml', '--u'])).toEqual(['--url']);
     expect(bash(['oneoffice', 'test', '--report', ''])).toEqual(['html:', 'json:', 'junit:', 'tap:']);
+    // bash splits junit:o at the colon and replaces only the piece after it.
+    expect(bash(['oneoffice', 'test', '--report', 'junit', ':', 'o'])).toEqual(['order.json', 'orders/', 'other.txt']);
   });
 });
 
