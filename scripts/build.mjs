@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { manPage } from './man.mjs';
@@ -190,15 +190,26 @@ function renderHelp(args = ['--help']) {
   }
 }
 
-// oneoffice(1) from the same help text (listed in package.json "man").
-function writeManPage(main) {
-  const page = manPage(pkg.version, {
-    main,
-    methods: methods.map((name) => [name, renderHelp([name, '--help'])]),
-    commands: registry.names.filter((name) => name !== 'help').map((name) => [name, renderHelp(['help', name])]),
-  });
-  mkdirSync(join(root, 'dist', 'man'), { recursive: true });
-  writeFileSync(join(root, 'dist', 'man', 'oneoffice.1'), page);
+// oneoffice(1), rendered from the specs the help is made of (scripts/man-data.ts, bundled here so
+// it reads the registry, option tables and schemas as the CLI does; listed in package.json "man").
+async function writeManPage() {
+  const bundled = join(root, 'dist', '.man-data.mjs');
+  await build({ ...shared, entryPoints: [join(root, 'scripts', 'man-data.ts')], outfile: bundled, format: 'esm', banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } });
+  try {
+    const { manData } = await import(`${pathToFileURL(bundled).href}?${Date.now()}`);
+    mkdirSync(join(root, 'dist', 'man'), { recursive: true });
+    writeFileSync(join(root, 'dist', 'man', 'oneoffice.1'), manPage(pkg.version, manDate(), manData()));
+  } finally {
+    rmSync(bundled, { force: true });
+  }
+}
+
+/** The page's date: SOURCE_DATE_EPOCH (reproducible builds), else the last commit's, else today. */
+function manDate() {
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH);
+  if (Number.isFinite(epoch) && epoch > 0) return new Date(epoch * 1000).toISOString().slice(0, 10);
+  const git = spawnSync('git', ['log', '-1', '--format=%cs'], { cwd: root, encoding: 'utf8' });
+  return git.status === 0 && /^\d{4}-\d{2}-\d{2}$/.test(git.stdout.trim()) ? git.stdout.trim() : new Date().toISOString().slice(0, 10);
 }
 
 const methods = generateValidators();
@@ -206,7 +217,7 @@ await bundleLibrary();
 await bundleCli();
 const mainHelp = renderHelp();
 await bundleCli(mainHelp);
-writeManPage(mainHelp);
+await writeManPage();
 declarations();
 // The JSON Schema of scenario files as a file of the package, for editors' `$schema=` lines.
 writeFileSync(join(root, 'dist', 'scenario.schema.json'), readFileSync(join(generated, 'scenario.schema.json')));

@@ -1,45 +1,141 @@
-// The man page oneoffice(1), made at build time from the same help text the CLI prints (--help,
-// each method's --help, batch, mock and completion), so the two never disagree. The help text is
-// laid out for a terminal already; the page keeps that layout in no-fill blocks.
+// The man page oneoffice(1), rendered at build time from the specs the CLI's help is made of
+// (scripts/man-data.ts: the registry of commands, the option tables, the method schemas, the
+// exit-code table, the main help's examples and environment), as a real page: NAME, SYNOPSIS,
+// DESCRIPTION, COMMANDS, METHODS, OPTIONS, EXIT STATUS, ENVIRONMENT, FILES, EXAMPLES, SEE ALSO.
+// Text is filled by man itself; only examples are preformatted, broken to fit 80 columns.
 
-/** Text as roff reads it literally: backslashes, minus signs and leading dots or quotes escaped. */
+/** Source lines of a page stay within this many bytes (mandoc -T lint's style rule); man fills them. */
+const SOURCE_WIDTH = 78;
+
+/** Text as roff reads it literally (backslashes, minus signs and leading dots or quotes escaped), in source lines of at most SOURCE_WIDTH. */
 export function roffText(text) {
   return text
     .replace(/\\/g, '\\e')
     .replace(/-/g, '\\-')
     .split('\n')
+    .flatMap((line) => sourceLines(line))
     .map((line) => (/^[.']/.test(line) ? `\\&${line}` : line))
     .join('\n');
 }
 
-function block(text) {
-  return `.nf\n${roffText(text.replace(/\n+$/, ''))}\n.fi`;
+/** One line of filled text as several source lines, broken between words. */
+function sourceLines(line) {
+  const lines = [];
+  let current = '';
+  for (const word of line.split(' ')) {
+    if (current && current.length + 1 + word.length > SOURCE_WIDTH) {
+      lines.push(current);
+      current = word;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  lines.push(current);
+  return lines;
+}
+
+/** Preformatted lines longer than this are broken with a shell continuation (the page is indented). */
+const EXAMPLE_WIDTH = 66;
+
+/** A shell command broken between words with " \" continuations, so it still runs as printed. */
+export function breakCommand(command, width = EXAMPLE_WIDTH) {
+  const lines = [];
+  let line = '';
+  for (const word of command.split(' ')) {
+    if (line && line.length + 1 + word.length > width - 2) {
+      lines.push(`${line} \\`);
+      line = `  ${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** One preformatted line, escaped as roffText does but never broken. */
+function literalLine(line) {
+  const escaped = line.replace(/\\/g, '\\e').replace(/-/g, '\\-');
+  return /^[.']/.test(escaped) ? `\\&${escaped}` : escaped;
+}
+
+function tagged(tag, text) {
+  return ['.TP', tag, roffText(text)];
+}
+
+function option(entry) {
+  return tagged(`.B ${roffText(entry.flags).replace(/ /g, '\\ ')}`, entry.description);
 }
 
 /**
  * @param {string} version
- * @param {{ main: string, methods: Array<[string, string]>, commands: Array<[string, string]> }} help
+ * @param {string} date YYYY-MM-DD
+ * @param {import('./man-data.ts').ManData} data
  */
-export function manPage(version, help) {
-  const sections = [
-    `.TH ONEOFFICE 1 "" "oneoffice ${version}" "User Commands"`,
+export function manPage(version, date, data) {
+  const lines = [
+    `.TH ONEOFFICE 1 ${date} "oneoffice ${version}" "User Commands"`,
     '.SH NAME',
     "oneoffice \\- call OneOffice's marketplace API from the command line",
     '.SH SYNOPSIS',
     '.B oneoffice',
     '.I method',
-    '[\\fIflags\\fR]',
-    '.br',
-    '.B oneoffice',
-    '.I command',
-    '[\\fIoptions\\fR]',
+    '.RI [ flags ]',
+    ...data.commands.flatMap((command) => {
+      const [name, ...operands] = command.usage.split(' ');
+      return ['.br', `.B oneoffice ${roffText(name)}`, ...(command.takesOptions ? ['.RI [ options ]'] : []), ...(operands.length ? [`.I ${roffText(operands.join(' '))}`] : [])];
+    }),
     '.SH DESCRIPTION',
-    block(help.main),
+    roffText(
+      "oneoffice calls OneOffice's server-to-server marketplace API: an HTTP GET with a JSON body naming the method and its params, the token in an x-api-key header. Each API method is a command whose flags come from the method's schema; params are checked before anything is sent, and every problem is reported at once. Beside the methods, commands run many calls from a file (batch), run scenario files with expectations (test), run a local server for tests and demos (mock), and manage profiles in the config file (config).",
+    ),
+    '.PP',
+    roffText('Data goes to standard output, messages to standard error; nothing prompts without a terminal, and tokens and secret params are masked in everything printed unless --show-secrets is given.'),
+    '.SH COMMANDS',
+    ...data.commands.flatMap((command) => [
+      `.SS ${roffText(command.usage)}`,
+      roffText(command.description),
+      ...command.subcommands.flatMap((sub) => tagged(`.B ${roffText(sub.usage).replace(/ /g, '\\ ')}`, sub.description)),
+      ...(command.options.length ? ['.PP', 'Options:', ...command.options.flatMap(option)] : []),
+    ]),
     '.SH METHODS',
-    ...help.methods.flatMap(([name, text]) => [`.SS ${name}`, block(text)]),
-    ...help.commands.flatMap(([name, text]) => [`.SH ${name.toUpperCase()}`, block(text)]),
+    roffText('Each method is a command of its own; its params are flags (nested ones with dots: --admin.email), or JSON with --params. oneoffice METHOD --help shows them with examples.'),
+    ...data.methods.flatMap((method) => [
+      `.SS ${method.name}`,
+      roffText(method.summary),
+      ...method.flags.flatMap((flag) => tagged(`.B ${roffText(flag.flags).replace(/ /g, '\\ ')}`, `${flag.required ? '(required) ' : ''}${flag.description}`)),
+    ]),
+    '.SH OPTIONS',
+    roffText('Flags of every method command and of call (batch and test take those that apply to them):'),
+    ...data.callOptions.flatMap(option),
+    '.PP',
+    roffText('Options of every command:'),
+    ...data.globalOptions.flatMap(option),
+    '.TP',
+    '.B \\-h, \\-\\-help',
+    'show help',
+    '.TP',
+    '.B \\-V, \\-\\-version',
+    'print the version',
+    '.SH EXIT STATUS',
+    ...data.exitCodes.flatMap((entry) => tagged(`.B ${entry.code}`, entry.meaning)),
+    '.SH ENVIRONMENT',
+    roffText(data.environmentIntro),
+    ...data.environment.flatMap((entry) => tagged(`.B ${roffText(entry.names).replace(/ /g, '\\ ')}`, entry.meaning)),
+    ...tagged('.B HTTPS_PROXY, HTTP_PROXY, NO_PROXY', 'the proxy for calls, and the hosts that bypass it (--proxy wins)'),
+    ...tagged('.B NODE_EXTRA_CA_CERTS', 'more CA certificates to trust (see also --cacert)'),
+    '.SH FILES',
+    ...tagged('.I ~/.config/oneoffice/config.json', 'the config file on Linux and macOS ($XDG_CONFIG_HOME/oneoffice/config.json when XDG_CONFIG_HOME is set); %APPDATA%\\oneoffice\\Config\\config.json on Windows; ONEOFFICE_CONFIG or --config name another. oneoffice config path prints it. Written with mode 0600.'),
+    '.SH EXAMPLES',
+    ...data.examples.flatMap((example, index) => [
+      // A paragraph between examples, not right after the heading (mandoc -T lint).
+      ...(index > 0 ? ['.PP'] : []),
+      ...(example.comment ? [roffText(`${example.comment}:`)] : []),
+      '.RS 4',
+      '.nf',
+      ...breakCommand(example.command).map(literalLine),
+      '.fi',
+      '.RE',
+    ]),
     '.SH SEE ALSO',
-    '.BR curl (1)',
+    '.BR curl (1),',
+    '.BR jq (1)',
   ];
-  return `${sections.join('\n')}\n`;
+  return `${lines.join('\n')}\n`;
 }

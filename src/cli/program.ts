@@ -1,6 +1,6 @@
 // The commands that do not call the API (help, methods, config), on commander. Loaded only when
 // one of them runs.
-import { CALL_FLAG_EXAMPLES } from './help/flag-examples.js';
+import { environmentHelp, examplesHelp } from './help/main-help.js';
 import { Command, CommanderError } from 'commander';
 import { CALL_OPTIONS, commanderFlags, commanderProblem, GLOBAL_OPTIONS } from '../options/args.js';
 import { configDelete, configGet, configList, configPathCommand, configSet, configUnset, configUse } from './commands/config.js';
@@ -12,15 +12,6 @@ import { VERSION } from '../api/request.js';
 import { optionLines } from './help/method-help.js';
 import { summaryOf } from '../api/schema/registry.js';
 
-const ENVIRONMENT_HELP = `Environment (the URL and token come from, highest first: --url/--bearer, the
-profile named by --profile, ONEOFFICE_URL/ONEOFFICE_BEARER, the profile named by ONEOFFICE_PROFILE,
-URL/BEARER, the config file's default profile; -v says which):
-  ONEOFFICE_URL, URL          API endpoint
-  ONEOFFICE_BEARER, BEARER    API token
-  ONEOFFICE_PROFILE           config profile
-  ONEOFFICE_CONFIG            config file
-  ONEOFFICE_SCHEMAS           directory of extra method schemas
-  NO_COLOR, FORCE_COLOR       colour off / on`;
 
 export async function runProgram(ctx: Context, argv: readonly string[]): Promise<number> {
   const { stdout, stderr } = ctx.deps;
@@ -103,16 +94,9 @@ Examples:
 Flags of every method command and of call:
 ${optionLines(CALL_OPTIONS).join('\n')}
 
-Examples:
-  export URL=https://... BEARER=...        # the docs' own setup works as it is
-  oneoffice createUser --email test1@oneoffice.bh
-  oneoffice createFirstOrder --customer ABC --id ORD1 --product oo-lite --licenses 20 --duration monthly
-  oneoffice call createUser --params=@user.json     # with =: PowerShell reads a bare @user.json as splatting
-  oneoffice createUser --email test1@oneoffice.bh --curl=powershell   # curl.exe for PowerShell (also sh, cmd)
-${CALL_FLAG_EXAMPLES.join('\n')}
-  oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
+${examplesHelp()}
 
-${ENVIRONMENT_HELP}
+${environmentHelp()}
 
 ${exitCodeHelp}
 `,

@@ -106,15 +106,12 @@ describe('the npm package', () => {
     });
   });
 
-  it('puts the man page where man looks, generated from the help text', () => {
+  it('puts the man page where man looks, made from the same specs as the help', () => {
     const page = join(prefix, 'share', 'man', 'man1', 'oneoffice.1');
     const text = readFileSync(page, 'utf8');
-    expect(text.startsWith(`.TH ONEOFFICE 1 "" "oneoffice ${VERSION}" "User Commands"\n`)).toBe(true);
-    const help = spawnSync(installed(), ['--help'], { env: isolatedEnv(), encoding: 'utf8' }).stdout;
-    // Every line of --help is in the page (escaped for roff).
-    for (const line of help.split('\n').filter(Boolean)) expect(text).toContain(line.replace(/\\/g, '\\e').replace(/-/g, '\\-'));
+    expect(text).toMatch(new RegExp(`^\\.TH ONEOFFICE 1 \\d{4}-\\d{2}-\\d{2} "oneoffice ${VERSION.replace(/\./g, '\\.')}" "User Commands"\n`));
     expect(text).toContain('.SS createFirstOrder');
-    expect(text).toContain('.SH BATCH');
+    expect(text).toContain('.SS batch <file>');
     expect(text).toContain('\\-\\-write\\-out');
   });
 });
