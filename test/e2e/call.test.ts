@@ -174,7 +174,7 @@ describe('invalid input: exit 2, every problem named, nothing sent', () => {
   it('an unknown command suggests the method', async () => {
     const result = await runCli(['createUsr', '--email', 'a@b.co'], { env: rec.env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("oneoffice: unknown command 'createUsr' (did you mean createUser?)\n");
+    expect(result.stderr).toBe('oneoffice: unknown command or method createUsr (did you mean createUser?)\n');
     expect(rec.server.received).toHaveLength(0);
   });
 

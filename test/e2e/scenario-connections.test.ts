@@ -13,7 +13,8 @@ import { inTurn, jsonResponder, startRecordingServer, type RecordingServer, type
 
 const s = useScenarioBench();
 
-const USER = { id: 7, email: 'a@example.com', isActive: true };
+// A user as getUserByEmail's response schema has it (every field it requires).
+const USER = { id: 7, instance: 1, email: 'a@example.com', displayName: 'A', isActive: true, isAdmin: false, profile: {} };
 const threeLookups = (tag: string) => `name: ${tag}
 steps:
 ${[1, 2, 3].map((i) => `  - call: getUserByEmail\n    params: { email: "${tag}${i}@example.com" }\n`).join('')}`;
