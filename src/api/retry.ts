@@ -65,6 +65,8 @@ export function retryAfterMs(value: string | string[] | undefined, now: number):
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || text.trim() === '') return undefined;
   if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
+  // An HTTP date names its month and zone in letters; V8's Date.parse also reads "1.5" or "-3" as dates (of 2001).
+  if (!/[a-z]{3}/i.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
