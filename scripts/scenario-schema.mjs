@@ -19,6 +19,12 @@ const MATCHER_OPS = {
   length: { type: 'number' },
 };
 const MS = { type: 'number', minimum: 0, description: 'milliseconds' };
+/** retry-until's bounds (expect-spec.ts): a pause of at least 10 ms, and neither more than a day. */
+const DAY_MS = 86_400_000;
+const RETRY_UNTIL = {
+  interval: { type: 'number', minimum: 10, maximum: DAY_MS, description: 'milliseconds between attempts (10 to a day)' },
+  timeout: { type: 'number', exclusiveMinimum: 0, maximum: DAY_MS, description: 'milliseconds in all (at most a day)' },
+};
 
 /** A method's params schema, each value also taking a template; our own keywords (x-*) and ids left out. */
 function templated(schema) {
@@ -56,7 +62,7 @@ export function scenarioSchema(methods) {
         },
         'retry-until': {
           description: 'repeat the step until its expect holds',
-          anyOf: [{ type: 'boolean' }, { type: 'object', additionalProperties: false, properties: { interval: MS, timeout: MS } }],
+          anyOf: [{ type: 'boolean' }, { type: 'object', additionalProperties: false, properties: RETRY_UNTIL }],
         },
       },
       allOf: names.map((name) => ({
@@ -76,8 +82,8 @@ export function scenarioSchema(methods) {
       },
     },
     matcher: {
-      description: 'a plain value (equal), or conditions that must all hold',
-      anyOf: [{ type: 'object', additionalProperties: false, minProperties: 1, properties: MATCHER_OPS }, { not: { type: 'object' } }, { type: 'object' }],
+      description: 'a plain value (equal), or conditions that must all hold: a mapping holds only operators (an object is compared with { equals: {...} }; {} is the empty object)',
+      anyOf: [{ type: 'object', additionalProperties: false, minProperties: 1, properties: MATCHER_OPS }, { not: { type: 'object' } }, { type: 'object', maxProperties: 0 }],
     },
     ...Object.fromEntries(names.map((name) => [`params-${name}`, templated(methods[name])])),
   };

@@ -66,4 +66,12 @@ describe('the JSON Schema of scenario files', () => {
       expect.arrayContaining([{ at: '/steps/0/expect/status', message: 'must be <= 599' }, { at: '/steps/0/expect/duration/lt', message: 'must be number' }]),
     );
   });
+
+  it('finds a misspelled matcher and a retry-until beyond its bounds invalid, as oneoffice test refuses them', () => {
+    expect(errors(`${STEP('')}    expect: { body: { isActive: { equal: true } } }\n`)).toContainEqual({ at: '/steps/0/expect/body/isActive', message: 'must NOT have additional properties equal' });
+    expect(errors(`${STEP('')}    expect: { body: { isActive: { equals: true }, profile: {} } }\n`)).toEqual([]);
+    expect(errors(`${STEP('')}    retry-until: { interval: 0, timeout: 1e15 }\n`)).toEqual(
+      expect.arrayContaining([{ at: '/steps/0/retry-until/interval', message: 'must be >= 10' }, { at: '/steps/0/retry-until/timeout', message: 'must be <= 86400000' }]),
+    );
+  });
 });
