@@ -7,7 +7,7 @@ import { Context, type Deps } from './context.js';
 import { visibleControls } from '../output/controls.js';
 import { describeFailure, ExitCode, isOneOfficeError, UsageError } from '../api/errors.js';
 import { closest } from '../api/suggest.js';
-import { processDeps, useNodeStreams } from './stdio.js';
+import { PRINTS_HELP, processDeps, useNodeStreams } from './stdio.js';
 import { COMMAND_NAMES, COMMANDS, commandNamed, type Invocation } from './registry.js';
 
 export type { Deps } from './context.js';
@@ -45,6 +45,7 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
   try {
     const index = commandIndex(argv);
     const word = index === -1 ? undefined : argv[index];
+    if (asksForHelp(argv, word)) (deps.stdout as unknown as Record<symbol, boolean>)[PRINTS_HELP] = true;
     const invocation: Invocation = { argv, rest: index === -1 ? argv : [...argv.slice(0, index), ...argv.slice(index + 1)], after: argv.slice(index + 1) };
     if (word === 'help' && argv[index + 1] !== undefined) return await helpFor(ctx, argv[index + 1] as string);
     const command = word === undefined ? undefined : commandNamed(word);
@@ -70,6 +71,13 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
   } catch (error) {
     return reportError(ctx, error);
   }
+}
+
+/** Only help is printed: `help [...]`, or -h/--help before any `--`. */
+function asksForHelp(argv: readonly string[], word: string | undefined): boolean {
+  if (word === 'help') return true;
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
 }
 
 /** Top-level flags users reach for from other tools, and ours. */

@@ -18,6 +18,11 @@ const TAKE_OVER = Symbol('oneoffice.useNodeStream');
  * its calls and prints a summary). A registered symbol: lazily loaded bundles have their own copy of modules.
  */
 export const REPORTS_FAILURE = Symbol.for('oneoffice.reportsOutputFailure');
+/**
+ * Set (to true) on stdout by main() when the command line asks for help: a reader that stops early
+ * (`oneoffice --help | head -1`) ends it normally, with exit 0 and no word.
+ */
+export const PRINTS_HELP = Symbol.for('oneoffice.printsHelp');
 
 /** Written straight to the descriptor: a pipe, a socket, a regular file or /dev/null (`>/dev/null` in scripts). */
 function writableDirectly(fd: number): boolean {
@@ -44,6 +49,7 @@ function processOutput(fd: 1 | 2): Output {
   const writeFailed = (error: NodeJS.ErrnoException): void => {
     if (closed) return;
     closed = true;
+    if (fd === 1 && error.code === 'EPIPE' && writer[PRINTS_HELP]) process.exit(ExitCode.ok);
     if (fd !== 1 || writer[REPORTS_FAILURE]) return;
     try {
       writeSync(2, `oneoffice: cannot write to stdout: ${describeWriteError(error)}\n`);
@@ -86,6 +92,7 @@ function processOutput(fd: 1 | 2): Output {
     },
     [TAKE_OVER]: nodeStream,
     [REPORTS_FAILURE]: false as boolean,
+    [PRINTS_HELP]: false as boolean,
   };
   return new Proxy(writer, {
     get(target, property) {

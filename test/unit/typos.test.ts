@@ -39,6 +39,17 @@ describe('a mistyped word', () => {
     expect(rec.server.received).toEqual([]);
   });
 
+  it.each([
+    [['createUser', '--EMAIL', 'a@b.co'], 'oneoffice: unknown parameter --EMAIL (did you mean --email?)\n'],
+    [['createUser', '--email', 'a@b.co', '--Instance', '3'], 'oneoffice: unknown parameter --Instance (did you mean --instance?)\n'],
+    [['createUser', '--email', 'a@b.co', '--instanse', '3'], 'oneoffice: unknown parameter --instanse (did you mean --instance?)\n'],
+  ])('%j names the flag as it was typed, and the one meant', async (argv, line) => {
+    const result = await run(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')).toContain(line.trimEnd());
+    expect(rec.server.received).toEqual([]);
+  });
+
   it('call creatUser suggests createUser and sends nothing', async () => {
     const result = await run(['call', 'creatUser', '--params', '{"email":"a@b.co"}']);
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: call: unknown method creatUser (did you mean createUser?); to send it as it is, add --no-validate\n' });

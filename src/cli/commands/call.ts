@@ -85,7 +85,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     ctx.warn(`--no-validate: sending params for "${name}" unchecked`);
   }
   // Without the --params object, missing-field errors would only be noise.
-  if (validate && !paramsUnreadable) problems.push(...(await validationProblems(method, assembled.params, nameFor(isCall, assembled.flagPaths, fromParamsFlag), new Set([...parsed.problemPaths, ...assembled.problemPaths]))));
+  if (validate && !paramsUnreadable) problems.push(...(await validationProblems(method, assembled.params, nameFor(isCall, assembled.flagPaths, fromParamsFlag, typedFlags(parsed.params)), new Set([...parsed.problemPaths, ...assembled.problemPaths]))));
   // A query that does not parse is a usage error, found before anything is sent.
   const queryText = parsed.options['query'];
   let query: ((text: string) => string) | undefined;
@@ -150,13 +150,19 @@ async function validationProblems(method: MethodSchema, params: Params, nameOf: 
  * Name fields the way the user wrote them: as flags on method commands unless the value came from
  * --params, as JSON keys on `call` unless the value came from a flag.
  */
-function nameFor(isCall: boolean, flagPaths: Set<string>, fromParams: Set<string>) {
+function nameFor(isCall: boolean, flagPaths: Set<string>, fromParams: Set<string>, typed: ReadonlyMap<string, string>) {
   return (path: string[], like: string[] = path): string => {
     const typedAsFlag = like.some((_, i) => flagPaths.has(like.slice(0, i + 1).join('.')));
     const typedInParams = fromParams.has(like[0] as string);
     const asFlag = typedAsFlag || (!isCall && !typedInParams);
-    return asFlag ? flagOf(path) : JSON.stringify(path.join('.'));
+    // A flag the user typed is named as typed (--EMAIL, not --email: the suggestion is that).
+    return asFlag ? (typed.get(path.join('.')) ?? flagOf(path)) : JSON.stringify(path.join('.'));
   };
+}
+
+/** The flags not in the schema, by params path, as the user typed them. */
+function typedFlags(tokens: readonly ParamToken[]): Map<string, string> {
+  return new Map(tokens.filter((token) => token.known === undefined).map((token) => [token.path.join('.'), token.flag]));
 }
 
 /**
