@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from './helpers/cli.js';
 import { apiCall, killMockProcesses, runCliAgainst, startMockProcess, type MockProcess } from './helpers/mock-process.js';
 import { startRecordingServer } from './helpers/server.js';
+import { makeCa, makeSignedCertificate, startMutualTlsServer } from './helpers/tls.js';
 
 const UPSTREAM_TOKEN = 'upstream-secret-token-0123456789';
 const FRONT_TOKEN = 'front-token-abcdef';
@@ -111,6 +112,21 @@ describe('mock --upstream', () => {
     expect(answer.status).toBe(502);
     expect(JSON.parse(answer.body)).toBe(`upstream ${new URL(url).host}: cannot connect to ${new URL(url).host}: connection refused`);
     await mock.stop();
+  });
+
+  it('reaches an https upstream as single calls do: --cacert to trust it, --cert/--key when it requires a client certificate', async () => {
+    const ca = makeCa();
+    const server = await startMutualTlsServer(ca, makeSignedCertificate(ca, 'upstream-server'));
+    const client = makeSignedCertificate(ca, 'mock-as-client', { client: true });
+    try {
+      const mock = await front(server.url, '--cacert', ca.certPath, '--cert', client.certPath, '--key', client.keyPath);
+      const answer = await apiCall(mock, 'getUserByEmail', { email: 'tls@example.com' });
+      // The upstream answers with the name on the client certificate it was shown.
+      expect(answer).toMatchObject({ status: 200, body: '{"client":"mock-as-client"}' });
+      await mock.stop();
+    } finally {
+      server.close();
+    }
   });
 
   it.each([

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { killMockProcesses, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
 import { startRecordingServer } from '../helpers/server.js';
-import { makeCertificate, makeExpiredCertificate, startHttpsServer } from '../helpers/tls.js';
+import { makeCa, makeCertificate, makeExpiredCertificate, makeSignedCertificate, startHttpsServer, startMutualTlsServer } from '../helpers/tls.js';
 import { startTinyproxy, tinyproxyAvailable } from '../helpers/tinyproxy.js';
 
 const TOKEN = 'doctor-test-token-0123456789abcdef';
@@ -129,6 +129,26 @@ describe('oneoffice doctor and TLS', () => {
       expect(result.stdout.split('\n')).toContain(`fail  tls        TLS: the certificate of 127.0.0.1:${server.port} has expired -> the server's certificate must be renewed (its owner's job); -k skips the check (unsafe)`);
       const insecure = await doctor(['-k'], { ONEOFFICE_URL: server.url });
       expect(insecure.stdout).toMatch(/^warn {2}tls {8}TLSv1\.3, certificate CN=oneoffice-expired, issued by CN=oneoffice-expired, expired \d+ days ago; not checked \(-k\) -> drop -k, and trust the server with --cacert$/m);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('oneoffice doctor and client certificates', () => {
+  it('names the client certificate in use; without it the tls check fails (exit 6)', async () => {
+    const ca = makeCa();
+    const server = await startMutualTlsServer(ca, makeSignedCertificate(ca, 'doctor-server'));
+    const client = makeSignedCertificate(ca, 'doctor-client', { client: true });
+    try {
+      const withCert = await doctor(['--cacert', ca.certPath, '--cert', client.certPath, '--key', client.keyPath], { ONEOFFICE_URL: server.url });
+      const tls = withCert.stdout.split('\n').find((line) => line.includes(' tls '));
+      expect(tls).toContain(`, --cacert ${ca.certPath}, client certificate ${client.certPath}`);
+      expect(withCert.stdout).toMatch(/^ok {4}auth {7}token accepted \(200\)$/m);
+      expect(withCert.code).toBe(0);
+      const without = await doctor(['--cacert', ca.certPath], { ONEOFFICE_URL: server.url });
+      expect(without.code).toBe(6);
+      expect(without.stdout).toMatch(/^fail {2}tls {8}TLS: .*client certificate/m);
     } finally {
       server.close();
     }
