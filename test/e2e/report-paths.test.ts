@@ -96,12 +96,16 @@ describe('report paths', () => {
     expect(s.loggedCalls().length).toBe(calls);
   });
 
-  it('a run refused with exit 2 leaves no older passing report: the report says it was refused', async () => {
+  it('a run refused with exit 2 leaves no older passing report: the reports (JUnit, HTML) say it was refused', async () => {
     const dir = folder();
     const report = join(dir, 'r.xml');
     writeFileSync(report, PASSING_JUNIT);
-    const result = await s.test([s.file('refused.yml', 'steps:\n  - call: createUser\n    params: { email: not-an-email }\n'), '--report', `junit:${report}`]);
+    const html = join(dir, 'r.html');
+    writeFileSync(html, '<title>oneoffice test: OK</title>\n');
+    const result = await s.test([s.file('refused.yml', 'steps:\n  - call: createUser\n    params: { email: not-an-email }\n'), '--report', `junit:${report}`, '--report', `html:${html}`]);
     expect(result.code).toBe(2);
+    expect(readFileSync(html, 'utf8')).toContain('<title>oneoffice test: INCOMPLETE</title>');
+    expect(readFileSync(html, 'utf8')).toContain('<p class="failed">refused (exit 2): 1 problem; nothing was sent</p>');
     expect(readFileSync(report, 'utf8')).toBe(
       '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="oneoffice test" tests="1" failures="0" errors="1" time="0.000">\n' +
         '  <testsuite name="oneoffice test" tests="1" failures="0" errors="1" skipped="0" time="0.000">\n    <testcase name="the run finished" classname="oneoffice test" time="0.000">\n' +
