@@ -2,6 +2,7 @@
 // (whole objects before their dotted fields), remembering which paths the user typed as flags.
 import type { Readable } from 'node:stream';
 import { isUtf16, UTF16_ADVICE } from './text.js';
+import { readAll } from './read-all.js';
 import { parseJson } from './json.js';
 import { convertFlagValue, type ParamFlag } from './schema/flags.js';
 import { describeUnsafe, forbiddenKeyIn, forbiddenKeyProblem, unsafeValues } from './param-safety.js';
@@ -113,22 +114,6 @@ function setPath(target: Params, path: string[], value: unknown): string | undef
 
 function isPlainObject(value: unknown): value is Params {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The whole stream as text, or undefined as soon as it passes `limitBytes` (the rest is not read). */
-export async function readAll(stream: Readable, limitBytes: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.length;
-    if (size > limitBytes) {
-      stream.destroy();
-      return undefined;
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Whether params hold a value at `path` (e.g. a secret param that was given). */

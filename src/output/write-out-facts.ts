@@ -2,7 +2,6 @@
 // reported (http/timings.ts): sizes counted as curl counts them, and the URLs with a password
 // masked, as -v, --curl and error lines mask it. Loaded with -w only.
 import type { CallRequest } from '../api/request.js';
-import { requestTarget } from '../api/request.js';
 import { maskUrlPassword } from '../api/mask.js';
 import type { ResponseHead } from '../http/exchange.js';
 import type { CallTimings } from '../http/timings.js';
@@ -57,7 +56,7 @@ function headSize(head: ResponseHead): number {
 
 /** Bytes of the request as sent: request line, headers, blank line and body (curl's size_request). */
 function requestSize(call: CallRequest): number {
-  const head = `${call.httpMethod} ${requestTarget(call.url)} HTTP/1.1\r\n${call.headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+  const head = `${call.httpMethod} ${call.url.pathname}${call.url.search} HTTP/1.1\r\n${call.headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
   return Buffer.byteLength(head, 'latin1') + Buffer.byteLength(call.body);
 }
 

@@ -4,7 +4,7 @@
 // variable is a warning and prints nothing, an unclosed %{ prints as it is, a backslash escapes
 // only n, r and t. Rendering (write-out-values.ts) is a pure function of the call's facts.
 import type { Readable } from 'node:stream';
-import { readAll } from '../api/params.js';
+import { readAll } from '../api/read-all.js';
 import { isUtf16, UTF16_ADVICE } from '../api/text.js';
 import { visibleControls } from './controls.js';
 import { WRITE_OUT_VARIABLES, type Variable } from './write-out-values.js';
