@@ -156,5 +156,21 @@ export class TimeoutError extends OneOfficeError {
   }
 }
 
-/** The exit-code table as help text (`oneoffice --help`, `<method> --help`). */
-export const exitCodeHelp = `Exit codes:\n${EXIT_CODES.filter((entry) => entry.code < 128).map((entry) => `  ${entry.code}  ${entry.meaning}`).join('\n')}`;
+export type ExitCodeName = (typeof EXIT_CODES)[number]['name'];
+/** A row of a command's exit list: a code of the table, in the command's own words if it has some. */
+export interface ExitCodeRow {
+  name: ExitCodeName;
+  meaning?: string;
+  /** Printed instead of the code, e.g. "4-7" for a range that shares one meaning. */
+  label?: string;
+}
+
+/** An exit list for help, every code taken from the table (so it cannot name a code we do not use). */
+export function exitCodeLines(rows: readonly ExitCodeRow[]): string[] {
+  const labels = rows.map((row) => row.label ?? String(ExitCode[row.name]));
+  const width = Math.max(...labels.map((label) => label.length));
+  return rows.map((row, i) => `  ${(labels[i] as string).padEnd(width)}  ${row.meaning ?? (EXIT_CODES.find((entry) => entry.name === row.name) as (typeof EXIT_CODES)[number]).meaning}`);
+}
+
+/** The exit-code table as help text (`oneoffice --help`, `<method> --help`): every code, signals too. */
+export const exitCodeHelp = ['Exit codes:', ...exitCodeLines(EXIT_CODES.map((entry) => ({ name: entry.name })))].join('\n');

@@ -4,6 +4,7 @@
 import type { Deps } from './context.js';
 import { ExitCode, UsageError } from '../api/errors.js';
 import { complete, formatCompletion } from './complete.js';
+import { fitHelp } from './help/wrap.js';
 
 const BASH = `# oneoffice completion for bash (3.2 and later). Install (one of):
 #   oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
@@ -170,7 +171,7 @@ export function runCompletion(kind: 'script' | 'complete', argv: readonly string
   }
   const operands = argv.filter((arg) => !arg.startsWith('-'));
   if (argv.includes('--help') || argv.includes('-h')) {
-    deps.stdout.write(completionHelp());
+    deps.stdout.write(fitHelp(deps, completionHelp()));
     return ExitCode.ok;
   }
   const [shell, ...extra] = operands;

@@ -8,6 +8,7 @@ import { visibleControls } from '../output/controls.js';
 import { describeFailure, ExitCode, isOneOfficeError, UsageError } from '../api/errors.js';
 import { closest } from '../api/suggest.js';
 import { PRINTS_HELP, processDeps, useNodeStreams } from './stdio.js';
+import { fitHelp } from './help/wrap.js';
 import { COMMAND_NAMES, COMMANDS, commandNamed, type Invocation } from './registry.js';
 
 export type { Deps } from './context.js';
@@ -63,7 +64,7 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     }
     // The help text for the built-in methods is rendered at build time: commander costs ~12 ms.
     if (PRERENDERED_HELP && isPlainHelp(argv) && !ctx.hasUserSchemas()) {
-      deps.stdout.write(PRERENDERED_HELP);
+      deps.stdout.write(fitHelp(deps, PRERENDERED_HELP));
       return ExitCode.ok;
     }
     const { runProgram } = await import('./program.js');
@@ -87,7 +88,7 @@ const SHORT_TYPOS: Readonly<Record<string, string>> = { '-v': '-V', '-version': 
 async function helpFor(ctx: Context, word: string): Promise<number> {
   const command = commandNamed(word);
   if (command) {
-    ctx.deps.stdout.write(await (await command.help())(ctx));
+    ctx.deps.stdout.write(fitHelp(ctx.deps, await (await command.help())(ctx)));
     return ExitCode.ok;
   }
   if (ctx.registry().get(word)) return (await callCommand())(ctx, { kind: 'method', name: word }, ['--help']);

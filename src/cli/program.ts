@@ -10,6 +10,7 @@ import { Context } from './context.js';
 import { exitCodeHelp, ExitCode } from '../api/errors.js';
 import { VERSION } from '../api/request.js';
 import { optionLines } from './help/method-help.js';
+import { fitHelp, UNWRAPPED } from './help/wrap.js';
 import { summaryOf } from '../api/schema/registry.js';
 
 
@@ -24,8 +25,10 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .exitOverride()
+    // Written wide; fitHelp wraps it to the reader's terminal, as every other help.
+    .configureHelp({ helpWidth: UNWRAPPED, optionTerm: (option) => (option.short ? option.flags : `    ${option.flags}`) })
     .configureOutput({
-      writeOut: (text) => stdout.write(text),
+      writeOut: (text) => stdout.write(fitHelp(ctx.deps, text)),
       writeErr: (text) => stderr.write(text),
       outputError: (text, write) => write(`oneoffice: ${commanderProblem(text)}\n`),
     });

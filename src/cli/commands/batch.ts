@@ -5,6 +5,7 @@ import { parseCallArgs, type ParsedArgs } from '../../options/args.js';
 import { checkInput, type CheckResult } from '../../batch/check.js';
 import { Gate, StopControl, watchSignals } from '../../batch/gate.js';
 import { batchHelp } from '../help/batch-help.js';
+import { fitHelp } from '../help/wrap.js';
 
 export { batchHelp };
 import { openInput, type BatchInput } from '../../batch/input.js';
@@ -49,7 +50,7 @@ interface Setup {
 export async function runBatchCommand(ctx: Context, argv: readonly string[]): Promise<number> {
   const parsed = parseCallArgs(argv, BATCH_OPTIONS, []);
   if (parsed.options['help']) {
-    ctx.deps.stdout.write(batchHelp());
+    ctx.deps.stdout.write(fitHelp(ctx.deps, batchHelp()));
     return ExitCode.ok;
   }
   const options = readBatchOptions(parsed, (path) => expandHome(path, ctx.deps.env, ctx.platform()));

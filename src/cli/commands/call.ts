@@ -19,6 +19,7 @@ import { resolveNetwork } from '../../config/network.js';
 import { SHELL_DIALECTS } from '../../output/quote.js';
 import { unlockClientKey } from '../../http/client-cert.js';
 import { targetFromArgs } from './target.js';
+import { fitHelp } from '../help/wrap.js';
 
 export type CallMode = { kind: 'method'; name: string } | { kind: 'call' };
 
@@ -36,7 +37,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     methodName = probe.positionals[0];
     if (methodName === undefined) {
       if (probe.options['help']) {
-        stdout.write(callHelp());
+        stdout.write(fitHelp(ctx.deps, callHelp()));
         return 0;
       }
       throw new UsageError('call: missing <method> (see oneoffice methods)');
@@ -50,7 +51,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const parsed = withoutOptionTypos(parseCallArgs(args, options, flags), options, flags);
 
   if (parsed.options['help']) {
-    stdout.write(method ? methodHelp(method, isCall) : callHelp());
+    stdout.write(fitHelp(ctx.deps, method ? methodHelp(method, isCall) : callHelp()));
     return 0;
   }
   const curlWithoutEquals = (arg: string) => parsed.options['curl'] === true && (SHELL_DIALECTS as readonly string[]).includes(arg);

@@ -14,12 +14,13 @@ import { gatherFacts } from '../../doctor/gather.js';
 import { formatChecks, formatChecksJson, type Paint } from '../../doctor/print.js';
 import { PROBE_EMAIL, PROBE_METHOD } from '../../doctor/facts.js';
 import { targetFromArgs } from './target.js';
+import { fitHelp } from '../help/wrap.js';
 
 export async function runDoctorCommand(ctx: Context, argv: readonly string[]): Promise<number> {
   const { stdout, env } = ctx.deps;
   const parsed = parseCallArgs(argv, DOCTOR_OPTIONS, []);
   if (parsed.options['help']) {
-    stdout.write(doctorHelp());
+    stdout.write(fitHelp(ctx.deps, doctorHelp()));
     return 0;
   }
   const problems = [

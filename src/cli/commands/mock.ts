@@ -9,6 +9,7 @@ import { isLoopback } from '../../config/target.js';
 import { startMockServer } from '../../mock/server.js';
 import { defaultDialect } from '../../output/quote.js';
 import { clientSettings, PRINT_FORMATS, type PrintFormat } from '../../mock/print.js';
+import { fitHelp, UNWRAPPED } from '../help/wrap.js';
 import { commanderFlags, commanderProblem, GLOBAL_OPTIONS, MOCK_OPTIONS } from '../../options/args.js';
 
 interface MockOptions {
@@ -132,7 +133,7 @@ export function mockHelp(): string {
 
 /** The options, or undefined when help was asked for (and printed). */
 function parseMockArgs(ctx: Context, argv: readonly string[]): MockOptions | undefined {
-  const command = mockProgram(ctx.deps.stdout, ctx.deps.stderr);
+  const command = mockProgram({ write: (text) => ctx.deps.stdout.write(fitHelp(ctx.deps, text)) }, ctx.deps.stderr);
   try {
     command.parse(argv as string[], { from: 'user' });
   } catch (error) {
@@ -148,7 +149,7 @@ function mockProgram(stdout: { write(text: string): unknown }, stderr: { write(t
   const command = new Command('mock')
     .description('Run a local, stateful OneOffice API server, e.g. to test provisioning scripts offline.')
     .helpOption('-h, --help', 'show help')
-    .configureHelp({ commandUsage: () => 'oneoffice mock [options]' })
+    .configureHelp({ commandUsage: () => 'oneoffice mock [options]', helpWidth: UNWRAPPED, optionTerm: (option) => (option.short ? option.flags : `    ${option.flags}`) })
     .exitOverride()
     // Commander prints nothing itself: its errors become UsageErrors, printed by main like all others.
     .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text), outputError: () => {} })

@@ -20,6 +20,7 @@ import type { ResponseSchema } from '../../scenario/expect.js';
 import { scenarioFiles } from '../../scenario/files.js';
 import { parseScenario, type Scenario } from '../../scenario/format.js';
 import { testHelp } from '../help/test-help.js';
+import { fitHelp } from '../help/wrap.js';
 
 export { testHelp };
 import { readTestOptions, TEST_OPTIONS, type TestOptions } from '../../scenario/options.js';
@@ -37,7 +38,7 @@ export async function runTestCommand(ctx: Context, argv: readonly string[]): Pro
   preferFastStart();
   const parsed = parseCallArgs(argv, TEST_OPTIONS, []);
   if (parsed.options['help']) {
-    ctx.deps.stdout.write(testHelp());
+    ctx.deps.stdout.write(fitHelp(ctx.deps, testHelp()));
     return ExitCode.ok;
   }
   if (parsed.options['print-schema']) {

@@ -1,6 +1,24 @@
 // `oneoffice batch --help`.
 import { optionLines } from './method-help.js';
 import { BATCH_CALL_OPTIONS, BATCH_OWN_OPTIONS } from '../../batch/options.js';
+import { ExitCode, exitCodeLines, type ExitCodeRow } from '../../api/errors.js';
+
+/** Batch's exit codes, in its own words where they differ from a single call's. */
+const BATCH_EXIT_CODES: readonly ExitCodeRow[] = [
+  { name: 'ok', meaning: 'every call of this run succeeded, and no line is uncertain' },
+  { name: 'usage', meaning: 'usage error, or invalid lines in the input (nothing was sent)' },
+  { name: 'config' },
+  {
+    name: 'http4xx',
+    label: `${ExitCode.http4xx}-${ExitCode.timeout}`,
+    meaning: `some calls failed: the highest class among the failures, ${ExitCode.http4xx} (HTTP 4xx) < ${ExitCode.http5xx} (HTTP 5xx) < ${ExitCode.network} (network; uncertain lines count as this) < ${ExitCode.timeout} (timed out); with --stop-on-error, the class of the failure that stopped the batch. ${ExitCode.unexpected} if the only failures were unexpected ones (e.g. a 2xx answer that is not JSON)`,
+  },
+  { name: 'output', meaning: 'the results could not be written (stdout closed, full disk); the calls stopped' },
+  { name: 'interrupted' },
+  { name: 'terminated' },
+  { name: 'hangup' },
+  { name: 'break' },
+];
 
 export function batchHelp(): string {
   return `Usage: oneoffice batch <file | -> [--concurrency 8] [--results <file> [--resume [--retry-failed] [--retry-uncertain]]]
@@ -25,12 +43,13 @@ Input (blank lines and lines starting with # are skipped):
            sends an empty string. Fields follow RFC 4180: quote a field holding commas, quotes
            (doubled: "") or line breaks. Line numbers are where a row starts.
 
-Results: one NDJSON record per input line, in the order the calls complete, on stdout or appended
-to --results <file> as each completes:
-  {"line":12,"method":"createUser","status":200,"ok":true,"time_starttransfer":0.004113,"time_total":0.004311,"body":{...}}
-  {"line":13,"method":"createUser","status":400,"ok":false,"code":"E_HTTP_4XX","error":"<server message>","time_starttransfer":...,"time_total":...,"body":"..."}
-  {"line":14,"method":"createUser","status":null,"ok":false,"code":"E_CONNREFUSED","error":"cannot connect to ...","time_total":0.000512}
-  {"line":15,"method":"createFirstOrder","status":null,"ok":false,"uncertain":true,"code":"E_UNCERTAIN","error":"..."}
+Results: one NDJSON record per input line (one line of compact JSON each; spaced and wrapped
+here), in the order the calls complete, on stdout or appended to --results <file> as each
+completes:
+  {"line": 12, "method": "createUser", "status": 200, "ok": true, "time_starttransfer": 0.004113, "time_total": 0.004311, "body": {...}}
+  {"line": 13, "method": "createUser", "status": 400, "ok": false, "code": "E_HTTP_4XX", "error": "<server message>", "time_starttransfer": ..., "time_total": ..., "body": "..."}
+  {"line": 14, "method": "createUser", "status": null, "ok": false, "code": "E_CONNREFUSED", "error": "cannot connect to ...", "time_total": 0.000512}
+  {"line": 15, "method": "createFirstOrder", "status": null, "ok": false, "uncertain": true, "code": "E_UNCERTAIN", "error": "..."}
 "status" is null when no complete answer came; "attempts" is added when a call was retried;
 "time_starttransfer" and "time_total" are seconds from the start of the call's last attempt to
 the first byte and to the end of its answer (curl -w's names; calls share kept-alive connections,
@@ -58,7 +77,7 @@ naming the process that holds it. Results and journal are created with mode 0600
 
 If the results cannot be written (stdout closed, as by | head; a full disk), no more calls are
 started, those in flight finish, the summary on stderr says how many lines were not sent (and, with
---results, how to resume), and the exit code is 8.
+--results, how to resume), and the exit code is ${ExitCode.output}.
 
 Ctrl-C (or SIGTERM, SIGHUP from a closed terminal, Ctrl-Break on Windows) stops starting calls and
 gives those in flight 5 seconds to finish (a second signal gives up at once); unfinished ones are
@@ -92,15 +111,7 @@ Examples:
   oneoffice batch users.ndjson --results users.results.ndjson --resume --retry-failed
 
 Exit codes:
-  0    every call of this run succeeded, and no line is uncertain
-  2    usage error, or invalid lines in the input (nothing was sent)
-  3    configuration error (no URL or token, unreadable config or schema)
-  4-7  some calls failed: the highest class among the failures, 4 (HTTP 4xx) < 5 (HTTP 5xx)
-       < 6 (network; uncertain lines count as this) < 7 (timed out); with --stop-on-error, the
-       class of the failure that stopped the batch. 1 if the only failures were unexpected ones
-       (e.g. a 2xx answer that is not JSON)
-  23   the results could not be written (stdout closed, full disk); the calls stopped
-  130  interrupted by Ctrl-C (SIGINT); 143 by SIGTERM, 129 by SIGHUP, 149 by Ctrl-Break (SIGBREAK)
+${exitCodeLines(BATCH_EXIT_CODES).join('\n')}
 With --resume, lines skipped because they already failed count as they did then.
 `;
 }

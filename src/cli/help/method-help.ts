@@ -1,11 +1,17 @@
 // `oneoffice <method> --help`: every parameter with its type, whether required, allowed values,
-// format and example, then a complete example command built from the schema's own example.
-import { CALL_FLAG_EXAMPLES } from './flag-examples.js';
+// format and example, then a complete example command built from the schema's own example, and
+// the few flags a first call needs; the rest of the ~25 call flags are listed once, in
+// `oneoffice --help`, which every method's help points to rather than repeating them.
 import { CALL_ONLY_OPTIONS, CALL_OPTIONS, type OptionSpec } from '../../options/args.js';
 import { exitCodeHelp } from '../../api/errors.js';
 import { shellQuote } from '../../output/quote.js';
 import { flagOf, paramFlags, primaryType, type ParamFlag } from '../../api/schema/flags.js';
 import type { JsonSchema, MethodSchema } from '../../api/schema/types.js';
+
+/** The call flags a method's help shows: those that change what one call does or prints. */
+export const METHOD_HELP_FLAGS: ReadonlySet<string> = new Set(['--params', '--dry-run', '--curl', '--verbose', '--query', '--write-out', '--help']);
+/** Where the flags a method's help leaves out are listed. */
+export const ALL_FLAGS_POINTER = 'Every other flag (URL, token, headers, timeouts, retries, proxy, TLS, profiles): oneoffice --help';
 
 export function methodHelp(method: MethodSchema, viaCall = false): string {
   const { schema } = method;
@@ -23,8 +29,8 @@ export function methodHelp(method: MethodSchema, viaCall = false): string {
 
   const example = exampleCommand(command, schema);
   if (example) lines.push('Example:', `  ${example}`, '');
-  lines.push('Flags:', ...optionLines(viaCall ? [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS] : CALL_OPTIONS), '');
-  lines.push('Flag examples:', ...CALL_FLAG_EXAMPLES, '');
+  const shown = (viaCall ? [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS] : CALL_OPTIONS).filter((spec) => METHOD_HELP_FLAGS.has(spec.long));
+  lines.push('Flags:', ...optionLines(shown), ALL_FLAGS_POINTER, '');
   lines.push(exitCodeHelp, '');
   return lines.join('\n');
 }
@@ -53,7 +59,14 @@ function describeParam(param: ParamFlag): string[] {
 }
 
 function flagText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' ? value : spacedJson(value);
+}
+
+/** JSON with a space after each comma and colon: help may then wrap it, and it stays the same JSON. */
+function spacedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(spacedJson).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${spacedJson(item)}`).join(', ')}}`;
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** The schema's first example as flags, nested objects as dotted flags. */

@@ -1,6 +1,23 @@
 // `oneoffice test --help`.
 import { optionLines } from './method-help.js';
 import { TEST_CALL_OPTIONS, TEST_OWN_OPTIONS } from '../../scenario/options.js';
+import { ExitCode, exitCodeLines, type ExitCodeRow } from '../../api/errors.js';
+
+/** The exit codes of `oneoffice test`, in its own words where they differ from a single call's. */
+const TEST_EXIT_CODES: readonly ExitCodeRow[] = [
+  { name: 'ok', meaning: 'every expectation held' },
+  { name: 'unexpected', meaning: 'unexpected error (e.g. a report that could not be written at the end of the run)' },
+  { name: 'usage', meaning: 'usage error, an invalid scenario or report path (nothing was sent)' },
+  { name: 'config' },
+  { name: 'network', meaning: 'a step got no answer: network error (DNS, refused, reset, TLS)' },
+  { name: 'timeout', meaning: 'a step got no answer: timed out' },
+  { name: 'expectation', meaning: 'an expectation failed (every step that ran got an answer)' },
+  { name: 'output', meaning: 'output could not be written (stdout closed, full disk)' },
+  { name: 'interrupted' },
+  { name: 'terminated' },
+  { name: 'hangup' },
+  { name: 'break' },
+];
 
 export function testHelp(): string {
   return `Usage: oneoffice test [options] <file | dir>... [--glob <pattern>]...
@@ -74,15 +91,7 @@ Examples:
   oneoffice test --glob 'smoke/**/*.yml' --jobs 4 --mock
 
 Exit codes:
-  0  every expectation held
-  1  unexpected error (e.g. a report that could not be written at the end of the run)
-  2  usage error, an invalid scenario or report path (nothing was sent)
-  3  configuration error (no URL or token, unreadable config or schema)
-  6  a step got no answer: network error (DNS, refused, reset, TLS)
-  7  a step got no answer: timed out
-  8  an expectation failed (every step that ran got an answer)
-  23 output could not be written (stdout closed, full disk)
-  130 interrupted by Ctrl-C (SIGINT); 143 by SIGTERM, 129 by SIGHUP, 149 by Ctrl-Break (SIGBREAK)
-A step without an answer (6, 7) wins over failed expectations (8).
+${exitCodeLines(TEST_EXIT_CODES).join('\n')}
+A step without an answer (${ExitCode.network}, ${ExitCode.timeout}) wins over failed expectations (${ExitCode.expectation}).
 `;
 }

@@ -1,0 +1,127 @@
+// Every help text, read through main() as a user gets it: wrapped to the terminal between words,
+// a method's help short and pointing to the one list of call flags, and what it says true to the
+// exit-code table.
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main, type Deps } from '../../src/cli/main.js';
+import { COMMANDS } from '../../src/cli/registry.js';
+import { EXIT_CODES, ExitCode } from '../../src/api/errors.js';
+import { CALL_OPTIONS } from '../../src/options/args.js';
+import { METHOD_HELP_FLAGS } from '../../src/cli/help/method-help.js';
+import { builtinSchemas } from '../../src/generated/builtin.js';
+import { wrapHelp } from '../../src/cli/help/wrap.js';
+
+class Capture extends Writable {
+  text = '';
+  constructor(
+    readonly isTTY = false,
+    readonly columns?: number,
+  ) {
+    super();
+  }
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function help(argv: string[], env: Record<string, string> = {}, stdout = new Capture()): Promise<string> {
+  const deps: Deps = { stdout, stderr: new Capture(), stdin: new PassThrough(), env: { HOME: '/nonexistent', ...env } };
+  const code = await main(argv, deps);
+  expect(code, `${argv.join(' ')}: ${(deps.stderr as Capture).text}`).toBe(0);
+  return stdout.text;
+}
+
+const METHODS = Object.keys(builtinSchemas);
+const HELP_COMMANDS: string[][] = [
+  ['--help'],
+  ...COMMANDS.flatMap((command) => [['help', command.name], ...(command.name === 'help' ? [] : [[command.name, '--help']])]),
+  ['config', 'set', '--help'],
+  ...METHODS.flatMap((method) => [[method, '--help'], ['call', method, '--help'], ['help', method]]),
+];
+
+const words = (text: string) => text.split(/\s+/).filter(Boolean);
+
+describe('help wraps to the terminal, between words', () => {
+  for (const columns of [80, 60]) {
+    it.each(HELP_COMMANDS.map((argv) => [argv.join(' '), argv] as const))(`at ${columns} columns no line of \`oneoffice %s\` is wider, and no word is cut`, async (_, argv) => {
+      const narrow = await help(argv, { COLUMNS: String(columns) });
+      const wide = await help(argv, { COLUMNS: '100000' });
+      const over = narrow.split('\n').filter((line) => line.length > columns);
+      expect(over).toEqual([]);
+      expect(words(narrow)).toEqual(words(wide));
+    });
+  }
+
+  it('without $COLUMNS, a terminal is filled to its width and a pipe to 80 columns', async () => {
+    const onTerminal = await help(['batch', '--help'], {}, new Capture(true, 70));
+    expect(Math.max(...onTerminal.split('\n').map((line) => line.length))).toBe(70);
+    const piped = await help(['batch', '--help']);
+    expect(Math.max(...piped.split('\n').map((line) => line.length))).toBe(80);
+  });
+
+  it('continues a description under its own column, refilling the lines written under it', () => {
+    expect(wrapHelp('  --max-time <s>  give up on each attempt after this long (default 30)', 40)).toBe(
+      ['  --max-time <s>  give up on each', '                  attempt after this', '                  long (default 30)'].join('\n'),
+    );
+    expect(wrapHelp('  -x  one\n      two three', 14)).toBe('  -x  one two\n      three');
+    expect(wrapHelp('A paragraph written on\ntwo lines is refilled.\n\nHeading:\n  item', 80)).toBe('A paragraph written on two lines is refilled.\n\nHeading:\n  item');
+  });
+});
+
+describe("a method's help", () => {
+  it.each(METHODS)('%s --help lists its parameters and the few flags that matter, and points to oneoffice --help for the rest', async (method) => {
+    const text = await help([method, '--help'], { COLUMNS: '100000' });
+    for (const spec of CALL_OPTIONS) {
+      const listed = text.includes(`  ${spec.short ? `${spec.short}, ` : '    '}${spec.long}`);
+      expect(listed, spec.long).toBe(METHOD_HELP_FLAGS.has(spec.long));
+    }
+    expect(text).toContain('Every other flag (URL, token, headers, timeouts, retries, proxy, TLS, profiles): oneoffice --help');
+    expect(text.split('\n').length).toBeLessThan(70);
+  });
+
+  it('oneoffice --help, where it points, lists every call flag', async () => {
+    const text = await help(['--help'], { COLUMNS: '100000' });
+    for (const spec of CALL_OPTIONS) expect(text, spec.long).toContain(spec.long);
+  });
+});
+
+/** The codes an exit list in help names, in order ("4-7" names 4 to 7). */
+function listedCodes(text: string): number[] {
+  const list = text.split('\nExit codes:\n')[1]?.split(/\n(?! )/)[0] ?? '';
+  return [...list.matchAll(/^ {2}(\d+)(?:-(\d+))?  /gm)].flatMap((match) => {
+    const from = Number(match[1]);
+    const to = match[2] === undefined ? from : Number(match[2]);
+    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  });
+}
+
+describe('what help says is true', () => {
+  it.each([['--help'], ['createUser --help']])('`oneoffice %s` lists every exit code of the table, the signal codes too', async (words) => {
+    const argv = words.split(' ');
+    const text = await help(argv, { COLUMNS: '100000' });
+    expect(listedCodes(text)).toEqual(EXIT_CODES.map((entry) => entry.code));
+    for (const entry of EXIT_CODES) expect(text).toMatch(new RegExp(`\\n  ${entry.code} +${entry.meaning.replace(/[()]/g, '\\$&')}\\n`));
+  });
+
+  it.each([['batch'], ['test']])('%s --help lists only codes of the table, with 23 for output that cannot be written and the four signal codes', async (command) => {
+    const codes = listedCodes(await help([command, '--help'], { COLUMNS: '100000' }));
+    const table = EXIT_CODES.map((entry) => entry.code as number);
+    expect(codes.filter((code) => !table.includes(code))).toEqual([]);
+    for (const code of [ExitCode.output, 129, 130, 143, 149]) expect(codes).toContain(code);
+  });
+
+  it('batch --help says unwritable results end with exit 23, not 8', async () => {
+    const text = await help(['batch', '--help'], { COLUMNS: '100000' });
+    expect(text).toContain('and the exit code is 23.');
+    expect(text).not.toMatch(/exit code is 8\b/);
+  });
+
+  it('--max-time is said to bound each attempt, not the whole call', async () => {
+    for (const argv of [['--help'], ['batch', '--help'], ['test', '--help']]) {
+      const text = await help(argv, { COLUMNS: '100000' });
+      expect(text).toMatch(/--max-time <seconds> +give up on each attempt after this long/);
+      expect(text).not.toContain('whole call');
+    }
+  });
+});
