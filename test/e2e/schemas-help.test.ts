@@ -30,8 +30,19 @@ describe('help', () => {
     for (const name of ['createCustomer', 'createFirstOrder', 'createRenewalOrder', 'createUser', 'updateUserByEmail', 'resetPasswordByEmail', 'getUserByEmail', 'call', 'methods', 'config']) {
       expect(result.stdout).toContain(`  ${name}`);
     }
-    expect(result.stdout).toContain('  4  the server answered 4xx\n');
-    expect(result.stdout).toContain('  7  timed out\n');
+    expect(result.stdout).toMatch(/\n {2}4 +the server answered 4xx\n/);
+    expect(result.stdout).toMatch(/\n {2}7 +timed out\n/);
+    expect(result.stdout).toMatch(/\n {2}149 +stopped by Ctrl-Break/);
+  });
+
+  it('the pre-rendered --help wraps to $COLUMNS between words, as the terminal of the reader needs', async () => {
+    const narrow = await runCli(['--help'], { env: { ...rec.env, COLUMNS: '60' } });
+    const wide = await runCli(['--help'], { env: { ...rec.env, COLUMNS: '1000' } });
+    expect(narrow.code).toBe(0);
+    expect(narrow.stdout.split('\n').filter((line) => line.length > 60)).toEqual([]);
+    const words = (text: string) => text.split(/\s+/).filter((word) => word !== '' && word !== '#');
+    expect(words(narrow.stdout)).toEqual(words(wide.stdout));
+    expect(wide.stdout.split('\n').some((line) => line.length > 80)).toBe(true);
   });
 
   it('<method> --help shows every parameter and a full example command', async () => {
@@ -49,7 +60,8 @@ describe('help', () => {
         '      example: --licenses 20',
       ].join('\n'),
     );
-    expect(result.stdout).toContain('Example:\n  oneoffice createFirstOrder --customer ABC --id ORD1 --product oo-lite --licenses 20 --duration monthly\n');
+    // Wrapped to 80 columns (not a terminal), the command goes on four columns in.
+    expect(result.stdout).toContain('Example:\n  oneoffice createFirstOrder --customer ABC --id ORD1 --product oo-lite\n      --licenses 20 --duration monthly\n');
     expect((await runCli(['help', 'createFirstOrder'], { env: rec.env })).stdout).toBe(result.stdout);
     expect(rec.server.received).toHaveLength(0);
   });
@@ -59,7 +71,7 @@ describe('help', () => {
     expect(user.stdout).toContain('  --email <string>  (required)\n      The user\'s e-mail address; unique.\n      format: email\n      example: --email test1@oneoffice.bh\n');
     expect(user.stdout).toContain('  --password <string>\n      The user\'s initial password.\n      secret: masked whenever a request is printed\n');
     const update = await runCli(['updateUserByEmail', '--help'], { env: rec.env });
-    expect(update.stdout).toContain('      --is-active alone means true; --is-active false or --no-is-active sends false (also yes/no, on/off, 1/0)\n');
+    expect(update.stdout).toContain('      --is-active alone means true; --is-active false or --no-is-active sends\n      false (also yes/no, on/off, 1/0)\n');
   });
 
   it('no command prints help on stderr and exits 2', async () => {

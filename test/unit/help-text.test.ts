@@ -40,7 +40,8 @@ const HELP_COMMANDS: string[][] = [
   ...METHODS.flatMap((method) => [[method, '--help'], ['call', method, '--help'], ['help', method]]),
 ];
 
-const words = (text: string) => text.split(/\s+/).filter(Boolean);
+/** The words of a text; a comment's "#" is repeated on each line it wraps to, so it is not one. */
+const words = (text: string) => text.split(/\s+/).filter((word) => word !== '' && word !== '#');
 
 describe('help wraps to the terminal, between words', () => {
   for (const columns of [80, 60]) {
