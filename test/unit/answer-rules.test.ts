@@ -67,3 +67,24 @@ describe('the parameter check quotes no secret', () => {
     expect(problems).toEqual(['"password": must be a string (got "****")']);
   });
 });
+
+describe('the parameter check', () => {
+  it('reports every problem; a missing field already reported as malformed is not reported twice', async () => {
+    const checker = new ParamsChecker(createRegistry(builtinSchemas));
+    const check = await checker.load('createCustomer');
+    expect(check?.({ id: 'ABC' })).toEqual(['missing required "name"', 'missing required "admin"']);
+    expect(check?.({ id: 'ABC' }, undefined, new Set(['admin']))).toEqual(['missing required "name"']);
+    expect(check?.({ id: 'ABC', name: 'N', admin: { email: 'a@b.co' } })).toEqual([]);
+  });
+
+  it('loads a method once and keeps it; an unknown method has no check', async () => {
+    const checker = new ParamsChecker(createRegistry(builtinSchemas));
+    expect(checker.get('createUser')).toBeUndefined();
+    const first = await checker.load('createUser');
+    expect(first).toBeTypeOf('function');
+    expect(await checker.load('createUser')).toBe(first);
+    expect(checker.get('createUser')).toBe(first);
+    expect(await checker.load('noSuchMethod')).toBeUndefined();
+    expect(checker.get('noSuchMethod')).toBeUndefined();
+  });
+});
