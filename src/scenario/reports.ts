@@ -31,7 +31,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /**
  * The shape every CI reader takes (Jenkins' junit and xUnit plugins, GitLab, Azure, GitHub
- * actions): what the xUnit plugin's JUnit XSD allows, so no `file`/`line` on testcases (the place is
+ * actions), leaving out what the strictest refuses (the xUnit plugin's XSD: no `file`/`line` on testcases; the place is
  * the first line of a failure's text). GitLab keys a testcase by suite, classname and name: the
  * classname is the scenario file's path and the name starts with the step's number, so each step
  * of a run has its own key even when two files share a name and steps their method.

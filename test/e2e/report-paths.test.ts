@@ -12,7 +12,7 @@ import { jsonResponder, startRecordingServer } from '../helpers/server.js';
 
 const s = useScenarioBench();
 const TAP_PARSER = join(ROOT, 'node_modules', '.bin', 'tap-parser');
-const XSD = join(ROOT, 'test', 'fixtures', 'junit-10.xsd');
+const XSD = join(ROOT, 'test', 'fixtures', 'junit-report.xsd');
 let counter = 0;
 
 /** A fresh working folder for one test. */

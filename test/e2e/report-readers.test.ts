@@ -124,13 +124,13 @@ print(json.dumps(out))`;
   return JSON.parse(run.stdout);
 }
 
-/** xmllint's verdict on a report against the Jenkins xUnit plugin's JUnit XSD. */
+/** xmllint's verdict on a report against the JUnit XSD of test/fixtures (the shape CI servers read). */
 function xsdCheck(report: string) {
-  const run = spawnSync('xmllint', ['--noout', '--schema', join(ROOT, 'test', 'fixtures', 'junit-10.xsd'), report], { encoding: 'utf8' });
+  const run = spawnSync('xmllint', ['--noout', '--schema', join(ROOT, 'test', 'fixtures', 'junit-report.xsd'), report], { encoding: 'utf8' });
   return { code: run.status, stderr: run.stderr.replaceAll(report, 'REPORT') };
 }
 
-describe('JUnit, as junitparser and the XSD of Jenkins xUnit read it', () => {
+describe('JUnit, as junitparser and xmllint (with the XSD of the shape CI servers read) read it', () => {
   const python = pythonWith('junitparser');
 
   it('two files named dupe.yml in two folders, with unnamed steps, give six testcases with six keys (suite, classname, name)', async () => {
@@ -166,7 +166,7 @@ describe('JUnit, as junitparser and the XSD of Jenkins xUnit read it', () => {
     expect(junitCases(python as string, report)).toEqual([['nl', path, '1. two\nlines', []]]);
   });
 
-  it("reports with passed, failed, skipped and unanswered steps are valid against the Jenkins xUnit plugin's JUnit XSD", async () => {
+  it("reports with passed, failed, skipped and unanswered steps are valid against the XSD of the JUnit shape CI servers read", async () => {
     if (!reader('xmllint', hasProgram('xmllint'), 'libxml2-utils')) return;
     const mixed = join(s.dir, 'mixed.xml');
     const path = s.file('mixed.yml', 'name: "mixed <&>"\nsteps:\n  - call: createUser\n    params: { email: "mixed-{{ run.id }}@example.com" }\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n  - call: createUser\n    params: { email: "mixed2-{{ run.id }}@example.com" }\n');

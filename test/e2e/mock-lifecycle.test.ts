@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtinSchemas } from '../src/generated/builtin.js';
-import { ROOT, runCli } from './helpers/cli.js';
-import { apiCall, killMockProcesses, runCliAgainst, startMockProcess } from './helpers/mock-process.js';
-import { NO_POSIX_SHELL, NO_POSIX_SIGNALS } from './helpers/platform.js';
+import { builtinSchemas } from '../../src/generated/builtin.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { apiCall, killMockProcesses, runCliAgainst, startMockProcess } from '../helpers/mock-process.js';
+import { NO_POSIX_SHELL, NO_POSIX_SIGNALS } from '../helpers/platform.js';
 
 const DUPLICATE = 'duplicate key value violates unique constraint "users_email"';
 

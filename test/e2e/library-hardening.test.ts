@@ -5,7 +5,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, HttpError, isOneOfficeError, ValidationError } from 'oneoffice';
-import { jsonResponder, startRecordingServer, type RecordingServer } from './helpers/server.js';
+import { jsonResponder, startRecordingServer, type RecordingServer } from '../helpers/server.js';
 
 const TOKEN = 'tok-library-hardening-0123456789abcdef';
 const PASSWORD = 'Hunter2-library-pw';

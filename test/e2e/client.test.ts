@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, HttpError, isOneOfficeError, startMockServer, ValidationError, type MockServer } from 'oneoffice';
-import { inTurn, jsonResponder, startRecordingServer, type RecordingServer } from './helpers/server.js';
+import { inTurn, jsonResponder, startRecordingServer, type RecordingServer } from '../helpers/server.js';
 
 let mock: MockServer;
 let server: RecordingServer;
@@ -185,7 +185,7 @@ describe('the documented responses', () => {
 
 describe('client certificates', () => {
   it('presents cert and key to a server that requires them; an encrypted key needs its passphrase, checked before sending', async () => {
-    const { makeCa, makeSignedCertificate, startMutualTlsServer } = await import('./helpers/tls.js');
+    const { makeCa, makeSignedCertificate, startMutualTlsServer } = await import('../helpers/tls.js');
     const ca = makeCa();
     const tls = await startMutualTlsServer(ca, makeSignedCertificate(ca, '127.0.0.1'));
     const plain = makeSignedCertificate(ca, 'library-client', { client: true });

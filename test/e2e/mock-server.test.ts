@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtinSchemas } from '../src/generated/builtin.js';
-import { startMockServer, type MockServer } from '../src/mock/server.js';
-import { createRegistry } from '../src/api/schema/registry.js';
-import { apiCall } from './helpers/mock-process.js';
+import { builtinSchemas } from '../../src/generated/builtin.js';
+import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import { createRegistry } from '../../src/api/schema/registry.js';
+import { apiCall } from '../helpers/mock-process.js';
 
 const registry = createRegistry(builtinSchemas);
 let server: MockServer | undefined;

@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv, runCli } from './helpers/cli.js';
-import { apiCall, killMockProcesses, runCliAgainst, startMockProcess, type MockProcess } from './helpers/mock-process.js';
-import { startRecordingServer } from './helpers/server.js';
-import { makeCa, makeSignedCertificate, startMutualTlsServer } from './helpers/tls.js';
+import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { apiCall, killMockProcesses, runCliAgainst, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
+import { startRecordingServer } from '../helpers/server.js';
+import { makeCa, makeSignedCertificate, startMutualTlsServer } from '../helpers/tls.js';
 
 const UPSTREAM_TOKEN = 'upstream-secret-token-0123456789';
 const FRONT_TOKEN = 'front-token-abcdef';

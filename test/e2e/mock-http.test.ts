@@ -2,7 +2,7 @@
 // concurrent calls, and the --fail-rate and --latency switches.
 import { Agent } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall, killMockProcesses, rawCall, runCliAgainst, startMockProcess, type MockProcess } from './helpers/mock-process.js';
+import { apiCall, killMockProcesses, rawCall, runCliAgainst, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
 
 const TOKEN = 'mock-http-test-token';
 const DUPLICATE = 'duplicate key value violates unique constraint "users_email"';

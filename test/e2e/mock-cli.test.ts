@@ -1,8 +1,8 @@
 // The CLI against `oneoffice mock` running as a real process: the docs' examples in lifecycle
 // order, then every documented error. The tests in this file share one server and run in order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killMockProcesses, runCliAgainst, startMockProcess, type MockProcess } from './helpers/mock-process.js';
-import { NO_POSIX_SIGNALS } from './helpers/platform.js';
+import { killMockProcesses, runCliAgainst, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
+import { NO_POSIX_SIGNALS } from '../helpers/platform.js';
 
 const TOKEN = 'mock-cli-test-token-0123456789';
 const DUPLICATE = 'duplicate key value violates unique constraint "users_email"';

@@ -7,8 +7,8 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isolatedEnv, runCli } from './helpers/cli.js';
-import { apiCall, killMockProcesses, runCliAgainst, startMockProcess } from './helpers/mock-process.js';
+import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { apiCall, killMockProcesses, runCliAgainst, startMockProcess } from '../helpers/mock-process.js';
 
 afterEach(killMockProcesses);
 
