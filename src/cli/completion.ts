@@ -191,8 +191,8 @@ too), every flag of the command at hand, allowed values (--product, --duration, 
 profile names, config keys, and file names (also after --params @).
 
 Install:
-  bash   mkdir -p ~/.local/share/bash-completion/completions
-         oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
+  bash   dir=~/.local/share/bash-completion/completions
+         mkdir -p "$dir" && oneoffice completion bash > "$dir/oneoffice"
          (or add to ~/.bashrc:  source <(oneoffice completion bash))
   zsh    mkdir -p ~/.zfunc && oneoffice completion zsh > ~/.zfunc/_oneoffice
          and in ~/.zshrc, before compinit:  fpath=(~/.zfunc $fpath)

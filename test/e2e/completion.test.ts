@@ -192,7 +192,7 @@ describe('oneoffice completion', () => {
   it('says how to install each script in its --help', async () => {
     const result = await runCli(['completion', '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice');
+    expect(result.stdout).toContain('  bash   dir=~/.local/share/bash-completion/completions\n         mkdir -p "$dir" && oneoffice completion bash > "$dir/oneoffice"\n');
     expect(result.stdout).toContain('oneoffice completion fish > ~/.config/fish/completions/oneoffice.fish');
   });
 

@@ -120,13 +120,14 @@ describe('help and exit codes', () => {
   it('test --help shows the format, options and exit code 8', async () => {
     const result = await runCli(['test', '--help']);
     expect(result.code).toBe(0);
-    for (const part of ['Usage: oneoffice test', 'retry-until', '--report <format:file>', '--mock', '--jobs <n>', '8  an expectation failed']) expect(result.stdout).toContain(part);
+    for (const part of ['Usage: oneoffice test', 'retry-until', '--report <format:file>', '--mock', '--jobs <n>']) expect(result.stdout).toContain(part);
+    expect(result.stdout).toMatch(/\n {2}8 +an expectation failed/);
   });
 
   it('the exit code tables of --help and method help list 8', async () => {
     for (const args of [['--help'], ['createUser', '--help']]) {
       const result = await runCli(args);
-      expect(result.stdout).toContain('  8  oneoffice test: an expectation of a scenario failed\n');
+      expect(result.stdout).toMatch(/\n {2}8 +oneoffice test: an expectation of a scenario failed\n/);
     }
   });
 });

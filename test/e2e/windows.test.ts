@@ -114,7 +114,7 @@ describe('--curl for PowerShell and cmd.exe', () => {
   it('an unknown shell is a usage error; --help names the choices', async () => {
     expect(await runCli([...SEED, '--curl=fish'], { env: env() })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: --curl: must be sh, powershell or cmd (got "fish")\n' });
     expect(await runCli([...SEED, '--curl', 'cmd'], { env: env() })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: unexpected argument "cmd" (the shell goes with an =: --curl=cmd)\n' });
-    expect((await runCli(['createUser', '--help'], { env: env() })).stdout).toMatch(/--curl\[=sh\|powershell\|cmd\] +print an equivalent curl command for that shell/);
+    expect((await runCli(['createUser', '--help'], { env: env() })).stdout).toMatch(/--curl\[=sh\|powershell\|cmd\]\s+print an equivalent curl command for that\s+shell/);
   });
 });
 

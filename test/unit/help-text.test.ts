@@ -61,11 +61,10 @@ describe('help wraps to the terminal, between words', () => {
     expect(Math.max(...piped.split('\n').map((line) => line.length))).toBe(80);
   });
 
-  it('continues a description under its own column, refilling the lines written under it', () => {
+  it('continues a description under its own column, and refills prose paragraphs', () => {
     expect(wrapHelp('  --max-time <s>  give up on each attempt after this long (default 30)', 40)).toBe(
       ['  --max-time <s>  give up on each', '                  attempt after this', '                  long (default 30)'].join('\n'),
     );
-    expect(wrapHelp('  -x  one\n      two three', 14)).toBe('  -x  one two\n      three');
     expect(wrapHelp('A paragraph written on\ntwo lines is refilled.\n\nHeading:\n  item', 80)).toBe('A paragraph written on two lines is refilled.\n\nHeading:\n  item');
   });
 });

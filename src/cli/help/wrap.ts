@@ -57,11 +57,8 @@ export function wrapHelp(text: string, width: number): string {
     } else if (line.startsWith('Usage:')) {
       out.push(...fill(line, width, 0, USAGE_INDENT));
     } else {
-      // Lines written under this one's description column continue it: refilled with it.
-      const column = descriptionColumn(line);
-      let item = line;
-      while (column !== undefined && isContinuation(lines[i + 1] ?? '', column)) item += ` ${(lines[++i] as string).trim()}`;
-      out.push(...fillItem(item, width));
+      // Lines written under the description column stay lines of their own: they may be commands.
+      out.push(...fillItem(line, width));
     }
   }
   return out.join('\n');
@@ -79,11 +76,6 @@ function leadingSpaces(line: string): number {
 /** Where an item's description starts: after the first run of two or more spaces. */
 function descriptionColumn(line: string): number | undefined {
   return /^ *\S.*? {2,}(?=\S)/.exec(line)?.[0].length;
-}
-
-/** A line that only continues the description above it, which starts at `column`. */
-function isContinuation(line: string, column: number): boolean {
-  return leadingSpaces(line) === column && /\S/.test(line);
 }
 
 /**
