@@ -75,6 +75,11 @@ export class Context {
     for (const form of secretForms(secret)) if (!this.secrets.includes(form)) this.secrets.push(form);
   }
 
+  /** Every form of every secret known so far (for masking a stream: output/stream-mask.ts). */
+  secretForms(): readonly string[] {
+    return this.secrets;
+  }
+
   redact(text: string): string {
     return maskForms(text, this.secrets);
   }

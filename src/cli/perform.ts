@@ -85,7 +85,8 @@ export async function performCall(ctx: Context, call: CallRequest, options: Perf
       }
       const pretty = stdout.isTTY === true;
       const palette = pretty && useColor(stdout, env, ctx.globals.noColor) ? await jsonPalette() : undefined;
-      await writeResponse(response, { stdout, pretty, ...(palette ? { palette } : {}) }, response.mapError, (bytes) => observer?.done(bytes));
+      const secretForms = options.reveal.showSecrets ? [] : ctx.secretForms();
+      await writeResponse(response, { stdout, pretty, secretForms, ...(palette ? { palette } : {}) }, response.mapError, (bytes) => observer?.done(bytes));
     } finally {
       response.finish();
     }

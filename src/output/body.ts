@@ -9,6 +9,7 @@ import { readJson } from '../api/json.js';
 import type { JsonSyntaxCheck } from '../api/json-check.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
 import type { CallResponse } from '../http/transport.js';
+import { StreamMask } from './stream-mask.js';
 
 /** How much of a body is kept to find the server's error message in. */
 const MESSAGE_PREFIX_BYTES = 64 * 1024;
@@ -19,6 +20,11 @@ export interface BodyOutput {
   pretty: boolean;
   /** Colours for pretty JSON, when colour is on. */
   palette?: JsonPalette;
+  /**
+   * The forms of the token and secret params: masked in the body of an answer that is not 2xx
+   * (a server's error message may quote a password back). A 2xx body is data and left as sent.
+   */
+  secretForms?: readonly string[];
 }
 
 /** `bodyDone` runs once the whole body has been read (with its size), before any HTTP error is raised. */
@@ -29,6 +35,8 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
   // A 2xx body too large to keep is checked as it streams, so that "not JSON" is found whatever the size.
   const checkStreamed = response.status >= 200 && response.status < 300;
   let check: JsonSyntaxCheck | undefined;
+  const isSuccess = response.status >= 200 && response.status < 300;
+  const mask = !isSuccess && out.secretForms?.length ? new StreamMask(out.secretForms) : undefined;
   const chunks = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   for (;;) {
     let next: IteratorResult<Buffer>;
@@ -52,15 +60,17 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
       check.push(buffer);
     }
     // A failure to write stdout (a full disk) is ours, not the network's: not mapped.
-    if (!out.pretty && !writeOut(out.stdout, buffer)) await once(out.stdout, 'drain');
+    if (!out.pretty && !writeOut(out.stdout, mask ? mask.push(buffer) : buffer)) await once(out.stdout, 'drain');
   }
+  if (mask && !out.pretty) writeOut(out.stdout, mask.end());
   bodyDone?.(totalBytes);
   const text = Buffer.concat(kept).toString('utf8');
   const answer = classifyAnswer(response, { text, bytes: totalBytes, complete: totalBytes === keptBytes, ...(check ? { streamedJson: check.end() } : {}) });
   if (out.pretty && totalBytes > 0) {
     // On a terminal the body is kept whole (see above), so it can be read as JSON here.
-    const read = readJson(text);
-    writeOut(out.stdout, read.ok ? `${prettyJson(read.value, out.palette)}\n` : text.endsWith('\n') ? text : `${text}\n`);
+    const shown = mask ? Buffer.concat([mask.push(Buffer.from(text)), mask.end()]).toString('utf8') : text;
+    const read = readJson(shown);
+    writeOut(out.stdout, read.ok ? `${prettyJson(read.value, out.palette)}\n` : shown.endsWith('\n') ? shown : `${shown}\n`);
   }
   if (answer.kind === 'failed') throw answerError(answer, response);
 }

@@ -30,6 +30,24 @@ describe('a secret param the server quotes back (item 1)', () => {
     expect(JSON.parse(rec.server.received[0]?.body ?? '{}').params.password).toBe(PASSWORD);
   });
 
+  it('is masked in the error answer printed on stdout, in each form, and not with --show-secrets; a 2xx body is left as sent', async () => {
+    rec.server.respond(tooWeak);
+    const plain = await runCli(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(PASSWORD) });
+    expect([plain.code, plain.stdout]).toEqual([4, '"password **** is too weak"']);
+    const quoted = 'pw"with\\escapes';
+    const escaped = await runCli(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(quoted) });
+    expect([escaped.code, escaped.stdout]).toEqual([4, '"password **** is too weak"']);
+    const shown = await runCli(['resetPasswordByEmail', '--params', '-', '--show-secrets'], { env: rec.env, input: resetParams(PASSWORD) });
+    expect(shown.stdout).toBe(`"password ${PASSWORD} is too weak"`);
+    // An answer of 2xx is the data asked for: byte for byte, whatever it holds.
+    rec.server.respond((request, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ echoed: (JSON.parse(request.body) as { params: { password: string } }).params.password }));
+    });
+    const ok = await runCli(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(PASSWORD) });
+    expect([ok.code, ok.stdout]).toEqual([0, JSON.stringify({ echoed: PASSWORD })]);
+  });
+
   it('is masked in -v, in -w %{errormsg} and in --debug', async () => {
     rec.server.respond(tooWeak);
     const verbose = await runCli(['resetPasswordByEmail', '--params', '-', '-v'], { env: rec.env, input: resetParams(PASSWORD) });
