@@ -38,24 +38,8 @@ export function examplesHelp(examples: readonly Example[] = MAIN_EXAMPLES): stri
 /** The help's "Environment" block. */
 export function environmentHelp(): string {
   const width = Math.max(...ENVIRONMENT.map((entry) => entry.names.length)) + 4;
-  return [wrapWords(`Environment (${ENVIRONMENT_INTRO.replace(/^The/, 'the').replace(/\.$/, '')}):`, HELP_WIDTH), ...ENVIRONMENT.map((entry) => `  ${entry.names.padEnd(width)}${entry.meaning}`)].join('\n');
-}
-
-/** Prose in help is wrapped to this many columns, between words. */
-const HELP_WIDTH = 80;
-
-/** `text` broken between words into lines of at most `width` columns (a longer word stands alone). */
-export function wrapWords(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.join('\n');
+  // One line: help/wrap.ts refills it to the reader's width when help is printed.
+  return [`Environment (${ENVIRONMENT_INTRO.replace(/^The/, 'the').replace(/\.$/, '')}):`, ...ENVIRONMENT.map((entry) => `  ${entry.names.padEnd(width)}${entry.meaning}`)].join('\n');
 }
 
 /** "  oneoffice ...   # comment" (flag-examples.ts) as an Example. */
