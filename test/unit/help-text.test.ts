@@ -1,8 +1,9 @@
 // Every help text, read through main() as a user gets it: wrapped to the terminal between words,
 // a method's help short and pointing to the one list of call flags, and what it says true to the
 // exit-code table.
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { Capture } from '../helpers/in-process.js';
 import { main, type Deps } from '../../src/cli/main.js';
 import { COMMANDS } from '../../src/cli/registry.js';
 import { EXIT_CODES, ExitCode } from '../../src/api/errors.js';
@@ -10,20 +11,6 @@ import { CALL_OPTIONS } from '../../src/options/args.js';
 import { METHOD_HELP_FLAGS } from '../../src/cli/help/method-help.js';
 import { builtinSchemas } from '../../src/generated/builtin.js';
 import { wrapHelp } from '../../src/cli/help/wrap.js';
-
-class Capture extends Writable {
-  text = '';
-  constructor(
-    readonly isTTY = false,
-    readonly columns?: number,
-  ) {
-    super();
-  }
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 async function help(argv: string[], env: Record<string, string> = {}, stdout = new Capture()): Promise<string> {
   const deps: Deps = { stdout, stderr: new Capture(), stdin: new PassThrough(), env: { HOME: '/nonexistent', ...env } };

@@ -1,19 +1,9 @@
 // main() with injected streams and undici's MockAgent: output modes without a terminal or a server.
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Capture } from '../helpers/in-process.js';
 import { main, type Deps } from '../../src/cli/main.js';
-
-class Capture extends Writable {
-  text = '';
-  constructor(readonly isTTY: boolean) {
-    super();
-  }
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 const ORIGIN = 'https://api.oneoffice.test';
 const USER = { email: 'test1@oneoffice.bh', id: 2, isAdmin: false, profile: { phones: [] }, values: { timezone: null } };

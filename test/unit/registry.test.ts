@@ -4,28 +4,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main, type Deps } from '../../src/cli/main.js';
+import { runMain } from '../helpers/in-process.js';
 import { complete } from '../../src/cli/complete.js';
 import { COMMANDS } from '../../src/cli/registry.js';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 const home = mkdtempSync(join(tmpdir(), 'oneoffice-registry-'));
 const env = { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), ONEOFFICE_CONFIG: join(home, 'config.json') };
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const deps: Deps & { stdout: Capture; stderr: Capture } = { stdout: new Capture(), stderr: new Capture(), stdin: new PassThrough(), env };
-  const code = await main(argv, deps);
-  return { code, stdout: deps.stdout.text, stderr: deps.stderr.text };
-}
+const run = (argv: string[]) => runMain(argv, env);
 
 /** The long flags of a help text's option lines ("  -H, --header <v>  ...", "      --url <url>  ..."). */
 function listedFlags(help: string): string[] {

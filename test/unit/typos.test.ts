@@ -3,28 +3,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main, type Deps } from '../../src/cli/main.js';
+import { runMain } from '../helpers/in-process.js';
 import { useRecordingServer } from '../helpers/server.js';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 const home = mkdtempSync(join(tmpdir(), 'oneoffice-typos-'));
 const rec = useRecordingServer((server) => ({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: 'typo-token-0123456789' }));
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), ...rec.env };
-  const deps: Deps & { stdout: Capture; stderr: Capture } = { stdout: new Capture(), stderr: new Capture(), stdin: new PassThrough(), env };
-  const code = await main(argv, deps);
-  return { code, stdout: deps.stdout.text, stderr: deps.stderr.text };
-}
+const run = (argv: string[]) => runMain(argv, { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), ...rec.env });
 
 describe('a mistyped word', () => {
   it.each([

@@ -4,22 +4,15 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable, Writable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { Capture } from '../helpers/in-process.js';
 import { RENAME_GIVE_UP_MS, renameWithRetry } from '../../src/files/rename.js';
 import { openInput } from '../../src/batch/input.js';
 import { StopControl, watchSignals } from '../../src/batch/gate.js';
 import { main, type Deps } from '../../src/cli/main.js';
 import { defaultConfigPath, expandHome } from '../../src/config/paths.js';
 import { clientSettings } from '../../src/mock/print.js';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 const WINDOWS_POWERSHELL_ENV = {
   USERPROFILE: 'C:\\Users\\me',
