@@ -18,18 +18,23 @@ export function roffText(text) {
     .join('\n');
 }
 
+/** `text` broken between words into lines of at most `width` characters, later lines starting with `continuation`. */
+function breakBetweenWords(text, width, continuation = '') {
+  const lines = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `${continuation}${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines;
+}
+
 /** One line of filled text as several source lines, broken between words. */
 function sourceLines(line) {
-  const lines = [];
-  let current = '';
-  for (const word of line.split(' ')) {
-    if (current && current.length + 1 + word.length > SOURCE_WIDTH) {
-      lines.push(current);
-      current = word;
-    } else current = current ? `${current} ${word}` : word;
-  }
-  lines.push(current);
-  return lines;
+  return breakBetweenWords(line, SOURCE_WIDTH);
 }
 
 /** Preformatted lines longer than this are broken with a shell continuation (the page is indented). */
@@ -37,16 +42,8 @@ const EXAMPLE_WIDTH = 66;
 
 /** A shell command broken between words with " \" continuations, so it still runs as printed. */
 export function breakCommand(command, width = EXAMPLE_WIDTH) {
-  const lines = [];
-  let line = '';
-  for (const word of command.split(' ')) {
-    if (line && line.length + 1 + word.length > width - 2) {
-      lines.push(`${line} \\`);
-      line = `  ${word}`;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  lines.push(line);
-  return lines;
+  const lines = breakBetweenWords(command, width - 2, '  ');
+  return lines.map((line, index) => (index < lines.length - 1 ? `${line} \\` : line));
 }
 
 /** One preformatted line, escaped as roffText does but never broken. */
