@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { useRecordingServer } from '../helpers/server.js';
+import { configPath, readConfig } from '../helpers/config.js';
 
 const TOKEN = 'config-hardening-token-0123456789';
 const rec = useRecordingServer(() => isolatedEnv());
-const configFile = () => join(rec.env['XDG_CONFIG_HOME'] as string, 'oneoffice', 'config.json');
-const saved = () => JSON.parse(readFileSync(configFile(), 'utf8')) as { defaultProfile?: string; profiles?: Record<string, Record<string, string>> };
+const configFile = () => configPath(rec.env);
+const saved = () => readConfig(rec.env);
 const cli = (...args: string[]) => runCli(args, { env: rec.env });
 
 describe('item 7: concurrent config set', () => {

@@ -6,12 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { startRecordingServer, useRecordingServer, type RecordingServer } from '../helpers/server.js';
 import { NO_FILE_MODES } from '../helpers/platform.js';
+import { configPath } from '../helpers/config.js';
 
 const TOKEN = 'config-token-0123456789c0de';
 const rec = useRecordingServer(() => isolatedEnv());
 
 
-const configFile = () => join(rec.env['XDG_CONFIG_HOME']!, 'oneoffice', 'config.json');
+const configFile = () => configPath(rec.env);
 
 describe('oneoffice config', () => {
   it.skipIf(NO_FILE_MODES)('writes the config file with mode 0600 (on Windows a mode means nothing: the folder\'s permissions apply)', async () => {

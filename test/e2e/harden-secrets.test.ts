@@ -8,14 +8,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
 import { startRecordingServer, useRecordingServer } from '../helpers/server.js';
+import { configPath } from '../helpers/config.js';
 
 const TOKEN = 'harden-secrets-token-0123456789-c0de';
 const PASSWORD = 'url-secret-pw-that-must-not-show';
 const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
 
-function configFile(env: Record<string, string>): string {
-  return join(env['XDG_CONFIG_HOME'] as string, 'oneoffice', 'config.json');
-}
+const configFile = configPath;
 
 describe('passwords inside URLs (item 10)', () => {
   it('config list and config get mask them in url and proxy; --show-secrets shows them', async () => {
