@@ -48,7 +48,8 @@ async function preferFastExit(): Promise<void> {
   (await import('node:v8')).setFlagsFromString('--liftoff-only');
 }
 
-export async function performCall(ctx: Context, call: CallRequest, options: PerformOptions): Promise<void> {
+/** A single call of the CLI: sent, its body streamed to stdout as it arrives (-v, -w, --query beside it); a failure is thrown for main to print. */
+export async function sendAndPrintCall(ctx: Context, call: CallRequest, options: PerformOptions): Promise<void> {
   const { stdout, stderr, env } = ctx.deps;
   const { network } = options;
   if (network.insecure) ctx.warn(INSECURE_WARNING);

@@ -16,7 +16,7 @@ import { Preparer, unknownMethod } from '../../batch/prepare.js';
 import { plural, summaryLines, Tally } from '../../batch/progress.js';
 import { ProgressDisplay, type PaceFacts } from '../../output/progress-display.js';
 import { runCalls, type RunResult } from '../../batch/run.js';
-import { performCall } from '../../batch/sender.js';
+import { sendBatchCall } from '../../batch/sender.js';
 import { openTransport, type Transport } from '../../http/transport.js';
 import { fileSink, streamSink, type ResultSink } from '../../batch/sink.js';
 import { expandHome } from '../../config/paths.js';
@@ -145,7 +145,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
       progress,
       sink,
       build: (call) => buildCall({ url: target.url, token: target.token, apiMethod: call.method, params: call.params, extraHeaders }),
-      ...(transport ? { perform: (request, call, onRetry) => performCall(transport, request, setup.networkFor(call.method).retry, onRetry, stop, throttle) } : {}),
+      ...(transport ? { perform: (request, call, onRetry) => sendBatchCall(transport, request, setup.networkFor(call.method).retry, onRetry, stop, throttle) } : {}),
       redact: (text) => ctx.redact(text),
       graceMs: GRACE_MS,
     });

@@ -91,7 +91,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const queryText = parsed.options['query'];
   let query: ((text: string) => string) | undefined;
   if (typeof queryText === 'string') {
-    const { compileQuery, queryAnswerText, prepareQueries } = await import('../../scenario/query.js');
+    const { compileQuery, queryAnswerText, prepareQueries } = await import('../../api/query.js');
     await prepareQueries([queryText]);
     const compiled = compileQuery(queryText);
     if (compiled.ok) query = (text) => queryAnswerText(compiled.run, text);
@@ -136,9 +136,9 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
     return 0;
   }
   if (network.clientCert) await unlockClientKey(ctx, network.clientCert);
-  const { performCall } = await import('../perform.js');
+  const { sendAndPrintCall } = await import('../perform.js');
   const from = { url: target.urlFrom, ...(target.tokenFrom ? { token: target.tokenFrom } : {}) };
-  await performCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from, ...(query ? { query, queryText: queryText as string } : {}), ...(writeOut && 'format' in writeOut ? { writeOut: writeOut.format, ...(target.urlText ? { urlText: target.urlText } : {}) } : {}) });
+  await sendAndPrintCall(ctx, call, { network, verbosity: (parsed.options['verbose'] as number | undefined) ?? 0, reveal, from, ...(query ? { query, queryText: queryText as string } : {}), ...(writeOut && 'format' in writeOut ? { writeOut: writeOut.format, ...(target.urlText ? { urlText: target.urlText } : {}) } : {}) });
   return 0;
 }
 
