@@ -85,7 +85,7 @@ const LAZY_PARTS = {
   'src/cli/perform.ts': 'perform',
   'src/http/undici-transport.ts': 'transport',
   'src/cli/commands/mock-backend.ts': 'mock-backend',
-  'src/scenario/query.ts': 'query',
+  'src/api/query.ts': 'query',
   'src/mock/server.ts': 'mock-server',
   'src/config/store.ts': 'store',
   'src/api/schema/ajv-compile.ts': 'ajv-compile',

@@ -5,8 +5,8 @@
 // (`email`, `admin.email`), which this file evaluates itself as JMESPath defines it; the library
 // loads (prepareQueries) only when a query is more than that: it is a tenth of a test run's start.
 import type * as JmesPath from '@jmespath-community/jmespath';
-import { closest } from '../api/suggest.js';
-import { protectLargeIntegers } from '../api/exact-integers.js';
+import { closest } from './suggest.js';
+import { protectLargeIntegers } from './exact-integers.js';
 
 export type Query = (data: unknown) => unknown;
 

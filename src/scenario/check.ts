@@ -9,7 +9,7 @@ import type { CompiledValidator, MethodSchema } from '../api/schema/types.js';
 import { loadValidator } from '../api/schema/validator.js';
 import { closest } from '../api/suggest.js';
 import type { Scenario, StepSpec } from './format.js';
-import { compileQuery, prepareQueries } from './query.js';
+import { compileQuery, prepareQueries } from '../api/query.js';
 import { unsafeValues } from '../api/param-safety.js';
 import { fillParams, sizeProblem } from './step-params.js';
 import { builtinLookup, fill, hasPlaceholder, referencedNames, type Lookup } from './template.js';

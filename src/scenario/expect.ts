@@ -5,7 +5,7 @@ import { describeErrors } from '../api/schema/messages.js';
 import type { CompiledValidator, JsonSchema } from '../api/schema/types.js';
 import { messageFromJson } from '../api/server-message.js';
 import type { ExpectSpec, Matcher } from './format.js';
-import { compileQuery } from './query.js';
+import { compileQuery } from '../api/query.js';
 import { fill, isRecord, type Lookup } from './template.js';
 
 export interface Failure {

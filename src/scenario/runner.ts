@@ -8,7 +8,7 @@ import { neverReachedServer } from '../api/retry.js';
 import type { JsonSchema } from '../api/schema/types.js';
 import { checkAnswer, show, type Failure, type ResponseSchema } from './expect.js';
 import type { Scenario, StepSpec } from './format.js';
-import { compileQuery } from './query.js';
+import { compileQuery } from '../api/query.js';
 import type { SendResult, SendSettings, SendStep } from './send.js';
 import { fillParams, paramsProblems } from './step-params.js';
 import { builtinLookup, type Lookup } from './template.js';

@@ -2,7 +2,7 @@
 // queries: its answers must be the library's, on every shape of data.
 import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 import { describe, expect, it } from 'vitest';
-import { compileQuery, prepareQueries } from '../../src/scenario/query.js';
+import { compileQuery, prepareQueries } from '../../src/api/query.js';
 
 const DATA: unknown[] = [
   null,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAnswer, matchFailures } from '../../src/scenario/expect.js';
 import { parseScenario } from '../../src/scenario/format.js';
-import { compileQuery, formatQueryResult } from '../../src/scenario/query.js';
+import { compileQuery, formatQueryResult } from '../../src/api/query.js';
 import { xml } from '../../src/scenario/report-text.js';
 import { fill, referencedNames, type Lookup } from '../../src/scenario/template.js';
 

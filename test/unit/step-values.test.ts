@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { protectLargeIntegers } from '../../src/api/exact-integers.js';
 import type { JsonSchema } from '../../src/api/schema/types.js';
-import { compileQuery, prepareQueries, queryAnswerText } from '../../src/scenario/query.js';
+import { compileQuery, prepareQueries, queryAnswerText } from '../../src/api/query.js';
 import { fillParams, paramsProblems } from '../../src/scenario/step-params.js';
 import type { Lookup } from '../../src/scenario/template.js';
 
