@@ -3,13 +3,15 @@
 // its target and input, and a `100 Continue` is not a reset. The built CLI against a recording
 // server on 127.0.0.1 whose answers the test holds back or scripts, so nothing depends on timing.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
+import { records, recordsIn, startBatch, type RunningBatch } from '../helpers/batch.js';
+import { tempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 import { jsonResponder, useRecordingServer, type Received } from '../helpers/server.js';
 
 const TOKEN = 'batch-hardening-token-0123456789';
@@ -17,15 +19,11 @@ const TOKEN = 'batch-hardening-token-0123456789';
 const NO_DEV_FULL = !existsSync('/dev/full');
 const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'oneoffice-batch-hard-'));
-}
-
 const userLines = (prefix: string, count: number): string => Array.from({ length: count }, (_, i) => `${JSON.stringify({ method: 'createUser', params: { email: `${prefix}${i + 1}@example.com` } })}\n`).join('');
 
 /** A temporary directory with an input of `count` createUser lines, and where its results go. */
 function batchFiles(prefix: string, count: number): { dir: string; input: string; results: string } {
-  const dir = tempDir();
+  const dir = tempDir('batch-hard');
   const input = join(dir, 'in.ndjson');
   writeFileSync(input, userLines(prefix, count));
   return { dir, input, results: join(dir, 'r.ndjson') };
@@ -35,33 +33,14 @@ function batchFiles(prefix: string, count: number): { dir: string; input: string
 async function killedWithTwoInFlight(input: string, results: string): Promise<void> {
   const gate = holdAnswers();
   const first = startBatch([input, '--results', results, '--concurrency', '2'], rec.env);
-  await until(() => gate.held() === 2);
-  process.kill(first.pid, 'SIGKILL');
+  await waitFor(() => gate.held() === 2, 'two calls held');
+  first.kill('SIGKILL');
   await first.exited;
   gate.release();
 }
 
 function emailOf(request: Received): string {
   return (JSON.parse(request.body) as { params: { email: string } }).params.email;
-}
-
-function records(path: string): Array<Record<string, unknown>> {
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-interface Running {
-  pid: number;
-  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-function startBatch(args: string[], env: Record<string, string>, stdout: 'pipe' | number = 'pipe'): Running {
-  const child = spawn(process.execPath, [BIN, 'batch', ...args], { env, cwd: ROOT, stdio: ['ignore', stdout, 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout: out, stderr: err })));
-  return { pid: child.pid as number, exited };
 }
 
 /** The gate of the running test, released after it whatever happened: a failed expectation must not leave calls held for the next test. */
@@ -88,16 +67,12 @@ function holdAnswers(): { release: () => void; held: () => number } {
   return { release, held: () => waiting.length };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 describe('item 1: one process per --results file', () => {
   it('a second run (--resume) on a results file in use fails at once with exit 3 naming the file and the holder, and sends nothing', async () => {
     const { input, results } = batchFiles('lock', 20);
     const gate = holdAnswers();
     const first = startBatch([input, '--results', results, '--concurrency', '4'], rec.env);
-    await until(() => gate.held() === 4);
+    await waitFor(() => gate.held() === 4, 'four calls held');
 
     // The first run holds four calls, so it has taken the lock and written its pid by now.
     const second = await runCli(['batch', input, '--results', results, '--resume'], { env: rec.env });
@@ -122,7 +97,7 @@ describe('item 1: one process per --results file', () => {
     const gate = holdAnswers();
     const runs = [startBatch([input, '--results', results], rec.env), startBatch([input, '--results', results], rec.env)];
     const loser = await Promise.race(runs.map((run, index) => run.exited.then((result) => ({ index, result }))));
-    const winner = runs[1 - loser.index] as Running;
+    const winner = runs[1 - loser.index] as RunningBatch;
     // Released before asserting: a failed expectation must not leave the winner's calls held.
     gate.release();
     expect(loser.result.code).toBe(3);
@@ -133,7 +108,7 @@ describe('item 1: one process per --results file', () => {
     if (holder?.[2] !== undefined) expect(Number(holder[2])).toBe(winner.pid);
     expect((await winner.exited).code).toBe(0);
     expect(rec.server.received.map(emailOf).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `pair${i + 1}@example.com`).sort());
-    expect(records(results)).toHaveLength(12);
+    expect(recordsIn(results)).toHaveLength(12);
   });
 
   it('a run killed with SIGKILL leaves no lock behind: --resume goes on at once', async () => {
@@ -148,19 +123,18 @@ describe('item 1: one process per --results file', () => {
 
 describe('item 2: a failed write of the results never ends in exit 0', () => {
   it('stdout closed by its reader (| head -1): calls stop, a summary says what was not sent, exit 23', async () => {
-    const dir = tempDir();
+    const dir = tempDir('batch-hard');
     const input = join(dir, 'in.ndjson');
     const COUNT = 3000;
     writeFileSync(input, userLines('pipe', COUNT));
     // Records of ~300 bytes: 3000 of them are far more than a pipe holds, so the batch cannot finish first.
     rec.server.respond(jsonResponder(200, { id: 1, note: 'x'.repeat(250) }));
-    const child = spawn(process.execPath, [BIN, 'batch', input], { env: rec.env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const running = startBatch([input], rec.env);
+    const stdout = running.child.stdout as NonNullable<typeof running.child.stdout>;
     // Like `head -1`: read the first record, then close the pipe.
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    child.stdout.destroy();
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve) => stdout.once('data', () => resolve()));
+    stdout.destroy();
+    const { code, stderr } = await running.exited;
     expect(code).toBe(23);
     const summary = stderr.split('\n').filter(Boolean);
     expect(summary).toHaveLength(2);
@@ -172,7 +146,7 @@ describe('item 2: a failed write of the results never ends in exit 0', () => {
   });
 
   it.skipIf(NO_DEV_FULL)('stdout on a full disk (/dev/full): exit 23 and the summary, no stack trace', async () => {
-    const dir = tempDir();
+    const dir = tempDir('batch-hard');
     const input = join(dir, 'in.ndjson');
     writeFileSync(input, userLines('full', 50));
     const full = openSync('/dev/full', 'w');
@@ -367,13 +341,13 @@ describe('item 21: a 100 Continue before the answer', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
-      const dir = tempDir();
+      const dir = tempDir('batch-hard');
       const input = join(dir, 'in.ndjson');
       writeFileSync(input, userLines('continue', 5));
       const result = await runCli(['batch', input, '--url', url, '--concurrency', '2'], { env: isolatedEnv({ ONEOFFICE_BEARER: TOKEN }) });
       expect(result.stderr).toMatch(/^batch: 5 calls in .*: 5 ok\n$/);
       expect(result.code).toBe(0);
-      expect(result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>).map((record) => [record['status'], record['ok'], record['body']]).sort()).toEqual(Array.from({ length: 5 }, () => [200, true, { ok: true }]));
+      expect(records(result.stdout).map((record) => [record['status'], record['ok'], record['body']]).sort()).toEqual(Array.from({ length: 5 }, () => [200, true, { ok: true }]));
       expect(served).toBe(5);
       // A single call too.
       const single = await runCli(['getUserByEmail', '--email', 'a@b.co', '--url', url], { env: isolatedEnv({ ONEOFFICE_BEARER: TOKEN }) });
@@ -386,7 +360,7 @@ describe('item 21: a 100 Continue before the answer', () => {
 
 describe('item 25: the plain-http rule holds for batch too', () => {
   it.each(['http://api.example.com/api', 'http://127.evil.example/api', 'http://localhost.evil.com/api'])('batch --url %s is refused (exit 2) before anything is read or sent', async (url) => {
-    const dir = tempDir();
+    const dir = tempDir('batch-hard');
     const input = join(dir, 'in.ndjson');
     writeFileSync(input, userLines('plain', 2));
     const result = await batch([input, '--url', url, '--results', join(dir, 'r.ndjson')]);
@@ -395,7 +369,7 @@ describe('item 25: the plain-http rule holds for batch too', () => {
   });
 
   it('a loopback URL is allowed', async () => {
-    const dir = tempDir();
+    const dir = tempDir('batch-hard');
     const input = join(dir, 'in.ndjson');
     writeFileSync(input, userLines('loop', 2));
     const result = await batch([input, '--url', `http://localhost:${rec.server.port}/api`]);

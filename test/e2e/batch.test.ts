@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { records } from '../helpers/batch.js';
 import { isolatedEnv, runCli, type RunResult } from '../helpers/cli.js';
 import { apiCall, killMockProcesses, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
 
@@ -40,15 +41,6 @@ const users = (prefix: string, count: number) => Array.from({ length: count }, (
 function batch(args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
   const env = options.env ?? isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN });
   return runCli(['batch', ...args], { env, timeoutMs: options.timeoutMs ?? 20000, ...(options.input !== undefined ? { input: options.input } : {}) });
-}
-
-/** The records, their timings checked and left out (they differ from run to run). */
-function records(text: string): Array<Record<string, unknown>> {
-  return text.split('\n').filter(Boolean).map((line) => {
-    const { time_starttransfer: firstByte, time_total: total, ...record } = JSON.parse(line) as Record<string, unknown>;
-    if (total !== undefined) expect(typeof total === 'number' && total >= 0 && (firstByte === undefined || (typeof firstByte === 'number' && firstByte <= total))).toBe(true);
-    return record;
-  });
 }
 
 /** Calls the mock has logged so far (one stderr line per call). */

@@ -2,11 +2,12 @@
 // value of an x-secret param (resetPasswordByEmail's password) quoted in an error answer is masked
 // on stderr, in -v, in -w '%{errormsg}', in --debug's stack and in batch's results file; a header
 // without a colon is refused without repeating it. The built CLI against a recording server.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { records } from '../helpers/batch.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 import { useRecordingServer, type Responder } from '../helpers/server.js';
 
 const TOKEN = 'harden-echoes-token-0123456789-beef';
@@ -76,7 +77,7 @@ describe('a secret param the server quotes back (item 1)', () => {
 
   it("is masked in batch's results file: the error and the body, each line with its own password", async () => {
     rec.server.respond(tooWeak);
-    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-echoes-'));
+    const dir = tempDir('echoes');
     const input = join(dir, 'in.ndjson');
     const results = join(dir, 'r.ndjson');
     const quoted = 'pw"with\\escapes';
@@ -84,11 +85,10 @@ describe('a secret param the server quotes back (item 1)', () => {
     const result = await runCli(['batch', input, '--results', results], { env: rec.env });
     expect(result.code).toBe(4);
     expect(result.stderr).not.toContain(PASSWORD);
-    const records = readFileSync(results, 'utf8');
-    expect(records).not.toContain(PASSWORD);
-    expect(records).not.toContain('escapes');
-    const parsed = records.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).filter((record) => 'line' in record && 'status' in record);
-    expect(parsed.map(({ line, status, ok, code, error, body }) => ({ line, status, ok, code, error, body }))).toEqual([1, 2].map((line) => ({
+    const written = readFileSync(results, 'utf8');
+    expect(written).not.toContain(PASSWORD);
+    expect(written).not.toContain('escapes');
+    expect(records(written).map(({ line, status, ok, code, error, body }) => ({ line, status, ok, code, error, body }))).toEqual([1, 2].map((line) => ({
       line,
       status: 400,
       ok: false,

@@ -2,23 +2,20 @@
 // full disk (a write that goes short, then fails with ENOSPC, injected at the log's one write), then
 // read back by a real mock process; locks taken on what a path resolves to (a file and a symbolic
 // link to it); config files with wrong types, and profile names that reach a prototype.
-import { lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateLog, logPathOf, type WriteAt } from '../../src/mock/state-log.js';
 import type { HeldLock } from '../../src/files/lock.js';
-import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
+import { startBatch } from '../helpers/batch.js';
+import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { startMockProcess } from '../helpers/mock-process.js';
-import { spawn } from 'node:child_process';
 import { startRecordingServer } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const TOKEN = 'harden-files-token-0123456789-f11e';
-
-function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `oneoffice-${prefix}-`));
-}
 
 const user = (email: string) => ({ instance: 1, email, displayName: email, isActive: true, passwordHash: null, createdAt: 0 });
 
@@ -82,10 +79,9 @@ describe('locks by what the path resolves to (item 16)', () => {
     writeFileSync(input, `${JSON.stringify({ method: 'createUser', params: { email: 'a@b.co' } })}\n`);
     const results = join(dir, 'r.ndjson');
     const link = join(dir, 'link.ndjson');
-    const first = spawn(process.execPath, [BIN, 'batch', input, '--results', results], { env, stdio: 'ignore' });
-    const exited = new Promise((resolve) => first.on('exit', resolve));
+    const first = startBatch([input, '--results', results], env, 'ignore');
     try {
-      for (let i = 0; i < 400 && server.received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      await waitFor(() => server.received.length > 0, 'the first batch to send its call');
       expect(server.received).toHaveLength(1);
       symlinkSync(results, link);
       const second = await runCli(['batch', input, '--results', link, '--resume'], { env });
@@ -94,7 +90,7 @@ describe('locks by what the path resolves to (item 16)', () => {
       expect(server.received).toHaveLength(1);
     } finally {
       first.kill('SIGKILL');
-      await exited;
+      await first.exited;
       await server.close();
     }
   });

@@ -2,16 +2,17 @@
 // test and the library client sharing one pause among their calls, each against a real mock. The
 // limits are slow (one call per second or two), so that no assertion depends on how fast this
 // machine is: a slower machine only spaces the calls further apart.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordsIn } from '../helpers/batch.js';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 import { apiCall, killMockProcesses, startMockProcess } from '../helpers/mock-process.js';
 import { createClient, startMockServer } from '../../src/index.js';
 
 const TOKEN = 'rate-limit-test-token-0123456789ab';
-const dir = mkdtempSync(join(tmpdir(), 'oneoffice-rate-limit-'));
+const dir = tempDir('rate-limit');
 afterAll(killMockProcesses);
 
 const statuses = (log: string) => log.split('\n').filter((line) => /^\w+ \d{3} /.test(line)).map((line) => line.split(' ').slice(0, 2).join(' '));
@@ -49,8 +50,7 @@ describe('batch under a rate limit', () => {
     const result = await runCli(['batch', input, '--concurrency', '4', '--retry', '1', '--results', results], { env: isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN }), timeoutMs: 30000 });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^(oneoffice: warning: line \d: retrying in 1\.0 s \(429 Too Many Requests\), 0 left\n)+batch: 4 calls in \d+\.\d s \(\d+\/s\): 4 ok; [1-3] answers? 429 Too Many Requests \(all calls paused for the Retry-After, then paced, 0\.\d\/s at the end\); results in /);
-    const records = readFileSync(results, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { line: number; ok: boolean });
-    expect(records.filter((record) => record.ok).map((record) => record.line).sort()).toEqual([1, 2, 3, 4]);
+    expect(recordsIn(results).filter((record) => record['ok'] === true).map((record) => record['line']).sort()).toEqual([1, 2, 3, 4]);
     // Exactly once: four created, and each of them exists.
     expect(statuses(mock.stderr()).filter((entry) => entry === 'createUser 200')).toHaveLength(4);
     for (const name of ['a', 'b', 'c', 'd']) expect((await apiCall(mock, 'getUserByEmail', { email: `${name}@batch-rate.example` })).status).not.toBe(404);
