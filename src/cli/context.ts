@@ -18,6 +18,12 @@ export interface Deps {
   dispatcher?: Dispatcher;
   /** The operating system to behave as (tests pass 'win32'); process.platform when absent. */
   platform?: NodeJS.Platform;
+  /**
+   * Sets V8 flags that suit one short run of a whole process (the baseline compilers only). Only the
+   * CLI's own process passes it (processDeps): the flags change the engine for everything else
+   * running in the process, such as a test runner calling main().
+   */
+  engineFlags?: (flags: readonly string[]) => Promise<void>;
 }
 
 export interface GlobalFlags {

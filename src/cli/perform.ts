@@ -44,8 +44,8 @@ export interface PerformOptions {
  * process must wait for at exit (~100 ms, ~40 MB). One call gains nothing from the optimised code,
  * so a call through a proxy keeps the baseline compiler only. Batch runs are unaffected.
  */
-async function preferFastExit(): Promise<void> {
-  (await import('node:v8')).setFlagsFromString('--liftoff-only');
+async function preferFastExit(ctx: Context): Promise<void> {
+  await ctx.deps.engineFlags?.(['--liftoff-only']);
 }
 
 /** A single call of the CLI: sent, its body streamed to stdout as it arrives (-v, -w, --query beside it); a failure is thrown for main to print. */
@@ -68,7 +68,7 @@ export async function sendAndPrintCall(ctx: Context, call: CallRequest, options:
   }
   if (printer && network.proxy) info(`Using proxy ${displayProxy(network.proxy)}`);
   const dispatcher = ctx.deps.dispatcher;
-  if (network.proxy && !dispatcher) await preferFastExit();
+  if (network.proxy && !dispatcher) await preferFastExit(ctx);
   const transport = await openTransport(network, { ...(observer ? { observer } : {}), ...(dispatcher ? { dispatcher } : {}) });
   let failure: { error: unknown } | undefined;
   try {

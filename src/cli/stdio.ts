@@ -119,5 +119,9 @@ export function processDeps(): Deps {
       return process.stdin;
     },
     env: process.env,
+    engineFlags: async (flags) => {
+      const { setFlagsFromString } = await import('node:v8');
+      for (const flag of flags) setFlagsFromString(flag);
+    },
   };
 }

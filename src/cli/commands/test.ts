@@ -3,7 +3,6 @@
 // pool of keep-alive connections. Loaded only for this command (YAML, JMESPath and undici with it).
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
 import { parseCallArgs, type ParsedArgs } from '../../options/args.js';
 import { colors, useColor } from '../../output/color.js';
 import type { Context } from '../context.js';
@@ -35,7 +34,7 @@ import { unlockClientKey } from '../../http/client-cert.js';
 import { isUtf16, UTF16_ADVICE } from '../../api/text.js';
 
 export async function runTestCommand(ctx: Context, argv: readonly string[]): Promise<number> {
-  preferFastStart();
+  await preferFastStart(ctx);
   const parsed = parseCallArgs(argv, TEST_OPTIONS, []);
   if (parsed.options['help']) {
     ctx.deps.stdout.write(fitHelp(ctx.deps, testHelp()));
@@ -204,9 +203,8 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
  * ~10% less time without them), and undici's WebAssembly HTTP parser (proxied steps) is left on
  * the baseline compiler for the same reason (as perform.ts does for single calls).
  */
-function preferFastStart(): void {
-  setFlagsFromString('--no-opt');
-  setFlagsFromString('--liftoff-only');
+async function preferFastStart(ctx: Context): Promise<void> {
+  await ctx.deps.engineFlags?.(['--no-opt', '--liftoff-only']);
 }
 
 /** The method's documented answer ("x-response"), when it has one (api/schema/responses.ts). */
