@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/cli.js';
+import { spawnAsync } from '../helpers/spawn-async.js';
 import { hasProgram, NO_POSIX_SHELL, NO_POSIX_SIGNALS } from '../helpers/platform.js';
 import { onboarding, TOKEN, useScenarioBench } from '../helpers/scenario.js';
 import { jsonResponder, startRecordingServer } from '../helpers/server.js';
@@ -23,7 +24,7 @@ function folder(): string {
 }
 
 const PASSING_JUNIT = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="oneoffice test" tests="1" failures="0" errors="0" time="0.010">\n</testsuites>\n';
-const sh = (line: string) => spawnSync('sh', ['-c', line], { env: s.env(), cwd: ROOT, encoding: 'utf8', timeout: 20000 });
+const sh = (line: string) => spawnAsync('sh', ['-c', line], { env: s.env(), cwd: ROOT });
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 const oneoffice = `${quote(process.execPath)} ${quote(BIN)}`;
 
@@ -35,7 +36,7 @@ describe.skipIf(NO_POSIX_SHELL)('--report FORMAT:- writes the report alone on st
     expect(direct.stdout).toBe('TAP version 13\n1..3\nok 1 - onboarding: create the user\nok 2 - onboarding: read it back\nok 3 - onboarding: the duplicate is refused\n');
     expect(direct.stderr).toMatch(/^\.\.\.\n\nOK: 1 scenario, 3 steps: 3 passed in \d+\.\d s\n$/);
     expect(existsSync(join(ROOT, '-'))).toBe(false);
-    const piped = sh(`${oneoffice} test ${quote(s.file('stdout-tap2.yml', onboarding('stdouttap2')))} --report tap:- | ${quote(process.execPath)} ${quote(TAP_PARSER)} -j`);
+    const piped = await sh(`${oneoffice} test ${quote(s.file('stdout-tap2.yml', onboarding('stdouttap2')))} --report tap:- | ${quote(process.execPath)} ${quote(TAP_PARSER)} -j`);
     const events = JSON.parse(piped.stdout) as Array<[string, Record<string, unknown>]>;
     expect(events.filter(([kind]) => kind === 'extra')).toEqual([]);
     expect(events.find(([kind]) => kind === 'complete')?.[1]).toMatchObject({ ok: true, count: 3, pass: 3, fail: 0 });
@@ -44,7 +45,7 @@ describe.skipIf(NO_POSIX_SHELL)('--report FORMAT:- writes the report alone on st
   it('junit:- is read from stdin by xmllint against the JUnit XSD, json:- by JSON.parse', async () => {
     const path = s.file('stdout-junit.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n');
     if (hasProgram('xmllint') || process.env['CI']) {
-      const junit = sh(`${oneoffice} test ${quote(path)} --report junit:- | xmllint --noout --schema ${quote(XSD)} -`);
+      const junit = await sh(`${oneoffice} test ${quote(path)} --report junit:- | xmllint --noout --schema ${quote(XSD)} -`);
       expect(junit.stderr).toContain('FAILED: 1 scenario, 1 step: 0 passed, 1 failed');
       expect(junit.stderr).toMatch(/^- validates$/m);
     }

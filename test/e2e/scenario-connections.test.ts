@@ -5,7 +5,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { isolatedEnv } from '../helpers/cli.js';
+import { runMain } from '../helpers/in-process.js';
 import { makeCa, makeCertificate, makeSignedCertificate, startMutualTlsServer } from '../helpers/tls.js';
 import { startTinyproxy, tinyproxyAvailable } from '../helpers/tinyproxy.js';
 import { SUMMARY_TIME, TOKEN, useScenarioBench } from '../helpers/scenario.js';
@@ -37,7 +38,7 @@ describe('connections of a test run', () => {
       expect(result.code).toBe(0);
       expect(server.received.map(({ body }) => JSON.parse(body).params.email)).toEqual(['one1@example.com', 'one2@example.com', 'one3@example.com']);
       expect(new Set(server.received.map(({ clientPort }) => clientPort)).size).toBe(1);
-      const single = await runCli(['getUserByEmail', '--email', 'one1@example.com'], { env });
+      const single = await runMain(['getUserByEmail', '--email', 'one1@example.com'], env);
       expect(single.code).toBe(0);
       const [first, , , alone] = server.received;
       expect(first?.rawHeaders).toEqual(alone?.rawHeaders);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnAsync } from '../helpers/spawn-async.js';
 import { BIN, isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
 import { onboarding, SUMMARY_TIME, TOKEN, useScenarioBench } from '../helpers/scenario.js';
 import { haveScript, screen } from '../helpers/terminal.js';
@@ -136,7 +137,7 @@ describe.skipIf(!haveScript)('on a terminal', () => {
   it('prints one line per step with its time', async () => {
     const path = s.file('tty.yml', onboarding('tty'));
     const command = [process.execPath, BIN, 'test', path, '--no-color'].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
-    const result = spawnSync('script', ['-qec', command, '/dev/null'], { env: isolatedEnv({ ONEOFFICE_URL: s.mock.url, ONEOFFICE_BEARER: TOKEN }), cwd: ROOT, encoding: 'utf8', timeout: 20000 });
+    const result = await spawnAsync('script', ['-qec', command, '/dev/null'], { env: isolatedEnv({ ONEOFFICE_URL: s.mock.url, ONEOFFICE_BEARER: TOKEN }), cwd: ROOT });
     expect(result.status).toBe(0);
     // What the terminal shows at the end: the progress bar (stderr, tty.test.ts) has been erased.
     expect(screen(result.stdout).replace(/\d+ ms/g, 'N ms').replace(/in \d+\.\d s/, 'in N s')).toBe(

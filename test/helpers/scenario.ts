@@ -1,23 +1,28 @@
-// What the `oneoffice test` end-to-end tests share: one `oneoffice mock` process per test file,
-// scenario files in a temporary directory, and the CLI run against that mock.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// What the `oneoffice test` tests share: one mock server per test file (in this process), scenario
+// files in a temporary directory, and `oneoffice test` run against that mock: in this process through
+// main() for what needs no process (what it prints, exit codes, reports, what the server received),
+// or as the built CLI for what only a process shows.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { beforeAll } from 'vitest';
 import { isolatedEnv, runCli, type RunResult } from './cli.js';
-import { killMockProcesses, startMockProcess, type MockProcess } from './mock-process.js';
+import { runMain } from './in-process.js';
+import { useMock, type InProcessMock } from './mock-server.js';
+import { tempDir } from './temp.js';
 
 export const TOKEN = 'scenario-test-token-0123456789abcdef';
 export const SUMMARY_TIME = String.raw`in \d+\.\d s`;
 
 export interface ScenarioBench {
-  mock: MockProcess;
+  mock: InProcessMock;
   dir: string;
   /** A new file in the directory, with this text. */
   file(name: string, text: string): string;
-  /** `oneoffice test ARGS` against the mock (or with the given environment). */
+  /** `oneoffice test ARGS` in this process against the mock (or with the given environment). */
   test(args: string[], env?: Record<string, string>): Promise<RunResult>;
-  /** Calls the mock has logged so far (one stderr line per call). */
+  /** `oneoffice test ARGS` as a process of the built CLI: for exit codes through the binary, stdio. */
+  testProcess(args: string[], env?: Record<string, string>): Promise<RunResult>;
+  /** Calls the mock has logged so far (one line per call). */
   loggedCalls(): string[];
   /** An environment pointing at the mock. */
   env(): Record<string, string>;
@@ -25,24 +30,24 @@ export interface ScenarioBench {
 
 export function useScenarioBench(): ScenarioBench {
   let counter = 0;
+  const mock = useMock({ token: TOKEN });
   const bench = {
+    mock,
     file(name: string, text: string): string {
       const path = join(bench.dir, `${++counter}-${name}`);
       writeFileSync(path, text);
       return path;
     },
-    env: () => isolatedEnv({ ONEOFFICE_URL: bench.mock.url, ONEOFFICE_BEARER: TOKEN }),
-    test: (args: string[], env?: Record<string, string>) => runCli(['test', ...args], { env: env ?? bench.env(), timeoutMs: 20000 }),
-    loggedCalls: () => bench.mock.stderr().split('\n').filter((entry) => /^\w+ \d{3} /.test(entry)),
+    env: () => isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN }),
+    test: (args: string[], env?: Record<string, string>) => runMain(['test', ...args], env ?? bench.env()),
+    testProcess: (args: string[], env?: Record<string, string>) => runCli(['test', ...args], { env: env ?? bench.env(), timeoutMs: 20000 }),
+    loggedCalls: () => mock.log().filter((entry) => /^\w+ \d{3} /.test(entry)),
   } as ScenarioBench;
-  beforeAll(async () => {
-    bench.mock = await startMockProcess(['--port', '0', '--token', TOKEN]);
-    bench.dir = mkdtempSync(join(tmpdir(), 'oneoffice-scenario-e2e-'));
+  beforeAll(() => {
+    bench.dir = tempDir('scenario');
   });
-  afterAll(killMockProcesses);
   return bench;
 }
-
 /** A three-step scenario that passes on a fresh e-mail address (tag makes it unique per file). */
 export const onboarding = (tag: string) => `name: onboarding
 vars:
