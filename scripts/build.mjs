@@ -1,6 +1,7 @@
 // Build: src/generated from schemas/*.json (scripts/generate.mjs), then esbuild: the library in
 // dist/ (ES modules) and the CLI in dist/cli/ (CommonJS), whose heavy parts (undici, conf, ajv,
-// commander) load only when used.
+// commander) load only when used. With --if-changed (npm test), nothing is done when dist/ is a whole
+// build of the inputs as they are now (scripts/build-inputs.mjs).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -9,10 +10,19 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { manPage } from './man.mjs';
 import { generateValidators } from './generate.mjs';
+import { buildInputs, clearStamp, manDate, staleReason, writeStamp } from './build-inputs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const generated = join(root, 'src', 'generated');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+// Read before building: an input edited while the build runs makes the next check rebuild.
+const inputs = buildInputs();
+if (process.argv.includes('--if-changed') && staleReason(inputs) === undefined) {
+  if (!process.argv.includes('--quiet')) process.stderr.write('dist/ is up to date\n');
+  process.exit(0);
+}
+clearStamp();
 
 const shared = {
   bundle: true,
@@ -204,14 +214,6 @@ async function writeManPage() {
   }
 }
 
-/** The page's date: SOURCE_DATE_EPOCH (reproducible builds), else the last commit's, else today. */
-function manDate() {
-  const epoch = Number(process.env.SOURCE_DATE_EPOCH);
-  if (Number.isFinite(epoch) && epoch > 0) return new Date(epoch * 1000).toISOString().slice(0, 10);
-  const git = spawnSync('git', ['log', '-1', '--format=%cs'], { cwd: root, encoding: 'utf8' });
-  return git.status === 0 && /^\d{4}-\d{2}-\d{2}$/.test(git.stdout.trim()) ? git.stdout.trim() : new Date().toISOString().slice(0, 10);
-}
-
 const methods = generateValidators();
 await bundleLibrary();
 await bundleCli();
@@ -221,4 +223,5 @@ await writeManPage();
 declarations();
 // The JSON Schema of scenario files as a file of the package, for editors' `$schema=` lines.
 writeFileSync(join(root, 'dist', 'scenario.schema.json'), readFileSync(join(generated, 'scenario.schema.json')));
+writeStamp(inputs);
 if (!process.argv.includes('--quiet')) process.stderr.write(`built dist/ (${methods.length} method schemas)\n`);
