@@ -3,12 +3,12 @@
 // helpers/zsh-capture.zsh) and fish (`complete -C`), each running the script that
 // `oneoffice completion <shell>` prints and the built CLI behind it.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
+import { BIN, isolatedEnv } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ZSH_CAPTURE = fileURLToPath(new URL('../helpers/zsh-capture.zsh', import.meta.url));
 const have = (shell: string) => spawnSync(shell, ['-c', 'true'], { stdio: 'ignore' }).status === 0;
@@ -21,7 +21,7 @@ let env: Record<string, string>;
 let work: string;
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'oneoffice-completion-'));
+  work = tempDir('completion');
   // `oneoffice` on PATH, as after an install: the scripts call it back.
   const bin = join(work, 'bin');
   mkdirSync(bin);
@@ -43,11 +43,16 @@ beforeAll(() => {
 
 const cwdOf = () => join(work, 'cwd');
 
+/** The script `oneoffice completion <shell>` prints, made once per shell: the same text every time. */
+const scripts = new Map<string, string>();
 function script(shell: string): string {
+  const known = scripts.get(shell);
+  if (known) return known;
   const path = join(work, `completion.${shell}`);
   const made = spawnSync(process.execPath, [BIN, 'completion', shell], { env, encoding: 'utf8' });
   expect(made.status).toBe(0);
   writeFileSync(path, made.stdout);
+  scripts.set(shell, path);
   return path;
 }
 
@@ -178,50 +183,5 @@ describe.skipIf(!SHELLS.fish)('fish completion', () => {
     expect(fish('oneoffice updateUserByEmail --is-active ')).toEqual(['false', 'true']);
     expect(fish('oneoffice config use p')).toEqual(['prod']);
     expect(fish('oneoffice createUser --params @ord')).toEqual(['@order.json', '@orders/']);
-  });
-});
-
-describe('oneoffice completion', () => {
-  it('names the shells it knows when given another', async () => {
-    const result = await runCli(['completion', 'tcsh']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe('oneoffice: completion: no completion for "tcsh": bash, zsh, fish or powershell\n');
-    expect(result.stdout).toBe('');
-  });
-
-  it('says how to install each script in its --help', async () => {
-    const result = await runCli(['completion', '--help']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('  bash   dir=~/.local/share/bash-completion/completions\n         mkdir -p "$dir" && oneoffice completion bash > "$dir/oneoffice"\n');
-    expect(result.stdout).toContain('oneoffice completion fish > ~/.config/fish/completions/oneoffice.fish');
-  });
-
-  it('prints a PowerShell script that registers a native argument completer asking oneoffice __complete', async () => {
-    // PowerShell does not run here: its text is what can be tested.
-    const result = await runCli(['completion', 'powershell']);
-    expect(result.code).toBe(0);
-    const script = result.stdout;
-    expect(script).toContain("Register-ArgumentCompleter -Native -CommandName 'oneoffice', 'oneoffice.exe', 'oneoffice.cmd' -ScriptBlock {");
-    expect(script).toContain('param($wordToComplete, $commandAst, $cursorPosition)');
-    expect(script).toContain('$lines = @(oneoffice __complete --dotted @words 2>$null)');
-    expect(script).toContain("[System.Management.Automation.CompletionResult]::new($text, $value, 'ParameterValue', $description)");
-    // A value PowerShell would read as something else (@ splats, $ expands) goes in single quotes, ' doubled.
-    expect(script).toContain(`$text = if ($value -match '[\\s$\`''"();{}@,|&<>#]') { "'" + $value.Replace("'", "''") + "'" } else { $value }`);
-    // Braces balance, and no text of ours was interpolated into it.
-    expect(script.split('{').length).toBe(script.split('}').length);
-    expect(script).not.toContain('${');
-  });
-
-  it('reads the words of the PowerShell script, each with a dot in front, the empty one included', async () => {
-    const plain = await runCli(['__complete', 'createFirstOrder', '--duration', '']);
-    const dotted = await runCli(['__complete', '--dotted', '.createFirstOrder', '.--duration', '.']);
-    expect(dotted.stdout).toBe('monthly\nyearly\n:0\n');
-    expect(dotted.stdout).toBe(plain.stdout);
-  });
-
-  it('answers __complete with value<TAB>description lines and a directive line', async () => {
-    const result = await runCli(['__complete', 'createFirstOrder', '--dur']);
-    expect(result.stdout).toBe('--duration\t(required) Billing period.\n:0\n');
-    expect(result.code).toBe(0);
   });
 });
