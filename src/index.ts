@@ -20,6 +20,7 @@ export { buildCall, VERSION, USER_AGENT, type CallRequest, type CallSpec } from 
 export { builtinSchemas } from './generated/builtin.js';
 export { builtinResponses } from './generated/responses.js';
 export type { JsonSchema } from './api/schema/types.js';
+export type { SettingName } from './api/settings.js';
 export type * from './generated/types.js';
 export { METHOD_NAMES } from './generated/types.js';
 export { startMockServer, type MockServer, type MockServerOptions } from './mock/server.js';

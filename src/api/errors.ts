@@ -1,5 +1,6 @@
 // One error base with a stable code and the exit code it maps to (modelled on got's errors.ts).
 // Messages never contain credentials: callers pass masked values only.
+import type { SettingName } from './settings.js';
 
 /**
  * Every exit code the CLI uses, and what it means: the one table behind `--help`, the README and
@@ -63,6 +64,8 @@ export class OneOfficeError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: ExitCodeValue;
   readonly [BRAND] = true;
+  /** The setting this error is about (`maxTimeMs`, `cacert`...; api/settings.ts), when it is about one. */
+  setting?: SettingName;
   constructor(message: string, code: ErrorCode, exitCode: ExitCodeValue, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;

@@ -6,6 +6,8 @@ import { BATCH_CALL_OPTIONS, BATCH_LEFT_OUT, BATCH_OPTIONS } from '../options/co
 
 export { BATCH_CALL_OPTIONS, BATCH_OPTIONS, BATCH_OWN_OPTIONS, DEFAULT_CONCURRENCY, MIN_RATE_PER_S };
 import { ValidationError } from '../api/errors.js';
+import type { NetworkChoices } from '../api/settings.js';
+import { readNetworkFlags } from '../options/network-flags.js';
 
 export type InputFormat = 'ndjson' | 'csv';
 
@@ -24,6 +26,8 @@ export interface BatchOptions {
   retryFailed: boolean;
   stopOnError: boolean;
   dryRun: boolean;
+  /** The connection and retry flags, typed (config/network.ts fills in the rest). */
+  network: NetworkChoices;
 }
 
 /** Reads and checks the batch flags; every problem is reported at once, like single calls do. */
@@ -41,6 +45,8 @@ export function readBatchOptions(parsed: ParsedArgs, expandPath: (path: string) 
 
   const concurrency = wholeNumber(options['concurrency'], '--concurrency', DEFAULT_CONCURRENCY, MAX_CONCURRENCY, problems);
   const rate = positiveNumber(options['rate'], '--rate', problems);
+  const network = readNetworkFlags(options);
+  problems.push(...network.problems);
   const results = typeof options['results'] === 'string' ? options['results'] : undefined;
   const resultsPath = results ? expandPath(results) : results;
   const resume = options['resume'] === true;
@@ -73,6 +79,7 @@ export function readBatchOptions(parsed: ParsedArgs, expandPath: (path: string) 
     retryFailed,
     stopOnError: options['stop-on-error'] === true,
     dryRun: options['dry-run'] === true,
+    network: network.choices,
   };
 }
 

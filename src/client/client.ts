@@ -14,6 +14,7 @@ import { buildCall } from '../api/request.js';
 import { createRegistry, secretPaths } from '../api/schema/registry.js';
 import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
 import { resolveNetworkPair } from '../config/network.js';
+import { aboutSetting, OPTION_NAMES, type NetworkChoices } from '../api/settings.js';
 import { isKnownProfile, unknownProfileError } from '../config/profiles.js';
 import { refuseInsecureHttp, resolveTarget, type Target } from '../config/target.js';
 import { builtinSchemas } from '../generated/builtin.js';
@@ -96,8 +97,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const target = resolveClientTarget(options, env, config);
   const registry = createRegistry(builtinSchemas, options.schemas ?? (env['ONEOFFICE_SCHEMAS'] || config.profile.schemas || undefined));
   const checker = new ParamsChecker(registry);
-  const flags = networkFlags(options);
-  const { create, read } = resolveNetworkPair(flags, config.profile, env, target.url);
+  const { create, read } = resolveNetworkPair(networkChoices(options), OPTION_NAMES, config.profile, env, target.url);
   if (create.clientCert) unlockWithOption(create.clientCert, options.passphrase);
   // Checked once, on the first call: node:tls loads only for a client certificate.
   let certificateChecked: Promise<void> | undefined;
@@ -166,28 +166,16 @@ function resolveClientTarget(options: ClientOptions, env: Env, config: LoadedCon
   if (options.url !== undefined) flags.url = String(options.url);
   if (options.token !== undefined) flags.bearer = options.token;
   const target = resolveTarget(flags, env, config);
-  refuseInsecureHttp(target.url, options.allowInsecureHttp === true);
+  refuseInsecureHttp(target.url, options.allowInsecureHttp === true, OPTION_NAMES);
   return target;
 }
 
-/** The options as the CLI's flags, so both are checked and defaulted by one piece of code. */
-function networkFlags(options: ClientOptions): Record<string, string | true> {
-  const flags: Record<string, string | true> = {};
-  const seconds = (ms: number | undefined) => (ms === undefined ? undefined : String(ms / 1000));
-  const set = (key: string, value: string | undefined) => {
-    if (value !== undefined) flags[key] = value;
-  };
-  set('connect-timeout', seconds(options.connectTimeoutMs));
-  set('max-time', seconds(options.maxTimeMs));
-  set('retry', options.retries === undefined ? undefined : String(options.retries));
-  set('retry-max-time', seconds(options.retryMaxTimeMs));
-  set('retry-delay', seconds(options.retryDelayMs));
-  set('proxy', options.proxy);
-  set('cacert', options.cacert);
-  set('cert', options.cert);
-  set('key', options.key);
-  if (options.insecure) flags['insecure'] = true;
-  return flags;
+/** The options that are network settings, passed on as they are (numbers in milliseconds); config/network.ts checks and defaults them as it does the CLI's. */
+function networkChoices(options: ClientOptions): NetworkChoices {
+  const { connectTimeoutMs, maxTimeMs, retries, retryMaxTimeMs, retryDelayMs, proxy, cacert, cert, key, insecure, allowInsecureHttp } = options;
+  const given = { connectTimeoutMs, maxTimeMs, retries, retryMaxTimeMs, retryDelayMs, proxy, cacert, cert, key, insecure, allowInsecureHttp };
+  // exactOptionalPropertyTypes: an option left out is no key at all.
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as NetworkChoices;
 }
 
 /** A library has no terminal to ask a passphrase on: an encrypted key needs the `passphrase` option. */
@@ -196,7 +184,7 @@ function unlockWithOption(certificate: ClientCertificate, passphrase: string | u
     certificate.passphrase = passphrase;
     certificate.locked = false;
   }
-  if (certificate.locked) throw new ConfigError(`key ${certificate.keyPath} is encrypted: give its passphrase (the passphrase option, or pass-env in the config profile)`, 'E_KEY_PASSPHRASE');
+  if (certificate.locked) throw aboutSetting(new ConfigError(`key ${certificate.keyPath} is encrypted: give its passphrase (the passphrase option, or pass-env in the config profile)`, 'E_KEY_PASSPHRASE'), 'passphrase');
 }
 
 /** Our error as it is, its message and stack masked where they quote a secret; anything else as E_UNEXPECTED. */

@@ -5,6 +5,7 @@
 import { ConfigError, UsageError } from '../api/errors.js';
 import type { Env, LoadedConfig } from './file.js';
 import { maskUrlPassword } from '../api/mask.js';
+import type { SettingNames } from '../api/settings.js';
 
 export interface Target {
   url: URL;
@@ -13,12 +14,19 @@ export interface Target {
   /** Where each came from, for -v: `--url`, `$ONEOFFICE_URL`, `profile staging (config file ...)`. */
   urlFrom: string;
   tokenFrom?: string;
+  /** The same as data: where --curl's command reads the token (the variable, the config file). */
+  tokenOrigin?: TokenOrigin;
   /** The URL as given (curl's -w %{url}); `url` is the one used. */
   urlText?: string;
 }
 
+/** Where a token was found. */
+export type TokenOrigin = { kind: 'flag' } | { kind: 'env'; variable: 'ONEOFFICE_BEARER' | 'BEARER' } | { kind: 'profile' };
+
 interface Candidate {
   value: string | undefined;
+  /** Tokens only: where it is, as data. */
+  origin?: TokenOrigin;
   /** For error messages about the value (`flag --url: not a valid URL`). */
   source: string;
   /** Where it came from, for -v and "looked in ...". */
@@ -52,10 +60,10 @@ export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env
     config.profileFrom,
   );
   const tokens = ranked(
-    { value: flags.bearer, source: 'flag --bearer', label: '--bearer' },
-    { value: env['ONEOFFICE_BEARER'], source: 'env ONEOFFICE_BEARER', label: '$ONEOFFICE_BEARER' },
-    { value: env['BEARER'], source: 'env BEARER', label: '$BEARER' },
-    { value: config.profile.bearer, source: `config (${configSource})`, label: profileLabel },
+    { value: flags.bearer, source: 'flag --bearer', label: '--bearer', origin: { kind: 'flag' } },
+    { value: env['ONEOFFICE_BEARER'], source: 'env ONEOFFICE_BEARER', label: '$ONEOFFICE_BEARER', origin: { kind: 'env', variable: 'ONEOFFICE_BEARER' } },
+    { value: env['BEARER'], source: 'env BEARER', label: '$BEARER', origin: { kind: 'env', variable: 'BEARER' } },
+    { value: config.profile.bearer, source: `config (${configSource})`, label: profileLabel, origin: { kind: 'profile' } },
     config.profileFrom,
   );
   const url = pick(urls);
@@ -66,7 +74,7 @@ export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env
   if (!token && options.requireToken) {
     throw new ConfigError(`no API token: looked in ${lookedIn(tokens)} (set one, e.g. oneoffice config set bearer)`, 'E_NO_TOKEN');
   }
-  return { url: parseUrl(url.value as string, url.source), token: token?.value ?? '', urlFrom: url.label, urlText: url.value as string, ...(token ? { tokenFrom: token.label } : {}) };
+  return { url: parseUrl(url.value as string, url.source), token: token?.value ?? '', urlFrom: url.label, urlText: url.value as string, ...(token ? { tokenFrom: token.label, ...(token.origin ? { tokenOrigin: token.origin } : {}) } : {}) };
 }
 
 /** `typed`: the user typed it in this command (a usage error), rather than it coming from env or config. */
@@ -88,9 +96,9 @@ function invalid(message: string, typed: boolean): Error {
 }
 
 /** A token must not cross the network in clear text; loopback is fine (tests, `oneoffice mock`). */
-export function refuseInsecureHttp(url: URL, allowed: boolean): void {
+export function refuseInsecureHttp(url: URL, allowed: boolean, names: SettingNames): void {
   if (url.protocol !== 'http:' || allowed || isLoopback(url.hostname)) return;
-  throw new UsageError(`refusing to send the token over plain http:// to ${url.hostname}: use https://, or pass --allow-insecure-http`, 'E_INSECURE_HTTP');
+  throw new UsageError(`refusing to send the token over plain http:// to ${url.hostname}: use https://, or pass ${names.allowInsecureHttp}`, 'E_INSECURE_HTTP');
 }
 
 /**
@@ -99,10 +107,10 @@ export function refuseInsecureHttp(url: URL, allowed: boolean): void {
  * proxy would call its own loopback). An https:// call goes through a CONNECT tunnel, which the
  * proxy cannot read.
  */
-export function refuseInsecureProxy(url: URL, proxy: URL | undefined, allowed: boolean): void {
+export function refuseInsecureProxy(url: URL, proxy: URL | undefined, allowed: boolean, names: SettingNames): void {
   if (!proxy || url.protocol !== 'http:' || proxy.protocol !== 'http:' || allowed || isLoopback(proxy.hostname)) return;
   throw new UsageError(
-    `refusing to send the token over plain http:// through the proxy ${proxy.hostname}, which would see it: use an https:// URL (the proxy then only tunnels), a loopback proxy, or pass --allow-insecure-http`,
+    `refusing to send the token over plain http:// through the proxy ${proxy.hostname}, which would see it: use an https:// URL (the proxy then only tunnels), a loopback proxy, or pass ${names.allowInsecureHttp}`,
     'E_INSECURE_HTTP',
   );
 }

@@ -1,9 +1,11 @@
-// Client certificates (--cert, --key, --pass-env, or the config keys of the same names) for servers
-// that require one. The files are read and checked before anything is sent; an encrypted key's
-// passphrase comes from the environment variable --pass-env names, or from a hidden prompt on a
-// terminal (never without one). The passphrase is a secret: it is never printed.
+// Client certificates (the cert, key and passphrase settings: the library's options, the CLI's --cert,
+// --key and --pass-env, or the config keys) for servers that require one. The files are read and
+// checked before anything is sent; an encrypted key's passphrase comes from the environment variable
+// pass-env names or from the caller (the library's option; the CLI asks on a terminal:
+// cli/unlock-key.ts). Nothing here reads a terminal. The passphrase is a secret: it is never printed.
 import { readFileSync } from 'node:fs';
 import { ConfigError, UsageError } from '../api/errors.js';
+import { aboutSetting, OPTION_NAMES, type SettingName, type SettingNames } from '../api/settings.js';
 
 /** The environment, as the config layer reads it (http may not import config). */
 type Env = Record<string, string | undefined>;
@@ -17,7 +19,7 @@ export interface ClientCertificate {
   keyPath: string;
   /** The variable that holds the passphrase (for --curl). */
   passEnv?: string;
-  /** The key is encrypted and no passphrase has been found yet (see unlockClientKey). */
+  /** The key is encrypted and no passphrase has been found yet (the caller gives it: cli/unlock-key.ts, the library's option). */
   locked: boolean;
 }
 
@@ -26,6 +28,8 @@ export interface Setting {
   source: string;
   /** Typed in this command (a usage error) rather than from the config file (a config error). */
   typed: boolean;
+  /** Which setting this is, carried by an error about it. */
+  setting?: SettingName;
 }
 
 const PEM_CERT = '-----BEGIN CERTIFICATE-----';
@@ -33,7 +37,8 @@ const PEM_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
 const ENCRYPTED = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/;
 
 function fail(setting: Setting, message: string): never {
-  throw setting.typed ? new UsageError(message, 'E_CLIENT_CERT') : new ConfigError(message, 'E_CLIENT_CERT');
+  const error = setting.typed ? new UsageError(message, 'E_CLIENT_CERT') : new ConfigError(message, 'E_CLIENT_CERT');
+  throw setting.setting ? aboutSetting(error, setting.setting) : error;
 }
 
 function readPem(setting: Setting): string {
@@ -55,11 +60,11 @@ export function checkClientSetting(name: 'cert' | 'key' | 'pass-env', setting: S
   if (name === 'key' && !PEM_KEY.test(text)) fail(setting, `${setting.source}: ${setting.value} holds no PEM private key`);
 }
 
-/** The certificate and key named by the settings (undefined without --cert), checked but not unlocked. */
-export function readClientCertificate(settings: { cert?: Setting; key?: Setting; passEnv?: Setting }, env: Env): ClientCertificate | undefined {
+/** The certificate and key named by the settings (undefined without a certificate), checked but not unlocked; `names`: the caller's words for its settings. */
+export function readClientCertificate(settings: { cert?: Setting; key?: Setting; passEnv?: Setting }, env: Env, names: SettingNames = OPTION_NAMES): ClientCertificate | undefined {
   const { cert: certSetting, key: keySetting, passEnv } = settings;
   if (!certSetting) {
-    if (keySetting) fail(keySetting, `${keySetting.source} needs --cert <file>: the certificate that goes with the key`);
+    if (keySetting) fail(keySetting, `${keySetting.source} needs ${names.cert} <file>: the certificate that goes with the key`);
     return undefined;
   }
   const certText = readPem(certSetting);
@@ -67,7 +72,7 @@ export function readClientCertificate(settings: { cert?: Setting; key?: Setting;
   const keyText = keySetting ? readPem(keySetting) : certText;
   const keyFrom = keySetting ?? certSetting;
   if (!PEM_KEY.test(keyText)) {
-    fail(keyFrom, keySetting ? `${keySetting.source}: ${keySetting.value} holds no PEM private key` : `${certSetting.source}: ${certSetting.value} holds no private key; give it with --key <file>`);
+    fail(keyFrom, keySetting ? `${keySetting.source}: ${keySetting.value} holds no PEM private key` : `${certSetting.source}: ${certSetting.value} holds no private key; give it with ${names.key} <file>`);
   }
   const client: ClientCertificate = { cert: certText, key: keyText, certPath: certSetting.value, keyPath: keyFrom.value, locked: ENCRYPTED.test(keyText) };
   if (passEnv) {
@@ -80,36 +85,8 @@ export function readClientCertificate(settings: { cert?: Setting; key?: Setting;
   return client;
 }
 
-/**
- * Asks for an encrypted key's passphrase on a terminal (hidden), then checks that certificate, key
- * and passphrase go together, so a mistake is reported before anything is sent.
- */
-export interface Asker {
-  deps: { stdin: NodeJS.ReadableStream & { isTTY?: boolean }; stderr: NodeJS.WritableStream };
-  /** Keeps the passphrase out of anything printed. */
-  addSecret(secret: string): void;
-}
-
-export async function unlockClientKey(ctx: Asker, client: ClientCertificate): Promise<void> {
-  const { stdin, stderr } = ctx.deps;
-  if (client.locked) {
-    if (!stdin.isTTY) {
-      throw new UsageError(`--key: ${client.keyPath} is encrypted: give its passphrase with --pass-env <variable> (there is no terminal to ask on)`, 'E_KEY_PASSPHRASE');
-    }
-    const { read } = await import('read');
-    try {
-      client.passphrase = String(await read({ prompt: `Passphrase for ${client.keyPath}: `, silent: true, replace: '', input: stdin, output: stderr }));
-    } catch {
-      throw new UsageError('--key: cancelled', 'E_CANCELLED');
-    }
-    client.locked = false;
-  }
-  if (client.passphrase) ctx.addSecret(client.passphrase);
-  await checkClientKey(client);
-}
-
 /** That certificate, key and passphrase go together (the key unlocked by now), so a mistake is reported before anything is sent. */
-export async function checkClientKey(client: ClientCertificate): Promise<void> {
+export async function checkClientKey(client: ClientCertificate, names: SettingNames = OPTION_NAMES): Promise<void> {
   // node:tls (~5 ms) only when a client certificate is used.
   const { createSecureContext } = await import('node:tls');
   try {
@@ -117,9 +94,9 @@ export async function checkClientKey(client: ClientCertificate): Promise<void> {
   } catch (error) {
     const text = `${(error as Error).message ?? ''} ${(error as { code?: string }).code ?? ''}`;
     const from = client.passEnv ? ` (from $${client.passEnv})` : '';
-    if (/bad decrypt|BAD_DECRYPT|bad password|interrupted or cancelled/i.test(text)) throw new UsageError(`--key: wrong passphrase for ${client.keyPath}${from}`, 'E_KEY_PASSPHRASE');
-    if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(text)) throw new UsageError(`--cert: ${client.certPath} and the key in ${client.keyPath} do not belong together`, 'E_CLIENT_CERT');
-    throw new UsageError(`--cert: cannot use ${client.certPath} with the key in ${client.keyPath}: ${(error as Error).message}`, 'E_CLIENT_CERT');
+    if (/bad decrypt|BAD_DECRYPT|bad password|interrupted or cancelled/i.test(text)) throw aboutSetting(new UsageError(`${names.passphrase}: wrong passphrase for ${client.keyPath}${from}`, 'E_KEY_PASSPHRASE'), 'passphrase');
+    if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(text)) throw aboutSetting(new UsageError(`${names.cert}: ${client.certPath} and the key in ${client.keyPath} do not belong together`, 'E_CLIENT_CERT'), 'cert');
+    throw aboutSetting(new UsageError(`${names.cert}: cannot use ${client.certPath} with the key in ${client.keyPath}: ${(error as Error).message}`, 'E_CLIENT_CERT'), 'cert');
   }
 }
 

@@ -1,6 +1,7 @@
 // Maps the errors Node and undici raise to one-line messages naming the host and the cause.
 // Works on error codes only, so it does not load undici.
 import { ExitCode, isOneOfficeError, NetworkError, OneOfficeError, TimeoutError } from '../api/errors.js';
+import { aboutSetting, OPTION_NAMES, type SettingNames } from '../api/settings.js';
 
 const TLS_TRUST_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -30,18 +31,21 @@ function hostPortOf(url: URL): string {
   return `${url.hostname}:${portOf(url)}`;
 }
 
-/** --max-time passed before the whole answer arrived. */
-export function maxTimeError(url: URL, totalMs: number, cause: unknown): TimeoutError {
-  return new TimeoutError(`no complete answer from ${url.host} within ${totalMs / 1000} s (--max-time)`, 'E_MAX_TIME', { cause });
+/** maxTimeMs (--max-time) passed before the whole answer arrived; `names`: the caller's words for it. */
+export function maxTimeError(url: URL, totalMs: number, cause: unknown, names: SettingNames = OPTION_NAMES): TimeoutError {
+  return aboutSetting(new TimeoutError(`no complete answer from ${url.host} within ${totalMs / 1000} s (${names.maxTimeMs})`, 'E_MAX_TIME', { cause }), 'maxTimeMs');
 }
 
 export function connectTimeoutError(url: URL, cause?: unknown): TimeoutError {
-  return new TimeoutError(`cannot connect to ${hostPortOf(url)}: connect timed out`, 'E_CONNECT_TIMEOUT', { cause });
+  return aboutSetting(new TimeoutError(`cannot connect to ${hostPortOf(url)}: connect timed out`, 'E_CONNECT_TIMEOUT', { cause }), 'connectTimeoutMs');
 }
 
-const TRUST_HINT = 'if you trust it, pass --cacert <CA bundle> (or set NODE_EXTRA_CA_CERTS); -k skips the check (unsafe)';
+function trustHint(names: SettingNames): string {
+  return `if you trust it, pass ${names.cacert} <CA bundle> (or set NODE_EXTRA_CA_CERTS); ${names.insecure} skips the check (unsafe)`;
+}
 
-export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOfficeError {
+/** `names`: how the caller names its settings in the advice some messages give. */
+export function toNetworkError(error: unknown, url: URL, proxy?: URL, names: SettingNames = OPTION_NAMES): OneOfficeError {
   if (isOneOfficeError(error)) return error;
   const hostPort = hostPortOf(url);
   const code = codeOf(error);
@@ -81,7 +85,7 @@ export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOffice
       return new NetworkError(`TLS: the certificate of ${hostPort} has expired`, 'E_TLS_EXPIRED', options);
     // The server asked for a client certificate and got none (TLS 1.3 says so; 1.2 fails the handshake).
     case 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED':
-      return new NetworkError(`TLS: ${hostPort} requires a client certificate; give one with --cert <file> (and --key <file>)`, 'E_TLS_CLIENT_CERT', options);
+      return new NetworkError(`TLS: ${hostPort} requires a client certificate; give one with ${names.cert} <file> (and ${names.key} <file>)`, 'E_TLS_CLIENT_CERT', options);
     case 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA':
     case 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE':
     case 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN':
@@ -102,7 +106,7 @@ export function toNetworkError(error: unknown, url: URL, proxy?: URL): OneOffice
         return new NetworkError(`TLS: the handshake with ${hostPort} failed (${opensslReason(error) ?? 'the server broke it off'})`, 'E_TLS_HANDSHAKE', options);
       }
       if (code && TLS_TRUST_CODES.has(code)) {
-        return new NetworkError(`TLS: the certificate of ${hostPort} is not trusted (${code}); ${TRUST_HINT}`, 'E_TLS_UNTRUSTED', options);
+        return new NetworkError(`TLS: the certificate of ${hostPort} is not trusted (${code}); ${trustHint(names)}`, 'E_TLS_UNTRUSTED', options);
       }
       return new NetworkError(`request to ${hostPort} failed: ${code ?? (error as Error)?.message ?? String(error)}`, 'E_NETWORK', options);
   }
@@ -144,7 +148,7 @@ function toProxyError(error: unknown, code: string | undefined, proxy: URL): One
     case 'EAI_NONAME':
       return new NetworkError(`cannot resolve ${where}`, 'E_PROXY_DNS', options);
     case 'UND_ERR_CONNECT_TIMEOUT':
-      return new TimeoutError(`cannot connect to ${where}: connect timed out`, 'E_CONNECT_TIMEOUT', options);
+      return aboutSetting(new TimeoutError(`cannot connect to ${where}: connect timed out`, 'E_CONNECT_TIMEOUT', options), 'connectTimeoutMs');
     default:
       return undefined;
   }

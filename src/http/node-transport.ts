@@ -34,7 +34,7 @@ export function localOf(socket: Socket): { local?: { address: string; port: numb
   return socket.localAddress && socket.localPort ? { local: { address: socket.localAddress, port: socket.localPort } } : {};
 }
 
-type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert'> & {
+type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert' | 'names'> & {
   /** Keep-alive agents (a pool); without them each attempt has a connection of its own. */
   agents?: KeepAliveAgents;
 };
@@ -68,7 +68,7 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
   return new Promise<SentResponse>((resolve, reject) => {
     let timedOut = false;
     let answered = false;
-    const mapError = (error: unknown): Error => (timedOut ? maxTimeError(url, timeouts.totalMs, error) : toNetworkError(error, url));
+    const mapError = (error: unknown): Error => (timedOut ? maxTimeError(url, timeouts.totalMs, error, options.names) : toNetworkError(error, url, undefined, options.names));
     observer?.connecting({ host, port });
     const req: ClientRequest = request(requestOptions);
     if (signal) {

@@ -3,10 +3,12 @@
 // EnvHttpProxyAgent and curl, decided here so -v, --curl and error messages can name the proxy.
 import type { Env } from '../api/env.js';
 import { UsageError } from '../api/errors.js';
+import { aboutSetting } from '../api/settings.js';
 import { portOf } from './network-errors.js';
 
-export function proxyFor(url: URL, env: Env, flag?: string): URL | undefined {
-  if (flag !== undefined) return flag === '' ? undefined : parseProxy(flag, '--proxy');
+/** `chosen`: the proxy the caller set ('' for none), named `source` in a message. */
+export function proxyFor(url: URL, env: Env, chosen?: string, source = 'proxy'): URL | undefined {
+  if (chosen !== undefined) return chosen === '' ? undefined : parseProxy(chosen, source, true);
   const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
   const name = names.find((key) => env[key]);
   if (!name) return undefined;
@@ -14,14 +16,15 @@ export function proxyFor(url: URL, env: Env, flag?: string): URL | undefined {
   return parseProxy(env[name] as string, `$${name}`);
 }
 
-function parseProxy(text: string, source: string): URL {
+function parseProxy(text: string, source: string, chosen = false): URL {
   try {
     // curl accepts a bare host:port; so do we.
     const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
     return url;
   } catch {
-    throw new UsageError(`${source}: not a valid http:// or https:// proxy URL`, 'E_BAD_PROXY');
+    const error = new UsageError(`${source}: not a valid http:// or https:// proxy URL`, 'E_BAD_PROXY');
+    throw chosen ? aboutSetting(error, 'proxy') : error;
   }
 }
 

@@ -7,6 +7,7 @@ import type { ClientCertificate } from './client-cert.js';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CallRequest } from '../api/request.js';
+import type { SettingNames } from '../api/settings.js';
 import type { ExchangeObserver } from './exchange.js';
 import { nodeTransport } from './node-transport.js';
 
@@ -41,6 +42,8 @@ export interface ConnectionOptions {
   proxy?: URL;
   /** Keep-alive connections per origin (batch); 1 for a single call. */
   connections?: number;
+  /** How errors name the settings (the CLI's flags); else the library's option names. */
+  names?: SettingNames;
 }
 
 export interface SentResponse extends CallResponse {

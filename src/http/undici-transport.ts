@@ -75,11 +75,11 @@ function wireHeaders(call: CallRequest): string[] {
 }
 
 /** One attempt. Errors come out as OneOfficeErrors naming the host (or the proxy) and the cause. */
-export async function send(call: CallRequest, dispatcher: Dispatcher, options: Pick<ConnectionOptions, 'timeouts' | 'proxy'>): Promise<SentResponse> {
-  const { timeouts, proxy } = options;
+export async function send(call: CallRequest, dispatcher: Dispatcher, options: Pick<ConnectionOptions, 'timeouts' | 'proxy' | 'names'>): Promise<SentResponse> {
+  const { timeouts, proxy, names } = options;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeouts.totalMs);
-  const mapError = (error: unknown): Error => (controller.signal.aborted ? maxTimeError(call.url, timeouts.totalMs, error) : toNetworkError(withTlsAlert(error), call.url, proxy));
+  const mapError = (error: unknown): Error => (controller.signal.aborted ? maxTimeError(call.url, timeouts.totalMs, error, names) : toNetworkError(withTlsAlert(error), call.url, proxy, names));
   try {
     const response = await request(call.url, {
       method: call.httpMethod,
@@ -131,7 +131,7 @@ function dispatchTarget(url: URL): { origin: string; path: string } {
  * to undici's dispatcher directly, without an AbortSignal or a body stream, which costs about a
  * fifth less CPU per call than send(); --max-time aborts through the dispatch controller instead.
  */
-export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pick<ConnectionOptions, 'timeouts' | 'proxy'>, maxBodyBytes: number, signal?: AbortSignal): Promise<WholeResponse> {
+export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pick<ConnectionOptions, 'timeouts' | 'proxy' | 'names'>, maxBodyBytes: number, signal?: AbortSignal): Promise<WholeResponse> {
   const { timeouts, proxy } = options;
   if (signal?.aborted) return Promise.reject(abortedError());
   return new Promise((resolve, reject) => {
@@ -186,7 +186,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
         },
         onResponseError(_controller, error) {
           settled();
-          reject(timedOut ? maxTimeError(call.url, timeouts.totalMs, error) : signal?.aborted ? abortedError() : toNetworkError(withTlsAlert(error), call.url, proxy));
+          reject(timedOut ? maxTimeError(call.url, timeouts.totalMs, error, options.names) : signal?.aborted ? abortedError() : toNetworkError(withTlsAlert(error), call.url, proxy, options.names));
         },
       },
     );

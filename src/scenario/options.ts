@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { MAX_TEST_JOBS, TEST_OWN_OPTIONS, unknownOption, type ParsedArgs } from '../options/args.js';
 import { TEST_CALL_OPTIONS, TEST_OPTIONS } from '../options/commands.js';
+import { readNetworkFlags } from '../options/network-flags.js';
+import type { NetworkChoices } from '../api/settings.js';
 import { REPORT_FORMATS, type ReportFormat } from './reports.js';
 import { unsafeValues } from '../api/param-safety.js';
 import { isRecord } from './template.js';
@@ -20,6 +22,8 @@ export interface TestOptions {
   overrides: Map<string, unknown>;
   mock: boolean;
   dryRun: boolean;
+  /** The connection and retry flags, typed (config/network.ts fills in the rest). */
+  network: NetworkChoices;
 }
 
 /** Every problem with the flags, or the options. */
@@ -27,6 +31,8 @@ export function readTestOptions(parsed: ParsedArgs): { options: TestOptions; pro
   const { options } = parsed;
   const problems = [...parsed.problems];
   for (const param of parsed.params) problems.push(unknownOption(param.flag, TEST_OPTIONS, ' (see oneoffice test --help)'));
+  const network = readNetworkFlags(options);
+  problems.push(...network.problems);
   let jobs = 1;
   if (typeof options['jobs'] === 'string') {
     jobs = Number(options['jobs']);
@@ -68,7 +74,7 @@ export function readTestOptions(parsed: ParsedArgs): { options: TestOptions; pro
   const mock = options['mock'] === true;
   if (mock && (typeof options['url'] === 'string' || typeof options['bearer'] === 'string')) problems.push('--mock runs against its own local server: leave out --url and --bearer');
   return {
-    options: { paths: parsed.positionals, globs: (options['glob'] as string[] | undefined) ?? [], jobs, reports, overrides, mock, dryRun: options['dry-run'] === true },
+    options: { paths: parsed.positionals, globs: (options['glob'] as string[] | undefined) ?? [], jobs, reports, overrides, mock, dryRun: options['dry-run'] === true, network: network.choices },
     problems,
   };
 }

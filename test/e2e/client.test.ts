@@ -205,7 +205,7 @@ describe('client certificates', () => {
       );
       const wrong = createClient({ ...common, cert: locked.certPath, key: locked.keyPath, passphrase: 'not-the-one' });
       const refused = await wrong.call('anything').catch((error: unknown) => error);
-      expect(refused).toMatchObject({ code: 'E_KEY_PASSPHRASE', message: `--key: wrong passphrase for ${locked.keyPath}` });
+      expect(refused).toMatchObject({ code: 'E_KEY_PASSPHRASE', setting: 'passphrase', message: `passphrase: wrong passphrase for ${locked.keyPath}` });
       expect(String((refused as Error).message)).not.toContain('not-the-one');
       await wrong.close();
       const unlocked = createClient({ ...common, cert: locked.certPath, key: locked.keyPath, passphrase: 'open-sesame-42' });

@@ -262,8 +262,20 @@ describe('batch options', () => {
   const read = (...argv: string[]) => readBatchOptions(parseCallArgs(argv, BATCH_OPTIONS, []));
 
   it('defaults, and CSV when --method is given', () => {
-    expect(read('in.ndjson')).toEqual({ input: 'in.ndjson', format: 'ndjson', concurrency: 8, resume: false, retryUncertain: false, retryFailed: false, stopOnError: false, dryRun: false });
+    expect(read('in.ndjson')).toEqual({ input: 'in.ndjson', format: 'ndjson', concurrency: 8, resume: false, retryUncertain: false, retryFailed: false, stopOnError: false, dryRun: false, network: {} });
     expect(read('-', '--method', 'createUser', '--rate', '2.5', '--concurrency', '3')).toMatchObject({ input: '-', format: 'csv', method: 'createUser', rate: 2.5, concurrency: 3 });
+  });
+
+  it('reads the connection and retry flags into typed settings: milliseconds, counts, paths', () => {
+    expect(read('in.ndjson', '--max-time', '2.5', '--connect-timeout', '1', '--retry', '3', '--retry-delay', '0', '--cacert', 'ca.pem', '-k').network).toEqual({ maxTimeMs: 2500, connectTimeoutMs: 1000, retries: 3, retryDelayMs: 0, cacert: 'ca.pem', insecure: true });
+  });
+
+  it('reports a bad network flag together with its other problems, naming each flag', () => {
+    expect(() => read('in.ndjson', '--max-time', 'soon', '--retry', '-1', '--concurrency', '0')).toThrow(
+      expect.objectContaining({
+        problems: ['--concurrency: must be a whole number from 1 to 1000 (got "0")', '--max-time: must be a number of seconds above 0 (got "soon")', '--retry: must be a whole number (0 or more) (got "-1")'],
+      }),
+    );
   });
 
   it('reports every problem at once', () => {

@@ -24,10 +24,11 @@ import type { Context } from '../context.js';
 import { ConfigError, ExitCode, OneOfficeError, SIGNAL_EXIT_CODES, UsageError, ValidationError } from '../../api/errors.js';
 import { holderText, tryLockFile, type HeldLock } from '../../files/lock.js';
 import { INSECURE_WARNING, resolveNetworkPair, type NetworkSettings } from '../../config/network.js';
+import { FLAG_NAMES } from '../../options/network-flags.js';
 import { shellQuote } from '../../output/quote.js';
 import { buildCall } from '../../api/request.js';
 import type { Target } from '../../config/target.js';
-import { unlockClientKey } from '../../http/client-cert.js';
+import { unlockClientKey } from '../unlock-key.js';
 import { targetFromArgs } from './target.js';
 import { monotonicMs } from '../../api/clock.js';
 import { Throttle } from '../../client/throttle.js';
@@ -59,7 +60,7 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
   // Everything that can be wrong with the flags or the config is found before the input is read.
   const target = resolveConnection(ctx, parsed);
   // Retry defaults depend on whether a method is idempotent; nothing else differs between calls.
-  const { create: baseNetwork, read: readNetwork } = resolveNetworkPair(parsed.options, ctx.config().profile, ctx.deps.env, target.url, ctx.platform());
+  const { create: baseNetwork, read: readNetwork } = resolveNetworkPair(options.network, FLAG_NAMES, ctx.config().profile, ctx.deps.env, target.url, ctx.platform());
   const networkFor = (method: string) => (registry.get(method)?.schema['x-idempotent'] === true ? readNetwork : baseNetwork);
   // One pool for every call, made with the base settings: its key is unlocked once.
   if (baseNetwork.clientCert && !options.dryRun) await unlockClientKey(ctx, baseNetwork.clientCert);

@@ -16,8 +16,9 @@ import { secretValuesAt } from '../../api/mask.js';
 import type { MethodSchema } from '../../api/schema/types.js';
 import { loadValidator } from '../../api/schema/validator.js';
 import { resolveNetwork } from '../../config/network.js';
+import { FLAG_NAMES, readNetworkFlags } from '../../options/network-flags.js';
 import { SHELL_DIALECTS } from '../../output/quote.js';
-import { unlockClientKey } from '../../http/client-cert.js';
+import { unlockClientKey } from '../unlock-key.js';
 import { targetFromArgs } from './target.js';
 import { fitHelp } from '../help/wrap.js';
 
@@ -58,6 +59,9 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const problems = [...parsed.problems, ...parsed.positionals.map((arg) => `unexpected argument ${JSON.stringify(arg)}${curlWithoutEquals(arg) ? ` (the shell goes with an =: --curl=${arg})` : ''}`)];
   const curlOption = parsed.options['curl'];
   if (typeof curlOption === 'string' && !(SHELL_DIALECTS as readonly string[]).includes(curlOption)) problems.push(`--curl: must be sh, powershell or cmd (got ${JSON.stringify(curlOption)})`);
+  // --max-time 5 and the rest become typed settings here, once; below the CLI nothing reads a flag.
+  const { choices, problems: networkProblems } = readNetworkFlags(parsed.options);
+  problems.push(...networkProblems);
 
   let base: Params = {};
   let fromParamsFlag = new Set<string>();
@@ -115,7 +119,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : curlOption !== undefined ? 'curl' : undefined;
   // --curl reads the token from a variable or the config file when it runs, so it can do without one.
   const target = targetFromArgs(ctx, parsed, { requireToken: printOnly !== 'curl' });
-  const network = resolveNetwork(parsed.options, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true, ctx.platform());
+  const network = resolveNetwork(choices, FLAG_NAMES, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true, ctx.platform());
   const call = buildCall({
     url: target.url,
     token: target.token,
@@ -132,7 +136,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   if (printOnly === 'curl') {
     // Loaded here: only --curl needs the shell dialects.
     const { printCurl } = await import('./curl.js');
-    printCurl(ctx, call, { ...reveal, network, tokenValue: target.token }, curlOption);
+    printCurl(ctx, call, { ...reveal, network, tokenValue: target.token, tokenOrigin: target.tokenOrigin }, curlOption);
     return 0;
   }
   if (network.clientCert) await unlockClientKey(ctx, network.clientCert);

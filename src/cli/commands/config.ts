@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { activeProfileName, configPath, DEFAULT_PROFILE, PROFILE_KEYS, profileNameProblem, profileSourceOf, readConfig, type ProfileKey } from '../../config/file.js';
 import { resolveNetwork } from '../../config/network.js';
+import { FLAG_NAMES, readNetworkFlags } from '../../options/network-flags.js';
 import { checkClientSetting } from '../../http/client-cert.js';
 import { isKnownProfile, unknownProfileError } from '../../config/profiles.js';
 import type { Context } from '../context.js';
@@ -53,10 +54,13 @@ function checkValue(key: ProfileKey, value: string): void {
     checkClientSetting(key, { value, source: `config set ${key}`, typed: true });
     return;
   }
+  const said = (message: string) => message.replace(`--${key}`, `config set ${key}`);
+  const { choices, problems } = readNetworkFlags({ [key]: value });
+  if (problems.length) throw new UsageError(problems.map(said).join('\n'), 'E_CONFIG_VALUE');
   try {
-    resolveNetwork({ [key]: value }, {}, {}, new URL('https://config.check.invalid/'), false);
+    resolveNetwork(choices, FLAG_NAMES, {}, {}, new URL('https://config.check.invalid/'), false);
   } catch (error) {
-    if (isOneOfficeError(error)) throw new UsageError(error.message.replace(`--${key}`, `config set ${key}`), 'E_CONFIG_VALUE');
+    if (isOneOfficeError(error)) throw new UsageError(said(error.message), 'E_CONFIG_VALUE');
     throw error;
   }
 }

@@ -6,11 +6,14 @@ import type { CallRequest } from '../../api/request.js';
 import { defaultDialect, type ShellDialect } from '../../output/quote.js';
 import { DEFAULT_TOKEN_SOURCE, maskedCurlHeaders, toCurl, type CurlOptions, type TokenSource } from '../../output/to-curl.js';
 import type { Context } from '../context.js';
+import type { TokenOrigin } from '../../config/target.js';
 
 /** `option`: true for a bare --curl, else the shell named (already checked by the caller). */
-export function printCurl(ctx: Context, call: CallRequest, options: Omit<CurlOptions, 'dialect' | 'token'> & { tokenValue: string }, option: unknown): void {
+/** `tokenOrigin`: where resolveTarget found the token (none: the command reads $ONEOFFICE_BEARER). */
+export function printCurl(ctx: Context, call: CallRequest, options: Omit<CurlOptions, 'dialect' | 'token'> & { tokenValue: string; tokenOrigin: TokenOrigin | undefined }, option: unknown): void {
   const dialect = option === true ? defaultDialect(ctx.platform(), ctx.deps.env) : (option as ShellDialect);
-  const curlOptions: CurlOptions = { ...options, dialect, token: curlTokenSource(ctx, options.tokenValue) };
+  const { tokenOrigin, ...printing } = options;
+  const curlOptions: CurlOptions = { ...printing, dialect, token: curlTokenSource(ctx, tokenOrigin) };
   if (!options.showSecrets && call.secretPaths.some((path) => hasPath(call.params, path))) {
     ctx.warn('secret params are masked in this command; add --show-secrets to print a command that sends them');
   }
@@ -23,19 +26,25 @@ export function printCurl(ctx: Context, call: CallRequest, options: Omit<CurlOpt
 }
 
 /**
- * The variable that holds the token, or the command that reads it from the config file. A token
- * typed with --bearer is in no variable: the command reads ONEOFFICE_BEARER, and a warning says so.
+ * The variable that holds the token, or the command that reads it from the config file: where
+ * resolveTarget found it (config/target.ts), not guessed from values. A token typed with --bearer is
+ * in no variable: the command reads ONEOFFICE_BEARER, and a warning says so.
  */
-export function curlTokenSource(ctx: Context, token: string): TokenSource {
-  if (token === '') return DEFAULT_TOKEN_SOURCE;
-  const env = ctx.deps.env;
-  for (const variable of ['ONEOFFICE_BEARER', 'BEARER']) if (env[variable] === token) return { variable };
-  const config = ctx.config();
-  if (config.profile.bearer === token) {
-    const file = ctx.globals.config || env['ONEOFFICE_CONFIG'] ? ['--config', config.path] : [];
-    const profile = ctx.globals.profile || env['ONEOFFICE_PROFILE'] ? ['--profile', config.profileName] : [];
-    return { command: [...file, ...profile, 'config', 'get', 'bearer', '--show-secrets'] };
+export function curlTokenSource(ctx: Context, origin: TokenOrigin | undefined): TokenSource {
+  switch (origin?.kind) {
+    case undefined:
+      return DEFAULT_TOKEN_SOURCE;
+    case 'env':
+      return { variable: origin.variable };
+    case 'profile': {
+      const env = ctx.deps.env;
+      const config = ctx.config();
+      const file = ctx.globals.config || env['ONEOFFICE_CONFIG'] ? ['--config', config.path] : [];
+      const profile = ctx.globals.profile || env['ONEOFFICE_PROFILE'] ? ['--profile', config.profileName] : [];
+      return { command: [...file, ...profile, 'config', 'get', 'bearer', '--show-secrets'] };
+    }
+    case 'flag':
+      ctx.warn('the token was given with --bearer, so the printed command reads it from ONEOFFICE_BEARER: set that variable before running it');
+      return DEFAULT_TOKEN_SOURCE;
   }
-  ctx.warn('the token was given with --bearer, so the printed command reads it from ONEOFFICE_BEARER: set that variable before running it');
-  return DEFAULT_TOKEN_SOURCE;
 }

@@ -7,7 +7,8 @@ import { ValidationError } from '../../api/errors.js';
 import { parseCallArgs, unknownOption } from '../../options/args.js';
 import { DOCTOR_OPTIONS } from '../../options/commands.js';
 import { resolveNetwork } from '../../config/network.js';
-import { unlockClientKey } from '../../http/client-cert.js';
+import { FLAG_NAMES, readNetworkFlags } from '../../options/network-flags.js';
+import { unlockClientKey } from '../unlock-key.js';
 import { colors, useColor } from '../../output/color.js';
 import { exitCodeOf, judge } from '../../doctor/checks.js';
 import { gatherFacts } from '../../doctor/gather.js';
@@ -28,6 +29,8 @@ export async function runDoctorCommand(ctx: Context, argv: readonly string[]): P
     ...parsed.params.map((param) => unknownOption(param.flag, DOCTOR_OPTIONS, ' (see oneoffice doctor --help)')),
     ...parsed.positionals.map((arg) => `unexpected argument ${JSON.stringify(arg)}`),
   ];
+  const { choices, problems: networkProblems } = readNetworkFlags(parsed.options);
+  problems.push(...networkProblems);
   if (problems.length) throw new ValidationError(problems);
 
   const platform = ctx.platform();
@@ -40,7 +43,7 @@ export async function runDoctorCommand(ctx: Context, argv: readonly string[]): P
         return { path: config.path, holdsToken: typeof config.profile.bearer === 'string' && config.profile.bearer !== '' };
       },
       target: () => targetFromArgs(ctx, parsed),
-      network: (url) => resolveNetwork(parsed.options, ctx.config().profile, env, url, true, platform),
+      network: (url) => resolveNetwork(choices, FLAG_NAMES, ctx.config().profile, env, url, true, platform),
       unlock: (network) => (network.clientCert ? unlockClientKey(ctx, network.clientCert) : Promise.resolve()),
       registry: ctx.registry(),
       ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}),

@@ -4,7 +4,8 @@ import type { Context } from '../context.js';
 import { requireKnownProfile } from '../../config/profiles.js';
 import { parseUrl, refuseInsecureHttp, resolveTarget } from '../../config/target.js';
 import { resolveNetwork } from '../../config/network.js';
-import { unlockClientKey } from '../../http/client-cert.js';
+import { FLAG_NAMES, readNetworkFlags } from '../../options/network-flags.js';
+import { unlockClientKey } from '../unlock-key.js';
 import type { MockBackend } from '../../mock/server.js';
 
 export interface BackendOptions {
@@ -29,6 +30,7 @@ export function backendProblems(options: BackendOptions): string[] {
   }
   const connection = Object.keys(options.connection);
   if (connection.length && options.upstream === undefined) problems.push(`mock: --${connection[0]} is for reaching --upstream <url>; give that too`);
+  problems.push(...readNetworkFlags(options.connection).problems);
   return problems;
 }
 
@@ -44,8 +46,9 @@ export async function mockBackend(ctx: Context, options: BackendOptions, report:
   // The upstream's token, from the usual settings; --upstream names only where it is.
   const target = resolveTarget({ url: url.href }, ctx.deps.env, ctx.config());
   ctx.addSecret(target.token);
-  refuseInsecureHttp(url, options.connection['allow-insecure-http'] === true);
-  const network = resolveNetwork(options.connection, ctx.config().profile, ctx.deps.env, url, false, ctx.platform());
+  refuseInsecureHttp(url, options.connection['allow-insecure-http'] === true, FLAG_NAMES);
+  // The flags' problems were reported by backendProblems: here they are settings.
+  const network = resolveNetwork(readNetworkFlags(options.connection).choices, FLAG_NAMES, ctx.config().profile, ctx.deps.env, url, false, ctx.platform());
   if (network.clientCert) await unlockClientKey(ctx, network.clientCert);
   const { Recording } = await import('../../mock/record.js');
   const recording = options.record === undefined ? undefined : await Recording.open(options.record);

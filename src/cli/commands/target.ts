@@ -4,6 +4,7 @@ import type { ParsedArgs } from '../../options/args.js';
 import type { Context } from '../context.js';
 import { requireKnownProfile } from '../../config/profiles.js';
 import { refuseInsecureHttp, resolveTarget, type Target } from '../../config/target.js';
+import { FLAG_NAMES } from '../../options/network-flags.js';
 
 export function targetFromArgs(ctx: Context, parsed: ParsedArgs, options = { requireToken: true }): Target {
   requireKnownProfile(ctx.config());
@@ -16,6 +17,6 @@ export function targetFromArgs(ctx: Context, parsed: ParsedArgs, options = { req
   }
   const target = resolveTarget(flags, ctx.deps.env, ctx.config(), options);
   ctx.addSecret(target.token);
-  refuseInsecureHttp(target.url, parsed.options['allow-insecure-http'] === true);
+  refuseInsecureHttp(target.url, parsed.options['allow-insecure-http'] === true, FLAG_NAMES);
   return target;
 }

@@ -8,6 +8,7 @@ import { colors, useColor } from '../../output/color.js';
 import type { Context } from '../context.js';
 import { ExitCode, ValidationError } from '../../api/errors.js';
 import { INSECURE_WARNING, resolveNetworkPair } from '../../config/network.js';
+import { FLAG_NAMES } from '../../options/network-flags.js';
 import { buildCall } from '../../api/request.js';
 import { secretPaths } from '../../api/schema/registry.js';
 import type { MethodSchema } from '../../api/schema/types.js';
@@ -30,7 +31,7 @@ import { openStepSender } from '../../scenario/send.js';
 import type { Target } from '../../config/target.js';
 import { targetFromArgs } from './target.js';
 import { monotonicMs } from '../../api/clock.js';
-import { unlockClientKey } from '../../http/client-cert.js';
+import { unlockClientKey } from '../unlock-key.js';
 import { isUtf16, UTF16_ADVICE } from '../../api/text.js';
 
 export async function runTestCommand(ctx: Context, argv: readonly string[]): Promise<number> {
@@ -115,7 +116,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     const extraHeaders = (parsed.options['header'] as string[] | undefined) ?? [];
     // A bad -H fails now, before the first step.
     buildCall({ url: target.url, token: target.token, apiMethod: 'test', params: {}, extraHeaders });
-    const { create: baseNetwork, read: readNetwork } = resolveNetworkPair(parsed.options, ctx.config().profile, env, target.url, ctx.platform());
+    const { create: baseNetwork, read: readNetwork } = resolveNetworkPair(options.network, FLAG_NAMES, ctx.config().profile, env, target.url, ctx.platform());
     if (baseNetwork.insecure) ctx.warn(INSECURE_WARNING);
     // An encrypted --key: its passphrase (--pass-env, or asked on a terminal) checked before the first step, as batch does.
     if (baseNetwork.clientCert) await unlockClientKey(ctx, baseNetwork.clientCert);
