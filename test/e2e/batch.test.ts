@@ -1,31 +1,33 @@
-// `oneoffice batch` as a process against `oneoffice mock` (also a process): what it sends, the
-// result records, the summary and the exit code. One server for the file; each test uses its
-// own e-mail addresses and ids so that tests do not see each other's entities.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `oneoffice batch` as a process against the mock server (started in this process): what it
+// sends, the result records, the summary and the exit code. One server for the file; each test
+// uses its own e-mail addresses and ids so that tests do not see each other's entities. Help,
+// usage errors and the check of the input run in-process: test/unit/batch-usage.test.ts.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { records } from '../helpers/batch.js';
 import { isolatedEnv, runCli, type RunResult } from '../helpers/cli.js';
-import { apiCall, killMockProcesses, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
+import { apiCall } from '../helpers/mock-process.js';
+import { tempDir } from '../helpers/temp.js';
+import { startMockServer, type MockServer } from '../../src/mock/server.js';
 
 const TOKEN = 'batch-test-token-0123456789abcdef';
 const DUPLICATE = 'duplicate key value violates unique constraint "users_email"';
 /** The summary's first words and the timing part, which varies. */
 const TIMING = String.raw`in \d+\.\d s( \(\d+/s\))?`;
 
-let mock: MockProcess;
+let mock: MockServer;
 let dir: string;
 let counter = 0;
 
 beforeAll(async () => {
-  mock = await startMockProcess(['--port', '0', '--token', TOKEN]);
+  mock = await startMockServer({ token: TOKEN });
 });
-afterAll(killMockProcesses);
+afterAll(() => mock.close());
 
 function fresh(name: string): string {
-  dir ??= mkdtempSync(join(tmpdir(), 'oneoffice-batch-e2e-'));
+  dir ??= tempDir('batch-e2e');
   return join(dir, `${++counter}-${name}`);
 }
 
@@ -42,45 +44,6 @@ function batch(args: string[], options: { input?: string; env?: Record<string, s
   const env = options.env ?? isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN });
   return runCli(['batch', ...args], { env, timeoutMs: options.timeoutMs ?? 20000, ...(options.input !== undefined ? { input: options.input } : {}) });
 }
-
-/** Calls the mock has logged so far (one stderr line per call). */
-function loggedCalls(): string[] {
-  return mock.stderr().split('\n').filter((entry) => /^\w+ \d{3} /.test(entry));
-}
-
-describe('help and usage', () => {
-  it('--help prints usage, input formats, results and exit codes on stdout', async () => {
-    const result = await batch(['--help']);
-    expect(result.code).toBe(0);
-    expect(result.stderr).toBe('');
-    for (const part of ['Usage: oneoffice batch <file | ->', 'NDJSON', 'CSV', '--results <file>', '--resume', '--retry-uncertain', '--stop-on-error', '--rate <calls/s>', 'Exit codes:', '130']) {
-      expect(result.stdout).toContain(part);
-    }
-    expect(result.stdout).not.toContain('--show-secrets  ');
-  });
-
-  it.each([
-    [[], 'oneoffice: batch: missing <file> (or - to read stdin)\n'],
-    [['in.ndjson', '--resume'], 'oneoffice: --resume needs --results <file>: the file the batch recorded its results in\n'],
-    [['in.ndjson', '--concurrency', '0'], 'oneoffice: --concurrency: must be a whole number from 1 to 1000 (got "0")\n'],
-    [['in.ndjson', '--rate', 'fast'], 'oneoffice: --rate: must be a number of calls per second, at least 0.001 (one call every 1000 s) (got "fast")\n'],
-    [['in.ndjson', '--verbose'], 'oneoffice: unknown option --verbose (see oneoffice batch --help)\n'],
-    [['in.ndjson', '--stop-on-error', '--continue-on-error'], 'oneoffice: --stop-on-error and --continue-on-error contradict each other\n'],
-    [['users.csv'], 'oneoffice: users.csv: CSV input needs --method <name>, the method every row calls\n'],
-    [['in.csv', '--method', 'createUsr'], 'oneoffice: --method: unknown method "createUsr" (did you mean "createUser"?)\n'],
-    [['/nonexistent/in.ndjson'], 'oneoffice: batch: cannot read /nonexistent/in.ndjson: ENOENT\n'],
-    [['in.ndjson', '--method', 'createUser'], 'oneoffice: --method is for CSV input; in in.ndjson (NDJSON) each line names its method\n'],
-    [['in.ndjson', '--results', '/nonexistent/out.ndjson'], 'oneoffice: --results: cannot write /nonexistent/out.ndjson: ENOENT\n'],
-  ])('batch %j: exit 2', async (args, stderr) => {
-    expect(await batch(args)).toEqual({ code: 2, stdout: '', stderr });
-  });
-
-  it('needs a URL and token like single calls (exit 3), before reading the input', async () => {
-    const result = await batch(['/nonexistent/in.ndjson'], { env: isolatedEnv() });
-    expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/^oneoffice: no API URL: /);
-  });
-});
 
 describe('sending', () => {
   it('runs the documented lifecycle from NDJSON, one result record per line', async () => {
@@ -178,7 +141,7 @@ describe('sending', () => {
   });
 
   it('reads stdin (-), and removes its temporary copy', async () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'oneoffice-batch-tmp-'));
+    const tmp = tempDir('batch-tmp');
     const env = isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN, TMPDIR: tmp });
     const result = await batch(['-'], { input: `${users('stdin', 3).join('\n')}\n`, env });
     expect(result.code).toBe(0);
@@ -199,64 +162,6 @@ describe('sending', () => {
       { line: 2, method: 'createUser', status: null, ok: false, code: 'E_CONNREFUSED', error: refused },
     ]);
     expect(result.stderr).toMatch(new RegExp(`^batch: 2 calls ${TIMING}: 0 ok, 2 failed \\(2 network\\)\n$`));
-  });
-
-  it('--dry-run checks and builds every call and sends nothing', async () => {
-    const before = loggedCalls().length;
-    const input = file('dry.ndjson', `${users('dry', 4).join('\n')}\n`);
-    const result = await batch([input, '--dry-run']);
-    expect(result).toEqual({ code: 0, stdout: '', stderr: expect.stringMatching(/^batch: dry run: 4 calls checked and built in \d+\.\d s, nothing sent\n$/) });
-    expect(loggedCalls()).toHaveLength(before);
-  });
-});
-
-describe('invalid input', () => {
-  it('reports every invalid line with the messages of single calls, exit 2, and sends nothing', async () => {
-    const before = loggedCalls().length;
-    const input = file('invalid.ndjson', [
-      line('createUser', { email: 'ok1@example.com' }),
-      line('createUser', { email: 'x' }),
-      'not json',
-      line('createUsr', { email: 'ok2@example.com' }),
-      line('createUser', { email: 'ok3@example.com', pasword: 'hunter22' }),
-      '# a comment',
-      line('createFirstOrder', { customer: 'A', id: 'O', product: 'oo-lite', licenses: '20', duration: 'weekly' }),
-      line('resetPasswordByEmail', { email: 'ok4@example.com', password: 12345678 }),
-      '{"method":"createUser","param":{"email":"ok5@example.com"}}',
-      line('createUser', { email: 'ok6@example.com' }),
-    ].join('\n'));
-    const result = await batch([input]);
-    expect(result).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: [
-        'oneoffice: line 2: "email": must be an e-mail address (got "x")',
-        'oneoffice: line 3: not valid JSON: Unexpected character at column 2',
-        'oneoffice: line 4: unknown method "createUsr" (did you mean "createUser"?)',
-        'oneoffice: line 5: unknown parameter "pasword" (did you mean "password"?)',
-        'oneoffice: line 7: "licenses": must be an integer (got "20")',
-        'oneoffice: line 7: "duration": must be one of monthly, yearly (got "weekly")',
-        'oneoffice: line 8: "password": must be a string (got "****")',
-        'oneoffice: line 9: unknown key "param" (a line holds "method" and "params")',
-        'oneoffice: 7 of 9 lines invalid; nothing was sent',
-        '',
-      ].join('\n'),
-    });
-    expect(loggedCalls()).toHaveLength(before);
-  });
-
-  it('reports CSV problems: unknown columns, field counts, wrong types, quoting', async () => {
-    const input = file('invalid.csv', 'email,instanse,display-name\na@example.com,1,A\nb@example.com,2\n,3,C\nd@example.com,4,"D"x\n');
-    const result = await batch([input, '--method', 'createUser']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe([
-      'oneoffice: line 1: unknown column "instanse" (did you mean "instance"?)',
-      'oneoffice: line 3: 2 fields, but the header has 3',
-      'oneoffice: line 4: missing required "email"',
-      'oneoffice: line 5: a closing quote must end its field (text follows it before the next comma)',
-      'oneoffice: 4 of 5 lines invalid; nothing was sent',
-      '',
-    ].join('\n'));
   });
 });
 
@@ -357,12 +262,16 @@ describe('timeouts and retries per call', () => {
   });
 
   it('503 answers are retried per call, and the record counts the attempts', async () => {
-    const flaky = await startMockProcess(['--port', '0', '--token', TOKEN, '--fail-rate', '1', '--quiet']);
-    const input = file('flaky.ndjson', `${users('flaky', 1).join('\n')}\n`);
-    const env = isolatedEnv({ ONEOFFICE_URL: flaky.url, ONEOFFICE_BEARER: TOKEN });
-    const result = await batch([input, '--retry', '2', '--retry-delay', '0.05'], { env });
-    expect(result.code).toBe(5);
-    const [record] = records(result.stdout);
-    expect(record).toMatchObject({ line: 1, method: 'createUser', status: 503, ok: false, code: 'E_HTTP_5XX', attempts: 3 });
+    const flaky = await startMockServer({ token: TOKEN, failRate: 1 });
+    try {
+      const input = file('flaky.ndjson', `${users('flaky', 1).join('\n')}\n`);
+      const env = isolatedEnv({ ONEOFFICE_URL: flaky.url, ONEOFFICE_BEARER: TOKEN });
+      const result = await batch([input, '--retry', '2', '--retry-delay', '0.05'], { env });
+      expect(result.code).toBe(5);
+      const [record] = records(result.stdout);
+      expect(record).toMatchObject({ line: 1, method: 'createUser', status: 503, ok: false, code: 'E_HTTP_5XX', attempts: 3 });
+    } finally {
+      await flaky.close();
+    }
   });
 });
