@@ -2,14 +2,14 @@
 // stream when a non-blocking pipe is full, and stopping with exit 23 when the reader goes away.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
 import { NO_POSIX_SHELL } from '../helpers/platform.js';
 import { useRecordingServer } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
 
 const TOKEN = 'stdio-token-0123456789';
 const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
@@ -25,21 +25,31 @@ function answerWithBigBody(size: number): void {
 }
 
 // Python makes the pipe non-blocking (as a parent Node process does to its own stdout, which a child
-// it starts with stdio 'inherit' shares), then reads only after a pause, so the pipe fills.
+// it starts with stdio 'inherit' shares), then reads only once the pipe is full (FIONREAD says how
+// much it holds; F_GETPIPE_SZ its size; full is less than a page free, where a write gets EAGAIN),
+// so the CLI meets a full pipe however slowly it starts on a loaded machine.
 const SLOW_NON_BLOCKING_READER = `
-import os, subprocess, sys, time
+import array, fcntl, os, subprocess, sys, termios, time
 r, w = os.pipe()
 os.set_blocking(w, False)
+size = fcntl.fcntl(w, 1032)  # F_GETPIPE_SZ
 child = subprocess.Popen(sys.argv[1:], stdout=w)
 os.close(w)
-time.sleep(0.5)
+held = array.array('i', [0])
+while child.poll() is None:
+    fcntl.ioctl(r, termios.FIONREAD, held)
+    if held[0] > size - 4096:
+        break
+    time.sleep(0.01)
+full = held[0] > size - 4096
+time.sleep(0.05)
 total = 0
 while True:
     chunk = os.read(r, 1 << 16)
     if not chunk:
         break
     total += len(chunk)
-print(total, child.wait())
+print(total, full, child.wait())
 `;
 
 describe('stdout and stderr', () => {
@@ -48,7 +58,7 @@ describe('stdout and stderr', () => {
     const size = 4 * 1024 * 1024;
     answerWithBigBody(size);
     const { stdout } = await sh('python3', ['-c', SLOW_NON_BLOCKING_READER, process.execPath, BIN, 'getUserByEmail', '--email', 'a@b.co'], { env: rec.env });
-    expect(stdout).toBe(`${size} 0\n`);
+    expect(stdout).toBe(`${size} True 0\n`);
   });
 
   it.skipIf(NO_POSIX_SHELL)('a reader that quits early (| head): the rest of the answer is lost, so one line and exit 23, not 0', async () => {
@@ -61,7 +71,7 @@ describe('stdout and stderr', () => {
   it.skipIf(NO_POSIX_SHELL)('output to a file is the same as to a pipe', async () => {
     const args = ['createUser', '--email', 'a@b.co', '--dry-run'];
     const piped = await runCli(args, { env: rec.env });
-    const file = join(mkdtempSync(join(tmpdir(), 'oneoffice-out-')), 'out.txt');
+    const file = join(tempDir('out'), 'out.txt');
     await sh('sh', ['-c', `"${process.execPath}" "${BIN}" ${args.join(' ')} > "${file}" 2>&1`], { env: rec.env });
     expect(piped.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(piped.stdout);
