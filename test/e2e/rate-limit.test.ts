@@ -40,9 +40,12 @@ describe('oneoffice mock --rate-limit', () => {
   });
 });
 
-describe('batch under a rate limit', () => {
+// Each of these waits out real Retry-After seconds (the mock's bucket runs on the clock), mostly
+// asleep: they run side by side, each against its own mock server started in this process.
+describe.concurrent('batch, test and the library client under a rate limit share one pause', () => {
   it('one 429 pauses every worker and the pace adapts: each line is created exactly once, with one retry each at most', async () => {
-    const mock = await startMockProcess(['--port', '0', '--token', TOKEN, '--rate-limit', '1']);
+    const log: string[] = [];
+    const mock = await startMockServer({ token: TOKEN, rateLimitPerS: 1, log: (line) => log.push(line) });
     const input = join(dir, 'users.ndjson');
     writeFileSync(input, ['a', 'b', 'c', 'd'].map((name) => JSON.stringify({ method: 'createUser', params: { email: `${name}@batch-rate.example` } })).join('\n') + '\n');
     const results = join(dir, 'results.ndjson');
@@ -52,22 +55,21 @@ describe('batch under a rate limit', () => {
     expect(result.stderr).toMatch(/^(oneoffice: warning: line \d: retrying in 1\.0 s \(429 Too Many Requests\), 0 left\n)+batch: 4 calls in \d+\.\d s \(\d+\/s\): 4 ok; [1-3] answers? 429 Too Many Requests \(all calls paused for the Retry-After, then paced, 0\.\d\/s at the end\); results in /);
     expect(recordsIn(results).filter((record) => record['ok'] === true).map((record) => record['line']).sort()).toEqual([1, 2, 3, 4]);
     // Exactly once: four created, and each of them exists.
-    expect(statuses(mock.stderr()).filter((entry) => entry === 'createUser 200')).toHaveLength(4);
+    expect(statuses(log.join('\n')).filter((entry) => entry === 'createUser 200')).toHaveLength(4);
     for (const name of ['a', 'b', 'c', 'd']) expect((await apiCall(mock, 'getUserByEmail', { email: `${name}@batch-rate.example` })).status).not.toBe(404);
-    await mock.stop();
+    await mock.close();
   });
-});
 
-describe('oneoffice test and the library client honour the same pause', () => {
   it('test: after a 429 the next steps wait for the pace, so one 429 is all', async () => {
-    const mock = await startMockProcess(['--port', '0', '--token', TOKEN, '--rate-limit', '0.5']);
+    const log: string[] = [];
+    const mock = await startMockServer({ token: TOKEN, rateLimitPerS: 0.5, log: (line) => log.push(line) });
     const scenario = join(dir, 'steps.yml');
     writeFileSync(scenario, ['steps:', ...['s1', 's2', 's3'].flatMap((name) => ['  - call: createUser', `    params: { email: ${name}@test-rate.example }`])].join('\n') + '\n');
     const result = await runCli(['test', scenario, '--retry', '1'], { env: isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN }), timeoutMs: 30000 });
     expect(result.code).toBe(0);
     // Without the shared pace, step 3 goes right after step 2's retry and meets an empty bucket: a second 429.
-    expect(statuses(mock.stderr())).toEqual(['createUser 200', 'createUser 429', 'createUser 200', 'createUser 200']);
-    await mock.stop();
+    expect(statuses(log.join('\n'))).toEqual(['createUser 200', 'createUser 429', 'createUser 200', 'createUser 200']);
+    await mock.close();
   });
 
   it('the library client: two calls turned away together wait for the same pause, then go one at the pace: both done', async () => {
