@@ -8,6 +8,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { manPage } from './man.mjs';
 import { generateValidators } from './generate.mjs';
 import { buildInputs, clearStamp, manDate, staleReason, writeStamp } from './build-inputs.mjs';
@@ -167,6 +168,8 @@ async function bundleCli(help) {
     for (const [file, name] of Object.entries(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name), withoutHttp2(), undiciAccepts100Continue()] }));
     const validators = readdirSync(join(generated, 'validators')).filter((file) => file.endsWith('.js'));
     builds.push(build({ ...cli, entryPoints: validators.map((file) => join(generated, 'validators', file)), outdir: join(CLI_DIR, 'validators') }));
+    // What bin/oneoffice.cjs requires: it loads the other bundles through V8's code cache.
+    builds.push(build({ ...cli, entryPoints: { [BOOT]: join(root, 'src', 'cli', 'boot.ts') } }));
   }
   await Promise.all(builds);
   for (const file of readdirSync(CLI_DIR).filter((name) => name.endsWith('.cjs'))) {
@@ -175,6 +178,20 @@ async function bundleCli(help) {
     if (/\bimport\("\.\//.test(code)) throw new Error(`${file}: a lazy part is still loaded with import()`);
     writeFileSync(path, code);
   }
+  for (const dir of [CLI_DIR, join(CLI_DIR, 'validators')]) {
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('.cjs') && name !== `${BOOT}.cjs`)) markWithHash(join(dir, file));
+  }
+}
+
+const BOOT = 'boot';
+const BUNDLE_HASH_LINE = /^\/\/ oneoffice-bundle [0-9a-f]{16}\n/;
+
+// Each bundle starts with the hash of its text: src/cli/boot.ts keys its code cache by it, so a
+// cache compiled from another build is never used (V8 itself compares only the text's length).
+function markWithHash(path) {
+  const code = readFileSync(path, 'utf8').replace(BUNDLE_HASH_LINE, '');
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  writeFileSync(path, `// oneoffice-bundle ${hash}\n${code}`);
 }
 
 // Declarations for library users (esbuild does not write them).

@@ -52,14 +52,14 @@ function nodeBinary(target) {
   return binary;
 }
 
-/** Every file of dist/cli but the core: the lazy parts and the validators, by their path there. */
+/** Every file of dist/cli but the core and the npm form's loader (boot.cjs): the lazy parts and the validators, by their path there. */
 function cliAssets() {
   const assets = {};
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.cjs') && path !== join(cliDir, 'cli.cjs')) assets[relative(cliDir, path).split('\\').join('/')] = path;
+      else if (entry.name.endsWith('.cjs') && path !== join(cliDir, 'cli.cjs') && path !== join(cliDir, 'boot.cjs')) assets[relative(cliDir, path).split('\\').join('/')] = path;
     }
   };
   walk(cliDir);

@@ -115,9 +115,14 @@ describe('start-up loads only what the command needs', () => {
     [['batch', '--help'], ['cli.cjs', 'batch.cjs']],
     [['test', '--help'], ['cli.cjs', 'test.cjs']],
     [['mock', '--help'], ['cli.cjs', 'mock.cjs']],
-  ])('%j loads exactly the bundles %j', (args, bundles) => {
+    [['call', '--help'], ['cli.cjs', 'call.cjs']],
+    [['doctor', '--help'], ['cli.cjs', 'doctor.cjs']],
+    // Commands whose help or parsing is commander's (cli/program.ts).
+    [['config', 'path'], ['cli.cjs', 'program.cjs']],
+    [['help', 'methods'], ['cli.cjs', 'program.cjs']],
+  ])('%j loads exactly the bundles %j (after the loader, boot.cjs)', (args, bundles) => {
     const loaded = loads(args).filter((path) => path.includes('/dist/cli/')).map((path) => path.slice(path.indexOf('/dist/cli/') + '/dist/cli/'.length));
-    expect(loaded).toEqual(bundles);
+    expect(loaded).toEqual(['boot.cjs', ...bundles]);
   });
 
   it('the pre-rendered --help is what commander prints', () => {

@@ -1,0 +1,104 @@
+// V8's code cache of the CLI's bundles (src/cli/boot.ts): kept in the user's cache directory, used
+// by the next start, replaced when stale or damaged, and never the reason a command fails.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codeCacheDir, cacheFileName } from '../../src/cli/boot.js';
+import { isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
+
+/** The cache file the CLI's core (dist/cli/cli.cjs) has in `dir` for this Node. */
+function coreCacheFile(dir: string): string {
+  const hash = /^\/\/ oneoffice-bundle ([0-9a-f]{16})\n/.exec(readFileSync(join(ROOT, 'dist', 'cli', 'cli.cjs'), 'utf8'))?.[1];
+  expect(hash).toBeDefined();
+  return join(dir, cacheFileName('cli.cjs', hash as string, process.version, process.arch));
+}
+
+function freshCacheHome(): { env: Record<string, string>; dir: string } {
+  const cache = mkdtempSync(join(tmpdir(), 'oneoffice-cache-'));
+  return { env: isolatedEnv({ XDG_CACHE_HOME: cache }), dir: join(cache, 'oneoffice', 'code') };
+}
+
+describe('the code cache of the bundles', () => {
+  it('is written by a first run for each bundle it loaded, and read, not written again, by the next', async () => {
+    const { env, dir } = freshCacheHome();
+    const first = await runCli(['methods'], { env });
+    expect(first.code).toBe(0);
+    const names = readdirSync(dir).sort();
+    expect(names).toEqual([expect.stringMatching(/^cli\.cjs-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/), expect.stringMatching(/^methods\.cjs-/)]);
+    const written = names.map((name) => statSync(join(dir, name)).mtimeMs);
+    const second = await runCli(['methods'], { env });
+    expect(second).toEqual(first);
+    // A cache V8 refused would have been written anew.
+    expect(readdirSync(dir).sort()).toEqual(names);
+    expect(names.map((name) => statSync(join(dir, name)).mtimeMs)).toEqual(written);
+  });
+
+  it('holds the bundles of a call too, the validator in its own file', async () => {
+    const { env, dir } = freshCacheHome();
+    const result = await runCli(['createUser', '--email', 'not-an-email'], { env });
+    expect(result.code).toBe(2);
+    expect(readdirSync(dir).map((name) => name.slice(0, name.indexOf('-'))).sort()).toEqual(['call.cjs', 'cli.cjs', 'validators+createUser.cjs']);
+  });
+
+  it('a damaged or cut-off cache file is ignored and replaced: the command runs as without one', async () => {
+    const { env, dir } = freshCacheHome();
+    const expected = await runCli(['methods'], { env: isolatedEnv() });
+    const file = coreCacheFile(dir);
+    mkdirSync(dir, { recursive: true });
+    for (const damaged of [Buffer.from('not compiled code'), Buffer.alloc(0)]) {
+      writeFileSync(file, damaged);
+      expect(await runCli(['methods'], { env })).toEqual(expected);
+      expect(readFileSync(file).length).toBeGreaterThan(1000);
+    }
+    const whole = readFileSync(file);
+    writeFileSync(file, whole.subarray(0, whole.length >> 1));
+    expect(await runCli(['methods'], { env })).toEqual(expected);
+    expect(readFileSync(file).length).toBeGreaterThan(whole.length >> 1);
+  });
+
+  it("another build's or Node's cache of a bundle is removed when its new one is written", async () => {
+    const { env, dir } = freshCacheHome();
+    mkdirSync(dir, { recursive: true });
+    const stale = ['cli.cjs-0123456789abcdef-v20.0.0-x64.v8', cacheFileName('cli.cjs', 'fedcba9876543210', process.version, process.arch)];
+    for (const name of stale) writeFileSync(join(dir, name), 'old');
+    writeFileSync(join(dir, 'unrelated.txt'), 'kept');
+    expect((await runCli(['--help'], { env })).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([coreCacheFile(dir).slice(dir.length + 1), 'unrelated.txt']);
+  });
+
+  it('a cache directory that cannot be made costs only the cache: same output, nothing on stderr', async () => {
+    const blocked = mkdtempSync(join(tmpdir(), 'oneoffice-cache-'));
+    // A file where the directory would go.
+    writeFileSync(join(blocked, 'oneoffice'), '');
+    const result = await runCli(['createUser', '--email', 'not-an-email'], { env: isolatedEnv({ XDG_CACHE_HOME: blocked }) });
+    const plain = await runCli(['createUser', '--email', 'not-an-email']);
+    expect(result).toEqual(plain);
+    expect(result.code).toBe(2);
+  });
+});
+
+describe('where the code cache lives', () => {
+  it('under $XDG_CACHE_HOME, else ~/.cache, beside the single executable’s addon', () => {
+    expect(codeCacheDir({ XDG_CACHE_HOME: '/c', HOME: '/h' }, 'linux')).toBe(join('/c', 'oneoffice', 'code'));
+    expect(codeCacheDir({ HOME: '/h' }, 'darwin')).toBe(join('/h', '.cache', 'oneoffice', 'code'));
+  });
+
+  it('a relative $XDG_CACHE_HOME is ignored, as the XDG spec says', () => {
+    expect(codeCacheDir({ XDG_CACHE_HOME: 'cache', HOME: '/h' }, 'linux')).toBe(join('/h', '.cache', 'oneoffice', 'code'));
+  });
+
+  it('on Windows under %LOCALAPPDATA%, else the profile’s AppData\\Local', () => {
+    expect(codeCacheDir({ LOCALAPPDATA: 'C:\\L' }, 'win32')).toBe(join('C:\\L', 'oneoffice', 'Cache', 'code'));
+    expect(codeCacheDir({ USERPROFILE: 'C:\\U' }, 'win32')).toBe(join('C:\\U', 'AppData', 'Local', 'oneoffice', 'Cache', 'code'));
+  });
+
+  it('without a home there is no cache (and no guess)', () => {
+    expect(codeCacheDir({}, 'linux')).toBeUndefined();
+    expect(codeCacheDir({}, 'win32')).toBeUndefined();
+  });
+
+  it('a file name holds the bundle, its hash, the Node version and the architecture', () => {
+    expect(cacheFileName('validators/createUser.cjs', '0123456789abcdef', 'v20.20.2', 'x64')).toBe('validators+createUser.cjs-0123456789abcdef-v20.20.2-x64.v8');
+  });
+});
