@@ -174,8 +174,10 @@ async function bundleCli(help) {
   await Promise.all(builds);
   for (const file of readdirSync(CLI_DIR).filter((name) => name.endsWith('.cjs'))) {
     const path = join(CLI_DIR, file);
-    const code = readFileSync(path, 'utf8').replace(/\bimport\(("\.\/[\w/-]+\.cjs")\)/g, 'Promise.resolve().then(() => require($1))');
-    if (/\bimport\("\.\//.test(code)) throw new Error(`${file}: a lazy part is still loaded with import()`);
+    // Node's own modules too: src/cli/boot.ts compiles the bundles with vm.Script, which on Node 20
+    // has no stable loader for import() (and none at all for code read from V8's code cache).
+    const code = readFileSync(path, 'utf8').replace(/\bimport\(("(?:\.\/[\w/-]+\.cjs|node:[\w/]+)")\)/g, 'Promise.resolve().then(() => require($1))');
+    if (/\bimport\("/.test(code)) throw new Error(`${file}: a lazy part or Node module is still loaded with import()`);
     writeFileSync(path, code);
   }
   for (const dir of [CLI_DIR, join(CLI_DIR, 'validators')]) {

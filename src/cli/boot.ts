@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { constants as vmConstants, Script } from 'node:vm';
+import { Script } from 'node:vm';
 
 /** The first line of each bundle (scripts/build.mjs): the hash of what follows it. */
 const BUNDLE_HASH = /^\/\/ oneoffice-bundle ([0-9a-f]{16})\n/;
@@ -43,6 +43,8 @@ interface Compiled {
 export class BundleLoader {
   /** Scripts compiled without a cache this run: their code is written at exit. */
   private readonly fresh: Compiled[] = [];
+  /** Set once V8's flags have changed: V8 refuses the cache then, and code it compiles is not for the next start. */
+  private flagsChanged = false;
 
   /** `root`: the folder of the bundles; `modules`: require.cache, where each loaded bundle is listed. */
   constructor(
@@ -62,10 +64,10 @@ export class BundleLoader {
     const code = readFileSync(filename, 'utf8');
     const part = relative(this.root, filename).split('\\').join('/');
     const hash = BUNDLE_HASH.exec(code)?.[1];
-    const file = hash && this.cacheDir ? join(this.cacheDir, cacheFileName(part, hash, process.version, process.arch)) : undefined;
+    const file = hash && this.cacheDir && !this.flagsChanged ? join(this.cacheDir, cacheFileName(part, hash, process.version, process.arch)) : undefined;
     const cachedData = file ? readCache(file) : undefined;
-    // import() in a bundle (of a Node module: node:v8) goes to Node's loader, as from a file require() loads.
-    const script = new Script(`${WRAPPER_START}${code}\n})`, { filename, cachedData, importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    // No import() in a bundle: the build makes each a require() (scripts/build.mjs).
+    const script = new Script(`${WRAPPER_START}${code}\n})`, { filename, cachedData });
     if (file && (cachedData === undefined || script.cachedDataRejected === true)) this.fresh.push({ script, file, part });
     const dir = dirname(filename);
     let outside: NodeJS.Require | undefined;
@@ -80,16 +82,23 @@ export class BundleLoader {
     return module.exports;
   }
 
+  /** To call before V8's flags change (the commands that set them: cli/stdio.ts engineFlags): saves what there is. */
+  beforeEngineFlags(): void {
+    this.save();
+    this.flagsChanged = true;
+  }
+
   /** Writes the code V8 compiled this run for each bundle that had none cached (at exit: all it ran). */
   save(): void {
-    if (this.fresh.length === 0 || !this.cacheDir) return;
+    const fresh = this.fresh.splice(0);
+    if (fresh.length === 0 || !this.cacheDir || this.flagsChanged) return;
     try {
       mkdirSync(this.cacheDir, { recursive: true, mode: 0o700 });
     } catch {
       return;
     }
     const existing = listing(this.cacheDir);
-    for (const { script, file, part } of this.fresh) {
+    for (const { script, file, part } of fresh) {
       try {
         writeAtomically(file, script.createCachedData());
       } catch {
@@ -144,6 +153,6 @@ function writeAtomically(file: string, data: Buffer): void {
 export function start(root: string, modules: Record<string, Module | undefined>): void {
   const loader = new BundleLoader(root, codeCacheDir(process.env, process.platform), modules);
   process.once('exit', () => loader.save());
-  const cli = loader.load(join(root, 'cli.cjs'), undefined) as { runProcess(): void };
-  cli.runProcess();
+  const cli = loader.load(join(root, 'cli.cjs'), undefined) as typeof import('./main.js');
+  cli.runProcess(undefined, undefined, { beforeEngineFlags: () => loader.beforeEngineFlags() });
 }

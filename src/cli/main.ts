@@ -147,8 +147,12 @@ function fullStack(error: Error): string {
  * left to wait for and without having finished (a bug), the process would end with exit 0 and no
  * word; it ends with exit 1 and says so instead.
  */
-export function runProcess(argv: readonly string[] = process.argv.slice(2), run: (argv: readonly string[], deps: Deps) => Promise<number> = main): void {
-  const deps = processDeps();
+export function runProcess(
+  argv: readonly string[] = process.argv.slice(2),
+  run: (argv: readonly string[], deps: Deps) => Promise<number> = main,
+  hooks: { beforeEngineFlags?: () => void } = {},
+): void {
+  const deps = processDeps(hooks.beforeEngineFlags);
   let finished = false;
   process.once('beforeExit', () => {
     if (finished) return;

@@ -109,8 +109,12 @@ export function useNodeStreams(deps: Deps): void {
   for (const output of [deps.stdout, deps.stderr]) (output as unknown as Record<symbol, (() => unknown) | undefined>)[TAKE_OVER]?.();
 }
 
-/** The dependencies of a CLI process: its own stdin, stdout, stderr and environment. */
-export function processDeps(): Deps {
+/**
+ * The dependencies of a CLI process: its own stdin, stdout, stderr and environment.
+ * `beforeEngineFlags` runs before V8's flags change (bin's loader writes its code cache then: code
+ * V8 writes under other flags is refused by the next start).
+ */
+export function processDeps(beforeEngineFlags?: () => void): Deps {
   return {
     stdout: processOutput(1),
     stderr: processOutput(2),
@@ -121,6 +125,7 @@ export function processDeps(): Deps {
     env: process.env,
     engineFlags: async (flags) => {
       const { setFlagsFromString } = await import('node:v8');
+      beforeEngineFlags?.();
       for (const flag of flags) setFlagsFromString(flag);
     },
   };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codeCacheDir, cacheFileName } from '../../src/cli/boot.js';
 import { isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
+import { useMock } from '../helpers/mock-server.js';
 
 /** The cache file the CLI's core (dist/cli/cli.cjs) has in `dir` for this Node. */
 function coreCacheFile(dir: string): string {
@@ -20,6 +21,35 @@ function freshCacheHome(): { env: Record<string, string>; dir: string } {
 }
 
 describe('the code cache of the bundles', () => {
+  const mock = useMock();
+
+  it('a call whose code comes from the cache sends and prints as the first one did (Node modules the bundles load on use included)', async () => {
+    const { env, dir } = freshCacheHome();
+    const callEnv = { ...env, ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: mock.token };
+    const first = await runCli(['createUser', '--email', 'cached-1@example.com'], { env: callEnv });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(readdirSync(dir).map((name) => name.slice(0, name.indexOf('-')))).toContain('perform.cjs');
+    const second = await runCli(['createUser', '--email', 'cached-2@example.com'], { env: callEnv });
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ email: 'cached-2@example.com' });
+    expect(mock.log().filter((line) => line.includes('createUser'))).toHaveLength(2);
+  });
+
+  it('`oneoffice test`, which changes V8 flags while it runs, leaves a cache its next run reads (none written under those flags)', async () => {
+    const { env, dir } = freshCacheHome();
+    const scenario = join(mkdtempSync(join(tmpdir(), 'oneoffice-scenario-')), 'smoke.yml');
+    writeFileSync(scenario, 'steps:\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n    expect: { status: 200 }\n');
+    const testEnv = { ...env, ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: mock.token };
+    const first = await runCli(['test', scenario], { env: testEnv });
+    expect(first.stderr).toBe('');
+    const written = new Map(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).mtimeMs]));
+    expect([...written.keys()].map((name) => name.slice(0, name.indexOf('-'))).sort()).toEqual(['cli.cjs', 'test.cjs']);
+    expect((await runCli(['test', scenario], { env: testEnv })).code).toBe(first.code);
+    expect(new Map(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).mtimeMs]))).toEqual(written);
+  });
+
   it('is written by a first run for each bundle it loaded, and read, not written again, by the next', async () => {
     const { env, dir } = freshCacheHome();
     const first = await runCli(['methods'], { env });
