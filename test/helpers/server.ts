@@ -1,7 +1,7 @@
 // A recording HTTP server on 127.0.0.1: keeps every request exactly as received and answers
-// with whatever the test scripts.
+// with whatever the test scripts; and a raw TCP server for answers that are not proper HTTP.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface Received {
@@ -85,4 +85,35 @@ export function useRecordingServer(makeEnv: (server: RecordingServer) => Record<
     state.env = makeEnv(state.server);
   });
   return state;
+}
+
+export interface RawServer {
+  port: number;
+  /** Requests that have arrived: connections that sent anything. */
+  requests(): number;
+  close(): void;
+}
+
+/**
+ * A TCP server on 127.0.0.1 that hands each connection to `onSocket`, for answers no HTTP server
+ * would give (not HTTP, a stalled body, a reset, silence); counts the requests that arrive.
+ */
+export async function startRawServer(onSocket: (socket: Socket) => void): Promise<RawServer> {
+  let count = 0;
+  const sockets = new Set<Socket>();
+  const tcp = createTcpServer((socket) => {
+    socket.once('data', () => count++);
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    onSocket(socket);
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (tcp.address() as AddressInfo).port,
+    requests: () => count,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      tcp.close();
+    },
+  };
 }
