@@ -3,7 +3,7 @@
 import type { StopControl } from './gate.js';
 import type { BatchInput } from './input.js';
 import type { PriorState } from './prior.js';
-import type { InputFormat } from './options.js';
+import type { InputFormat } from './records.js';
 import type { Preparer } from './prepare.js';
 import { readRecords } from './records.js';
 

@@ -3,7 +3,9 @@
 import { CsvSplitter } from './csv.js';
 import type { Cell } from './csv.js';
 import { MAX_LINE_BYTES, type InputLine } from './lines.js';
-import type { InputFormat } from './options.js';
+
+/** How batch input is written: one JSON object a line, or CSV rows for one --method. */
+export type InputFormat = 'ndjson' | 'csv';
 
 export type InputRecord =
   | { kind: 'json'; line: number; text: string }

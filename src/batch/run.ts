@@ -6,7 +6,7 @@ import { maskForms } from '../api/mask.js';
 import type { Gate, StopControl } from './gate.js';
 import type { BatchInput } from './input.js';
 import type { PriorState } from './prior.js';
-import type { InputFormat } from './options.js';
+import type { InputFormat } from './records.js';
 import { resultRecord, uncertainRecord, type Outcome } from './outcome.js';
 import type { PreparedCall, Preparer } from './prepare.js';
 import type { Tally } from './progress.js';

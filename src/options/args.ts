@@ -70,7 +70,7 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--help', short: '-h', takes: 'none', description: 'show this help' },
 ];
 
-/** The options of `oneoffice batch` of its own (src/batch/options.ts adds those of single calls). */
+/** The options of `oneoffice batch` of its own (src/cli/batch-options.ts adds those of single calls). */
 export const DEFAULT_CONCURRENCY = 8;
 export const MAX_CONCURRENCY = 1000;
 /** The slowest --rate: one call every 1000 s. Slower would be timer waits Node cannot make (and no batch). */
@@ -116,7 +116,7 @@ export const MOCK_OPTIONS: OptionSpec[] = [
   ...CALL_OPTIONS.filter((spec) => UPSTREAM_CONNECTION_FLAGS.includes(spec.long)),
 ];
 
-/** The options of `oneoffice test` of its own (src/scenario/options.ts adds those of single calls). */
+/** The options of `oneoffice test` of its own (src/cli/test-options.ts adds those of single calls). */
 export const MAX_TEST_JOBS = 64;
 
 /** The formats of `oneoffice test --report FORMAT:FILE` (scenario/reports.ts writes them). */

@@ -7,7 +7,6 @@
 import { accessSync, constants, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ExitCode, OneOfficeError, ValidationError } from '../api/errors.js';
-import type { ParsedArgs } from '../options/args.js';
 import { formatReport, type ReportFormat } from './reports.js';
 import type { ScenarioResult } from './runner.js';
 
@@ -112,13 +111,10 @@ export function stopReason(error: unknown): string {
   return 'stopped by an unexpected error';
 }
 
-/** The files the run reads: a report must not overwrite one of them. */
-export function reportInputs(files: string[], parsed: ParsedArgs): Array<{ path: string; what: string }> {
+/** The files the run reads: a report must not overwrite one of them. `others`: each other file by the flag that named it. */
+export function reportInputs(files: string[], others: Readonly<Record<string, string | undefined>>): Array<{ path: string; what: string }> {
   const inputs = files.map((file) => ({ path: file, what: `the scenario file ${file}` }));
-  for (const flag of ['vars-file', 'cacert', 'cert', 'key']) {
-    const path = parsed.options[flag];
-    if (typeof path === 'string') inputs.push({ path, what: `the --${flag} file` });
-  }
+  for (const [flag, path] of Object.entries(others)) if (path !== undefined) inputs.push({ path, what: `the ${flag} file` });
   return inputs;
 }
 

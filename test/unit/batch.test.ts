@@ -5,7 +5,7 @@ import { CsvSplitter } from '../../src/batch/csv.js';
 import { Gate, StopControl } from '../../src/batch/gate.js';
 import { LineSet } from '../../src/batch/line-set.js';
 import { MAX_LINE_BYTES, readLines, type InputLine } from '../../src/batch/lines.js';
-import { BATCH_OPTIONS, readBatchOptions } from '../../src/batch/options.js';
+import { BATCH_OPTIONS, readBatchOptions } from '../../src/cli/batch-options.js';
 import { answerOutcome as outcomeOf, errorOutcome, resultRecord, uncertainRecord } from '../../src/batch/outcome.js';
 import { classifyAnswer, type AnswerHead } from '../../src/api/answer.js';
 import { Preparer, type Prepared } from '../../src/batch/prepare.js';

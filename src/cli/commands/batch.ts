@@ -11,7 +11,7 @@ export { batchHelp };
 import { openInput, type BatchInput } from '../../batch/input.js';
 import { BatchRecord, checkResultsFile, journalUrl, type JournalHeader } from '../../batch/journal.js';
 import { readPriorState, type PriorState } from '../../batch/prior.js';
-import { BATCH_OPTIONS, readBatchOptions, type BatchOptions } from '../../batch/options.js';
+import { BATCH_OPTIONS, readBatchOptions, type BatchOptions } from '../batch-options.js';
 import { Preparer, unknownMethod } from '../../batch/prepare.js';
 import { plural, summaryLines, Tally } from '../../batch/progress.js';
 import { ProgressDisplay, type PaceFacts } from '../../output/progress-display.js';

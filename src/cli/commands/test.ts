@@ -23,7 +23,7 @@ import { testHelp } from '../help/test-help.js';
 import { fitHelp } from '../help/wrap.js';
 
 export { testHelp };
-import { readTestOptions, TEST_OPTIONS, type TestOptions } from '../../scenario/options.js';
+import { readTestOptions, TEST_OPTIONS, type TestOptions } from '../test-options.js';
 import { eraseOnSignals, stepCount, StepProgress } from '../../scenario/progress.js';
 import { checkReportTargets, reportInputs, ReportFiles, STDOUT_REPORT, stopReason } from '../../scenario/report-files.js';
 import { runScenario, type ScenarioResult, type StepResult } from '../../scenario/runner.js';
@@ -49,7 +49,7 @@ export async function runTestCommand(ctx: Context, argv: readonly string[]): Pro
   const { options, problems } = readTestOptions(parsed);
   const { files, problems: fileProblems } = await scenarioFiles(options.paths, options.globs, process.cwd());
   problems.push(...fileProblems);
-  const targets = checkReportTargets(options.reports, reportInputs(files, parsed));
+  const targets = checkReportTargets(options.reports, reportInputs(files, { '--vars-file': options.varsFile, '--cacert': options.network.cacert, '--cert': options.network.cert, '--key': options.network.key }));
   problems.push(...targets.problems);
   // A report on stdout is alone there: the console's lines go to stderr.
   const consoleOut = options.reports.some((report) => report.file === STDOUT_REPORT) ? ctx.deps.stderr : ctx.deps.stdout;

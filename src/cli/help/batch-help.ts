@@ -1,6 +1,6 @@
 // `oneoffice batch --help`.
 import { optionLines } from './method-help.js';
-import { BATCH_CALL_OPTIONS, BATCH_OWN_OPTIONS } from '../../batch/options.js';
+import { BATCH_CALL_OPTIONS, BATCH_OWN_OPTIONS } from '../batch-options.js';
 import { ExitCode, exitCodeLines, type ExitCodeRow } from '../../api/errors.js';
 
 /** Batch's exit codes, in its own words where they differ from a single call's. */

@@ -1,6 +1,6 @@
 // `oneoffice test --help`.
 import { optionLines } from './method-help.js';
-import { TEST_CALL_OPTIONS, TEST_OWN_OPTIONS } from '../../scenario/options.js';
+import { TEST_CALL_OPTIONS, TEST_OWN_OPTIONS } from '../test-options.js';
 import { ExitCode, exitCodeLines, type ExitCodeRow } from '../../api/errors.js';
 
 /** The exit codes of `oneoffice test`, in its own words where they differ from a single call's. */

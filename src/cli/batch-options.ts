@@ -1,6 +1,7 @@
 // The flags of `oneoffice batch`: its own, plus those of single calls that still make sense for
 // thousands of them (connection, retry, config). Per-call printing (-v, --curl, --show-secrets)
-// and --params have no meaning here and are left out, so they are reported as unknown.
+// and --params have no meaning here and are left out, so they are reported as unknown. Read here, at
+// the CLI's edge, into typed options: nothing in batch/ reads a flag.
 import { BATCH_OWN_OPTIONS, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MIN_RATE_PER_S, unknownOption, type ParsedArgs } from '../options/args.js';
 import { BATCH_CALL_OPTIONS, BATCH_LEFT_OUT, BATCH_OPTIONS } from '../options/commands.js';
 
@@ -9,7 +10,9 @@ import { ValidationError } from '../api/errors.js';
 import type { NetworkChoices } from '../api/settings.js';
 import { readNetworkFlags } from '../options/network-flags.js';
 
-export type InputFormat = 'ndjson' | 'csv';
+import type { InputFormat } from '../batch/records.js';
+
+export type { InputFormat };
 
 export interface BatchOptions {
   /** A file path, or '-' for stdin. */

@@ -1,15 +1,16 @@
 // The flags of `oneoffice test`: its own, plus those of single calls that apply to every step
 // (connection, retries, timeouts, config). Printing a request (--curl, -v, --show-secrets) and
-// --params mean nothing here and are left out, so they are reported as unknown.
+// --params mean nothing here and are left out, so they are reported as unknown. Read here, at the
+// CLI's edge, into typed options: nothing in scenario/ reads a flag.
 import { readFileSync } from 'node:fs';
 import { MAX_TEST_JOBS, TEST_OWN_OPTIONS, unknownOption, type ParsedArgs } from '../options/args.js';
 import { TEST_CALL_OPTIONS, TEST_OPTIONS } from '../options/commands.js';
 import { readNetworkFlags } from '../options/network-flags.js';
 import type { NetworkChoices } from '../api/settings.js';
-import { REPORT_FORMATS, type ReportFormat } from './reports.js';
+import { REPORT_FORMATS, type ReportFormat } from '../scenario/reports.js';
 import { unsafeValues } from '../api/param-safety.js';
-import { isRecord } from './template.js';
-import { readYaml } from './yaml.js';
+import { isRecord } from '../scenario/template.js';
+import { readYaml } from '../scenario/yaml.js';
 import { isUtf16, UTF16_ADVICE } from '../api/text.js';
 
 export { TEST_CALL_OPTIONS, TEST_OPTIONS, TEST_OWN_OPTIONS };
@@ -22,6 +23,8 @@ export interface TestOptions {
   overrides: Map<string, unknown>;
   mock: boolean;
   dryRun: boolean;
+  /** The --vars-file path, as given (read into `overrides`). */
+  varsFile?: string;
   /** The connection and retry flags, typed (config/network.ts fills in the rest). */
   network: NetworkChoices;
 }
@@ -74,7 +77,7 @@ export function readTestOptions(parsed: ParsedArgs): { options: TestOptions; pro
   const mock = options['mock'] === true;
   if (mock && (typeof options['url'] === 'string' || typeof options['bearer'] === 'string')) problems.push('--mock runs against its own local server: leave out --url and --bearer');
   return {
-    options: { paths: parsed.positionals, globs: (options['glob'] as string[] | undefined) ?? [], jobs, reports, overrides, mock, dryRun: options['dry-run'] === true, network: network.choices },
+    options: { paths: parsed.positionals, globs: (options['glob'] as string[] | undefined) ?? [], jobs, reports, overrides, mock, dryRun: options['dry-run'] === true, network: network.choices, ...(typeof varsFile === 'string' ? { varsFile } : {}) },
     problems,
   };
 }
