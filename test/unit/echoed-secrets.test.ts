@@ -1,12 +1,16 @@
 // What a server echoes back, and what a malformed flag would echo (issue 20, items 1 and 5): the
 // value of an x-secret param (resetPasswordByEmail's password) quoted in an error answer is masked
 // on stderr, in -v, in -w '%{errormsg}', in --debug's stack and in batch's results file; a header
-// without a colon is refused without repeating it. The built CLI against a recording server.
+// without a colon is refused without repeating it. main(argv, deps) in this process, its params on
+// stdin, against a recording server on 127.0.0.1.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main.js';
 import { records } from '../helpers/batch.js';
-import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { isolatedEnv } from '../helpers/cli.js';
+import { Capture, type MainResult } from '../helpers/in-process.js';
 import { tempDir } from '../helpers/temp.js';
 import { useRecordingServer, type Responder } from '../helpers/server.js';
 
@@ -21,45 +25,55 @@ const tooWeak: Responder = (request, res) => {
   res.end(JSON.stringify(`password ${params.password} is too weak`));
 };
 
+/** main(argv) with `input` on its stdin (for --params -). */
+async function run(argv: string[], options: { env: Record<string, string>; input?: string }): Promise<MainResult> {
+  const stdin = new PassThrough();
+  stdin.end(options.input ?? '');
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(argv, { stdout, stderr, stdin, env: options.env });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
 const resetParams = (password: string) => JSON.stringify({ email: 'a@b.co', password });
 
 describe('a secret param the server quotes back (item 1)', () => {
   it('is masked in the error line on stderr', async () => {
     rec.server.respond(tooWeak);
-    const result = await runCli(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(PASSWORD) });
+    const result = await run(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(PASSWORD) });
     expect([result.code, result.stderr]).toEqual([4, 'oneoffice: server answered 400 Bad Request: password **** is too weak\n']);
     expect(JSON.parse(rec.server.received[0]?.body ?? '{}').params.password).toBe(PASSWORD);
   });
 
   it('is masked in the error answer printed on stdout, in each form, and not with --show-secrets; a 2xx body is left as sent', async () => {
     rec.server.respond(tooWeak);
-    const plain = await runCli(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(PASSWORD) });
+    const plain = await run(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(PASSWORD) });
     expect([plain.code, plain.stdout]).toEqual([4, '"password **** is too weak"']);
     const quoted = 'pw"with\\escapes';
-    const escaped = await runCli(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(quoted) });
+    const escaped = await run(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(quoted) });
     expect([escaped.code, escaped.stdout]).toEqual([4, '"password **** is too weak"']);
-    const shown = await runCli(['resetPasswordByEmail', '--params', '-', '--show-secrets'], { env: rec.env, input: resetParams(PASSWORD) });
+    const shown = await run(['resetPasswordByEmail', '--params', '-', '--show-secrets'], { env: rec.env, input: resetParams(PASSWORD) });
     expect(shown.stdout).toBe(`"password ${PASSWORD} is too weak"`);
     // An answer of 2xx is the data asked for: byte for byte, whatever it holds.
     rec.server.respond((request, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ echoed: (JSON.parse(request.body) as { params: { password: string } }).params.password }));
     });
-    const ok = await runCli(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(PASSWORD) });
+    const ok = await run(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(PASSWORD) });
     expect([ok.code, ok.stdout]).toEqual([0, JSON.stringify({ echoed: PASSWORD })]);
   });
 
   it('is masked in -v, in -w %{errormsg} and in --debug', async () => {
     rec.server.respond(tooWeak);
-    const verbose = await runCli(['resetPasswordByEmail', '--params', '-', '-v'], { env: rec.env, input: resetParams(PASSWORD) });
+    const verbose = await run(['resetPasswordByEmail', '--params', '-', '-v'], { env: rec.env, input: resetParams(PASSWORD) });
     expect(verbose.code).toBe(4);
     expect(verbose.stderr).toContain('oneoffice: server answered 400 Bad Request: password **** is too weak\n');
     expect(verbose.stderr).not.toContain(PASSWORD);
 
-    const writeOut = await runCli(['resetPasswordByEmail', '--params', '-', '-w', '%{stderr}[%{exitcode}] %{errormsg}\n'], { env: rec.env, input: resetParams(PASSWORD) });
+    const writeOut = await run(['resetPasswordByEmail', '--params', '-', '-w', '%{stderr}[%{exitcode}] %{errormsg}\n'], { env: rec.env, input: resetParams(PASSWORD) });
     expect([writeOut.code, writeOut.stderr]).toEqual([4, '[4] server answered 400 Bad Request: password **** is too weak\noneoffice: server answered 400 Bad Request: password **** is too weak\n']);
 
-    const debug = await runCli(['resetPasswordByEmail', '--params', '-', '--debug'], { env: rec.env, input: resetParams(PASSWORD) });
+    const debug = await run(['resetPasswordByEmail', '--params', '-', '--debug'], { env: rec.env, input: resetParams(PASSWORD) });
     expect(debug.code).toBe(4);
     expect(debug.stderr).toContain('HttpError: server answered 400 Bad Request: password **** is too weak\n');
     expect(debug.stderr).not.toContain(PASSWORD);
@@ -68,7 +82,7 @@ describe('a secret param the server quotes back (item 1)', () => {
   it('is masked when it holds a quote and a backslash, which the server escapes in its JSON', async () => {
     const quoted = 'pw"with\\escapes';
     rec.server.respond(tooWeak);
-    const verbose = await runCli(['resetPasswordByEmail', '--params', '-', '-v'], { env: rec.env, input: resetParams(quoted) });
+    const verbose = await run(['resetPasswordByEmail', '--params', '-', '-v'], { env: rec.env, input: resetParams(quoted) });
     expect(verbose.code).toBe(4);
     expect(verbose.stderr).toContain('oneoffice: server answered 400 Bad Request: password **** is too weak\n');
     expect(verbose.stderr).not.toContain(quoted);
@@ -82,7 +96,7 @@ describe('a secret param the server quotes back (item 1)', () => {
     const results = join(dir, 'r.ndjson');
     const quoted = 'pw"with\\escapes';
     writeFileSync(input, [PASSWORD, quoted].map((password) => JSON.stringify({ method: 'resetPasswordByEmail', params: { email: 'a@b.co', password } })).join('\n') + '\n');
-    const result = await runCli(['batch', input, '--results', results], { env: rec.env });
+    const result = await run(['batch', input, '--results', results], { env: rec.env });
     expect(result.code).toBe(4);
     expect(result.stderr).not.toContain(PASSWORD);
     const written = readFileSync(results, 'utf8');
@@ -103,14 +117,14 @@ describe('a secret param the server quotes back (item 1)', () => {
 describe('a header without a colon (item 5)', () => {
   it('is refused without repeating it, and nothing is sent', async () => {
     const secretHeader = 'X-Api-Key secret-in-a-header-1234';
-    expect(await runCli(['getUserByEmail', '--email', 'a@b.co', '-H', secretHeader], { env: rec.env })).toEqual({
+    expect(await run(['getUserByEmail', '--email', 'a@b.co', '-H', secretHeader], { env: rec.env })).toEqual({
       code: 2,
       stdout: '',
       stderr: 'oneoffice: --header: has no colon; write it as "Name: value" (not repeated here: it may hold a secret)\n',
     });
-    const second = await runCli(['getUserByEmail', '--email', 'a@b.co', '-H', 'X-Trace: 1', '-H', 'X-Secret'], { env: rec.env });
+    const second = await run(['getUserByEmail', '--email', 'a@b.co', '-H', 'X-Trace: 1', '-H', 'X-Secret'], { env: rec.env });
     expect([second.code, second.stderr]).toEqual([2, 'oneoffice: --header (the 2nd): has no colon; write it as "Name: value" (not repeated here: it may hold a secret)\n']);
-    const spaced = await runCli(['getUserByEmail', '--email', 'a@b.co', '-H', 'Bearer tok-0123456789: x'], { env: rec.env });
+    const spaced = await run(['getUserByEmail', '--email', 'a@b.co', '-H', 'Bearer tok-0123456789: x'], { env: rec.env });
     expect(spaced.code).toBe(2);
     expect(spaced.stderr).not.toContain('tok-0123456789');
     expect(rec.server.received).toHaveLength(0);
