@@ -6,6 +6,8 @@
 import type { OneOfficeError } from './errors.js';
 
 export type SettingName =
+  | 'url'
+  | 'token'
   | 'connectTimeoutMs'
   | 'maxTimeMs'
   | 'retries'
@@ -25,6 +27,8 @@ export type SettingNames = Readonly<Record<SettingName, string>>;
 
 /** The library's words: its options' own names (a library caller never typed a flag). */
 export const OPTION_NAMES: SettingNames = {
+  url: 'url',
+  token: 'token',
   connectTimeoutMs: 'connectTimeoutMs',
   maxTimeMs: 'maxTimeMs',
   retries: 'retries',

@@ -165,7 +165,7 @@ function resolveClientTarget(options: ClientOptions, env: Env, config: LoadedCon
   const flags: { url?: string; bearer?: string } = {};
   if (options.url !== undefined) flags.url = String(options.url);
   if (options.token !== undefined) flags.bearer = options.token;
-  const target = resolveTarget(flags, env, config);
+  const target = resolveTarget(flags, env, config, OPTION_NAMES);
   refuseInsecureHttp(target.url, options.allowInsecureHttp === true, OPTION_NAMES);
   return target;
 }

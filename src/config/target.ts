@@ -31,6 +31,8 @@ interface Candidate {
   source: string;
   /** Where it came from, for -v and "looked in ...". */
   label: string;
+  /** Given by the caller (a flag, a library option): a wrong value is a usage error. */
+  typed?: boolean;
 }
 
 function pick(candidates: Candidate[]): Candidate | undefined {
@@ -49,18 +51,23 @@ function lookedIn(candidates: Candidate[]): string {
   return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
 }
 
-export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env, config: LoadedConfig, options = { requireToken: true }): Target {
+/** `given`: what the caller set (flags, options), named in messages as `names` says (`--url`, `url`). */
+export function resolveTarget(given: { url?: string; bearer?: string }, env: Env, config: LoadedConfig, names: Pick<SettingNames, 'url' | 'token'>, options = { requireToken: true }): Target {
+  // A flag is said as such (`flag --url: ...`, `looked in --url`); a library option by its name (`the url option`).
+  const isFlag = (name: string) => name.startsWith('-');
+  const givenSource = (name: string) => (isFlag(name) ? `flag ${name}` : `option ${name}`);
+  const givenLabel = (name: string) => (isFlag(name) ? name : `the ${name} option`);
   const configSource = `profile "${config.profileName}" in ${config.path}`;
   const profileLabel = `profile ${config.profileName} (config file ${config.path}${config.profileFrom === 'env' ? ', named by $ONEOFFICE_PROFILE' : ''})`;
   const urls = ranked(
-    { value: flags.url, source: 'flag --url', label: '--url' },
+    { value: given.url, source: givenSource(names.url), label: givenLabel(names.url), typed: true },
     { value: env['ONEOFFICE_URL'], source: 'env ONEOFFICE_URL', label: '$ONEOFFICE_URL' },
     { value: env['URL'], source: 'env URL', label: '$URL' },
     { value: config.profile.url, source: `config (${configSource})`, label: profileLabel },
     config.profileFrom,
   );
   const tokens = ranked(
-    { value: flags.bearer, source: 'flag --bearer', label: '--bearer', origin: { kind: 'flag' } },
+    { value: given.bearer, source: givenSource(names.token), label: givenLabel(names.token), typed: true, origin: { kind: 'flag' } },
     { value: env['ONEOFFICE_BEARER'], source: 'env ONEOFFICE_BEARER', label: '$ONEOFFICE_BEARER', origin: { kind: 'env', variable: 'ONEOFFICE_BEARER' } },
     { value: env['BEARER'], source: 'env BEARER', label: '$BEARER', origin: { kind: 'env', variable: 'BEARER' } },
     { value: config.profile.bearer, source: `config (${configSource})`, label: profileLabel, origin: { kind: 'profile' } },
@@ -74,7 +81,7 @@ export function resolveTarget(flags: { url?: string; bearer?: string }, env: Env
   if (!token && options.requireToken) {
     throw new ConfigError(`no API token: looked in ${lookedIn(tokens)} (set one, e.g. oneoffice config set bearer)`, 'E_NO_TOKEN');
   }
-  return { url: parseUrl(url.value as string, url.source), token: token?.value ?? '', urlFrom: url.label, urlText: url.value as string, ...(token ? { tokenFrom: token.label, ...(token.origin ? { tokenOrigin: token.origin } : {}) } : {}) };
+  return { url: parseUrl(url.value as string, url.source, url.typed === true), token: token?.value ?? '', urlFrom: url.label, urlText: url.value as string, ...(token ? { tokenFrom: token.label, ...(token.origin ? { tokenOrigin: token.origin } : {}) } : {}) };
 }
 
 /** `typed`: the user typed it in this command (a usage error), rather than it coming from env or config. */

@@ -7,6 +7,8 @@ import type { ParsedArgs } from './args.js';
 
 /** The CLI's words for each setting: its flags. */
 export const FLAG_NAMES: SettingNames = {
+  url: '--url',
+  token: '--bearer',
   connectTimeoutMs: '--connect-timeout',
   maxTimeMs: '--max-time',
   retries: '--retry',

@@ -153,3 +153,19 @@ describe("--curl's token", () => {
     expect(result.stderr).toContain('the token was given with --bearer, so the printed command reads it from ONEOFFICE_BEARER: set that variable before running it');
   });
 });
+
+describe('where the URL and token come from', () => {
+  it("a library caller's url option is named as an option, not as the CLI's flag", () => {
+    expect(() => createClient({ url: 'ftp://files.example', token: TOKEN, env: {} })).toThrow(expect.objectContaining({ code: 'E_BAD_URL', exitCode: 2, message: 'option url: must be an http:// or https:// URL (got "ftp:")' }));
+  });
+
+  it("a library caller's missing token: the option is named among the places looked in", () => {
+    const home = tempDir('typed-target');
+    expect(() => createClient({ url, env: { XDG_CONFIG_HOME: home, HOME: home } })).toThrow(expect.objectContaining({ code: 'E_NO_TOKEN', message: expect.stringMatching(/^no API token: looked in the token option, \$ONEOFFICE_BEARER, \$BEARER and profile "default" in /) }));
+  });
+
+  it("the CLI's --url is still named as its flag", async () => {
+    const result = await runMain(['createUser', '--email', 'a@b.co', '--url', 'ftp://files.example'], { ONEOFFICE_BEARER: TOKEN, HOME: '/nonexistent' });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: flag --url: must be an http:// or https:// URL (got "ftp:")\n' });
+  });
+});

@@ -44,7 +44,7 @@ export async function mockBackend(ctx: Context, options: BackendOptions, report:
   const url = parseUrl(options.upstream, 'flag --upstream');
   requireKnownProfile(ctx.config());
   // The upstream's token, from the usual settings; --upstream names only where it is.
-  const target = resolveTarget({ url: url.href }, ctx.deps.env, ctx.config());
+  const target = resolveTarget({ url: url.href }, ctx.deps.env, ctx.config(), FLAG_NAMES);
   ctx.addSecret(target.token);
   refuseInsecureHttp(url, options.connection['allow-insecure-http'] === true, FLAG_NAMES);
   // The flags' problems were reported by backendProblems: here they are settings.

@@ -15,7 +15,7 @@ export function targetFromArgs(ctx: Context, parsed: ParsedArgs, options = { req
     ctx.addSecret(flags.bearer);
     ctx.warn('a token given with --bearer is visible to other local users (ps); prefer $ONEOFFICE_BEARER or "oneoffice config set bearer"');
   }
-  const target = resolveTarget(flags, ctx.deps.env, ctx.config(), options);
+  const target = resolveTarget(flags, ctx.deps.env, ctx.config(), FLAG_NAMES, options);
   ctx.addSecret(target.token);
   refuseInsecureHttp(target.url, parsed.options['allow-insecure-http'] === true, FLAG_NAMES);
   return target;
