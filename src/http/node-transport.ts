@@ -6,7 +6,7 @@
 // (undici-transport.ts). Like undici, node:http sends a GET with a body; it is given every header,
 // host, connection and content-length included, in the order the printers show them, and adds none.
 import { Agent as HttpAgent, request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { isIP, type Socket } from 'node:net';
+import { createConnection, isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ExchangeObserver } from './exchange.js';
 import { connectTimeoutError, maxTimeError, portOf, toNetworkError } from './network-errors.js';
@@ -52,13 +52,16 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(portOf(url));
   const { timeouts } = options;
+  // A single plain-HTTP call opens its own socket: `agent: false` would build an Agent for each
+  // call, a cost of every single call (issue 21). An Agent's sockets have Nagle off; so has this one.
+  const connection = !agent && !secure ? { createConnection: () => createConnection({ host, port, noDelay: true }) } : { agent };
   const requestOptions: RequestOptions & { rejectUnauthorized?: boolean; ca?: string; servername?: string; cert?: string; key?: string; passphrase?: string } = {
     host,
     port,
     method: call.httpMethod,
     path: requestTarget(url),
     headers: call.headers.flat(),
-    agent,
+    ...connection,
     ...(secure && !isIP(host) ? { servername: host } : {}),
     ...(options.ca ? { ca: options.ca } : {}),
     ...(options.insecure ? { rejectUnauthorized: false } : {}),
