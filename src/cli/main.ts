@@ -8,7 +8,7 @@ import { visibleControls } from '../output/controls.js';
 import { describeFailure, ExitCode, isOneOfficeError, UsageError } from '../api/errors.js';
 import { closest } from '../api/suggest.js';
 import { PRINTS_HELP, processDeps, useNodeStreams } from './stdio.js';
-import { fitHelp } from './help/wrap.js';
+import { DEFAULT_HELP_COLUMNS, fitHelp, helpColumns, wrapHelp } from './help/wrap.js';
 import { COMMAND_NAMES, COMMANDS, commandNamed, type Invocation } from './registry.js';
 
 export type { Deps } from './context.js';
@@ -64,7 +64,9 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     }
     // The help text for the built-in methods is rendered at build time: commander costs ~12 ms.
     if (PRERENDERED_HELP && isPlainHelp(argv) && !ctx.hasUserSchemas()) {
-      deps.stdout.write(fitHelp(deps, PRERENDERED_HELP));
+      // Rendered at the build as it is read without a terminal (80 columns): then written as it is.
+      const columns = helpColumns(deps);
+      deps.stdout.write(columns === DEFAULT_HELP_COLUMNS ? PRERENDERED_HELP : wrapHelp(PRERENDERED_HELP, columns));
       return ExitCode.ok;
     }
     const { runProgram } = await import('./program.js');
