@@ -3,7 +3,7 @@
 // again; with it, a start after the first reads them compiled from the user's cache directory.
 // The cache is only ever an aid: a missing, stale or unwritable one costs a compile, never a call.
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import type Module from 'node:module';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { Script } from 'node:vm';
 
@@ -51,13 +51,15 @@ export class BundleLoader {
     private readonly root: string,
     private readonly cacheDir: string | undefined,
     private readonly modules: Record<string, Module | undefined>,
+    private readonly Module: typeof import('node:module'),
   ) {}
 
   /** `module.exports` of the bundle at `filename`, under `root`, loaded once as require() would. */
-  load(filename: string, parent: Module | undefined): unknown {
+  load(filename: string, parent: Module): unknown {
     const known = this.modules[filename];
     if (known) return known.exports;
-    const module = new Module(filename, parent);
+    // The class of bin's own module: node:module itself would be one more module to load.
+    const module = new this.Module(filename, parent);
     module.filename = filename;
     // Listed where require() lists what it loaded (the bench and the start-up test read it).
     this.modules[filename] = module;
@@ -73,7 +75,7 @@ export class BundleLoader {
     let outside: NodeJS.Require | undefined;
     const requireFrom = (id: string): unknown => {
       if (id.startsWith('./') && id.endsWith('.cjs')) return this.load(join(dir, id), module);
-      outside ??= createRequire(filename);
+      outside ??= this.Module.createRequire(filename);
       return outside(id);
     };
     const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
@@ -149,10 +151,10 @@ function writeAtomically(file: string, data: Buffer): void {
   }
 }
 
-/** Runs the CLI from the bundles in `root` (dist/cli), caching their code; `modules` is require.cache. */
-export function start(root: string, modules: Record<string, Module | undefined>): void {
-  const loader = new BundleLoader(root, codeCacheDir(process.env, process.platform), modules);
+/** Runs the CLI from the bundles in `root` (dist/cli) for bin's `module`, caching their code; `modules` is require.cache. */
+export function start(root: string, bin: Module, modules: Record<string, Module | undefined>): void {
+  const loader = new BundleLoader(root, codeCacheDir(process.env, process.platform), modules, bin.constructor as typeof import('node:module'));
   process.once('exit', () => loader.save());
-  const cli = loader.load(join(root, 'cli.cjs'), undefined) as typeof import('./main.js');
+  const cli = loader.load(join(root, 'cli.cjs'), bin) as typeof import('./main.js');
   cli.runProcess(undefined, undefined, { beforeEngineFlags: () => loader.beforeEngineFlags() });
 }

@@ -4,7 +4,6 @@
 // directive line `:<bits>` (1 no space after it, 2 let the shell complete file names, 4 directory
 // names). It runs on every TAB, so it loads no commander, ajv or conf, and fails silently.
 import { readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { CALL_OPTIONS, scanGlobalOptions, type OptionSpec, type ValueCompletion } from '../options/args.js';
 import { CALL_COMMAND_OPTIONS, ROOT_OPTIONS } from '../options/commands.js';
 import { configPath, PROFILE_KEYS, readConfig, type Env } from '../config/file.js';
@@ -234,7 +233,7 @@ function prefixedFiles(prefix: string, typed: string, cwd: string): Completion {
   const slash = typed.lastIndexOf('/');
   const dirPart = slash === -1 ? '' : typed.slice(0, slash + 1);
   const base = slash === -1 ? typed : typed.slice(slash + 1);
-  const dir = dirPart === '' ? cwd : dirPart.startsWith('~/') ? `${homedir()}/${dirPart.slice(2)}` : dirPart.startsWith('/') ? dirPart : `${cwd}/${dirPart}`;
+  const dir = dirPart === '' ? cwd : dirPart.startsWith('~/') ? `${process.getBuiltinModule('node:os').homedir()}/${dirPart.slice(2)}` : dirPart.startsWith('/') ? dirPart : `${cwd}/${dirPart}`;
   let candidates: Candidate[] = [];
   try {
     candidates = readdirSync(dir, { withFileTypes: true })

@@ -1,12 +1,12 @@
 // Paths the way each platform has them: the config file's home (XDG on Linux and macOS, %APPDATA% on
 // Windows, where `conf` would put it too), and a leading `~` in a path flag, which cmd.exe and
 // PowerShell pass on as typed where a POSIX shell would have expanded it.
-import { homedir } from 'node:os';
 import { posix, win32 } from 'node:path';
 import type { Env } from './file.js';
 
 export function homeDir(env: Env, platform: NodeJS.Platform): string {
-  return (platform === 'win32' ? env['USERPROFILE'] : env['HOME']) || homedir();
+  // node:os only when the environment has no home: every start reads this, and loading it costs.
+  return (platform === 'win32' ? env['USERPROFILE'] : env['HOME']) || process.getBuiltinModule('node:os').homedir();
 }
 
 export function defaultConfigPath(env: Env, platform: NodeJS.Platform): string {

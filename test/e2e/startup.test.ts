@@ -58,6 +58,19 @@ describe('start-up loads only what the command needs', () => {
     expect(builtinsLoaded(args).filter((name) => ['stream', 'net', 'tty'].includes(name))).toEqual([]);
   });
 
+  it.each([
+    [['--help']],
+    [['methods']],
+    [['__complete', 'createFirstOrder', '--product', '']],
+    [['createUser', '--email', 'not-an-email']],
+    [['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x']],
+  ])('%j loads no module of Node that `node -e 0` does not, but node:vm (for the code cache)', (args) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'oneoffice-trace-')), 'loads.txt');
+    spawnSync(process.execPath, ['--require', TRACER, '-e', '0'], { env: { ...isolatedEnv(), TRACE_LOADS_FILE: file } });
+    const node = new Set(readFileSync(file, 'utf8').split('\n'));
+    expect(builtinsLoaded(args).filter((name) => !node.has(`builtin:${name}`))).toEqual(['vm']);
+  });
+
   it('nor with stdout sent to /dev/null', () => {
     const args = ['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'];
     expect(builtinsLoaded(args, 'ignore').filter((name) => ['stream', 'net', 'tty'].includes(name))).toEqual([]);
