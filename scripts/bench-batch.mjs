@@ -305,4 +305,12 @@ console.log(`      alternating which runs first; CPU time (user + system, every 
 console.log(`      (pairs ranged ${journalSorted[0].toFixed(1)} to ${journalSorted.at(-1).toFixed(1)} µs); the journal writes each mark and result with write(), no fsync (see batch/journal.ts)`);
 console.log('      (it replaces the difference of the best sending rates with and without --results against the mock, which the mock limits: noise of either sign)');
 console.log('note: the minimal server answers {"ok":true} to every request, checking and storing nothing: there the figures show the client\'s own limit');
+// What limits the client there (issue 21): a CPU profile (node --cpu-prof) of one 10,000-call batch
+// with --results against the minimal server, on the 2-CPU machine the server shares. Not measured
+// again on each run: a profile slows what it watches.
+console.log('note: what limits batch against the minimal server: our process is busy about 84 % of the run (a CPU profile of one');
+console.log('      10,000-call run): Node\'s streams, sockets and timers ~30 %, the write() of each request (undici writes its head and');
+console.log('      body with one writev per call) ~18 %, our own work per line ~18 % (each line read and checked in pass 1, read again,');
+console.log('      built, journalled and recorded in pass 2), undici ~13 %, garbage collection ~5 %; autocannon writes requests it has');
+console.log('      built once and reads only the status, and the server takes the other CPU. Nothing cheap was found to cut.');
 for (const note of notes) console.log(`note: ${note}`);
