@@ -1,13 +1,14 @@
 // Behaviour on a real terminal, through a pseudo-terminal made by util-linux `script`: the hidden
 // token prompt, pretty, coloured JSON, and the progress bars of batch and test.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 import { haveScript, onTerminal, screen } from '../helpers/terminal.js';
 import { inTurn, jsonResponder, useRecordingServer } from '../helpers/server.js';
-import { startMockProcess } from '../helpers/mock-process.js';
+import { startMockServer } from '../../src/mock/server.js';
 
 const TOKEN = 'tty-secret-token-0123456789';
 if (!haveScript) console.warn('SKIPPED: util-linux `script` is not installed; the terminal tests did not run');
@@ -47,25 +48,28 @@ describe.skipIf(!haveScript)('on a terminal', () => {
   });
 
   it('batch and test keep redrawing the bar while the server asked to wait, saying so and counting the 429s', async () => {
-    // Half a call a second: the second call meets a 429 with Retry-After: 2, a pause the timer redraws through.
-    const mock = await startMockProcess(['--port', '0', '--token', TOKEN, '--rate-limit', '0.5', '--quiet']);
+    // Half a call a second: the second call meets a 429 with Retry-After: 2, a pause the timer redraws
+    // through. Batch and test each have their own mock and wait out their pauses side by side.
+    const mocks = await Promise.all([startMockServer({ token: TOKEN, rateLimitPerS: 0.5 }), startMockServer({ token: TOKEN, rateLimitPerS: 0.5 })]);
     try {
-      const env = isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN, NO_COLOR: '1' });
-      const input = join(tmpdir(), `progress-wait-${process.pid}.ndjson`);
+      const env = (mock: { url: string }) => isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN, NO_COLOR: '1' });
+      const dir = tempDir('progress-wait');
+      const input = join(dir, 'calls.ndjson');
       writeFileSync(input, ['a', 'b'].map((name) => JSON.stringify({ method: 'createUser', params: { email: `${name}-wait@b.co` } })).join('\n'));
-      const batch = await onTerminal(['batch', input, '--concurrency', '1', '--retry', '1', '--results', join(tmpdir(), `progress-wait-${process.pid}.results`)], env);
+      const scenario = join(dir, 'steps.yml');
+      writeFileSync(scenario, ['steps:', '  - call: createUser', '    params: { email: c-wait@b.co }', '  - call: createUser', '    params: { email: d-wait@b.co }', ''].join('\n'));
+      const [batch, test] = await Promise.all([
+        onTerminal(['batch', input, '--concurrency', '1', '--retry', '1', '--results', join(dir, 'results.ndjson')], env(mocks[0])),
+        onTerminal(['test', scenario, '--retry', '1'], env(mocks[1])),
+      ]);
       expect(batch.code).toBe(0);
       expect(batch.output).toMatch(/\r\x1b\[Kbatch .*1\/2 +50% · \d+\/s · 0 failed · 1 × 429 · waiting [12] s \(Retry-After\)/);
       expect(screen(batch.output)).toMatch(/batch: 2 calls in \d+\.\d s \(\d+\/s\): 2 ok; 1 answer 429 Too Many Requests \(all calls paused for the Retry-After, then paced, 0\.\d\/s at the end\); results in /);
-      const scenario = join(tmpdir(), `progress-wait-${process.pid}.yml`);
-      writeFileSync(scenario, ['steps:', '  - call: createUser', '    params: { email: c-wait@b.co }', '  - call: createUser', '    params: { email: d-wait@b.co }', ''].join('\n'));
-      const test = await onTerminal(['test', scenario, '--retry', '1'], env);
       expect(test.code).toBe(0);
-      // The batch may have left the mock's bucket empty: the first step may meet a 429 too.
-      expect(test.output).toMatch(/\r\x1b\[Ktest .*1\/2 +50% · \d+\/s · 0 failed · [12] × 429 · waiting [12] s \(Retry-After\)/);
+      expect(test.output).toMatch(/\r\x1b\[Ktest .*1\/2 +50% · \d+\/s · 0 failed · 1 × 429 · waiting [12] s \(Retry-After\)/);
       expect(screen(test.output)).not.toContain('waiting');
     } finally {
-      await mock.stop();
+      await Promise.all(mocks.map((mock) => mock.close()));
     }
   });
 
@@ -94,7 +98,7 @@ describe.skipIf(!haveScript)('on a terminal', () => {
   describe('test', () => {
     // Four steps: two pass, the third fails (a duplicate is refused with 400) and the fourth is
     // skipped. No retry-until, no expect.duration: nothing in it depends on time.
-    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-tty-test-'));
+    const dir = tempDir('tty-test');
     const file = join(dir, 'steps.yml');
     writeFileSync(
       file,
