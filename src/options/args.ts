@@ -158,9 +158,6 @@ export function commanderFlags(spec: OptionSpec): string {
   return `${spec.short ? `${spec.short}, ` : ''}${spec.long}${value}`;
 }
 
-/** Options of `call` alone (none today: every option of `call` is one of every method command too). */
-export const CALL_ONLY_OPTIONS: OptionSpec[] = [];
-
 export interface ParsedArgs {
   /** Keyed by long name without dashes: `url`, `header` (string[]), `no-color` (true), `verbose` (2)... */
   options: Record<string, string | string[] | true | number>;

@@ -1,7 +1,7 @@
 // The options each command accepts, composed from the one table (args.ts). Parsers, help and
 // completion all read these lists, so what a command takes, lists and completes cannot drift.
 // Kept free of anything heavy: the command registry (cli/registry.ts) reads it on every start.
-import { BATCH_OWN_OPTIONS, CALL_ONLY_OPTIONS, CALL_OPTIONS, DOCTOR_OWN_OPTIONS, GLOBAL_OPTIONS, MOCK_OPTIONS, TEST_OWN_OPTIONS, type OptionSpec } from './args.js';
+import { BATCH_OWN_OPTIONS, CALL_OPTIONS, DOCTOR_OWN_OPTIONS, GLOBAL_OPTIONS, MOCK_OPTIONS, TEST_OWN_OPTIONS, type OptionSpec } from './args.js';
 
 export const HELP_OPTION: OptionSpec = { long: '--help', short: '-h', takes: 'none', description: 'show help' };
 
@@ -10,8 +10,8 @@ const withoutLongs = (specs: readonly OptionSpec[], left: ReadonlySet<string>): 
 /** `oneoffice` before a command word. */
 export const ROOT_OPTIONS: OptionSpec[] = [{ long: '--version', short: '-V', takes: 'none', description: 'print the version' }, ...GLOBAL_OPTIONS, HELP_OPTION];
 
-/** `oneoffice call <method>` (a method command takes CALL_OPTIONS and the method's parameter flags). */
-export const CALL_COMMAND_OPTIONS: OptionSpec[] = [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS];
+/** `oneoffice call <method>`: the options of every method command (which adds the method's parameter flags). */
+export const CALL_COMMAND_OPTIONS: OptionSpec[] = CALL_OPTIONS;
 
 // Batch: per-call printing (-v, --curl, --show-secrets, -w: each result record carries the call's
 // status and timings instead) and --params have no meaning for thousands of calls.

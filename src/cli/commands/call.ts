@@ -1,6 +1,6 @@
 // `oneoffice <method> [flags]` and `oneoffice call <method> [flags]`: parse, validate, then send.
 // Nothing is sent unless every check passed; network code loads only after that.
-import { CALL_ONLY_OPTIONS, CALL_OPTIONS, parseCallArgs, unknownOption, type OptionSpec, type ParamToken, type ParsedArgs } from '../../options/args.js';
+import { CALL_OPTIONS, parseCallArgs, unknownOption, type OptionSpec, type ParamToken, type ParsedArgs } from '../../options/args.js';
 import { closest } from '../../api/suggest.js';
 import type { Context } from '../context.js';
 import { UsageError, ValidationError } from '../../api/errors.js';
@@ -28,7 +28,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const { stdout } = ctx.deps;
   const registry = ctx.registry();
   const isCall = mode.kind === 'call';
-  const options = isCall ? [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS] : CALL_OPTIONS;
+  const options = CALL_OPTIONS;
 
   // `call` takes the method as its first operand; find it before knowing which flags exist.
   let methodName = mode.kind === 'method' ? mode.name : undefined;
@@ -206,6 +206,6 @@ Example:
   oneoffice call createUser --params '{"email":"test1@oneoffice.bh"}'
 
 Flags:
-${optionLines([...CALL_OPTIONS, ...CALL_ONLY_OPTIONS]).join('\n')}
+${optionLines(CALL_OPTIONS).join('\n')}
 `;
 }

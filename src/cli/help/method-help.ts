@@ -2,7 +2,7 @@
 // format and example, then a complete example command built from the schema's own example, and
 // the few flags a first call needs; the rest of the ~25 call flags are listed once, in
 // `oneoffice --help`, which every method's help points to rather than repeating them.
-import { CALL_ONLY_OPTIONS, CALL_OPTIONS, type OptionSpec } from '../../options/args.js';
+import { CALL_OPTIONS, type OptionSpec } from '../../options/args.js';
 import { exitCodeHelp } from '../../api/errors.js';
 import { shellQuote } from '../../output/quote.js';
 import { flagOf, paramFlags, primaryType, type ParamFlag } from '../../api/schema/flags.js';
@@ -29,7 +29,7 @@ export function methodHelp(method: MethodSchema, viaCall = false): string {
 
   const example = exampleCommand(command, schema);
   if (example) lines.push('Example:', `  ${example}`, '');
-  const shown = (viaCall ? [...CALL_OPTIONS, ...CALL_ONLY_OPTIONS] : CALL_OPTIONS).filter((spec) => METHOD_HELP_FLAGS.has(spec.long));
+  const shown = CALL_OPTIONS.filter((spec) => METHOD_HELP_FLAGS.has(spec.long));
   lines.push('Flags:', ...optionLines(shown), ALL_FLAGS_POINTER, '');
   lines.push(exitCodeHelp, '');
   return lines.join('\n');
