@@ -155,6 +155,11 @@ function writeAtomically(file: string, data: Buffer): void {
 export function start(root: string, bin: Module, modules: Record<string, Module | undefined>): void {
   const loader = new BundleLoader(root, codeCacheDir(process.env, process.platform), modules, bin.constructor as typeof import('node:module'));
   process.once('exit', () => loader.save());
+  // A shell's TAB (cli/main.ts answers `__complete` first too): its own bundle is all it needs.
+  if (process.argv[2] === '__complete') {
+    (loader.load(join(root, 'completion.cjs'), bin) as typeof import('./completion.js')).completeProcess(process.argv.slice(3));
+    return;
+  }
   const cli = loader.load(join(root, 'cli.cjs'), bin) as typeof import('./main.js');
   cli.runProcess(undefined, undefined, { beforeEngineFlags: () => loader.beforeEngineFlags() });
 }

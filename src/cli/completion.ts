@@ -5,6 +5,7 @@ import type { Deps } from './context.js';
 import { ExitCode, UsageError } from '../api/errors.js';
 import { complete, formatCompletion } from './complete.js';
 import { fitHelp } from './help/wrap.js';
+import { processDeps } from './stdio.js';
 
 const BASH = `# oneoffice completion for bash (3.2 and later). Install (one of):
 #   oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
@@ -181,6 +182,14 @@ export function runCompletion(kind: 'script' | 'complete', argv: readonly string
   if (!script) throw new UsageError(`completion: no completion for ${JSON.stringify(shell)}: ${SHELL_NAMES}`);
   deps.stdout.write(script);
   return ExitCode.ok;
+}
+
+/**
+ * `oneoffice __complete <words...>` as a whole process, what a shell runs on every TAB: bin's
+ * loader (cli/boot.ts) starts it without the core (cli.cjs), which answering needs none of.
+ */
+export function completeProcess(argv: readonly string[]): void {
+  process.exitCode = runCompletion('complete', argv, processDeps());
 }
 
 export function completionHelp(): string {
