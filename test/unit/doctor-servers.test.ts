@@ -1,24 +1,21 @@
-// `oneoffice doctor` as a user runs it: the built CLI against real servers on 127.0.0.1 (the mock,
-// https servers with a self-signed and an expired certificate, a closed port, tinyproxy), asserting
-// the lines, the exit code, and that the token is never printed.
+// `oneoffice doctor` as a user runs it, from main() in this process against real servers on 127.0.0.1
+// (the mock, https servers with a self-signed and an expired certificate, a closed port, tinyproxy),
+// asserting the lines, the exit code, and that the token is never printed. Nothing here needs a process
+// of its own: the exit codes themselves are the process's in every other end-to-end test.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { killMockProcesses, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
+import { describe, expect, it } from 'vitest';
+import { isolatedEnv } from '../helpers/cli.js';
+import { runMain } from '../helpers/in-process.js';
+import { useMock } from '../helpers/mock-server.js';
 import { startRecordingServer } from '../helpers/server.js';
 import { makeCa, makeCertificate, makeExpiredCertificate, makeSignedCertificate, startHttpsServer, startMutualTlsServer } from '../helpers/tls.js';
 import { startTinyproxy, tinyproxyAvailable } from '../helpers/tinyproxy.js';
 
 const TOKEN = 'doctor-test-token-0123456789abcdef';
-let mock: MockProcess;
+const mock = useMock({ token: TOKEN });
 
-beforeAll(async () => {
-  mock = await startMockProcess(['--port', '0', '--token', TOKEN]);
-});
-afterAll(killMockProcesses);
-
-const doctor = (args: string[], env: Record<string, string | undefined> = {}) => runCli(['doctor', ...args], { env: isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN, ...env }) });
+const doctor = (args: string[], env: Record<string, string | undefined> = {}) => runMain(['doctor', ...args], isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN, ...env }));
 
 /** The report with what changes from run to run (Node's version, ports, times, the home) made fixed. */
 function stable(text: string): string {
@@ -77,7 +74,7 @@ all checks passed, 1 warning
   });
 
   it('no URL anywhere: exit 3, naming where it looked', async () => {
-    const result = await runCli(['doctor'], { env: isolatedEnv() });
+    const result = await runMain(['doctor'], isolatedEnv());
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/^fail {2}target {5}no API URL: looked in --url, .* -> set the URL and token: oneoffice config set url https:\/\/\.\.\. and oneoffice config set bearer$/m);
   });
@@ -92,7 +89,7 @@ all checks passed, 1 warning
     const dir = join(env['XDG_CONFIG_HOME'] as string, 'oneoffice');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ profiles: { staging: { url: mock.url, bearer: TOKEN } } }), { mode: 0o644 });
-    const result = await runCli(['doctor', '--profile', 'staging'], { env });
+    const result = await runMain(['doctor', '--profile', 'staging'], env);
     expect(result.code).toBe(0);
     const lines = stable(result.stdout).split('\n');
     expect(lines).toContain('ok    url        http://127.0.0.1:PORT/ (from profile staging (config file HOME/.config/oneoffice/config.json))');
