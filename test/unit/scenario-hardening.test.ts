@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { isolatedEnv } from '../helpers/cli.js';
+import { runMain } from '../helpers/in-process.js';
 import { SUMMARY_TIME, TOKEN, useScenarioBench } from '../helpers/scenario.js';
 import { jsonResponder, startRecordingServer, type RecordingServer, type Responder } from '../helpers/server.js';
 
@@ -125,9 +126,9 @@ describe('integers beyond 2^53 are refused, never rounded', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"id":9007199254740993,"ids":[-12345678901234567890,1],"email":"a@example.com"}');
     });
-    const id = await runCli(['getUserByEmail', '--email', 'a@example.com', '--query', 'id'], { env: serverEnv() });
+    const id = await runMain(['getUserByEmail', '--email', 'a@example.com', '--query', 'id'], serverEnv());
     expect(id).toEqual({ code: 0, stdout: '9007199254740993\n', stderr: '' });
-    const object = await runCli(['getUserByEmail', '--email', 'a@example.com', '--query', '{id: id, ids: ids, e: email}'], { env: serverEnv() });
+    const object = await runMain(['getUserByEmail', '--email', 'a@example.com', '--query', '{id: id, ids: ids, e: email}'], serverEnv());
     expect(object).toEqual({ code: 0, stdout: '{"id":9007199254740993,"ids":[-12345678901234567890,1],"e":"a@example.com"}\n', stderr: '' });
   });
 });
@@ -238,7 +239,7 @@ describe('what servers send', () => {
     const result = await s.test([path], serverEnv());
     expect(result.stdout).toMatch(new RegExp(`^F\\n[^]*the answer: expected JSON or nothing \\(as for single calls\\), got ${message.source}[^]*FAILED: 1 scenario, 1 step: 0 passed, 1 failed ${SUMMARY_TIME}\\n$`));
     expect(result.code).toBe(8);
-    const single = await runCli(['getUserByEmail', '--email', 'a@example.com'], { env: serverEnv() });
+    const single = await runMain(['getUserByEmail', '--email', 'a@example.com'], serverEnv());
     expect(single.code).toBe(1);
   });
 });
