@@ -1,5 +1,6 @@
 // The CLI run in this process through main(argv, deps), for behaviour that needs no real process
-// (argument grammar, messages, help): stdout and stderr captured, stdin an idle stream.
+// (argument grammar, messages, help, what a call sends to a server on 127.0.0.1): stdout and stderr
+// captured, stdin an idle stream unless the test gives it text to read.
 import { PassThrough, Writable } from 'node:stream';
 import { main, type Deps } from '../../src/cli/main.js';
 
@@ -24,9 +25,16 @@ export interface MainResult {
   stderr: string;
 }
 
+export interface MainOptions {
+  /** What stdin holds, then its end; without it stdin stays open and silent (as an idle pipe). */
+  input?: string;
+}
+
 /** main(argv) with `env`, off a terminal; its exit code and what it wrote. */
-export async function runMain(argv: readonly string[], env: Deps['env']): Promise<MainResult> {
-  const deps: Deps & { stdout: Capture; stderr: Capture } = { stdout: new Capture(), stderr: new Capture(), stdin: new PassThrough(), env };
+export async function runMain(argv: readonly string[], env: Deps['env'], options: MainOptions = {}): Promise<MainResult> {
+  const stdin = new PassThrough();
+  if (options.input !== undefined) stdin.end(options.input);
+  const deps: Deps & { stdout: Capture; stderr: Capture } = { stdout: new Capture(), stderr: new Capture(), stdin, env };
   const code = await main(argv, deps);
   return { code, stdout: deps.stdout.text, stderr: deps.stderr.text };
 }
