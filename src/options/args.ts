@@ -2,7 +2,7 @@
 // handles the fixed commands; here the flags come from a schema, and an unknown flag must not
 // swallow the ones after it: every problem is collected and reported at once.
 import type { ParamToken } from '../api/params.js';
-import { camel, isBooleanFlag, isBooleanWord, type ParamFlag } from '../api/schema/flags.js';
+import { camel, isBooleanFlag, type ParamFlag } from '../api/schema/flags.js';
 import { closest } from '../api/suggest.js';
 
 export type { ParamToken };
@@ -190,7 +190,8 @@ export function parseCallArgs(argv: readonly string[], optionSpecs: readonly Opt
 
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
-    const next = (): string | undefined => (i + 1 < argv.length ? argv[++i] : undefined);
+    // Past the end it is undefined, and the loop ends.
+    const next = (): string | undefined => argv[++i];
     const peek = (): string | undefined => argv[i + 1];
 
     if (token === '--') {
@@ -250,8 +251,9 @@ export function parseCallArgs(argv: readonly string[], optionSpecs: readonly Opt
       if (isBooleanFlag(known.schema)) {
         // A word after a boolean flag is its value: `--is-active maybe` is then reported as a wrong
         // value ("must be true or false"), not as a stray argument. No command takes operands here.
+        // (No true/false word looks like a flag, so a flag after it is always read as a flag.)
         const following = peek();
-        const raw = inline ?? (following !== undefined && (isBooleanWord(following) || !looksLikeOption(following)) ? (next() as string) : true);
+        const raw = inline ?? (following !== undefined && !looksLikeOption(following) ? (next() as string) : true);
         result.params.push({ flag: name, path: known.path, raw, known });
         continue;
       }

@@ -35,6 +35,11 @@ describe('call options', () => {
     expect(parse(['-kk'])).toMatchObject({ options: {}, problems: ['unknown option -kk'] });
   });
 
+  it('only a short letter repeated and nothing else counts: -vvx and --vv do not', () => {
+    expect(parse(['-vvx'])).toMatchObject({ options: {}, problems: ['unknown option -vvx'] });
+    expect(parse(['--vv'])).toMatchObject({ options: {}, params: [{ flag: '--vv', path: ['vv'], raw: true, known: undefined }] });
+  });
+
   it('--verbose=2 is refused (a count takes no value) and still counts once', () => {
     expect(parse(['--verbose=2'])).toMatchObject({ options: { verbose: 1 }, problems: ['--verbose takes no value'] });
   });
@@ -68,7 +73,7 @@ describe('call options', () => {
     expect(parse(['-H=A: 1']).problems).toEqual(['unknown option -H=A: 1']);
   });
 
-  it('an unknown short option gets a suggestion from the options at hand, or the text given', () => {
+  it('an unknown option gets a suggestion from the options at hand, or the text given', () => {
     expect(unknownOption('--max-tme', CALL_OPTIONS)).toBe('unknown option --max-tme (did you mean --max-time?)');
     expect(unknownOption('--zzzzzzzz', CALL_OPTIONS, ' (see --help)')).toBe('unknown option --zzzzzzzz (see --help)');
     expect(unknownOption('--zzzzzzzz', CALL_OPTIONS)).toBe('unknown option --zzzzzzzz');
@@ -88,6 +93,7 @@ describe('a value option followed by a flag', () => {
       [['--url', '--name=Acme'], customer, '--name'],
       [['--url', '-k'], customer, '-k'],
       [['--url', '-vv'], customer, '-vv'],
+      [['--url', '-vvv'], customer, '-vvv'],
       [['--url', '--admin.email', 'a@b.co'], customer, '--admin.email'],
       [['--url', '--no-is-active'], update, '--no-is-active'],
     ] as const) {
@@ -105,6 +111,12 @@ describe('a value option followed by a flag', () => {
     expect(JSON.stringify(parsed)).not.toContain('s3cr3t');
     expect(parsed.params).toEqual([{ flag: '--id', path: ['id'], raw: 'A', known: '--id' }]);
     expect(parsed.positionals).toEqual([]);
+  });
+
+  it('a word that only looks like a repeated short switch is not named either', () => {
+    for (const word of ['-vvx', '--vv', '-v-v']) {
+      expect(parse(['--url', word]).problems).toEqual(['--url: needs a value, but what follows it starts with "-" (to pass a value that starts with "-" on purpose, write --url=<value>)']);
+    }
   });
 
   it('an unknown --no- flag is not taken for a negated boolean', () => {
@@ -176,7 +188,8 @@ describe('scanGlobalOptions', () => {
   });
 
   it('a global option last on the line, with no value, is not read', () => {
-    expect(scanGlobalOptions(['--profile'])).toEqual({ debug: false, noColor: false });
+    expect(scanGlobalOptions(['--profile'])).toStrictEqual({ debug: false, noColor: false });
+    expect(scanGlobalOptions(['--debug', '--config'])).toStrictEqual({ debug: true, noColor: false });
   });
 
   it('the value of a global option is not read as an option itself', () => {
@@ -184,19 +197,25 @@ describe('scanGlobalOptions', () => {
   });
 
   it('nothing after -- counts', () => {
-    expect(scanGlobalOptions(['--', '--debug', '--config', '/c'])).toEqual({ debug: false, noColor: false });
+    expect(scanGlobalOptions(['--', '--debug', '--config', '/c'])).toStrictEqual({ debug: false, noColor: false });
   });
 
   it('only the exact names count', () => {
-    expect(scanGlobalOptions(['--debugx', '--no-colors', '--configx', 'c', '--profiles=p', 'x--config=y'])).toEqual({ debug: false, noColor: false });
+    expect(scanGlobalOptions(['--debugx', '--no-colors', '--configx', 'c', '--profiles=p', 'x--config=y', 'x--debug'])).toStrictEqual({ debug: false, noColor: false });
   });
 });
 
 describe('commander in our words', () => {
   it('an unknown option is one line, unquoted, with its suggestion', () => {
     expect(commanderProblem("error: unknown option '--prot'\n(Did you mean --port?)\n")).toBe('unknown option --prot (did you mean --port?)');
+    expect(commanderProblem("error: unknown option '--prot'\n(Did you mean --port?)")).toBe('unknown option --prot (did you mean --port?)');
     expect(commanderProblem("error: unknown option '--zz'\n")).toBe('unknown option --zz');
     expect(commanderProblem("error: option '--port <port>' argument missing")).toBe("option '--port <port>' argument missing");
+  });
+
+  it('drops only the leading "error: "', () => {
+    expect(commanderProblem("error: option '--x' says error: no")).toBe("option '--x' says error: no");
+    expect(commanderProblem('option says error: no')).toBe('option says error: no');
   });
 
   it('declares each kind of option as commander reads it', () => {

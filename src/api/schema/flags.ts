@@ -53,11 +53,6 @@ export function isBooleanFlag(schema: JsonSchema): boolean {
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0']);
 
-export function isBooleanWord(text: string): boolean {
-  const lower = text.toLowerCase();
-  return TRUE_WORDS.has(lower) || FALSE_WORDS.has(lower);
-}
-
 export type Converted = { value: unknown } | { problem: string };
 
 /**
