@@ -8,6 +8,9 @@ export default defineConfig({
     // The layering and type tests read files or compile, and the streamed JSON check's fuzzing
     // (seconds a run) tests a file not mutated here: none catches a mutant of these files.
     exclude: ['test/unit/layers.test.ts', 'test/unit/library-types.test.ts', 'test/unit/json-check.test.ts'],
-    testTimeout: 20000,
+    // A loaded machine runs Stryker's instrumented code slowly: a test or hook (a server, a
+    // certificate) that only ran out of time would count as catching a mutant, or stop the run.
+    testTimeout: 120000,
+    hookTimeout: 120000,
   },
 });
