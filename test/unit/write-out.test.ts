@@ -1,12 +1,14 @@
 // -w/--write-out as curl has it: after the body on stdout (or stderr after %{stderr}), also when
-// the call failed, against real servers on 127.0.0.1 (plain and https, and through a proxy).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// the call failed, against real servers on 127.0.0.1 (plain and https, and through a proxy). In this
+// process through main(): nothing here needs a process of its own.
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { isolatedEnv } from '../helpers/cli.js';
+import { runMain } from '../helpers/in-process.js';
+import { tempDir, tempFile } from '../helpers/temp.js';
 import { inTurn, jsonResponder, useRecordingServer } from '../helpers/server.js';
 import { makeCertificate, startHttpsServer } from '../helpers/tls.js';
 
@@ -16,12 +18,12 @@ const SECONDS = /^\d+\.\d{6}$/;
 
 describe('-w/--write-out', () => {
   it('writes the status, size, retries, exit code and URL after the body', async () => {
-    const result = await runCli(['createUser', '--email', 'a@b.co', '-w', '\\n%{http_code} %{size_download} %{num_retries} %{exitcode} [%{errormsg}] %{url}\\n'], { env: rec.env });
+    const result = await runMain(['createUser', '--email', 'a@b.co', '-w', '\\n%{http_code} %{size_download} %{num_retries} %{exitcode} [%{errormsg}] %{url}\\n'], rec.env);
     expect(result).toEqual({ code: 0, stdout: `{"ok":true}\n200 11 0 0 [] ${rec.server.url}\n`, stderr: '' });
   });
 
   it('writes the timings in seconds, in the order curl takes them', async () => {
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--write-out', '%{time_namelookup} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total}'], { env: rec.env });
+    const result = await runMain(['createUser', '--email', 'a@b.co', '--write-out', '%{time_namelookup} %{time_connect} %{time_appconnect} %{time_starttransfer} %{time_total}'], rec.env);
     expect(result.code).toBe(0);
     const [namelookup, connect, appconnect, starttransfer, total] = result.stdout.slice('{"ok":true}'.length).split(' ');
     for (const value of [namelookup, connect, appconnect, starttransfer, total]) expect(value).toMatch(SECONDS);
@@ -33,7 +35,7 @@ describe('-w/--write-out', () => {
 
   it('%{json} has every value; a failed call (400) writes it too, with the exit code and message', async () => {
     rec.server.respond(jsonResponder(400, 'duplicate key'));
-    const result = await runCli(['createUser', '--email', 'a@b.co', '-w', '%{json}'], { env: rec.env });
+    const result = await runMain(['createUser', '--email', 'a@b.co', '-w', '%{json}'], rec.env);
     expect(result.code).toBe(4);
     expect(result.stderr).toBe('oneoffice: server answered 400 Bad Request: duplicate key\n');
     expect(result.stdout.startsWith('"duplicate key"{')).toBe(true);
@@ -45,7 +47,7 @@ describe('-w/--write-out', () => {
 
   it('counts retries, and reports the last attempt', async () => {
     rec.server.respond(inTurn(jsonResponder(503, 'busy', { 'retry-after': '0' }), jsonResponder(200, { ok: true })));
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--retry', '2', '-w', ' %{http_code} %{num_retries}'], { env: rec.env });
+    const result = await runMain(['createUser', '--email', 'a@b.co', '--retry', '2', '-w', ' %{http_code} %{num_retries}'], rec.env);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('{"ok":true} 200 1');
   });
@@ -55,7 +57,7 @@ describe('-w/--write-out', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${port}/`, '-w', '%{http_code} %{exitcode} %{errormsg}\\n'], { env: rec.env });
+    const result = await runMain(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${port}/`, '-w', '%{http_code} %{exitcode} %{errormsg}\\n'], rec.env);
     expect(result).toEqual({
       code: 6,
       stdout: `000 6 cannot connect to 127.0.0.1:${port}: connection refused\n`,
@@ -64,21 +66,20 @@ describe('-w/--write-out', () => {
   });
 
   it('%{stderr} and %{stdout} switch the stream; %% is a percent sign; \\t a tab', async () => {
-    const result = await runCli(['createUser', '--email', 'a@b.co', '-w', '%{stderr}status %{http_code}\\n%{stdout}100%%\\tdone'], { env: rec.env });
+    const result = await runMain(['createUser', '--email', 'a@b.co', '-w', '%{stderr}status %{http_code}\\n%{stdout}100%%\\tdone'], rec.env);
     expect(result).toEqual({ code: 0, stdout: '{"ok":true}100%\tdone', stderr: 'status 200\n' });
   });
 
   it('reads the format from a file with @file, without its line breaks (as curl reads it: \\n writes one)', async () => {
-    const path = join(tmpdir(), `write-out-${process.pid}.txt`);
-    writeFileSync(path, 'code=%{http_code}\n\\n');
-    const result = await runCli(['createUser', '--email', 'a@b.co', '-w', `@${path}`], { env: rec.env });
+    const path = tempFile('write-out', 'format.txt', 'code=%{http_code}\n\\n');
+    const result = await runMain(['createUser', '--email', 'a@b.co', '-w', `@${path}`], rec.env);
     expect(result).toEqual({ code: 0, stdout: '{"ok":true}code=200\n', stderr: '' });
   });
 
   it('time_appconnect is the TLS handshake for https', async () => {
     const server = await startHttpsServer(makeCertificate());
     try {
-      const result = await runCli(['createUser', '--email', 'a@b.co', '--url', server.url, '-k', '-w', '\\n%{time_connect} %{time_appconnect} %{http_code}'], { env: rec.env });
+      const result = await runMain(['createUser', '--email', 'a@b.co', '--url', server.url, '-k', '-w', '\\n%{time_connect} %{time_appconnect} %{http_code}'], rec.env);
       expect(result.code).toBe(0);
       const [connect, appconnect, code] = result.stdout.split('\n')[1]!.split(' ');
       expect(code).toBe('200');
@@ -89,13 +90,13 @@ describe('-w/--write-out', () => {
   });
 
   it('oneoffice test takes no -w (its steps are reported by --report): its help does not list it, and -w is refused before any step (exit 2)', async () => {
-    const help = await runCli(['test', '--help'], { env: rec.env });
+    const help = await runMain(['test', '--help'], rec.env);
     expect(help.code).toBe(0);
     expect(help.stdout).not.toContain('--write-out');
-    const dir = mkdtempSync(join(tmpdir(), 'write-out-test-'));
+    const dir = tempDir('write-out-test');
     const file = join(dir, 'one.yml');
     writeFileSync(file, 'steps:\n  - call: getUserByEmail\n    params: { email: a@b.co }\n');
-    const result = await runCli(['test', file, '-w', '%{bogus}'], { env: rec.env });
+    const result = await runMain(['test', file, '-w', '%{bogus}'], rec.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^oneoffice: unknown option -w\n/);
     expect(rec.server.received).toHaveLength(0);
