@@ -7,6 +7,9 @@
 // that would need them to run alone: servers listen on port 0, temporary files go under the run's
 // TMPDIR in directories of their own, and each file runs in its own process (forks), so env, cwd and
 // signal handlers stay in their file.
+// The timeouts only stop a test that hangs: they are not a speed expectation, so they are set for a
+// loaded machine (four files at once beside other work; at 20 s, TLS tests making certificates with
+// openssl ran out of time there) rather than for a quiet one.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -15,7 +18,7 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 4,
-    testTimeout: 20000,
-    hookTimeout: 20000,
+    testTimeout: 60000,
+    hookTimeout: 60000,
   },
 });

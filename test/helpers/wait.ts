@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface WaitOptions {
-  /** How long to keep polling before failing; well below vitest's 20 s so this message wins. */
+  /** How long to keep polling before failing; below vitest's 60 s test timeout so this message wins. */
   timeoutMs?: number;
   /** Pause between checks. */
   intervalMs?: number;
@@ -13,7 +13,7 @@ export interface WaitOptions {
 
 /** Resolves once `condition()` is true (or resolves true); throws "timed out waiting for <what>" past the bound. */
 export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, options: WaitOptions = {}): Promise<void> {
-  const timeoutMs = options.timeoutMs ?? 15000;
+  const timeoutMs = options.timeoutMs ?? 45000;
   const intervalMs = options.intervalMs ?? 20;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
