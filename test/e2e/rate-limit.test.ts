@@ -52,7 +52,7 @@ describe.concurrent('batch, test and the library client under a rate limit share
     // --retry 1: each worker waiting alone (they come back together, one wins the token) fails two lines.
     const result = await runCli(['batch', input, '--concurrency', '4', '--retry', '1', '--results', results], { env: isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN }), timeoutMs: 30000 });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^(oneoffice: warning: line \d: retrying in 1\.0 s \(429 Too Many Requests\), 0 left\n)+batch: 4 calls in \d+\.\d s \(\d+\/s\): 4 ok; [1-3] answers? 429 Too Many Requests \(all calls paused for the Retry-After, then paced, [01]\.\d\/s at the end\); results in /);
+    expect(result.stderr).toMatch(/^(oneoffice: warning: line \d: retrying in 1\.0 s \(429 Too Many Requests\), 0 left\n)+batch: 4 calls in \d+\.\d s \(\d+\/s\): 4 ok; [1-3] answers? 429 Too Many Requests \(all calls paused for the Retry-After, then paced, 0\.\d\/s at the end\); results in /);
     expect(recordsIn(results).filter((record) => record['ok'] === true).map((record) => record['line']).sort()).toEqual([1, 2, 3, 4]);
     // Exactly once: four created, and each of them exists.
     expect(statuses(log.join('\n')).filter((entry) => entry === 'createUser 200')).toHaveLength(4);
