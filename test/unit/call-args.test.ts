@@ -158,6 +158,10 @@ describe('boolean params', () => {
     expect(parse(['--no-is-active=1'], update)).toMatchObject({ params: [{ raw: 'false' }], problems: ['--no-is-active takes no value'] });
   });
 
+  it('only a flag that starts with --no- negates: --xyzis-active is a param of its own', () => {
+    expect(parse(['--xyzis-active'], update).params).toEqual([{ flag: '--xyzis-active', path: ['xyzisActive'], raw: true, known: undefined }]);
+  });
+
   it('--no-<flag> of a param that is not boolean is a param of its own name', () => {
     expect(parse(['--no-name', 'x']).params).toEqual([{ flag: '--no-name', path: ['noName'], raw: 'x', known: undefined }]);
   });
