@@ -32,7 +32,8 @@ beforeAll(async () => {
   combined = join(tempDir('client-cert'), 'client.pem');
   writeFileSync(combined, `${client.cert}${client.key}`);
   server = await startMutualTlsServer(ca, makeSignedCertificate(ca, 'api.test'));
-});
+  // Four RSA keys made by openssl: a ceiling for a loaded machine (the whole suite runs beside it), not a speed expectation.
+}, 120_000);
 afterAll(() => server?.close());
 
 const env = (extra: Record<string, string> = {}) => isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN, ...extra });
