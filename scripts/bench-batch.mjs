@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startMockProcess } from './bench-mock.mjs';
+import { startMockProcess, stopProcess } from './bench-mock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'oneoffice.cjs');
@@ -42,7 +42,7 @@ let files = 0;
 function fail(message) {
   process.stderr.write(`bench-batch: ${message}\n`);
   mock?.kill();
-  rmSync(home, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true, maxRetries: 5 });
   process.exit(1);
 }
 
@@ -62,7 +62,7 @@ async function onFreshMock(measure) {
   const env = { ...baseEnv, ONEOFFICE_URL: url, ONEOFFICE_BEARER: token };
   await runBatch(env, WARM_UP_CALLS);
   const result = await measure(env);
-  mock.kill();
+  await stopProcess(mock);
   mock = undefined;
   return result;
 }
@@ -249,7 +249,7 @@ for (let pair = 0; pair < JOURNAL_PAIRS; pair++) {
 const hasCurl = spawnSync('curl', ['--version']).status === 0 && spawnSync('xargs', ['--version']).status === 0;
 const curlRun = hasCurl ? await onFreshMock((env) => runCurl(env, CURL_CALLS)) : null;
 const rssMb = await runRss();
-rmSync(home, { recursive: true, force: true });
+rmSync(home, { recursive: true, force: true, maxRetries: 5 });
 
 // --- report -----------------------------------------------------------------------------------
 const wall = (run) => run.calls / run.seconds;

@@ -4,6 +4,17 @@
 import { spawn } from 'node:child_process';
 
 /**
+ * Stops a mock (or any child) and resolves once it has exited: a process writes V8's code cache
+ * into its HOME as it exits, so removing that HOME before the exit races it (ENOTEMPTY).
+ */
+export function stopProcess(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill();
+  return exited;
+}
+
+/**
  * Starts `node BIN mock` on a free loopback port with TOKEN, quiet unless `log` (then its call log
  * is child.stderr), with more `args`. Resolves with { url, child } once its first stdout line names
  * the URL, or null when it exits before.

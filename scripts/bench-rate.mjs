@@ -34,7 +34,7 @@ let mock;
 function fail(message) {
   process.stderr.write(`bench-rate: ${message}\n`);
   mock?.kill();
-  rmSync(home, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true, maxRetries: 5 });
   process.exit(1);
 }
 
@@ -96,7 +96,7 @@ for (let round = 0; round < ROUNDS; round++) {
   runs.ours.push(await runOnce(ours));
   if (baseline) runs.baseline.push(await runOnce(baseline));
 }
-rmSync(home, { recursive: true, force: true });
+rmSync(home, { recursive: true, force: true, maxRetries: 5 });
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMockProcess } from './bench-mock.mjs';
+import { startMockProcess, stopProcess } from './bench-mock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'oneoffice.cjs');
@@ -29,7 +29,7 @@ let mock;
 function fail(message) {
   process.stderr.write(`bench-test: ${message}\n`);
   mock?.kill();
-  rmSync(home, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true, maxRetries: 5 });
   process.exit(1);
 }
 
@@ -95,8 +95,8 @@ for (let i = 0; i < ROUNDS; i++) {
   times.batch.push(await timed('oneoffice batch', node, [bin, 'batch', batchInput(), '--concurrency', '1'], env));
   if (hasShellTools && i < Math.min(ROUNDS, 3)) times.bash.push(await timed('bash + curl + jq', 'bash', ['-c', BASH_SCRIPT], { ...env, TAG: `r${i}${token}` }));
 }
-mock.kill();
-rmSync(home, { recursive: true, force: true });
+await stopProcess(mock);
+rmSync(home, { recursive: true, force: true, maxRetries: 5 });
 
 // --- report -----------------------------------------------------------------------------------
 const median = (values) => {

@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { stopProcess } from './bench-mock.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'oneoffice.cjs');
@@ -26,7 +27,7 @@ const notes = [];
 function fail(message) {
   process.stderr.write(`bench: ${message}\n`);
   server?.child.kill();
-  if (home) rmSync(home, { recursive: true, force: true });
+  if (home) rmSync(home, { recursive: true, force: true, maxRetries: 5 });
   process.exit(1);
 }
 
@@ -189,8 +190,8 @@ for (const c of active) {
   ourBytes.set(c, files.reduce((sum, file) => sum + statSync(file).size, 0));
 }
 
-server.child.kill();
-rmSync(home, { recursive: true, force: true });
+await stopProcess(server.child);
+rmSync(home, { recursive: true, force: true, maxRetries: 5 });
 
 // --- report -----------------------------------------------------------------------------------
 function median(values) {
