@@ -1,7 +1,7 @@
 // query.ts evaluates plain paths (a.b.c) itself and loads the JMESPath library only for other
 // queries: its answers must be the library's, on every shape of data.
 import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compileQuery, prepareQueries } from '../../src/api/query.js';
 
 const DATA: unknown[] = [
@@ -49,8 +49,13 @@ describe('queries', () => {
   });
 
   it('loads the library for other queries: filters, projections, functions, quoted names', async () => {
-    expect(() => compileQuery('length(items)')).toThrow(/before prepareQueries/);
-    await prepareQueries(['email', 'length(items)']);
+    // A fresh copy of the module: test files share modules (vitest.config.ts), and another file's
+    // --query may have loaded the library already.
+    vi.resetModules();
+    const fresh = await import('../../src/api/query.js');
+    expect(() => fresh.compileQuery('length(items)')).toThrow(/before prepareQueries/);
+    await fresh.prepareQueries(['email', 'length(items)']);
+    await prepareQueries(['length(items)']);
     const data = { items: [{ id: 1, ok: true }, { id: 2, ok: false }], 'odd-name': 'yes' };
     const run = (expression: string) => {
       const compiled = compileQuery(expression);
