@@ -1,11 +1,11 @@
 // The library client as a program uses it: imported from the built package ('oneoffice'), against
 // the local server and a recording server on 127.0.0.1, asserting what was sent and what it threw.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, HttpError, isOneOfficeError, startMockServer, ValidationError, type MockServer } from 'oneoffice';
 import { inTurn, jsonResponder, startRecordingServer, type RecordingServer } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
 
 let mock: MockServer;
 let server: RecordingServer;
@@ -22,7 +22,7 @@ const EMPTY_ENV = { HOME: '/nonexistent' };
 
 describe('createClient with a profile', () => {
   it('a profile that is not in the config file is an error naming the closest one, not an empty profile', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-client-profile-'));
+    const dir = tempDir('client-profile');
     const configFile = join(dir, 'config.json');
     writeFileSync(configFile, JSON.stringify({ profiles: { staging: { url: server.url, bearer: 'client-test-token-0123456789' } } }));
     try {
@@ -93,7 +93,7 @@ describe('createClient against the local server', () => {
   });
 
   it('validates a method from a user schema directory through call()', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-client-'));
+    const dir = tempDir('client');
     try {
       writeFileSync(join(dir, 'listOrders.json'), JSON.stringify({ type: 'object', additionalProperties: false, required: ['customer'], properties: { customer: { type: 'string' } } }));
       const oo = createClient({ url: server.url, token: 'secret-token-abcdef123456', env: EMPTY_ENV, schemas: dir });

@@ -1,12 +1,12 @@
 // V8's code cache of the CLI's bundles (src/cli/boot.ts): kept in the user's cache directory, used
 // by the next start, replaced when stale or damaged, and never the reason a command fails.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codeCacheDir, cacheFileName } from '../../src/cli/boot.js';
 import { isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
 import { useMock } from '../helpers/mock-server.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** The cache file the CLI's core (dist/cli/cli.cjs) has in `dir` for this Node. */
 function coreCacheFile(dir: string): string {
@@ -16,7 +16,7 @@ function coreCacheFile(dir: string): string {
 }
 
 function freshCacheHome(): { env: Record<string, string>; dir: string } {
-  const cache = mkdtempSync(join(tmpdir(), 'oneoffice-cache-'));
+  const cache = tempDir('cache');
   return { env: isolatedEnv({ XDG_CACHE_HOME: cache }), dir: join(cache, 'oneoffice', 'code') };
 }
 
@@ -39,7 +39,7 @@ describe('the code cache of the bundles', () => {
 
   it('`oneoffice test`, which changes V8 flags while it runs, leaves a cache its next run reads (none written under those flags)', async () => {
     const { env, dir } = freshCacheHome();
-    const scenario = join(mkdtempSync(join(tmpdir(), 'oneoffice-scenario-')), 'smoke.yml');
+    const scenario = join(tempDir('scenario'), 'smoke.yml');
     writeFileSync(scenario, 'steps:\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n    expect: { status: 200 }\n');
     const testEnv = { ...env, ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: mock.token };
     const first = await runCli(['test', scenario], { env: testEnv });
@@ -98,7 +98,7 @@ describe('the code cache of the bundles', () => {
   });
 
   it('a cache directory that cannot be made costs only the cache: same output, nothing on stderr', async () => {
-    const blocked = mkdtempSync(join(tmpdir(), 'oneoffice-cache-'));
+    const blocked = tempDir('cache');
     // A file where the directory would go.
     writeFileSync(join(blocked, 'oneoffice'), '');
     const result = await runCli(['createUser', '--email', 'not-an-email'], { env: isolatedEnv({ XDG_CACHE_HOME: blocked }) });

@@ -4,11 +4,11 @@
 // arrive at oneoffice whole, and nothing in it may run. `oneoffice` on PATH is a stand-in that
 // records its arguments (and passes `__complete` on to the built CLI).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const haveTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 const haveBash = spawnSync('bash', ['-c', 'true'], { stdio: 'ignore' }).status === 0;
@@ -60,7 +60,7 @@ async function typeTabEnter(typed: string, shownAfterTab: string): Promise<strin
 
 beforeAll(() => {
   if (!run) return;
-  work = mkdtempSync(join(tmpdir(), 'oneoffice-completion-tmux-'));
+  work = tempDir('completion-tmux');
   socket = join(work, 'tmux.sock');
   recorded = join(work, 'argv');
   const bin = join(work, 'bin');

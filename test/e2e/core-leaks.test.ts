@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { killMockProcesses, rawCall, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
 import { startRecordingServer, type RecordingServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 const NUMERIC_PASSWORD = '987654321';
 const BARE_PASSWORD = 'hunter2secret';
@@ -49,7 +50,7 @@ describe('a secret parameter of the wrong type is masked in its validation messa
   it("in the mock's answer and its log line", async () => {
     const answer = await rawCall(mock.url, { headers: { 'x-api-key': mock.token, 'content-type': 'application/json' }, body: `{"method":"createUser","params":{"email":"a@b.co","password":${NUMERIC_PASSWORD}}}` });
     expect([answer.status, JSON.parse(answer.body)]).toEqual([400, '"password": must be a string (got "****")']);
-    await waitFor(() => mock.stderr().includes('createUser 400'));
+    await waitFor(() => mock.stderr().includes('createUser 400'), "the mock's log line of the 400");
     expect(mock.stderr()).toMatch(/^createUser 400 [\d.]+ms: "password": must be a string \(got "\*\*\*\*"\)$/m);
     expect(mock.stderr()).not.toContain(NUMERIC_PASSWORD);
   });
@@ -71,7 +72,7 @@ describe('JSON that does not parse is placed, never quoted', () => {
   it("in the mock's answer and its log line", async () => {
     const answer = await rawCall(mock.url, { headers: { 'x-api-key': mock.token, 'content-type': 'application/json' }, body: `{"method":"createUser","params":${params}}` });
     expect([answer.status, JSON.parse(answer.body)]).toEqual([400, 'body is not valid JSON (at position 62)']);
-    await waitFor(() => mock.stderr().includes('body is not valid JSON'));
+    await waitFor(() => mock.stderr().includes('body is not valid JSON'), "the mock's log line of the broken body");
     expect(mock.stderr()).toMatch(/^- 400 [\d.]+ms: body is not valid JSON \(at position 62\)$/m);
     expect(mock.stderr()).not.toContain('hunter2');
   });
@@ -97,7 +98,3 @@ describe('JSON that does not parse is placed, never quoted', () => {
     expect(result).toEqual({ code: 3, stdout: '', stderr: `oneoffice: schema ${join(dir, 'listOrders.json')}: not valid JSON: Unexpected character at line 1 column 43\n` });
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-}

@@ -4,13 +4,13 @@
 // real shells (sh, bash, dash, zsh) with the real curl against a recording server; the Windows
 // dialects' text is checked here (they are run under Wine by the Windows lane).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { hasProgram, NO_POSIX_SHELL } from '../helpers/platform.js';
 import { useRecordingServer, type Received } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
 
 const TOKEN = 'curl-command-token-0123456789';
 const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
@@ -41,7 +41,7 @@ function significant(request: Received) {
 }
 
 function bigParams(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'curl-command-'));
+  const dir = tempDir('curl-command');
   const path = join(dir, 'params.json');
   writeFileSync(path, JSON.stringify({ note: 'é😀\'"$(id)`'.repeat(2).concat('x'.repeat(300_000)) }));
   return path;
@@ -87,7 +87,7 @@ describe('--curl carries the settings oneoffice would use', () => {
   });
 
   it('--proxy, --cacert and -k are carried', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'curl-command-'));
+    const dir = tempDir('curl-command');
     const ca = join(dir, 'ca.pem');
     writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     const result = await runCli(['createUser', '--email', 'a@b.co', '--proxy', 'http://127.0.0.1:3128', '--cacert', ca, '-k', '--curl=sh'], { env: rec.env });

@@ -2,20 +2,20 @@
 // cleans up what a killed mock left, refuses a second mock on the same file, and keeps its files
 // private (0600). Item 23: --host 0.0.0.0 prints a URL the client accepts. The mock runs as a
 // real process; calls are raw HTTP or the CLI.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { apiCall, killMockProcesses, runCliAgainst, startMockProcess } from '../helpers/mock-process.js';
+import { tempDir } from '../helpers/temp.js';
 
 afterEach(killMockProcesses);
 
 const TOKEN = 'durable-token-0123456789';
 
 function stateIn(): { dir: string; statePath: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'oneoffice-mock-durable-'));
+  const dir = tempDir('mock-durable');
   return { dir, statePath: join(dir, 'state.json') };
 }
 

@@ -1,7 +1,7 @@
 // `oneoffice mock` as a process: its startup line, options, signals, the state file across a
 // restart; and the demo that runs on it.
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { builtinSchemas } from '../../src/generated/builtin.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { apiCall, killMockProcesses, runCliAgainst, startMockProcess } from '../helpers/mock-process.js';
 import { NO_POSIX_SHELL, NO_POSIX_SIGNALS } from '../helpers/platform.js';
+import { tempDir } from '../helpers/temp.js';
 
 const DUPLICATE = 'duplicate key value violates unique constraint "users_email"';
 
@@ -71,7 +72,7 @@ describe('starting and stopping', () => {
   });
 
   it('accepts the global options, and validates with the schemas --schemas adds', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-mock-schemas-'));
+    const dir = tempDir('mock-schemas');
     const schema = { ...builtinSchemas['createUser'], required: ['email', 'displayName'] };
     writeFileSync(join(dir, 'createUser.json'), JSON.stringify(schema));
     const globals = ['--no-color', '--profile', 'other', '--config', join(dir, 'no-config.json')];
@@ -92,7 +93,7 @@ describe('starting and stopping', () => {
 
 describe('--state', () => {
   it.skipIf(NO_POSIX_SIGNALS)('keeps customers, orders and users across a restart, without passwords', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-mock-state-'));
+    const dir = tempDir('mock-state');
     const statePath = join(dir, 'state.json');
     const first = await startMockProcess(['--port', '0', '--token', 'state-token', '--state', statePath, '--quiet']);
     const cli = (mock: { url: string; token: string }, ...args: string[]) => runCliAgainst(mock, args);
@@ -127,7 +128,7 @@ describe('--state', () => {
   });
 
   it('a state file that is not valid JSON stops the start (exit 3) and is left as it was', async () => {
-    const statePath = join(mkdtempSync(join(tmpdir(), 'oneoffice-mock-state-')), 'state.json');
+    const statePath = join(tempDir('mock-state'), 'state.json');
     writeFileSync(statePath, '{"version":1,');
     const result = await runCli(['mock', '--port', '0', '--state', statePath]);
     expect(result.code).toBe(3);

@@ -1,12 +1,12 @@
 // startMockServer, the programmatic API the demo and other tests start the local server with.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinSchemas } from '../../src/generated/builtin.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { createRegistry } from '../../src/api/schema/registry.js';
 import { apiCall } from '../helpers/mock-process.js';
+import { tempDir } from '../helpers/temp.js';
 
 const registry = createRegistry(builtinSchemas);
 let server: MockServer | undefined;
@@ -38,7 +38,7 @@ describe('startMockServer', () => {
   });
 
   it("validates with the registry it is given, so a user's schema applies on both sides", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-mock-schemas-'));
+    const dir = tempDir('mock-schemas');
     const schema = { ...builtinSchemas['createUser'], required: ['email', 'displayName'] };
     writeFileSync(join(dir, 'createUser.json'), JSON.stringify(schema));
     server = await startMockServer({ registry: createRegistry(builtinSchemas, dir) });

@@ -1,17 +1,17 @@
 // `oneoffice mock --upstream`, `--record` and `--replay` as real processes: a second `oneoffice mock`
 // (or a recording server that breaks the response schema) plays the real API; the client is the CLI.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { apiCall, killMockProcesses, runCliAgainst, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
 import { startRecordingServer } from '../helpers/server.js';
 import { makeCa, makeSignedCertificate, startMutualTlsServer } from '../helpers/tls.js';
+import { tempDir } from '../helpers/temp.js';
 
 const UPSTREAM_TOKEN = 'upstream-secret-token-0123456789';
 const FRONT_TOKEN = 'front-token-abcdef';
-const dir = mkdtempSync(join(tmpdir(), 'oneoffice-upstream-'));
+const dir = tempDir('upstream');
 const upstreamEnv = () => isolatedEnv({ ONEOFFICE_BEARER: UPSTREAM_TOKEN });
 
 let upstream: MockProcess;

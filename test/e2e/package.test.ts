@@ -2,11 +2,11 @@
 // with no build step at install; the installed `oneoffice` runs --version, a call against the
 // installed `oneoffice mock`, a `test` scenario, `completion`, and its man page is where man looks.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const INSTALL_MS = 180_000;
@@ -23,14 +23,14 @@ function run(args: string[], env: Record<string, string> = isolatedEnv()): { cod
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'oneoffice-package-'));
+  dir = tempDir('package');
   prefix = join(dir, 'prefix');
   // dist/ is built already (pretest); packing must not rebuild it under the other tests' feet.
   const pack = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });
   expect(pack.status, pack.stderr).toBe(0);
   tarball = join(dir, (JSON.parse(pack.stdout) as Array<{ filename: string }>)[0]!.filename);
   // An empty working directory and HOME: nothing of the clone is at hand.
-  const home = mkdtempSync(join(tmpdir(), 'oneoffice-package-home-'));
+  const home = tempDir('package-home');
   // `--prefix` also moves where npm reads its global config (<prefix>/etc/npmrc): the machine's own
   // (its registry and CA file) is named, and the CA variables kept, or the registry's certificate is
   // refused and npm retries until the timeout.

@@ -4,11 +4,11 @@
 // are expected. A doc example that stops working fails here.
 import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from 'oneoffice';
 import { BIN, ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** Failures the README shows on purpose: a part of the command, and the exit code it shows. */
 const SHOWN_FAILURES: Array<[string, number]> = [
@@ -57,7 +57,7 @@ let work: string;
 let bin: string;
 beforeAll(async () => {
   mock = await startMockServer();
-  work = mkdtempSync(join(tmpdir(), 'oneoffice-readme-'));
+  work = tempDir('readme');
   bin = join(work, 'bin');
   mkdirSync(bin);
   symlinkSync(BIN, join(bin, 'oneoffice'));

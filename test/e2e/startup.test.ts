@@ -1,19 +1,19 @@
 // What start-up loads: commands that do not call the API must not load undici, conf or ajv (the
 // speed issue's design rule); timing itself is measured by `npm run bench`, never here.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const TRACER = fileURLToPath(new URL('../helpers/trace-loads.cjs', import.meta.url));
 const HEAVY = ['undici', 'conf', 'ajv', 'commander', 'chalk'];
 
 /** What a command loaded: its bundles' files and Node's built-in modules. */
 function loads(args: string[], env: Record<string, string> = {}, stdout: 'pipe' | 'ignore' = 'pipe'): string[] {
-  const file = join(mkdtempSync(join(tmpdir(), 'oneoffice-trace-')), 'loads.txt');
+  const file = join(tempDir('trace'), 'loads.txt');
   // stdout 'ignore' is /dev/null.
   const result = spawnSync(process.execPath, ['--require', TRACER, BIN, ...args], { env: { ...isolatedEnv(env), TRACE_LOADS_FILE: file }, encoding: 'utf8', stdio: ['pipe', stdout, 'pipe'] });
   expect(result.error).toBeUndefined();
@@ -65,7 +65,7 @@ describe('start-up loads only what the command needs', () => {
     [['createUser', '--email', 'not-an-email']],
     [['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x']],
   ])('%j loads no module of Node that `node -e 0` does not, but node:vm (for the code cache)', (args) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'oneoffice-trace-')), 'loads.txt');
+    const file = join(tempDir('trace'), 'loads.txt');
     spawnSync(process.execPath, ['--require', TRACER, '-e', '0'], { env: { ...isolatedEnv(), TRACE_LOADS_FILE: file } });
     const node = new Set(readFileSync(file, 'utf8').split('\n'));
     expect(builtinsLoaded(args).filter((name) => !node.has(`builtin:${name}`))).toEqual(['vm']);
@@ -99,7 +99,7 @@ describe('start-up loads only what the command needs', () => {
   });
 
   it('`oneoffice test` loads neither undici nor ajv (answers are checked by validators built ahead), nor JMESPath for plain paths, and picomatch only for --glob', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-trace-scenario-'));
+    const dir = tempDir('trace-scenario');
     const file = join(dir, 'one.yml');
     writeFileSync(file, 'steps:\n  - call: getUserByEmail\n    params: { email: a@example.com }\n    expect: { body: { email: a@example.com } }\n');
     const env = { ONEOFFICE_URL: 'http://127.0.0.1:9/', ONEOFFICE_BEARER: 'x' };
@@ -141,7 +141,7 @@ describe('start-up loads only what the command needs', () => {
 
   it('the pre-rendered --help is what commander prints', () => {
     const fast = spawnSync(process.execPath, [BIN, '--help'], { env: isolatedEnv(), encoding: 'utf8' });
-    const emptySchemas = mkdtempSync(join(tmpdir(), 'oneoffice-empty-'));
+    const emptySchemas = tempDir('empty');
     const slow = spawnSync(process.execPath, [BIN, '--help'], { env: isolatedEnv({ ONEOFFICE_SCHEMAS: emptySchemas }), encoding: 'utf8' });
     expect(slow.status).toBe(0);
     expect(fast.stdout).toBe(slow.stdout);

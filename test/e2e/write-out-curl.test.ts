@@ -2,14 +2,14 @@
 // server: what a script written for curl expects (unknown variables, escapes, @-, the per-call
 // variables, %{json}'s keys), and the bounds a format file gets.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { hasProgram } from '../helpers/platform.js';
 import { useRecordingServer, type Responder } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
 
 const run = promisify(execFile);
 const TOKEN = 'write-out-curl-token-0123456789';
@@ -134,7 +134,7 @@ describe('-w: secrets and bounds', () => {
   });
 
   it('a UTF-16 format file gets the advice other files get (exit 2), and nothing is sent', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'write-out-')), 'format.txt');
+    const path = join(tempDir('write-out'), 'format.txt');
     writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('%{http_code}', 'utf16le')]));
     const result = await ours(`@${path}`);
     expect(result.code).toBe(2);
@@ -143,7 +143,7 @@ describe('-w: secrets and bounds', () => {
   });
 
   it('100,000 unknown variables give one line of warning, and the call goes on', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'write-out-')), 'format.txt');
+    const path = join(tempDir('write-out'), 'format.txt');
     writeFileSync(path, Array.from({ length: 100_000 }, (_, i) => `%{n${i.toString(36)}}`).join('') + '%{http_code}');
     const result = await ours(`@${path}`);
     expect(result.code).toBe(0);

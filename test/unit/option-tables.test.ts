@@ -1,13 +1,13 @@
 // The option tables (src/options/args.ts) are what parsing, help, completion and the man page are
 // made from: here every option of every command is held to the rules a table entry must keep
 // (a name, a kind, a described value), and each value's completion to what the shell gets on TAB.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { complete, DIRS, FILES } from '../../src/cli/complete.js';
 import { COMMANDS } from '../../src/cli/registry.js';
 import { BATCH_OWN_OPTIONS, CALL_OPTIONS, DOCTOR_OWN_OPTIONS, GLOBAL_OPTIONS, MOCK_OPTIONS, REPORT_FORMATS, TEST_OWN_OPTIONS, type OptionSpec } from '../../src/options/args.js';
+import { tempDir } from '../helpers/temp.js';
 
 const TABLES: Record<string, readonly OptionSpec[]> = {
   GLOBAL_OPTIONS,
@@ -68,7 +68,7 @@ describe('every option of every table', () => {
 });
 
 describe('what TAB offers for an option value', () => {
-  const home = mkdtempSync(join(tmpdir(), 'oneoffice-tables-'));
+  const home = tempDir('tables');
   const config = join(home, 'config.json');
   writeFileSync(config, JSON.stringify({ profiles: { staging: { url: 'https://staging.example/api' } } }));
   const env = { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), ONEOFFICE_CONFIG: config, ONEOFFICE_PASS: 'x' };

@@ -1,15 +1,14 @@
 // The command registry (src/cli/registry.ts) is what dispatch, help and completion are made from:
 // here, in-process through main(), every command of it is held to what its help lists, and the
 // drift the registry ended (config delete, test's call flags, --report formats) stays ended.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/in-process.js';
 import { complete } from '../../src/cli/complete.js';
 import { COMMANDS } from '../../src/cli/registry.js';
+import { tempDir } from '../helpers/temp.js';
 
-const home = mkdtempSync(join(tmpdir(), 'oneoffice-registry-'));
+const home = tempDir('registry');
 const env = { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), ONEOFFICE_CONFIG: join(home, 'config.json') };
 
 const run = (argv: string[]) => runMain(argv, env);

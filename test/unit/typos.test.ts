@@ -1,13 +1,12 @@
 // A user who mistypes gets the word they typed back and a way on (issue 24, item 15): in-process
 // through main(), with a real recording server on 127.0.0.1 to show that nothing was sent.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/in-process.js';
 import { useRecordingServer } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
 
-const home = mkdtempSync(join(tmpdir(), 'oneoffice-typos-'));
+const home = tempDir('typos');
 const rec = useRecordingServer((server) => ({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: 'typo-token-0123456789' }));
 
 const run = (argv: string[]) => runMain(argv, { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), ...rec.env });

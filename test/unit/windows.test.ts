@@ -1,8 +1,7 @@
 // Windows behaviour that can be injected here: the platform and environment (config path, `~`,
 // the default shell of --curl and mock), Ctrl-Break (SIGBREAK, which only Windows can send: its
 // listeners are called directly), renames refused while a file is held open, and the stdin spool.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { StopControl, watchSignals } from '../../src/batch/gate.js';
 import { main, type Deps } from '../../src/cli/main.js';
 import { defaultConfigPath, expandHome } from '../../src/config/paths.js';
 import { clientSettings } from '../../src/mock/print.js';
+import { tempDir } from '../helpers/temp.js';
 
 const WINDOWS_POWERSHELL_ENV = {
   USERPROFILE: 'C:\\Users\\me',
@@ -132,7 +132,7 @@ describe('renames Windows refuses while the target is held open', () => {
   });
 
   it('renames real files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'oneoffice-rename-'));
+    const dir = tempDir('rename');
     writeFileSync(join(dir, 'a.tmp'), 'new');
     writeFileSync(join(dir, 'a'), 'old');
     await renameWithRetry(join(dir, 'a.tmp'), join(dir, 'a'));
