@@ -7,8 +7,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../src/client/client.js';
-import { resolveNetworkPair } from '../../src/config/network.js';
-import { OPTION_NAMES } from '../../src/api/settings.js';
 import { connectTimeoutError, maxTimeError, toNetworkError } from '../../src/http/network-errors.js';
 import { FLAG_NAMES } from '../../src/options/network-flags.js';
 import { runMain } from '../helpers/in-process.js';
@@ -43,13 +41,17 @@ afterAll(async () => {
 });
 
 describe("the library's settings", () => {
-  it('are passed on as the numbers the caller gave, with the names of its options', () => {
-    const resolve = vi.mocked(resolveNetworkPair);
+  it('are passed on as the numbers the caller gave, with the names of its options', async () => {
+    // Fresh copies of the client and what it imports: test files share modules (vitest.config.ts),
+    // so a client another file loaded first holds the real network module, not this file's watched one.
+    vi.resetModules();
+    const fresh = { ...(await import('../../src/client/client.js')), ...(await import('../../src/config/network.js')), ...(await import('../../src/api/settings.js')) };
+    const resolve = vi.mocked(fresh.resolveNetworkPair);
     resolve.mockClear();
-    createClient({ url, token: TOKEN, env: {}, connectTimeoutMs: 1500, maxTimeMs: 2500, retries: 1, retryDelayMs: 250, retryMaxTimeMs: 4000 });
+    fresh.createClient({ url, token: TOKEN, env: {}, connectTimeoutMs: 1500, maxTimeMs: 2500, retries: 1, retryDelayMs: 250, retryMaxTimeMs: 4000 });
     expect(resolve).toHaveBeenCalledTimes(1);
     expect(resolve.mock.calls[0]?.[0]).toEqual({ connectTimeoutMs: 1500, maxTimeMs: 2500, retries: 1, retryDelayMs: 250, retryMaxTimeMs: 4000 });
-    expect(resolve.mock.calls[0]?.[1]).toBe(OPTION_NAMES);
+    expect(resolve.mock.calls[0]?.[1]).toBe(fresh.OPTION_NAMES);
   });
 
   it('that cannot work are refused all at once, each named as the option and quoted as the number given', () => {
