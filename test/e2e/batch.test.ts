@@ -5,7 +5,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { records } from '../helpers/batch.js';
+import { createUsers, inputLine, records } from '../helpers/batch.js';
 import { isolatedEnv, runCli, type RunResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
@@ -35,8 +35,8 @@ function file(name: string, text: string): string {
   return path;
 }
 
-const line = (method: string, params: Record<string, unknown>) => JSON.stringify({ method, params });
-const users = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => line('createUser', { email: `${prefix}${i + 1}@example.com` }));
+const line = inputLine;
+const users = createUsers;
 
 function batch(args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
   const env = options.env ?? isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN });

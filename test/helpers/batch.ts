@@ -7,6 +7,12 @@ import { BIN, ROOT } from './cli.js';
 
 export type BatchRecord = Record<string, unknown>;
 
+/** One line of batch input. */
+export const inputLine = (method: string, params: Record<string, unknown>): string => JSON.stringify({ method, params });
+
+/** `count` createUser lines, e-mails `<prefix>1@example.com` and up. */
+export const createUsers = (prefix: string, count: number): string[] => Array.from({ length: count }, (_, i) => inputLine('createUser', { email: `${prefix}${i + 1}@example.com` }));
+
 /**
  * The records of NDJSON results text, in their order. `time_starttransfer` and `time_total` differ
  * from run to run: they are checked (numbers, first byte no later than the end) and left out.

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { records } from '../helpers/batch.js';
+import { createUsers, inputLine, records } from '../helpers/batch.js';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain, type MainResult } from '../helpers/in-process.js';
 import { apiCall } from '../helpers/mock-process.js';
@@ -38,8 +38,8 @@ function file(name: string, text: string): string {
   return path;
 }
 
-const line = (method: string, params: Record<string, unknown>) => JSON.stringify({ method, params });
-const users = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => line('createUser', { email: `${prefix}${i + 1}@example.com` }));
+const line = inputLine;
+const users = createUsers;
 
 function batch(args: string[], options: { env?: Record<string, string> } = {}): Promise<MainResult> {
   return runMain(['batch', ...args], options.env ?? isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN }));

@@ -2,13 +2,12 @@
 // through main(argv, deps): what it prints, its exit code, and that nothing reaches the server (a
 // mock on 127.0.0.1, in this process too). Sending, signals and files written by a running batch
 // are in test/e2e/batch*.test.ts.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
-import { tempDir } from '../helpers/temp.js';
+import { inputLine } from '../helpers/batch.js';
+import { tempFile } from '../helpers/temp.js';
 
 const TOKEN = 'batch-test-token-0123456789abcdef';
 
@@ -24,13 +23,9 @@ function batch(args: string[], env = isolatedEnv({ ONEOFFICE_URL: mock.url, ONEO
   return runMain(['batch', ...args], env);
 }
 
-function file(name: string, text: string): string {
-  const path = join(tempDir('batch-usage'), name);
-  writeFileSync(path, text);
-  return path;
-}
+const file = (name: string, text: string): string => tempFile('batch-usage', name, text);
 
-const line = (method: string, params: Record<string, unknown>) => JSON.stringify({ method, params });
+const line = inputLine;
 
 describe('help and usage', () => {
   it('--help prints usage, input formats, results and exit codes on stdout', async () => {
