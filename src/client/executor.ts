@@ -4,7 +4,7 @@
 import { classifyAnswer, type Answer, type AnswerHead } from '../api/answer.js';
 import type { CallRequest } from '../api/request.js';
 import { withRetries, type RetryOptions } from '../api/retry.js';
-import type { SentResponse, Transport } from '../http/transport.js';
+import type { SentResponse, Transport, WholeResponse } from '../http/transport.js';
 import { monotonicMs } from '../api/clock.js';
 import { abortedError } from '../http/network-errors.js';
 import type { Throttle } from './throttle.js';
@@ -59,10 +59,9 @@ export async function executeWhole(transport: Transport, call: CallRequest, maxB
   let started = 0;
   try {
     const { throttle } = options;
-    const retry = retryOptions(options, options.signal);
-    const response = await withRetries(async () => {
+    const attempt = async (sleep: ((ms: number) => Promise<void>) | undefined): Promise<WholeResponse> => {
       attempts++;
-      if (throttle && (attempts > 1 || !options.admitted)) await throttle.acquire(retry.sleep ?? sleepMs, options.signal);
+      if (throttle && (attempts > 1 || !options.admitted)) await throttle.acquire(sleep ?? sleepMs, options.signal);
       started = monotonicMs();
       options.onAttempt?.();
       if (!throttle) return transport.sendWhole(call, maxBodyBytes, options.signal);
@@ -70,7 +69,15 @@ export async function executeWhole(transport: Transport, call: CallRequest, maxB
       const answered = await transport.sendWhole(call, maxBodyBytes, options.signal);
       throttle.observe(answered.status, answered.headers['retry-after'], sentAt);
       return answered;
-    }, retry);
+    };
+    // No retries (the default for creates): one attempt, without building the retry options (a batch makes thousands).
+    let response: WholeResponse;
+    if (options.retry.retries > 0) {
+      const retry = retryOptions(options, options.signal);
+      response = await withRetries(() => attempt(retry.sleep), retry);
+    } else {
+      response = await attempt(options.signal ? abortableSleep(options.signal, options.sleep) : options.sleep);
+    }
     const seconds = { starttransfer: (response.firstByteAt - started) / 1000, total: (monotonicMs() - started) / 1000 };
     const answer = classifyAnswer(response, { text: response.text, bytes: response.truncated ? maxBodyBytes + 1 : Buffer.byteLength(response.text), complete: !response.truncated });
     return { kind: 'answer', head: response, text: response.text, truncated: response.truncated, answer, attempts, seconds };
