@@ -68,9 +68,19 @@ function sendableInHeader(value: string): boolean {
 }
 
 export function buildCall(spec: CallSpec): CallRequest {
+  return callBuilder(spec)(spec.apiMethod, spec.params, spec.secretPaths);
+}
+
+/** The calls of one target: what is the same for all of them (the token's check, the headers) is done once. */
+export type CallBuilder = (apiMethod: string, params: Params, secretPaths?: string[][]) => CallRequest;
+
+/**
+ * For many calls to one target (a batch): the token and the -H lines are checked and the headers
+ * put in order once, here, with the same errors as buildCall; each call then only adds its body.
+ */
+export function callBuilder(spec: Omit<CallSpec, 'apiMethod' | 'params' | 'secretPaths'>): CallBuilder {
   // Never quoted: it is the secret.
   if (!sendableInHeader(spec.token)) throw new ConfigError(`the API token ${NOT_SENDABLE}; check where it comes from (--bearer, $ONEOFFICE_BEARER, $BEARER or the config file)`, 'E_BAD_TOKEN');
-  const body = JSON.stringify({ method: spec.apiMethod, params: spec.params });
   const headers: Array<[string, string]> = [
     ['host', spec.url.host],
     ['connection', 'keep-alive'],
@@ -92,15 +102,10 @@ export function buildCall(spec: CallSpec): CallRequest {
       headers.push([name, value]);
     }
   }
-  headers.push(['content-length', String(Buffer.byteLength(body))]);
-  return {
-    httpMethod: 'GET',
-    url: spec.url,
-    headers,
-    body,
-    apiMethod: spec.apiMethod,
-    params: spec.params,
-    secretPaths: spec.secretPaths ?? [],
+  const { url } = spec;
+  return (apiMethod, params, secretPaths = []) => {
+    const body = JSON.stringify({ method: apiMethod, params });
+    return { httpMethod: 'GET', url, headers: [...headers, ['content-length', String(Buffer.byteLength(body))]], body, apiMethod, params, secretPaths };
   };
 }
 

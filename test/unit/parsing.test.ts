@@ -7,7 +7,7 @@ import { maskPaths, maskSecret } from '../../src/api/mask.js';
 import { parseJson } from '../../src/api/json.js';
 import { assembleParams } from '../../src/api/params.js';
 import { shellQuote } from '../../src/output/quote.js';
-import { buildCall } from '../../src/api/request.js';
+import { buildCall, callBuilder } from '../../src/api/request.js';
 import { camel, convertFlagValue, kebab, paramFlags } from '../../src/api/schema/flags.js';
 import { secretPaths } from '../../src/api/schema/registry.js';
 import { closest, editDistance } from '../../src/api/suggest.js';
@@ -144,6 +144,20 @@ describe('buildCall', () => {
   });
   it('refuses headers the transport owns', () => {
     expect(() => buildCall({ url: new URL('https://a'), token: 't', apiMethod: 'm', params: {}, extraHeaders: ['Content-Length: 5'] })).toThrow('--header: Content-Length is set by oneoffice and cannot be changed');
+  });
+  it("a batch's call builder makes each call as buildCall does, and a later call does not change an earlier one", () => {
+    const url = new URL('https://api.example.com/x');
+    const build = callBuilder({ url, token: 'tok', extraHeaders: ['X-Trace: 1', 'Accept:'] });
+    const first = build('createUser', { email: 'a@b.co' });
+    const second = build('getUserByEmail', { email: 'zoë@b.co' }, [['email']]);
+    expect(first).toEqual(buildCall({ url, token: 'tok', apiMethod: 'createUser', params: { email: 'a@b.co' }, extraHeaders: ['X-Trace: 1', 'Accept:'] }));
+    expect(second).toEqual(buildCall({ url, token: 'tok', apiMethod: 'getUserByEmail', params: { email: 'zoë@b.co' }, extraHeaders: ['X-Trace: 1', 'Accept:'], secretPaths: [['email']] }));
+    expect(first.headers.at(-1)).toEqual(['content-length', '51']);
+    expect(second.headers.at(-1)).toEqual(['content-length', String(Buffer.byteLength(second.body))]);
+  });
+  it("a batch's call builder refuses a bad token or -H line at once, before any call", () => {
+    expect(() => callBuilder({ url: new URL('https://a'), token: 'sécret-日本' })).toThrow(expect.objectContaining({ code: 'E_BAD_TOKEN' }));
+    expect(() => callBuilder({ url: new URL('https://a'), token: 't', extraHeaders: ['Host: b'] })).toThrow('--header: Host is set by oneoffice and cannot be changed');
   });
 });
 

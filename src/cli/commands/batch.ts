@@ -26,7 +26,7 @@ import { holderText, tryLockFile, type HeldLock } from '../../files/lock.js';
 import { INSECURE_WARNING, resolveNetworkPair, type NetworkSettings } from '../../config/network.js';
 import { FLAG_NAMES } from '../../options/network-flags.js';
 import { shellQuote } from '../../output/quote.js';
-import { buildCall } from '../../api/request.js';
+import { buildCall, callBuilder } from '../../api/request.js';
 import type { Target } from '../../config/target.js';
 import { unlockClientKey } from '../unlock-key.js';
 import { targetFromArgs } from './target.js';
@@ -123,6 +123,8 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
   const throttle = new Throttle({ concurrency: options.concurrency, ...(options.rate ? { ceilingPerS: options.rate } : {}), ...(retry.retryMaxTimeMs > 0 ? { maxPauseMs: retry.retryMaxTimeMs } : {}) });
   const progress = new ProgressDisplay(stderr, { enabled: stderr.isTTY === true && !options.dryRun, label: 'batch', total: checked.toSend, pace: () => paceFacts(throttle) });
   const extraHeaders = (setup.parsed.options['header'] as string[] | undefined) ?? [];
+  // The token and -H lines were checked in resolveConnection: here they are only put in order, once.
+  const build = callBuilder({ url: target.url, token: target.token, extraHeaders });
   const started = monotonicMs();
   let record: BatchRecord | undefined;
   let sink: ResultSink | undefined;
@@ -145,7 +147,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
       tally,
       progress,
       sink,
-      build: (call) => buildCall({ url: target.url, token: target.token, apiMethod: call.method, params: call.params, extraHeaders }),
+      build: (call) => build(call.method, call.params),
       ...(transport ? { perform: (request, call, onRetry) => sendBatchCall(transport, request, setup.networkFor(call.method).retry, onRetry, stop, throttle) } : {}),
       redact: (text) => ctx.redact(text),
       graceMs: GRACE_MS,
