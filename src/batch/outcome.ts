@@ -53,6 +53,7 @@ function rawJson(text: string, json: boolean): { rawJson?: string } {
 
 /** One result record, keys always in this order: line, method, status, ok, then the rest. */
 export function resultRecord(line: number, method: string, outcome: Outcome, redact: (text: string) => string): string {
+  if (outcome.ok && outcome.rawJson !== undefined && redact(outcome.rawJson) === outcome.rawJson) return okRecord(line, method, outcome, outcome.rawJson);
   const record: Record<string, unknown> = { line, method, status: outcome.status, ok: outcome.ok };
   if (!outcome.ok) {
     record['code'] = outcome.code;
@@ -67,6 +68,25 @@ export function resultRecord(line: number, method: string, outcome: Outcome, red
   if (outcome.rawJson !== undefined && redact(outcome.rawJson) === outcome.rawJson) return `${JSON.stringify(record).slice(0, -1)},"body":${outcome.rawJson}}\n`;
   if (outcome.body !== undefined) record['body'] = maskStrings(outcome.body, redact);
   return `${JSON.stringify(record)}\n`;
+}
+
+/**
+ * A success with its body as received (most records of a batch): written out directly, the same
+ * text as JSON.stringify of resultRecord's object (a third of its cost).
+ */
+function okRecord(line: number, method: string, outcome: Outcome, body: string): string {
+  let text = `{"line":${line},"method":${JSON.stringify(method)},"status":${jsonNumber(outcome.status)},"ok":true`;
+  if (outcome.attempts > 1) text += `,"attempts":${outcome.attempts}`;
+  if (outcome.seconds) {
+    if (outcome.seconds.starttransfer !== undefined) text += `,"time_starttransfer":${jsonNumber(microseconds(outcome.seconds.starttransfer))}`;
+    text += `,"time_total":${jsonNumber(microseconds(outcome.seconds.total))}`;
+  }
+  return `${text},"body":${body}}\n`;
+}
+
+/** A number as JSON.stringify writes it (null for NaN and the infinities). */
+function jsonNumber(value: number | null): string {
+  return value !== null && Number.isFinite(value) ? String(value) : 'null';
 }
 
 function microseconds(seconds: number): number {

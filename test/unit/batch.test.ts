@@ -240,6 +240,20 @@ describe('result records', () => {
     );
     expect(JSON.parse(uncertainRecord(6, 'createFirstOrder', 'why'))).toEqual({ line: 6, method: 'createFirstOrder', status: null, ok: false, uncertain: true, code: 'E_UNCERTAIN', error: 'why' });
   });
+
+  it('a success with retries and times is written key for key as JSON.stringify writes it, the body as received', () => {
+    const outcome = { ...answerOutcome(head(201, 'Created'), '{"id":"u1", "tags":[1,2]}', false, 3), seconds: { starttransfer: 0.0012344, total: 0.0025 } };
+    const expected = `${JSON.stringify({ line: 7, method: 'createUser', status: 201, ok: true, attempts: 3, time_starttransfer: 0.001234, time_total: 0.0025 }).slice(0, -1)},"body":{"id":"u1", "tags":[1,2]}}\n`;
+    expect(resultRecord(7, 'createUser', outcome, (text) => text)).toBe(expected);
+    // A time that is not a number (no first byte) is null, as JSON.stringify writes it.
+    const odd = { ...answerOutcome(head(200, 'OK'), 'true', false, 1), seconds: { starttransfer: Number.NaN, total: 0.5 } };
+    expect(JSON.parse(resultRecord(8, 'createUser', odd, (text) => text))).toEqual({ line: 8, method: 'createUser', status: 200, ok: true, time_starttransfer: null, time_total: 0.5, body: true });
+  });
+
+  it('a success whose body quotes a secret is masked, not copied as received', () => {
+    const outcome = answerOutcome(head(200, 'OK'), '{"echo":"tok-SECRET"}', false, 1);
+    expect(resultRecord(9, 'createUser', outcome, (text) => text.replaceAll('SECRET', '****'))).toBe('{"line":9,"method":"createUser","status":200,"ok":true,"body":{"echo":"tok-****"}}\n');
+  });
 });
 
 describe('summary', () => {
