@@ -85,6 +85,52 @@ const serverEnv = { ...baseEnv, ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: tok
 let userCount = 0;
 const uniqueEmail = () => `bench-${process.pid}-${++userCount}@example.com`;
 
+// --- the floors a real call stands on --------------------------------------------------------
+// Plain scripts making the same call (URL and token from the environment, the email as argument)
+// and printing the answer's body as the CLI does (fs.writeSync: Node's process.stdout costs 1.5 ms
+// or more to create, and the CLI avoids it). One through Node's own node:http, as a single call
+// goes out, with the global Agent's defaults; one writing HTTP/1.1 by hand on a raw node:net socket
+// (`connection: close`, the body after the head). How far the real call is above these is ours.
+// Each exits 1 unless the server answered 200.
+const FLOOR_SCRIPTS = {
+  http: `'use strict';
+const http = require('node:http');
+const url = new URL(process.env.ONEOFFICE_URL);
+const body = JSON.stringify({ method: 'createUser', params: { email: process.argv[2] } });
+const headers = { 'x-api-key': process.env.ONEOFFICE_BEARER, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+http.request({ host: url.hostname, port: url.port, method: 'GET', path: url.pathname, headers }, (res) => {
+  const chunks = [];
+  res.on('data', (chunk) => chunks.push(chunk));
+  res.on('end', () => {
+    require('node:fs').writeSync(1, Buffer.concat(chunks));
+    if (res.statusCode !== 200) process.exitCode = 1;
+  });
+}).end(body);
+`,
+  net: `'use strict';
+const net = require('node:net');
+const url = new URL(process.env.ONEOFFICE_URL);
+const body = JSON.stringify({ method: 'createUser', params: { email: process.argv[2] } });
+const head = ['GET ' + url.pathname + ' HTTP/1.1', 'host: ' + url.host, 'x-api-key: ' + process.env.ONEOFFICE_BEARER, 'content-type: application/json', 'connection: close', 'content-length: ' + Buffer.byteLength(body), '', ''].join('\\r\\n');
+const socket = net.connect(Number(url.port), url.hostname, () => socket.end(head + body));
+const chunks = [];
+socket.on('data', (chunk) => chunks.push(chunk));
+socket.on('end', () => {
+  const answer = Buffer.concat(chunks);
+  const end = answer.indexOf('\\r\\n\\r\\n');
+  require('node:fs').writeSync(1, answer.subarray(end + 4));
+  if (!answer.subarray(0, 13).toString('latin1').startsWith('HTTP/1.1 200 ')) process.exitCode = 1;
+});
+`,
+};
+const floorScript = (name) => {
+  const file = join(home, `floor-${name}.cjs`);
+  writeFileSync(file, FLOOR_SCRIPTS[name]);
+  return file;
+};
+const floorHttp = floorScript('http');
+const floorNet = floorScript('net');
+
 // --- the cases --------------------------------------------------------------------------------
 const helpText = spawnSync(node, [bin, 'createUser', '--help'], { env: baseEnv, encoding: 'utf8' }).stdout ?? '';
 const hasDryRun = helpText.includes('--dry-run');
@@ -106,6 +152,9 @@ const cases = [
   { name: 'createUser --dry-run', cmd: node, args: () => [bin, 'createUser', '--email', 'a@b.c', '--dry-run'], target: 1.25, env: serverEnv, skip: hasDryRun ? null : 'n/a (no --dry-run yet)' },
   { name: 'validation error (exit 2)', cmd: node, args: () => [bin, 'createUser', '--email', 'not-an-email'], target: 1.25, expect: 2 },
   { name: 'real call (createUser)', cmd: node, args: () => [bin, 'createUser', '--email', uniqueEmail()], target: 1.35, env: serverEnv },
+  // Node's own floor under a real call (issue 21): the same call by a bare script, no oneoffice code.
+  { name: 'floor: node:http, same call', cmd: node, args: () => [floorHttp, uniqueEmail()], target: null, env: serverEnv, rssTarget: false, ours: false },
+  { name: 'floor: raw node:net, same call', cmd: node, args: () => [floorNet, uniqueEmail()], target: null, env: serverEnv, rssTarget: false, ours: false },
   // The single executable (npm run package): Node and the CLI in one file, no node_modules.
   { name: 'executable --help', cmd: exe, args: () => ['--help'], target: 1.15, skip: exeSkip },
   { name: 'executable real call', cmd: exe, args: () => ['createUser', '--email', uniqueEmail()], target: 1.35, env: serverEnv, skip: exeSkip },
@@ -183,7 +232,7 @@ const loadsPreload = join(home, 'loads-preload.cjs');
 writeFileSync(loadsPreload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadsFile)}, Object.keys(require.cache).join('\\n')));\n`);
 const ourBytes = new Map();
 for (const c of active) {
-  if (c.cmd !== node || c === cases[0]) continue;
+  if (c.cmd !== node || c === cases[0] || c.ours === false) continue;
   rmSync(loadsFile, { force: true });
   runOnce(c, (cmd, args) => [cmd, ['--require', loadsPreload, ...args]]);
   const files = existsSync(loadsFile) ? readFileSync(loadsFile, 'utf8').split('\n').filter((file) => file.startsWith(join(root, 'dist'))) : [];
