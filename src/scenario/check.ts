@@ -12,6 +12,7 @@ import type { Scenario, StepSpec } from './format.js';
 import { compileQuery, prepareQueries } from '../api/query.js';
 import { unsafeValues } from '../api/param-safety.js';
 import { fillParams, sizeProblem } from './step-params.js';
+import type { Params } from '../api/params.js';
 import { builtinLookup, fill, hasPlaceholder, referencedNames, type Lookup } from './template.js';
 
 export interface CheckInput {
@@ -26,6 +27,11 @@ export interface Checked {
   problems: string[];
   /** The scenario's variables once resolved (captures are added as steps run). */
   vars: Map<string, unknown>;
+  /**
+   * The params of each step that uses no captured variable, filled and found sendable here: what
+   * the run would fill and check again (the same variables, the same check), so it sends these.
+   */
+  ready: Map<StepSpec, Params>;
 }
 
 export async function checkScenario(scenario: Scenario, input: CheckInput): Promise<Checked> {
@@ -50,6 +56,7 @@ export async function checkScenario(scenario: Scenario, input: CheckInput): Prom
   }
 
   const captured = new Set<string>();
+  const ready = new Map<StepSpec, Params>();
   for (const step of scenario.steps) {
     const at = (path: readonly (string | number)[], message: string) => problems.push(`${file}:${step.lineOf(path)}: step ${step.index} (${step.name}): ${message}`);
     const method = input.registry.get(step.call);
@@ -76,10 +83,15 @@ export async function checkScenario(scenario: Scenario, input: CheckInput): Prom
       const query = compileQuery(capture.query);
       if (!query.ok) at(['capture', capture.name], `capture.${capture.name}: ${query.problem}`);
     }
-    if (method) for (const problem of await paramProblems(step, method, known)) at(['params', ...problem.path], problem.message);
+    if (method) {
+      const checked = await paramProblems(step, method, known);
+      for (const problem of checked.problems) at(['params', ...problem.path], problem.message);
+      // A captured name may also be a variable's: the run fills it with the capture, so such params wait for the run.
+      if (checked.sendable && !referencedNames(step.params).some((name) => captureNames.has(name))) ready.set(step, checked.params);
+    }
     for (const capture of step.capture) captured.add(capture.name);
   }
-  return { problems, vars };
+  return { problems, vars, ready };
 }
 
 /**
@@ -87,12 +99,12 @@ export async function checkScenario(scenario: Scenario, input: CheckInput): Prom
  * (api/check.ts: the same messages as single calls, secret values never quoted). Fields still
  * waiting for a capture are left out: their errors are dropped before the check describes them.
  */
-async function paramProblems(step: StepSpec, method: MethodSchema, known: Lookup): Promise<Array<{ path: string[]; message: string }>> {
+async function paramProblems(step: StepSpec, method: MethodSchema, known: Lookup): Promise<{ params: Params; sendable: boolean; problems: Array<{ path: string[]; message: string }> }> {
   const { params, problems } = fillParams(step.params, known, method.schema);
   const size = sizeProblem(params);
   if (size) problems.push(size);
   // A prototype name or an integer beyond 2^53 is reported with its line by format.ts (or options.ts for --vars-file); the schema would only repeat it.
-  if (unsafeValues(params).length) return problems.map((message) => ({ path: [], message }));
+  if (unsafeValues(params).length) return { params, sendable: false, problems: problems.map((message) => ({ path: [], message })) };
   const validate = await loadValidator(method);
   const knownNow: CompiledValidator = Object.assign(
     (data: unknown) => {
@@ -103,11 +115,13 @@ async function paramProblems(step: StepSpec, method: MethodSchema, known: Lookup
     { errors: null as CompiledValidator['errors'] },
   );
   const nameOf = (path: string[]) => `params.${path.join('.')}`;
-  return [...problems, ...checkParams(method, knownNow, params, nameOf)].map((message) => {
+  const all = [...problems, ...checkParams(method, knownNow, params, nameOf)].map((message) => {
     // The line of the field the message names, where there is one.
     const path = /params\.([\w.]+)/.exec(message)?.[1]?.split('.') ?? [];
     return { path, message };
   });
+  // Text a variable brought in that looks like a template (`{{ x }}`) was let through above; the run checks it whole.
+  return { params, sendable: all.length === 0 && !hasPlaceholder(params), problems: all };
 }
 
 function valueAt(data: unknown, path: string[]): unknown {

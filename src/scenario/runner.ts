@@ -33,13 +33,20 @@ export interface ScenarioResult {
   durationMs: number;
 }
 
+export interface StepParamsCheck {
+  schema: JsonSchema;
+  check: (params: Params) => string[];
+}
+
 export interface RunDeps {
   send: SendStep;
   settingsFor(method: string): SendSettings;
   responseSchemaFor(method: string): Promise<ResponseSchema | undefined>;
   /** The method's schema and its params check (api/check.ts); undefined for a method without one. */
-  paramsCheckFor(method: string): Promise<{ schema: JsonSchema; check: (params: Params) => string[] } | undefined>;
+  paramsCheckFor(method: string): Promise<StepParamsCheck | undefined>;
   env: Record<string, string | undefined>;
+  /** Params filled and checked before the run (check.ts `ready`): sent as they are. */
+  ready?: ReadonlyMap<StepSpec, Params>;
   runId: string;
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -64,14 +71,12 @@ export async function runScenario(scenario: Scenario, vars: Map<string, unknown>
 
 async function runStep(step: StepSpec, lookup: Lookup, values: Map<string, unknown>, deps: RunDeps): Promise<StepResult> {
   const settings = deps.settingsFor(step.call);
-  // Captured values are only known now: the params are checked again as they will be sent.
-  const checker = await deps.paramsCheckFor(step.call);
-  const filled = fillParams(step.params, lookup, checker?.schema);
-  const refused = [...filled.problems, ...paramsProblems(filled.params, checker?.check)];
-  if (refused.length) {
-    return { step, outcome: 'failed', durationMs: 0, attempts: 0, failures: refused.map((problem) => ({ expectation: 'params (checked before sending; nothing was sent)', expected: 'what the method accepts', actual: problem })) };
+  const ready = deps.ready?.get(step);
+  const filled = ready ? { ok: true as const, params: ready } : await fillAndCheck(step, lookup, deps);
+  if (!filled.ok) {
+    return { step, outcome: 'failed', durationMs: 0, attempts: 0, failures: filled.refused.map((problem) => ({ expectation: 'params (checked before sending; nothing was sent)', expected: 'what the method accepts', actual: problem })) };
   }
-  const params = filled.params;
+  const { params } = filled;
   const responseSchema = step.expect.schema ? await deps.responseSchemaFor(step.call) : undefined;
   const started = deps.now();
   const budgetMs = step.retryUntil ? (step.retryUntil.timeoutMs ?? settings.network.timeouts.totalMs) : 0;
@@ -104,6 +109,14 @@ async function runStep(step: StepSpec, lookup: Lookup, values: Map<string, unkno
     }
     await deps.sleep(step.retryUntil?.intervalMs ?? 0);
   }
+}
+
+/** Captured values are only known now: the params are checked again as they will be sent. The params, or why they may not be sent. */
+async function fillAndCheck(step: StepSpec, lookup: Lookup, deps: RunDeps): Promise<{ ok: true; params: Params } | { ok: false; refused: string[] }> {
+  const checker = await deps.paramsCheckFor(step.call);
+  const filled = fillParams(step.params, lookup, checker?.schema);
+  const refused = [...filled.problems, ...paramsProblems(filled.params, checker?.check)];
+  return refused.length ? { ok: false, refused } : { ok: true, params: filled.params };
 }
 
 /** Each capture's value, added to the variables; a query that finds nothing fails the step (later steps need it). */

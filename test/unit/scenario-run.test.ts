@@ -209,6 +209,23 @@ steps:
     expect(s.loggedCalls().length).toBe(before);
   });
 
+  it('a later step sends the captured value of a name that is also a variable (the capture wins)', async () => {
+    const captured = `captured-${Date.now()}@example.com`;
+    const path = s.file('shadow.yml', `vars:\n  address: "never-created-{{ run.id }}@example.com"\nsteps:\n  - call: createUser\n    params: { email: "${captured}" }\n    capture: { address: email }\n  - call: getUserByEmail\n    params: { email: "{{ address }}" }\n    expect: { status: 200, body: { email: "${captured}" } }\n`);
+    const result = await s.test([path]);
+    expect(result.stdout).toContain('OK: 1 scenario, 2 steps: 2 passed');
+    expect(result.code).toBe(0);
+  });
+
+  it('a --var whose text looks like a template is sent to no server when the schema refuses it', async () => {
+    const before = s.loggedCalls().length;
+    const path = s.file('template-text.yml', 'vars:\n  email: "x@example.com"\nsteps:\n  - call: createUser\n    params: { email: "{{ email }}" }\n');
+    const result = await s.test([path, '--var', 'email={{ not-an-email }}']);
+    expect(result.stdout).toContain('params (checked before sending; nothing was sent)');
+    expect(result.code).toBe(8);
+    expect(s.loggedCalls().length).toBe(before);
+  });
+
   it('--var and --vars-file override the file\'s vars (--var wins)', async () => {
     const path = s.file('vars.yml', 'vars:\n  email: "default@example.com"\n  name: Default\nsteps:\n  - call: createUser\n    params: { email: "{{ email }}", displayName: "{{ name }}" }\n    expect: { body: { email: "{{ email }}", displayName: "{{ name }}" } }\n');
     const varsFile = s.file('vars.json', JSON.stringify({ email: 'from-file@example.com', name: 'From File' }));

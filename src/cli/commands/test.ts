@@ -18,7 +18,7 @@ import { checkScenario } from '../../scenario/check.js';
 import { ConsoleReporter, plainStyle, type ConsoleStyle } from '../../scenario/console.js';
 import type { ResponseSchema } from '../../scenario/expect.js';
 import { scenarioFiles } from '../../scenario/files.js';
-import { parseScenario, type Scenario } from '../../scenario/format.js';
+import { parseScenario, type Scenario, type StepSpec } from '../../scenario/format.js';
 import { testHelp } from '../help/test-help.js';
 import { fitHelp } from '../help/wrap.js';
 
@@ -26,8 +26,9 @@ export { testHelp };
 import { readTestOptions, TEST_OPTIONS, type TestOptions } from '../test-options.js';
 import { eraseOnSignals, stepCount, StepProgress } from '../../scenario/progress.js';
 import { checkReportTargets, reportInputs, ReportFiles, STDOUT_REPORT, stopReason } from '../../scenario/report-files.js';
-import { runScenario, type ScenarioResult, type StepResult } from '../../scenario/runner.js';
-import { openStepSender } from '../../scenario/send.js';
+import { runScenario, type ScenarioResult, type StepParamsCheck, type StepResult } from '../../scenario/runner.js';
+import { openStepSender, type SendSettings } from '../../scenario/send.js';
+import type { Params } from '../../api/params.js';
 import type { Target } from '../../config/target.js';
 import { targetFromArgs } from './target.js';
 import { monotonicMs } from '../../api/clock.js';
@@ -70,7 +71,7 @@ export async function runTestCommand(ctx: Context, argv: readonly string[]): Pro
   return runAll(ctx, parsed, options, checked, runId, { reports, consoleOut });
 }
 
-type Checked = Array<{ scenario: Scenario; vars: Map<string, unknown> }>;
+type Checked = Array<{ scenario: Scenario; vars: Map<string, unknown>; ready: ReadonlyMap<StepSpec, Params> }>;
 
 /** Pass 1: every file read and checked; any problem (these or earlier ones) throws, and nothing is sent. */
 async function checkAll(ctx: Context, files: string[], options: TestOptions, problems: string[]): Promise<{ checked: Checked; runId: string }> {
@@ -91,7 +92,7 @@ async function checkAll(ctx: Context, files: string[], options: TestOptions, pro
     const read = parseScenario(file, text);
     const result = read.scenario ? await checkScenario(read.scenario, { registry: ctx.registry(), overrides: options.overrides, env: ctx.deps.env, runId }) : undefined;
     problems.push(...byLine([...read.problems, ...(result?.problems ?? [])]));
-    if (read.scenario && result) checked.push({ scenario: read.scenario, vars: result.vars });
+    if (read.scenario && result) checked.push({ scenario: read.scenario, vars: result.vars, ready: result.ready });
   }
   if (problems.length) throw new ValidationError([...problems.map((problem) => ctx.redact(problem)), `${plural(problems.length, 'problem')}; nothing was sent`]);
   return { checked, runId };
@@ -139,32 +140,47 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     const unwatchSignals = eraseOnSignals(progress, (code) => process.exit(code), onStop);
     const reporter = new ConsoleReporter(progress.writer(consoleOut), { lines: consoleOut.isTTY === true, live: options.jobs === 1, style: color ? await colorStyle() : plainStyle, redact: (text) => ctx.redact(text) });
     const schemas = new Map<string, Promise<ResponseSchema | undefined>>();
+    // Per method, not per step: every step of a method sends with the same settings and check.
+    const settings = new Map<string, SendSettings>();
+    const paramsChecks = new Map<string, Promise<StepParamsCheck | undefined>>();
     const started = monotonicMs();
     try {
       let next = 0;
       const worker = async () => {
         while (next < checked.length) {
           const index = next++;
-          const { scenario, vars } = checked[index] as Checked[number];
+          const { scenario, vars, ready } = checked[index] as Checked[number];
           const steps: StepResult[] = [];
           running.set(scenario, { steps, started: monotonicMs() });
           const result = await runScenario(scenario, vars, {
             send: sender.send,
             settingsFor: (method) => {
-              const schema = registry.get(method)?.schema;
-              const idempotent = schema?.['x-idempotent'] === true;
-              return { network: idempotent ? readNetwork : baseNetwork, secretPaths: schema ? secretPaths(schema) : [], idempotent };
+              let known = settings.get(method);
+              if (!known) {
+                const schema = registry.get(method)?.schema;
+                const idempotent = schema?.['x-idempotent'] === true;
+                known = { network: idempotent ? readNetwork : baseNetwork, secretPaths: schema ? secretPaths(schema) : [], idempotent };
+                settings.set(method, known);
+              }
+              return known;
             },
-            paramsCheckFor: async (method) => {
-              const check = await checker.load(method);
-              const schema = registry.get(method)?.schema;
-              return check && schema ? { schema, check: (params) => check(params, fieldName) } : undefined;
+            paramsCheckFor: (method) => {
+              let known = paramsChecks.get(method);
+              if (!known) {
+                known = checker.load(method).then((check) => {
+                  const schema = registry.get(method)?.schema;
+                  return check && schema ? { schema, check: (params: Params) => check(params, fieldName) } : undefined;
+                });
+                paramsChecks.set(method, known);
+              }
+              return known;
             },
             responseSchemaFor: (method) => {
               if (!schemas.has(method)) schemas.set(method, responseSchema(method, registry.get(method)));
               return schemas.get(method) as Promise<ResponseSchema | undefined>;
             },
             env,
+            ready,
             runId,
             now: monotonicMs,
             sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
