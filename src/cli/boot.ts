@@ -2,9 +2,12 @@
 // module.enableCompileCache()). Without it every start compiles each function it runs from source
 // again; with it, a start after the first reads them compiled from the user's cache directory.
 // The cache is only ever an aid: a missing, stale or unwritable one costs a compile, never a call.
+// V8 puts in it only the functions that had run when it was made, so each file names the runs it has
+// seen (the bundles a run loaded and how it ended): a run of another kind adds its functions once,
+// instead of compiling them from source on every start (a --help first left a call's checks out).
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type Module from 'node:module';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** The first line of each bundle (scripts/build.mjs): the hash of what follows it. */
@@ -34,15 +37,54 @@ export function cacheFileName(part: string, hash: string, nodeVersion: string, a
   return `${part.replaceAll('/', '+')}-${hash}-${nodeVersion}-${arch}.v8`;
 }
 
+/**
+ * A cache file: this line, holding the length of what follows it before V8's data: the runs whose
+ * code the data holds, one a line. Its length is read, not searched for, with no Buffer method
+ * Node implements in JavaScript: those would be compiled on every start (Node compiled only what
+ * its own start-up ran). Lengths are multiples of 8, so V8 need not copy its data to align it.
+ */
+const CACHE_MAGIC = 'oneoffice-code 1 ';
+const CACHE_LINE = CACHE_MAGIC.length + 7;
+/** Runs a file keeps: beyond them a new kind of run no longer rewrites it (it still reads it). */
+const MAX_RUNS = 16;
+
+/** A cache file read: V8's data and the runs whose code it holds, each ending with a newline. */
+export interface CacheFile {
+  data: Uint8Array;
+  runs: string;
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode(...new Uint8Array(bytes.buffer, bytes.byteOffset + start, Math.max(0, Math.min(end, bytes.length) - start)));
+}
+
+/** The cache file's bytes, or undefined for a file not of this form (it is then written anew). */
+export function readCacheFile(bytes: Uint8Array): CacheFile | undefined {
+  const line = latin1(bytes, 0, CACHE_LINE);
+  const length = line.startsWith(CACHE_MAGIC) && line.endsWith('\n') ? Number(line.slice(CACHE_MAGIC.length, -1)) : NaN;
+  const start = CACHE_LINE + length;
+  if (!(length >= 0) || start >= bytes.length) return undefined;
+  return { data: new Uint8Array(bytes.buffer, bytes.byteOffset + start, bytes.length - start), runs: latin1(bytes, CACHE_LINE, start) };
+}
+
+/** A cache file's bytes; `runs` one a line. */
+export function cacheFileBytes(runs: readonly string[], data: Uint8Array): Buffer {
+  const text = runs.map((run) => `${run}\n`).join('');
+  const head = Buffer.from(text.padEnd(Math.ceil(Buffer.byteLength(text) / 8) * 8, '\n'), 'latin1');
+  return Buffer.concat([Buffer.from(`${CACHE_MAGIC}${String(head.length).padStart(6, '0')}\n`), head, data]);
+}
+
 interface Compiled {
   script: Script;
-  file: string;
+  file: string | undefined;
   part: string;
+  /** The runs its cache held when read, one a line; undefined when there was none or V8 refused it. */
+  runs: string | undefined;
 }
 
 export class BundleLoader {
-  /** Scripts compiled without a cache this run: their code is written at exit. */
-  private readonly fresh: Compiled[] = [];
+  /** Every bundle loaded this run, in order: at exit, those whose cache lacks this kind of run are written. */
+  private readonly loaded: Compiled[] = [];
   /** Set once V8's flags have changed: V8 refuses the cache then, and code it compiles is not for the next start. */
   private flagsChanged = false;
 
@@ -52,6 +94,7 @@ export class BundleLoader {
     private readonly cacheDir: string | undefined,
     private readonly modules: Record<string, Module | undefined>,
     private readonly Module: typeof import('node:module'),
+    private readonly require: NodeJS.Require,
   ) {}
 
   /** `module.exports` of the bundle at `filename`, under `root`, loaded once as require() would. */
@@ -64,17 +107,20 @@ export class BundleLoader {
     // Listed where require() lists what it loaded (the bench and the start-up test read it).
     this.modules[filename] = module;
     const code = readFileSync(filename, 'utf8');
-    const part = relative(this.root, filename).split('\\').join('/');
+    // Sliced, not path.relative(): each of Node's path functions is compiled on its first call.
+    const part = filename.slice(this.root.length + 1).replaceAll('\\', '/');
     const hash = BUNDLE_HASH.exec(code)?.[1];
     const file = hash && this.cacheDir && !this.flagsChanged ? join(this.cacheDir, cacheFileName(part, hash, process.version, process.arch)) : undefined;
-    const cachedData = file ? readCache(file) : undefined;
+    const cached = file ? readCache(file) : undefined;
     // No import() in a bundle: the build makes each a require() (scripts/build.mjs).
-    const script = new Script(`${WRAPPER_START}${code}\n})`, { filename, cachedData });
-    if (file && (cachedData === undefined || script.cachedDataRejected === true)) this.fresh.push({ script, file, part });
-    const dir = dirname(filename);
+    const script = new Script(`${WRAPPER_START}${code}\n})`, { filename, cachedData: cached?.data });
+    this.loaded.push({ script, file, part, runs: cached && script.cachedDataRejected !== true ? cached.runs : undefined });
+    const dir = filename.slice(0, Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')));
     let outside: NodeJS.Require | undefined;
     const requireFrom = (id: string): unknown => {
       if (id.startsWith('./') && id.endsWith('.cjs')) return this.load(join(dir, id), module);
+      // Node's own modules are the same from anywhere: bin's require, with no new one to make.
+      if (id.startsWith('node:')) return this.require(id);
       outside ??= this.Module.createRequire(filename);
       return outside(id);
     };
@@ -86,13 +132,18 @@ export class BundleLoader {
 
   /** To call before V8's flags change (the commands that set them: cli/stdio.ts engineFlags): saves what there is. */
   beforeEngineFlags(): void {
-    this.save();
+    this.save('flags');
     this.flagsChanged = true;
   }
 
-  /** Writes the code V8 compiled this run for each bundle that had none cached (at exit: all it ran). */
-  save(): void {
-    const fresh = this.fresh.splice(0);
+  /**
+   * Writes the code V8 compiled this run for each bundle whose cache was missing, refused, or made
+   * by other kinds of run only (at exit: all it ran). `end` is how the run ended (`exit 2`), or `flags`.
+   */
+  save(end: string): void {
+    const loaded = this.loaded.splice(0);
+    const run = `${loaded.map(({ part }) => part).join(' ')} ${end}`;
+    const fresh = loaded.filter(({ file, runs }) => file !== undefined && (runs === undefined || (!`\n${runs}`.includes(`\n${run}\n`) && runList(runs).length < MAX_RUNS)));
     if (fresh.length === 0 || !this.cacheDir || this.flagsChanged) return;
     try {
       mkdirSync(this.cacheDir, { recursive: true, mode: 0o700 });
@@ -100,9 +151,10 @@ export class BundleLoader {
       return;
     }
     const existing = listing(this.cacheDir);
-    for (const { script, file, part } of fresh) {
+    for (const { script, file, part, runs } of fresh) {
+      if (file === undefined) continue;
       try {
-        writeAtomically(file, script.createCachedData());
+        writeAtomically(file, cacheFileBytes([...runList(runs ?? ''), run], script.createCachedData()));
       } catch {
         continue;
       }
@@ -115,9 +167,14 @@ export class BundleLoader {
   }
 }
 
-function readCache(file: string): Buffer | undefined {
+/** The runs of a cache file's list (its padding is empty lines). */
+function runList(runs: string): string[] {
+  return runs.split('\n').filter((run) => run !== '');
+}
+
+function readCache(file: string): CacheFile | undefined {
   try {
-    return readFileSync(file);
+    return readCacheFile(readFileSync(file));
   } catch {
     return undefined;
   }
@@ -151,10 +208,11 @@ function writeAtomically(file: string, data: Buffer): void {
   }
 }
 
-/** Runs the CLI from the bundles in `root` (dist/cli) for bin's `module`, caching their code; `modules` is require.cache. */
-export function start(root: string, bin: Module, modules: Record<string, Module | undefined>): void {
-  const loader = new BundleLoader(root, codeCacheDir(process.env, process.platform), modules, bin.constructor as typeof import('node:module'));
-  process.once('exit', () => loader.save());
+/** Runs the CLI from the bundles in `root` (dist/cli) for bin's `module` and `require`, caching their code. */
+export function start(root: string, bin: Module, binRequire: NodeJS.Require): void {
+  const loader = new BundleLoader(root, codeCacheDir(process.env, process.platform), binRequire.cache, bin.constructor as typeof import('node:module'), binRequire);
+  // on(), not once(): once() compiles four more of Node's functions, and exit comes once anyway.
+  process.on('exit', (code) => loader.save(`exit ${code}`));
   // A shell's TAB (cli/main.ts answers `__complete` first too): its own bundle is all it needs.
   if (process.argv[2] === '__complete') {
     (loader.load(join(root, 'completion.cjs'), bin) as typeof import('./completion.js')).completeProcess(process.argv.slice(3));

@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeCacheDir, cacheFileName } from '../../src/cli/boot.js';
+import { cacheFileBytes, cacheFileName, codeCacheDir, readCacheFile } from '../../src/cli/boot.js';
 import { isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
 import { useMock } from '../helpers/mock-server.js';
 import { tempDir } from '../helpers/temp.js';
@@ -14,6 +14,26 @@ function coreCacheFile(dir: string): string {
   expect(hash).toBeDefined();
   return join(dir, cacheFileName('cli.cjs', hash as string, process.version, process.arch));
 }
+
+/** The one cache file of a bundle (`call.cjs`) in `dir`. */
+function cacheFileOf(dir: string, part: string): string {
+  const names = readdirSync(dir).filter((name) => name.startsWith(`${part}-`));
+  expect(names).toHaveLength(1);
+  return join(dir, names[0] as string);
+}
+
+/** The runs a cache file says its code was compiled by. */
+function runsIn(file: string): string[] {
+  const read = readCacheFile(readFileSync(file));
+  expect(read).toBeDefined();
+  return (read?.runs ?? '').split('\n').filter((run) => run !== '');
+}
+
+function writeTimes(dir: string): Map<string, number> {
+  return new Map(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).mtimeMs]));
+}
+
+const DRY_RUN = ['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'];
 
 function freshCacheHome(): { env: Record<string, string>; dir: string } {
   const cache = tempDir('cache');
@@ -69,6 +89,49 @@ describe('the code cache of the bundles', () => {
     const result = await runCli(['createUser', '--email', 'not-an-email'], { env });
     expect(result.code).toBe(2);
     expect(readdirSync(dir).map((name) => name.slice(0, name.indexOf('-'))).sort()).toEqual(['call.cjs', 'cli.cjs', 'validators+createUser.cjs']);
+  });
+
+  it('a kind of run the cache has not seen adds the code it compiled once (a --help first left out the checks of a call); the next run of that kind writes nothing', async () => {
+    const { env, dir } = freshCacheHome();
+    expect((await runCli(['createUser', '--help'], { env })).code).toBe(0);
+    const call = cacheFileOf(dir, 'call.cjs');
+    expect(runsIn(call)).toEqual(['cli.cjs call.cjs exit 0']);
+    const helpOnly = statSync(call).size;
+    const first = await runCli(DRY_RUN, { env });
+    expect(first.code).toBe(0);
+    expect(runsIn(call)).toEqual(['cli.cjs call.cjs exit 0', 'cli.cjs call.cjs validators/createUser.cjs exit 0']);
+    expect(statSync(call).size).toBeGreaterThan(helpOnly);
+    expect(runsIn(cacheFileOf(dir, 'cli.cjs'))).toEqual(['cli.cjs call.cjs exit 0', 'cli.cjs call.cjs validators/createUser.cjs exit 0']);
+    const written = writeTimes(dir);
+    expect(await runCli(DRY_RUN, { env })).toEqual(first);
+    expect(writeTimes(dir)).toEqual(written);
+    // The same bundles ending otherwise (a validation error, exit 2) are another kind of run.
+    expect((await runCli(['createUser', '--email', 'not-an-email'], { env })).code).toBe(2);
+    expect(runsIn(call)).toHaveLength(3);
+  });
+
+  it('a cache file that has seen 16 kinds of run is read but no longer rewritten by a new one', async () => {
+    const { env, dir } = freshCacheHome();
+    expect((await runCli(['methods'], { env })).code).toBe(0);
+    const core = cacheFileOf(dir, 'cli.cjs');
+    const read = readCacheFile(readFileSync(core));
+    expect(read).toBeDefined();
+    const sixteen = Array.from({ length: 16 }, (_, i) => `cli.cjs other-${i}.cjs exit 0`);
+    writeFileSync(core, cacheFileBytes(sixteen, Buffer.from(read?.data ?? [])));
+    const written = writeTimes(dir);
+    const expected = await runCli(['methods'], { env: isolatedEnv() });
+    expect(await runCli(['methods'], { env })).toEqual(expected);
+    expect(writeTimes(dir)).toEqual(written);
+    expect(runsIn(core)).toEqual(sixteen);
+  });
+
+  it('a file of the form before the list of runs (V8 data alone) is replaced by one with it', async () => {
+    const { env, dir } = freshCacheHome();
+    expect((await runCli(['methods'], { env })).code).toBe(0);
+    const core = cacheFileOf(dir, 'cli.cjs');
+    writeFileSync(core, Buffer.from(readCacheFile(readFileSync(core))?.data ?? []));
+    expect((await runCli(['methods'], { env })).code).toBe(0);
+    expect(runsIn(core)).toEqual(['cli.cjs methods.cjs exit 0']);
   });
 
   it('a damaged or cut-off cache file is ignored and replaced: the command runs as without one', async () => {

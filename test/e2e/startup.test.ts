@@ -139,6 +139,19 @@ describe('start-up loads only what the command needs', () => {
     expect(loaded).toEqual(['boot.cjs', ...bundles]);
   });
 
+  it.each([
+    [['--help']],
+    [['methods']],
+    [['__complete', 'createFirstOrder', '--product', '']],
+    [['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x']],
+  ])('%j resolves no module path (require() of the loader would read package.json for its "exports")', (args) => {
+    const file = join(tempDir('trace'), 'resolves.txt');
+    const result = spawnSync(process.execPath, ['--require', fileURLToPath(new URL('../helpers/trace-resolves.cjs', import.meta.url)), BIN, ...args], { env: { ...isolatedEnv(), TRACE_RESOLVES_FILE: file }, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    // The main module's own path is resolved as for any script Node runs.
+    expect(readFileSync(file, 'utf8').split('\n').filter((request) => request !== '' && request !== BIN)).toEqual([]);
+  });
+
   it('the pre-rendered --help is what commander prints', () => {
     const fast = spawnSync(process.execPath, [BIN, '--help'], { env: isolatedEnv(), encoding: 'utf8' });
     const emptySchemas = tempDir('empty');
