@@ -5,10 +5,12 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsers, inputLine, records } from '../helpers/batch.js';
 import { isolatedEnv } from '../helpers/cli.js';
-import { runMain, type MainResult } from '../helpers/in-process.js';
+import { Capture, runMain, type MainResult } from '../helpers/in-process.js';
+import { main } from '../../src/cli/main.js';
 import { apiCall } from '../helpers/mock-process.js';
 import { tempDir } from '../helpers/temp.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
@@ -118,6 +120,22 @@ describe('sending', () => {
       { line: 2, method: 'createUser', status: null, ok: false, code: 'E_CONNREFUSED', error: refused },
     ]);
     expect(result.stderr).toMatch(new RegExp(`^batch: 2 calls ${TIMING}: 0 ok, 2 failed \\(2 network\\)\n$`));
+  });
+});
+
+describe('engine', () => {
+  /** main() with an engineFlags hook that records what the command asks of V8 (the CLI's own process sets them). */
+  async function flagsOf(args: string[]): Promise<{ code: number; flags: string[] }> {
+    const flags: string[] = [];
+    const deps = { stdout: new Capture(), stderr: new Capture(), stdin: new PassThrough(), env: isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN }), engineFlags: async (asked: readonly string[]) => void flags.push(...asked) };
+    const code = await main(['batch', ...args], deps);
+    return { code, flags };
+  }
+
+  it("a batch that sends keeps undici's WebAssembly parser on the baseline compiler; a dry run asks nothing of the engine", async () => {
+    const input = file('engine.ndjson', `${users('engine', 2).join('\n')}\n`);
+    expect(await flagsOf([input, '--dry-run'])).toEqual({ code: 0, flags: [] });
+    expect(await flagsOf([input])).toEqual({ code: 0, flags: ['--liftoff-only'] });
   });
 });
 
