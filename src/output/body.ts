@@ -112,8 +112,11 @@ function eachChunk(body: Readable, take: (chunk: Buffer) => Promise<unknown> | u
       resolve();
     });
     body.once('error', (error) => fail(mapStreamError(error)));
-    // Closed before its end, with no error of its own: cut short all the same.
-    body.once('close', () => fail(mapStreamError(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }))));
+    // Closed before its end, with no error of its own: cut short all the same. Every body closes
+    // after its end too: the error is made only when it counts (an Error and its mapping, per call).
+    body.once('close', () => {
+      if (!settled) fail(mapStreamError(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
+    });
   });
 }
 

@@ -1,4 +1,5 @@
 // The body on stdout: a failure to write stdout is reported as such, never as a network error.
+import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { writeResponse } from '../../src/output/body.js';
@@ -26,6 +27,20 @@ describe('writeResponse', () => {
       return error as Error;
     });
     await expect(written).rejects.toMatchObject({ code: 'E_STDOUT', exitCode: 23, message: 'cannot write the answer to stdout: ENOSPC' });
+    expect(mapped).toBe(0);
+  });
+
+  it('a body read to its end maps no error when its stream closes afterwards (no premature-close error is made for every call)', async () => {
+    let mapped = 0;
+    const response = answer('{"id":1}');
+    const chunks: Buffer[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (chunks.push(chunk), done()) });
+    await writeResponse(response, { stdout: sink, pretty: false }, (error) => {
+      mapped++;
+      return error as Error;
+    });
+    if (!response.body.closed) await once(response.body, 'close');
+    expect(Buffer.concat(chunks).toString()).toBe('{"id":1}');
     expect(mapped).toBe(0);
   });
 
