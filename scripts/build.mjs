@@ -75,6 +75,8 @@ async function commandRegistry() {
       setup(builder) {
         builder.onResolve({ filter: /.*/ }, (args) => {
           if (args.kind !== 'dynamic-import') return undefined;
+          // Node's own modules are Node's to load (the test command loads node:http before its flags).
+          if (args.path.startsWith('node:')) return { path: args.path, external: true };
           lazy.add(relative(root, resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'))).split('\\').join('/'));
           return { path: args.path, external: true };
         });

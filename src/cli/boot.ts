@@ -85,8 +85,12 @@ interface Compiled {
 export class BundleLoader {
   /** Every bundle loaded this run, in order: at exit, those whose cache lacks this kind of run are written. */
   private readonly loaded: Compiled[] = [];
-  /** Set once V8's flags have changed: V8 refuses the cache then, and code it compiles is not for the next start. */
-  private flagsChanged = false;
+  /**
+   * The V8 flags set while running ('' before any): V8 refuses code cached under other flags, so a
+   * bundle loaded once they changed has a cache file of its own, named after them (`oneoffice test`
+   * sets its flags before its bundle loads: that code is cached whole, and read by its next run).
+   */
+  private flags = '';
 
   /** `root`: the folder of the bundles; `modules`: require.cache, where each loaded bundle is listed. */
   constructor(
@@ -110,7 +114,7 @@ export class BundleLoader {
     // Sliced, not path.relative(): each of Node's path functions is compiled on its first call.
     const part = filename.slice(this.root.length + 1).replaceAll('\\', '/');
     const hash = BUNDLE_HASH.exec(code)?.[1];
-    const file = hash && this.cacheDir && !this.flagsChanged ? join(this.cacheDir, cacheFileName(part, hash, process.version, process.arch)) : undefined;
+    const file = hash && this.cacheDir ? join(this.cacheDir, cacheFileName(this.flags ? `${part}~${this.flags}` : part, hash, process.version, process.arch)) : undefined;
     const cached = file ? readCache(file) : undefined;
     // No import() in a bundle: the build makes each a require() (scripts/build.mjs).
     const script = new Script(`${WRAPPER_START}${code}\n})`, { filename, cachedData: cached?.data });
@@ -130,21 +134,25 @@ export class BundleLoader {
     return module.exports;
   }
 
-  /** To call before V8's flags change (the commands that set them: cli/stdio.ts engineFlags): saves what there is. */
-  beforeEngineFlags(): void {
+  /**
+   * To call before V8's flags change (the commands that set them: cli/stdio.ts engineFlags): saves
+   * what there is, compiled under the flags until now; what loads next is cached under these too.
+   */
+  beforeEngineFlags(flags: readonly string[] = []): void {
     this.save('flags');
-    this.flagsChanged = true;
+    this.flags = [this.flags, ...flags.map((flag) => flag.replace(/^--/, '').replace(/[^\w-]/g, '_'))].filter((name) => name !== '').join('+');
   }
 
   /**
    * Writes the code V8 compiled this run for each bundle whose cache was missing, refused, or made
-   * by other kinds of run only (at exit: all it ran). `end` is how the run ended (`exit 2`), or `flags`.
+   * by other kinds of run only (at exit: all it ran since the flags last changed; a change saves the
+   * bundles loaded before it and empties the list). `end` is how the run ended (`exit 2`), or `flags`.
    */
   save(end: string): void {
     const loaded = this.loaded.splice(0);
     const run = `${loaded.map(({ part }) => part).join(' ')} ${end}`;
     const fresh = loaded.filter(({ file, runs }) => file !== undefined && (runs === undefined || (!`\n${runs}`.includes(`\n${run}\n`) && runList(runs).length < MAX_RUNS)));
-    if (fresh.length === 0 || !this.cacheDir || this.flagsChanged) return;
+    if (fresh.length === 0 || !this.cacheDir) return;
     try {
       mkdirSync(this.cacheDir, { recursive: true, mode: 0o700 });
     } catch {
@@ -219,5 +227,5 @@ export function start(root: string, bin: Module, binRequire: NodeJS.Require): vo
     return;
   }
   const cli = loader.load(join(root, 'cli.cjs'), bin) as typeof import('./main.js');
-  cli.runProcess(undefined, undefined, { beforeEngineFlags: () => loader.beforeEngineFlags() });
+  cli.runProcess(undefined, undefined, { beforeEngineFlags: (flags?: readonly string[]) => loader.beforeEngineFlags(flags) });
 }

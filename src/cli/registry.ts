@@ -89,9 +89,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: TEST_OPTIONS,
     moreOperands: FILES,
     nodeStreams: true,
-    run: async () => {
+    // A test run is short: reading YAML, then a few hundred small calls. V8's optimising compilers
+    // cost it more than they save (a 100-step scenario, whole process, runs interleaved: ~10% less
+    // time without them), and undici's WebAssembly parser (proxied steps) stays on the baseline
+    // compiler, as for single calls (perform.ts). The flags are set before the command's bundle
+    // loads, so its code is cached under them whole (cli/boot.ts); node:http first, which Node
+    // compiles from its own cache only under the flags it started with.
+    run: async () => async (ctx, { rest }) => {
+      await import('node:http');
+      await ctx.deps.engineFlags?.(['--no-opt', '--liftoff-only']);
       const { runTestCommand } = await import('./commands/test.js');
-      return (ctx, { rest }) => runTestCommand(ctx, rest);
+      return runTestCommand(ctx, rest);
     },
     help: async () => (await import('./commands/test.js')).testHelp,
   },

@@ -111,10 +111,11 @@ export function useNodeStreams(deps: Deps): void {
 
 /**
  * The dependencies of a CLI process: its own stdin, stdout, stderr and environment.
- * `beforeEngineFlags` runs before V8's flags change (bin's loader writes its code cache then: code
- * V8 writes under other flags is refused by the next start).
+ * `beforeEngineFlags` runs before V8's flags change, with them (bin's loader writes its code cache
+ * then, and caches what loads after under a name holding the flags: V8 refuses code cached under
+ * other flags).
  */
-export function processDeps(beforeEngineFlags?: () => void): Deps {
+export function processDeps(beforeEngineFlags?: (flags: readonly string[]) => void): Deps {
   return {
     stdout: processOutput(1),
     stderr: processOutput(2),
@@ -125,7 +126,7 @@ export function processDeps(beforeEngineFlags?: () => void): Deps {
     env: process.env,
     engineFlags: async (flags) => {
       const { setFlagsFromString } = await import('node:v8');
-      beforeEngineFlags?.();
+      beforeEngineFlags?.(flags);
       for (const flag of flags) setFlagsFromString(flag);
     },
   };

@@ -35,8 +35,8 @@ import { monotonicMs } from '../../api/clock.js';
 import { unlockClientKey } from '../unlock-key.js';
 import { isUtf16, UTF16_ADVICE } from '../../api/text.js';
 
+/** Run with V8's flags for a test run set (cli/registry.ts sets them before this module loads). */
 export async function runTestCommand(ctx: Context, argv: readonly string[]): Promise<number> {
-  await preferFastStart(ctx);
   const parsed = parseCallArgs(argv, TEST_OPTIONS, []);
   if (parsed.options['help']) {
     ctx.deps.stdout.write(fitHelp(ctx.deps, testHelp()));
@@ -212,16 +212,6 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
   } finally {
     await mock?.close();
   }
-}
-
-/**
- * A test run is short: reading YAML, then a few hundred small calls. V8's optimising compilers
- * cost such a run more than they save (a 100-step scenario, whole process, runs interleaved:
- * ~10% less time without them), and undici's WebAssembly HTTP parser (proxied steps) is left on
- * the baseline compiler for the same reason (as perform.ts does for single calls).
- */
-async function preferFastStart(ctx: Context): Promise<void> {
-  await ctx.deps.engineFlags?.(['--no-opt', '--liftoff-only']);
 }
 
 /** The method's documented answer ("x-response"), when it has one (api/schema/responses.ts). */
