@@ -29,7 +29,7 @@ const shared = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  define: { __ONEOFFICE_VERSION__: JSON.stringify(pkg.version), __ONEOFFICE_HELP__: 'null' },
+  define: { __ONEOFFICE_VERSION__: JSON.stringify(pkg.version), __ONEOFFICE_HELP__: 'null', __ONEOFFICE_METHODS__: 'null' },
   legalComments: 'none',
   logLevel: 'warning',
   // A native addon: it finds its prebuilt binary next to its own files, so it is loaded from node_modules.
@@ -163,10 +163,12 @@ function undiciAccepts100Continue() {
   };
 }
 
-async function bundleCli(help) {
+/** `prerendered`: what the core prints as it is for the built-in methods (`--help`, `methods`); none on the first build. */
+async function bundleCli(prerendered) {
   const cli = { ...shared, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir: CLI_DIR };
-  const builds = [build({ ...cli, entryPoints: { cli: join(root, 'src', 'cli', 'main.ts') }, plugins: [lazyParts('cli')], define: { ...shared.define, __ONEOFFICE_HELP__: JSON.stringify(help ?? null) } })];
-  if (help === undefined) {
+  const define = { ...shared.define, __ONEOFFICE_HELP__: JSON.stringify(prerendered?.help ?? null), __ONEOFFICE_METHODS__: JSON.stringify(prerendered?.methods ?? null) };
+  const builds = [build({ ...cli, entryPoints: { cli: join(root, 'src', 'cli', 'main.ts') }, plugins: [lazyParts('cli')], define })];
+  if (prerendered === undefined) {
     for (const [file, name] of Object.entries(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name), withoutHttp2(), undiciAccepts100Continue()] }));
     const validators = readdirSync(join(generated, 'validators')).filter((file) => file.endsWith('.js'));
     builds.push(build({ ...cli, entryPoints: validators.map((file) => join(generated, 'validators', file)), outdir: join(CLI_DIR, 'validators') }));
@@ -206,7 +208,8 @@ function declarations() {
 }
 
 // `oneoffice --help` as commander renders it for the built-in methods, so the CLI can print it
-// without loading commander (a second, quick build of the core embeds it).
+// without loading commander, and `oneoffice methods`, without loading its part (a second, quick
+// build of the core embeds them).
 function renderHelp(args = ['--help']) {
   const home = mkdtempSync(join(tmpdir(), 'oneoffice-build-'));
   try {
@@ -238,8 +241,7 @@ async function writeManPage() {
 const methods = generateValidators();
 await bundleLibrary();
 await bundleCli();
-const mainHelp = renderHelp();
-await bundleCli(mainHelp);
+await bundleCli({ help: renderHelp(), methods: renderHelp(['methods']) });
 await writeManPage();
 declarations();
 // The JSON Schema of scenario files as a file of the package, for editors' `$schema=` lines.

@@ -22,6 +22,9 @@ const VALUE_OPTIONS = new Set(
 
 declare const __ONEOFFICE_HELP__: string | undefined;
 const PRERENDERED_HELP = typeof __ONEOFFICE_HELP__ === 'string' ? __ONEOFFICE_HELP__ : undefined;
+declare const __ONEOFFICE_METHODS__: string | undefined;
+/** `oneoffice methods` for the built-in methods, rendered at the build: printed without loading its part. */
+const PRERENDERED_METHODS = typeof __ONEOFFICE_METHODS__ === 'string' ? __ONEOFFICE_METHODS__ : undefined;
 
 function isPlainHelp(argv: readonly string[]): boolean {
   return argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help');
@@ -51,6 +54,10 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
     if (word === 'help' && argv[index + 1] !== undefined) return await helpFor(ctx, argv[index + 1] as string);
     const command = word === undefined ? undefined : commandNamed(word);
     if (command && word !== 'help') {
+      if (PRERENDERED_METHODS && word === 'methods' && argv.length === 1 && !ctx.hasUserSchemas()) {
+        deps.stdout.write(PRERENDERED_METHODS);
+        return ExitCode.ok;
+      }
       if (command.nodeStreams) useNodeStreams(deps);
       return await (await command.run())(ctx, invocation);
     }

@@ -117,7 +117,9 @@ describe('start-up loads only what the command needs', () => {
   // static import that should be lazy) shows here first. `npm run bench` prints their bytes.
   it.each([
     [['--help'], ['cli.cjs']],
-    [['methods'], ['cli.cjs', 'methods.cjs']],
+    // The list of the built-in methods is rendered at the build; --json and user schemas load its part.
+    [['methods'], ['cli.cjs']],
+    [['methods', '--json'], ['cli.cjs', 'methods.cjs']],
     // A shell's TAB goes from the loader straight to completion's bundle.
     [['__complete', 'createFirstOrder', '--product', ''], ['completion.cjs']],
     [['completion', 'bash'], ['cli.cjs', 'completion.cjs']],
@@ -150,6 +152,15 @@ describe('start-up loads only what the command needs', () => {
     expect(result.status).toBe(0);
     // The main module's own path is resolved as for any script Node runs.
     expect(readFileSync(file, 'utf8').split('\n').filter((request) => request !== '' && request !== BIN)).toEqual([]);
+  });
+
+  it('the pre-rendered list of methods is what the methods command prints', () => {
+    const fast = spawnSync(process.execPath, [BIN, 'methods'], { env: isolatedEnv(), encoding: 'utf8' });
+    const emptySchemas = tempDir('empty');
+    const slow = spawnSync(process.execPath, [BIN, 'methods'], { env: isolatedEnv({ ONEOFFICE_SCHEMAS: emptySchemas }), encoding: 'utf8' });
+    expect(slow.status).toBe(0);
+    expect(fast.stdout).toBe(slow.stdout);
+    expect(fast.stdout).toMatch(/^createCustomer {2}/);
   });
 
   it('the pre-rendered --help is what commander prints', () => {
