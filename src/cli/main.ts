@@ -13,12 +13,19 @@ import { COMMAND_NAMES, COMMANDS, commandNamed, type Invocation } from './regist
 
 export type { Deps } from './context.js';
 
-/** Every option of every command that takes a value: options may stand before the command word. */
-const VALUE_OPTIONS = new Set(
-  [...CALL_OPTIONS, ...COMMANDS.flatMap((command) => [...command.options, ...(command.subcommands ?? []).flatMap((sub) => sub.options ?? [])])]
-    .filter((spec) => spec.takes === 'value' || spec.takes === 'list')
-    .flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])),
-);
+/**
+ * Every option of every command that takes a value: options may stand before the command word.
+ * Built on first use: most command lines start with the command word and never ask.
+ */
+let valueOptions: ReadonlySet<string> | undefined;
+function takesValue(option: string): boolean {
+  valueOptions ??= new Set(
+    [...CALL_OPTIONS, ...COMMANDS.flatMap((command) => [...command.options, ...(command.subcommands ?? []).flatMap((sub) => sub.options ?? [])])]
+      .filter((spec) => spec.takes === 'value' || spec.takes === 'list')
+      .flatMap((spec) => (spec.short ? [spec.long, spec.short] : [spec.long])),
+  );
+  return valueOptions.has(option);
+}
 
 declare const __ONEOFFICE_HELP__: string | undefined;
 const PRERENDERED_HELP = typeof __ONEOFFICE_HELP__ === 'string' ? __ONEOFFICE_HELP__ : undefined;
@@ -36,7 +43,7 @@ export function commandIndex(argv: readonly string[]): number {
     const token = argv[i] as string;
     if (token === '--') return -1;
     if (!token.startsWith('-')) return i;
-    if (VALUE_OPTIONS.has(token)) i++;
+    if (takesValue(token)) i++;
   }
   return -1;
 }
@@ -163,8 +170,10 @@ export function runProcess(
 ): void {
   const deps = processDeps(hooks.beforeEngineFlags);
   let finished = false;
-  process.once('beforeExit', () => {
+  // on(), not once() (it compiles four more of Node's functions on every start): said once all the same.
+  process.on('beforeExit', () => {
     if (finished) return;
+    finished = true;
     deps.stderr.write('oneoffice: internal error: the command stopped before it finished; please report this\n');
     process.exitCode = ExitCode.unexpected;
   });

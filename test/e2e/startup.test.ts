@@ -154,6 +154,33 @@ describe('start-up loads only what the command needs', () => {
     expect(readFileSync(file, 'utf8').split('\n').filter((request) => request !== '' && request !== BIN)).toEqual([]);
   });
 
+  // Node compiles each of its own functions that its start-up did not run from source on the first
+  // call, on every start: the path of a plain command keeps clear of those with a cheap stand-in.
+  it.each([
+    [['--help']],
+    [['__complete', 'createFirstOrder', '--product', '']],
+    [['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x']],
+    [['createUser', '--email', 'not-an-email']],
+  ])('%j compiles none of the functions of Node that once(), path.relative(), Buffer\'s toString or a package.json lookup would', (args) => {
+    const dir = tempDir('compiled');
+    const log = join(dir, 'v8.log');
+    const env = isolatedEnv();
+    const run = () => spawnSync(process.execPath, ['--log-function-events', `--logfile=${log}`, '--no-logfile-per-isolate', BIN, ...args], { env, encoding: 'utf8' });
+    // The first run writes the code cache (under these flags) that the second reads.
+    run();
+    run();
+    const scripts = new Map<string, string>();
+    const compiled: string[] = [];
+    for (const line of readFileSync(log, 'utf8').split('\n')) {
+      const fields = line.split(',');
+      if (fields[0] === 'script-details') scripts.set(fields[1] as string, fields[2] as string);
+      if (fields[0] === 'function' && fields[1] === 'parse-function') compiled.push(`${scripts.get(fields[2] as string)} ${fields[7]}`);
+    }
+    expect(compiled.length).toBeGreaterThan(0);
+    const avoidable = ['node:events once', 'node:events removeListener', 'node:path relative', 'node:buffer toString', 'node:buffer getEncodingOps', 'node:internal/modules/package_json_reader read'];
+    expect(compiled.filter((name) => avoidable.includes(name))).toEqual([]);
+  });
+
   it('the pre-rendered list of methods is what the methods command prints', () => {
     const fast = spawnSync(process.execPath, [BIN, 'methods'], { env: isolatedEnv(), encoding: 'utf8' });
     const emptySchemas = tempDir('empty');
