@@ -5,7 +5,7 @@
 // V8 puts in it only the functions that had run when it was made, so each file names the runs it has
 // seen (the bundles a run loaded and how it ended): a run of another kind adds its functions once,
 // instead of compiling them from source on every start (a --help first left a call's checks out).
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type Module from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -180,11 +180,31 @@ function runList(runs: string): string[] {
   return runs.split('\n').filter((run) => run !== '');
 }
 
+/**
+ * A cache file is code this process runs, so only one this user wrote and no one else may change
+ * is read (an HOME kept under sudo, a shared XDG_CACHE_HOME): any other is replaced at exit.
+ * O_NONBLOCK: a FIFO where the file goes would otherwise hold the start forever.
+ */
 function readCache(file: string): CacheFile | undefined {
+  let fd: number | undefined;
   try {
-    return readCacheFile(readFileSync(file));
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stats = fstatSync(fd);
+    const uid = process.geteuid?.();
+    if (!stats.isFile() || (uid !== undefined && (stats.uid !== uid || (stats.mode & 0o022) !== 0))) return undefined;
+    return readCacheFile(readFileSync(fd));
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeQuietly(fd);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Nothing was written through it.
   }
 }
 

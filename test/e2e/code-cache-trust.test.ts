@@ -1,0 +1,110 @@
+// The code cache is code the CLI runs (src/cli/boot.ts): a file only this user wrote and no one else
+// may change is read, and anything odd where the cache lives (a file others may write, another
+// user's file, a FIFO, a symbolic link, writers at once, other V8 flags) costs a compile, never a call.
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCacheFile } from '../../src/cli/boot.js';
+import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+
+function freshCacheHome(): { env: Record<string, string>; dir: string } {
+  const cache = tempDir('cache');
+  return { env: isolatedEnv({ XDG_CACHE_HOME: cache }), dir: join(cache, 'oneoffice', 'code') };
+}
+
+/** The one cache file of the core (dist/cli/cli.cjs) in `dir`. */
+function coreFile(dir: string): string {
+  const names = readdirSync(dir).filter((name) => name.startsWith('cli.cjs-'));
+  expect(names).toHaveLength(1);
+  return join(dir, names[0] as string);
+}
+
+/** `methods` once, so the core's cache file holds this kind of run: the next one like it writes nothing. */
+async function cachedCore(): Promise<{ env: Record<string, string>; dir: string; file: string; expected: string }> {
+  const { env, dir } = freshCacheHome();
+  const first = await runCli(['methods'], { env });
+  expect(first.code).toBe(0);
+  return { env, dir, file: coreFile(dir), expected: first.stdout };
+}
+
+const isRoot = process.geteuid?.() === 0;
+
+describe('the code cache is read only when this user wrote it and no one else may change it', () => {
+  it('its folder is made for this user alone and each file is readable by this user alone', async () => {
+    const { dir, file } = await cachedCore();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('a cache file others may write is not read but replaced by one of this user’s', async () => {
+    const { env, file, expected } = await cachedCore();
+    chmodSync(file, 0o666);
+    const second = await runCli(['methods'], { env });
+    expect(second).toEqual({ code: 0, stdout: expected, stderr: '' });
+    // Read as it was, it would have been left alone: this run's kind was already in it.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  // Only root can give a file to another user; CI runs as root.
+  it.runIf(isRoot)('a cache file another user owns (a HOME kept under sudo) is not read but replaced', async () => {
+    const { env, file, expected } = await cachedCore();
+    chownSync(file, 65534, 65534);
+    const second = await runCli(['methods'], { env });
+    expect(second).toEqual({ code: 0, stdout: expected, stderr: '' });
+    expect(statSync(file).uid).toBe(0);
+  });
+
+  it('a FIFO where a cache file goes does not hold the start: the command runs as without a cache', async () => {
+    const { env, file, expected } = await cachedCore();
+    rmSync(file);
+    const made = spawnSync('mkfifo', [file]);
+    expect(made.status).toBe(0);
+    expect(await runCli(['methods'], { env })).toEqual({ code: 0, stdout: expected, stderr: '' });
+    expect(statSync(file).isFile()).toBe(true);
+  });
+});
+
+describe('where the cache cannot be kept, the command runs as without one', () => {
+  it('a cache folder that is a symbolic link to nowhere, or to a file, costs only the cache', async () => {
+    const expected = await runCli(['createUser', '--email', 'not-an-email']);
+    for (const target of ['missing', 'a-file']) {
+      const cache = tempDir('cache');
+      mkdirSync(join(cache, 'oneoffice'));
+      writeFileSync(join(cache, 'a-file'), '');
+      symlinkSync(join(cache, target), join(cache, 'oneoffice', 'code'));
+      expect(await runCli(['createUser', '--email', 'not-an-email'], { env: isolatedEnv({ XDG_CACHE_HOME: cache }) })).toEqual(expected);
+    }
+  });
+
+  it('a cache folder that is a symbolic link to a folder of this user’s is used through it', async () => {
+    const cache = tempDir('cache');
+    const elsewhere = tempDir('elsewhere');
+    mkdirSync(join(cache, 'oneoffice'));
+    symlinkSync(elsewhere, join(cache, 'oneoffice', 'code'));
+    expect((await runCli(['methods'], { env: isolatedEnv({ XDG_CACHE_HOME: cache }) })).code).toBe(0);
+    expect(readdirSync(elsewhere).some((name) => name.startsWith('cli.cjs-'))).toBe(true);
+  });
+
+  it('processes starting at once with an empty cache all answer alike and leave whole cache files, no temporary ones', async () => {
+    const { env, dir } = freshCacheHome();
+    const args = ['createUser', '--email', 'not-an-email'];
+    const expected = await runCli(args);
+    const runs = await Promise.all(Array.from({ length: 6 }, () => runCli(args, { env })));
+    for (const run of runs) expect(run).toEqual(expected);
+    const names = readdirSync(dir);
+    expect(names.filter((name) => !name.endsWith('.v8'))).toEqual([]);
+    for (const name of names) expect(readCacheFile(readFileSync(join(dir, name)))).toBeDefined();
+  });
+
+  it('a cache written under other V8 flags (node --no-opt) is refused by V8 and written again: both runs answer alike', async () => {
+    const { env, file, expected } = await cachedCore();
+    const flagged = spawnSync(process.execPath, ['--no-opt', BIN, 'methods'], { env, encoding: 'utf8' });
+    expect({ code: flagged.status, stdout: flagged.stdout, stderr: flagged.stderr }).toEqual({ code: 0, stdout: expected, stderr: '' });
+    const underFlags = readFileSync(file);
+    expect(await runCli(['methods'], { env })).toEqual({ code: 0, stdout: expected, stderr: '' });
+    // V8 refused the flagged run's code, so this run wrote its own.
+    expect(readFileSync(file).equals(underFlags)).toBe(false);
+  });
+});
