@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
-import { jsonResponder, startRawServer, startRecordingServer, useRecordingServer, type RawServer } from '../helpers/server.js';
+import { jsonResponder, refusedPort, startRawServer, useRecordingServer, type RawServer } from '../helpers/server.js';
 import { startTinyproxy, tinyproxyAvailable, type Proxy } from '../helpers/tinyproxy.js';
 import { makeCertificate, startHttpsServer } from '../helpers/tls.js';
 
@@ -35,10 +35,9 @@ describe('answers that are not what they should be', () => {
 
 describe('connection faults', () => {
   it('connection refused, retried when asked (the request was never written)', async () => {
-    const closed = await startRecordingServer();
-    await closed.close();
-    const result = await runCli(['createUser', '--email', 'a@b.co', '--retry', '2', '--retry-delay', '0.1'], { env: { ...rec.env, ONEOFFICE_URL: closed.url } });
-    const refused = `cannot connect to 127.0.0.1:${closed.port}: connection refused`;
+    const port = await refusedPort();
+    const result = await runCli(['createUser', '--email', 'a@b.co', '--retry', '2', '--retry-delay', '0.1'], { env: { ...rec.env, ONEOFFICE_URL: `http://127.0.0.1:${port}/` } });
+    const refused = `cannot connect to 127.0.0.1:${port}: connection refused`;
     expect(result).toEqual({
       code: 6,
       stdout: '',

@@ -1,7 +1,8 @@
 // A recording HTTP server on 127.0.0.1: keeps every request exactly as received and answers
-// with whatever the test scripts; and a raw TCP server for answers that are not proper HTTP.
+// with whatever the test scripts; a raw TCP server for answers that are not proper HTTP; and a port
+// that certainly refuses connections.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { connect as connectTcp, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface Received {
@@ -116,4 +117,26 @@ export async function startRawServer(onSocket: (socket: Socket) => void): Promis
       tcp.close();
     },
   };
+}
+
+const REFUSED_PORT = 1;
+let refused: Promise<number> | undefined;
+
+/**
+ * A port on 127.0.0.1 that refuses connections, whatever else runs. A port a closed server gave back
+ * is free for the next listen(0), and four workers listen(0) at once: a test there could reach
+ * another test's server instead of being refused. Port 1 is never handed out for port 0 (below
+ * ip_local_port_range, and below 1024, where only root may listen) and no test listens on it. Checked
+ * once per worker, so a machine where something does listen there fails naming it.
+ */
+export function refusedPort(): Promise<number> {
+  refused ??= new Promise<number>((resolve, reject) => {
+    const socket = connectTcp(REFUSED_PORT, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      reject(new Error(`something listens on 127.0.0.1:${REFUSED_PORT}: the tests of refused connections need that port closed`));
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNREFUSED' ? resolve(REFUSED_PORT) : reject(error)));
+  });
+  return refused;
 }

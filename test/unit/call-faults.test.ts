@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
-import { inTurn, jsonResponder, startRawServer, startRecordingServer, useRecordingServer, type RawServer } from '../helpers/server.js';
+import { inTurn, jsonResponder, refusedPort, startRawServer, useRecordingServer, type RawServer } from '../helpers/server.js';
 import { makeCertificate, startHttpsServer, type TestCertificate } from '../helpers/tls.js';
 
 const TOKEN = 'faults-token-0123456789abcdef';
@@ -177,10 +177,9 @@ describe('retries', () => {
 
 describe('proxies', () => {
   it('a proxy that refuses the connection', async () => {
-    const closed = await startRecordingServer();
-    await closed.close();
-    const result = await runMain(['createUser', '--email', 'a@b.co', '--proxy', `http://127.0.0.1:${closed.port}`], rec.env);
-    expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: cannot connect to proxy 127.0.0.1:${closed.port}: connection refused\n` });
+    const port = await refusedPort();
+    const result = await runMain(['createUser', '--email', 'a@b.co', '--proxy', `http://127.0.0.1:${port}`], rec.env);
+    expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: cannot connect to proxy 127.0.0.1:${port}: connection refused\n` });
     expect(rec.server.received).toHaveLength(0);
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
 import { useMock } from '../helpers/mock-server.js';
-import { startRecordingServer } from '../helpers/server.js';
+import { refusedPort } from '../helpers/server.js';
 import { makeCa, makeCertificate, makeExpiredCertificate, makeSignedCertificate, startHttpsServer, startMutualTlsServer } from '../helpers/tls.js';
 import { startTinyproxy, tinyproxyAvailable } from '../helpers/tinyproxy.js';
 
@@ -62,13 +62,11 @@ all checks passed, 1 warning
   });
 
   it('a closed port: the connect check fails, exit 6, later checks not reached', async () => {
-    const server = await startRecordingServer();
-    const url = `http://127.0.0.1:${server.port}/`;
-    await server.close();
-    const result = await doctor([], { ONEOFFICE_URL: url });
+    const port = await refusedPort();
+    const result = await doctor([], { ONEOFFICE_URL: `http://127.0.0.1:${port}/` });
     expect(result.code).toBe(6);
     const lines = result.stdout.split('\n');
-    expect(lines).toContain(`fail  connect    cannot connect to 127.0.0.1:${server.port}: connection refused -> is the server running, and the URL's port right?`);
+    expect(lines).toContain(`fail  connect    cannot connect to 127.0.0.1:${port}: connection refused -> is the server running, and the URL's port right?`);
     expect(lines).toContain('skip  auth       not reached');
     expect(lines.at(-2)).toBe('1 check failed, 1 warning');
   });

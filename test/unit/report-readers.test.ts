@@ -4,13 +4,12 @@
 // (CI=true, where .ci/run installs them) it fails instead.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 import { hasProgram } from '../helpers/platform.js';
 import { useScenarioBench } from '../helpers/scenario.js';
+import { refusedPort } from '../helpers/server.js';
 
 const s = useScenarioBench();
 const TAP_PARSER = join(ROOT, 'node_modules', '.bin', 'tap-parser');
@@ -172,7 +171,7 @@ describe('JUnit, as junitparser and xmllint (with the XSD of the shape CI server
     const path = s.file('mixed.yml', 'name: "mixed <&>"\nsteps:\n  - call: createUser\n    params: { email: "mixed-{{ run.id }}@example.com" }\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n  - call: createUser\n    params: { email: "mixed2-{{ run.id }}@example.com" }\n');
     expect((await s.test([path, '--report', `junit:${mixed}`])).code).toBe(8);
     expect(xsdCheck(mixed)).toEqual({ code: 0, stderr: 'REPORT validates\n' });
-    const closed = await closedPort();
+    const closed = await refusedPort();
     const unanswered = join(s.dir, 'unanswered.xml');
     const result = await s.test([path, '--report', `junit:${unanswered}`, '--retry', '0'], { ...s.env(), ONEOFFICE_URL: `http://127.0.0.1:${closed}` });
     expect(result.code).toBe(6);
@@ -180,12 +179,3 @@ describe('JUnit, as junitparser and xmllint (with the XSD of the shape CI server
     expect(xsdCheck(unanswered)).toEqual({ code: 0, stderr: 'REPORT validates\n' });
   });
 });
-
-/** A port nothing listens on: one the system gave a server that has closed since. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -2,14 +2,12 @@
 // the call failed, against real servers on 127.0.0.1 (plain and https, and through a proxy). In this
 // process through main(): nothing here needs a process of its own.
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
 import { tempDir, tempFile } from '../helpers/temp.js';
-import { inTurn, jsonResponder, useRecordingServer } from '../helpers/server.js';
+import { inTurn, jsonResponder, refusedPort, useRecordingServer } from '../helpers/server.js';
 import { makeCertificate, startHttpsServer } from '../helpers/tls.js';
 
 const TOKEN = 'write-out-token-0123456789';
@@ -53,10 +51,7 @@ describe('-w/--write-out', () => {
   });
 
   it('writes 000 and the error when nothing answered (connection refused, exit 6)', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await refusedPort();
     const result = await runMain(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${port}/`, '-w', '%{http_code} %{exitcode} %{errormsg}\\n'], rec.env);
     expect(result).toEqual({
       code: 6,
