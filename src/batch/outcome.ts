@@ -53,7 +53,8 @@ function rawJson(text: string, json: boolean): { rawJson?: string } {
 
 /** One result record, keys always in this order: line, method, status, ok, then the rest. */
 export function resultRecord(line: number, method: string, outcome: Outcome, redact: (text: string) => string): string {
-  if (outcome.ok && outcome.rawJson !== undefined && redact(outcome.rawJson) === outcome.rawJson) return okRecord(line, method, outcome, outcome.rawJson);
+  const copied = copyableBody(outcome, redact);
+  if (outcome.ok && copied !== undefined) return okRecord(line, method, outcome, copied);
   const record: Record<string, unknown> = { line, method, status: outcome.status, ok: outcome.ok };
   if (!outcome.ok) {
     record['code'] = outcome.code;
@@ -65,9 +66,22 @@ export function resultRecord(line: number, method: string, outcome: Outcome, red
     record['time_total'] = microseconds(outcome.seconds.total);
   }
   // The body as received unless it quotes a secret (the token, a secret param): then its strings are masked.
-  if (outcome.rawJson !== undefined && redact(outcome.rawJson) === outcome.rawJson) return `${JSON.stringify(record).slice(0, -1)},"body":${outcome.rawJson}}\n`;
+  if (copied !== undefined) return `${JSON.stringify(record).slice(0, -1)},"body":${copied}}\n`;
   if (outcome.body !== undefined) record['body'] = maskStrings(outcome.body, redact);
   return `${JSON.stringify(record)}\n`;
+}
+
+/**
+ * The body's text as received, when it may be copied into the record: it quotes no secret. A server
+ * may write one with escapes (`\u0074ok`, `\/`) that the text as received does not show, so text
+ * with a backslash is also searched as its parsed strings are written (rare: most bodies have none).
+ */
+function copyableBody(outcome: Outcome, redact: (text: string) => string): string | undefined {
+  const raw = outcome.rawJson;
+  if (raw === undefined || redact(raw) !== raw) return undefined;
+  if (!raw.includes('\\')) return raw;
+  const written = JSON.stringify(outcome.body);
+  return redact(written) === written ? raw : undefined;
 }
 
 /**

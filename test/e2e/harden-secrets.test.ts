@@ -1,10 +1,11 @@
 // Secrets stay out of sight (issue 13, item 10), as a process: the stdin spool of a batch killed
-// with kill -9 is not left in the temporary directory. The other secret rules run in this process:
+// with kill -9 is not left in the temporary directory, and a batch record masks a token the server
+// echoed with JSON escapes. The other secret rules run in this process:
 // test/unit/secrets.test.ts.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv } from '../helpers/cli.js';
+import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
 import { useRecordingServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -24,5 +25,22 @@ describe('files that hold secrets (item 10)', () => {
     child.kill('SIGKILL');
     await exited;
     expect(readdirSync(tmp)).toEqual([]);
+  });
+});
+
+describe('a server that echoes the token with JSON escapes', () => {
+  it('a batch’s result record masks it as it masks the token written plainly (the body is no longer copied as received)', async () => {
+    // The same token, its first letter and its dashes written as \u escapes: the text as received does not show it.
+    const escaped = `\\u0068${TOKEN.slice(1).replaceAll('-', '\\u002d')}`;
+    rec.server.respond((_request, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`{"id":"u1","echo":"${escaped}"}`);
+    });
+    const result = await runCli(['batch', '-'], { env: rec.env, input: `${JSON.stringify({ method: 'createUser', params: { email: 'a@b.co' } })}\n` });
+    expect(result.code).toBe(0);
+    expect(rec.server.received).toHaveLength(1);
+    const record = result.stdout.split('\n').find((line) => line.startsWith('{')) ?? '';
+    expect(JSON.parse(record)).toMatchObject({ line: 1, ok: true, body: { id: 'u1', echo: '****' } });
+    expect(JSON.stringify(JSON.parse(record))).not.toContain(TOKEN);
   });
 });
