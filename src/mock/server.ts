@@ -29,6 +29,8 @@ export interface MockServerOptions {
   failRate?: number;
   /** Calls accepted per second at most (a token bucket of one second's worth); others get 429 with Retry-After, and do nothing. */
   rateLimitPerS?: number;
+  /** Monotonic milliseconds for the rate limit's bucket (default: the process's monotonic clock); injected by tests. */
+  now?: () => number;
   /** One line per call (method, status, time); never the token or a password. */
   log?: (line: string) => void;
   /** The method schemas params are validated with: the same as the client's (default: the built-in ones). */
@@ -80,7 +82,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const token = options.token ?? randomToken();
   const latencyMs = options.latencyMs ?? 0;
   const failRate = options.failRate ?? 0;
-  const limiter = options.rateLimitPerS === undefined ? undefined : rateLimiter(options.rateLimitPerS);
+  const limiter = options.rateLimitPerS === undefined ? undefined : rateLimiter(options.rateLimitPerS, options.now);
   const registry = options.registry ?? createRegistry(builtinSchemas);
   const { backend } = options;
   const methodNames = backend ? (backend.methods ?? registry.names()) : Object.keys(methodHandlers);

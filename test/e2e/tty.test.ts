@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
+import { hurriedClock } from '../helpers/clock.js';
 import { tempDir } from '../helpers/temp.js';
 import { haveScript, onTerminal, screen } from '../helpers/terminal.js';
 import { inTurn, jsonResponder, useRecordingServer } from '../helpers/server.js';
@@ -48,9 +49,9 @@ describe.skipIf(!haveScript)('on a terminal', () => {
   });
 
   it('batch and test keep redrawing the bar while the server asked to wait, saying so and counting the 429s', async () => {
-    // Half a call a second: the second call meets a 429 with Retry-After: 2, a pause the timer redraws
-    // through. Batch and test each have their own mock and wait out their pauses side by side.
-    const mocks = await Promise.all([startMockServer({ token: TOKEN, rateLimitPerS: 0.5 }), startMockServer({ token: TOKEN, rateLimitPerS: 0.5 })]);
+    // Half a call a second (on a hurried clock: helpers/clock.ts): the second call meets a 429 with
+    // Retry-After: 2, a pause the timer redraws through. Batch and test each have their own mock and wait out their pauses side by side.
+    const mocks = await Promise.all([startMockServer({ token: TOKEN, rateLimitPerS: 0.5, now: hurriedClock() }), startMockServer({ token: TOKEN, rateLimitPerS: 0.5, now: hurriedClock() })]);
     try {
       const env = (mock: { url: string }) => isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN, NO_COLOR: '1' });
       const dir = tempDir('progress-wait');
