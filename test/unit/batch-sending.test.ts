@@ -235,6 +235,33 @@ describe('timeouts and retries per call', () => {
     }
   });
 
+  it('a server that closes its side mid-body is a network failure of that line (exit 6): a read is sent again, a create is not', async () => {
+    let requests = 0;
+    const cutting = createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        requests++;
+        socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"partial":');
+      });
+    });
+    await new Promise<void>((resolve) => cutting.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (cutting.address() as AddressInfo).port;
+      const env = isolatedEnv({ ONEOFFICE_URL: `http://127.0.0.1:${port}/`, ONEOFFICE_BEARER: TOKEN });
+      const input = file('cut.ndjson', `${line('getUserByEmail', { email: 'cut-1@example.com' })}\n${line('createUser', { email: 'cut-2@example.com' })}\n`);
+      const result = await batch([input, '--concurrency', '1', '--retry', '1', '--retry-delay', '0'], { env });
+      expect(result.code).toBe(6);
+      const reset = `connection to 127.0.0.1:${port} was reset`;
+      expect(records(result.stdout).map(({ time_total: _time, ...record }) => record)).toEqual([
+        { line: 1, method: 'getUserByEmail', status: null, ok: false, code: 'E_CONNRESET', error: reset, attempts: 2 },
+        { line: 2, method: 'createUser', status: null, ok: false, code: 'E_CONNRESET', error: reset },
+      ]);
+      expect(requests).toBe(3);
+    } finally {
+      cutting.close();
+    }
+  });
+
   it('503 answers are retried per call, and the record counts the attempts', async () => {
     const flaky = await startMockServer({ token: TOKEN, failRate: 1 });
     try {

@@ -77,6 +77,21 @@ describe('connection faults', () => {
     expect(result.code).toBe(6);
     expect(result.stderr).toBe(`oneoffice: connection to 127.0.0.1:${resetting.port} was reset\n`);
   });
+  // A single call streams its answer as it comes, so nothing is sent again once an answer began (a batch reads it whole and does: test/unit/batch-sending.test.ts).
+  it('a server that closes its side mid-body (a FIN, no reset), by content-length or chunked: exit 6, not sent again', async () => {
+    const CHUNKED = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nb\r\n{"partial":\r\n';
+    for (const head of [HEAD, CHUNKED]) {
+      const closing = await rawServer((socket) => socket.once('data', () => socket.end(head)));
+      const url = `http://127.0.0.1:${closing.port}/`;
+      const create = await runMain(['createUser', '--email', 'a@b.co', '--url', url], rec.env);
+      // What came before the cut is on stdout, as curl leaves it.
+      expect(create).toEqual({ code: 6, stdout: '{"partial":', stderr: `oneoffice: connection to 127.0.0.1:${closing.port} was reset\n` });
+      expect(closing.requests()).toBe(1);
+      const read = await runMain(['getUserByEmail', '--email', 'a@b.co', '--url', url, '--retry', '1', '--retry-delay', '0'], rec.env);
+      expect(read.code).toBe(6);
+      expect(closing.requests()).toBe(2);
+    }
+  });
   it('a read times out after the request was sent: retried for reads only', async () => {
     const silent = await rawServer(() => undefined);
     const url = `http://127.0.0.1:${silent.port}/`;
