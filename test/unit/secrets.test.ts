@@ -59,6 +59,16 @@ describe('a token echoed back by the server (item 10)', () => {
     expect(result.stderr).not.toContain(TOKEN);
     expect(result.stderr).not.toContain(TOKEN.slice(0, -4));
   });
+
+  it('is masked in an error answer’s body on stdout also when the server wrote it with JSON escapes', async () => {
+    const escaped = `\\u0068${TOKEN.slice(1).replaceAll('-', '\\u002d')}`;
+    rec.server.respond((_request, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(`{"error":"bad key ${escaped}"}`);
+    });
+    const result = await runMain(['getUserByEmail', '--email', 'a@b.co'], rec.env);
+    expect(result).toEqual({ code: 4, stdout: '{"error":"bad key ****"}', stderr: 'oneoffice: server answered 401 Unauthorized: bad key ****\n' });
+  });
 });
 
 describe('files that hold secrets (item 10)', () => {

@@ -1,5 +1,6 @@
 // Masking a body as it streams (output/stream-mask.ts): a secret is found whichever chunk boundary
-// cuts it, in each of its forms, every time it occurs; text without one passes unchanged.
+// cuts it, in each of its forms and however JSON escapes its characters, every time it occurs; text
+// without one passes unchanged.
 import { describe, expect, it } from 'vitest';
 import { secretForms } from '../../src/api/mask.js';
 import { StreamMask } from '../../src/output/stream-mask.js';
@@ -25,5 +26,28 @@ describe('StreamMask', () => {
   it('passes text without a secret, and any text without forms, byte for byte', () => {
     expect(through(['Hunter2-pw'], ['{"a":', '"Hunter2-p"}'])).toBe('{"a":"Hunter2-p"}');
     expect(through([], ['é', '€'])).toBe('é€');
+  });
+
+  it('masks a secret whose characters the server wrote as JSON escapes (\\u0074, \\/, \\"), in any mix, wherever the chunks are cut', () => {
+    const secret = 'tok/"é😀-0123';
+    const writings = [
+      '\\u0074ok\\/\\"\\u00e9\\ud83d\\ude00-0123',
+      'tok\\u002F\\u0022é😀\\u002d0123',
+      '\\u0074\\u006f\\u006b\\/\\"\\u00E9\\uD83D\\uDE00\\u002d\\u0030\\u0031\\u0032\\u0033',
+    ];
+    for (const written of writings) {
+      expect(JSON.parse(`"${written}"`)).toBe(secret);
+      const body = `{"error":"bad ${written}","again":"${written}"}`;
+      const bytes = Buffer.from(body);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const mask = new StreamMask(secretForms(secret));
+        const out = Buffer.concat([mask.push(bytes.subarray(0, cut)), mask.push(bytes.subarray(cut)), mask.end()]).toString('utf8');
+        expect(out, `${written} cut at ${cut}`).toBe('{"error":"bad ****","again":"****"}');
+      }
+    }
+  });
+
+  it('leaves text that only nearly spells a secret, or escapes meaning other characters, as it was', () => {
+    for (const text of ['{"a":"tok\\u0075"}', '{"a":"\\\\u0074ok"}', '{"a":"to\\k"}']) expect(through(secretForms('tokt'), [text])).toBe(text);
   });
 });
