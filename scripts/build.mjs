@@ -185,7 +185,7 @@ async function bundleCli(prerendered) {
     writeFileSync(path, code);
   }
   for (const dir of [CLI_DIR, join(CLI_DIR, 'validators')]) {
-    for (const file of readdirSync(dir).filter((name) => name.endsWith('.cjs') && name !== `${BOOT}.cjs`)) markWithHash(join(dir, file));
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('.cjs'))) markWithHash(join(dir, file));
   }
 }
 

@@ -5,28 +5,16 @@
 // V8 puts in it only the functions that had run when it was made, so each file names the runs it has
 // seen (the bundles a run loaded and how it ended): a run of another kind adds its functions once,
 // instead of compiling them from source on every start (a --help first left a call's checks out).
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+// This loader's own code is cached too (bin/oneoffice.cjs compiles it and says where the cache lives).
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type Module from 'node:module';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** The first line of each bundle (scripts/build.mjs): the hash of what follows it. */
 const BUNDLE_HASH = /^\/\/ oneoffice-bundle ([0-9a-f]{16})\n/;
 /** Node's own wrapper, on the first line so that line numbers in stack traces stay right. */
 const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** Where the cache lives: beside the single executable's addon (scripts/sea/addon.cjs), in a folder of its own. */
-export function codeCacheDir(env: Env, platform: NodeJS.Platform): string | undefined {
-  if (platform === 'win32') {
-    const local = env['LOCALAPPDATA'] || (env['USERPROFILE'] ? join(env['USERPROFILE'], 'AppData', 'Local') : undefined);
-    return local ? join(local, 'oneoffice', 'Cache', 'code') : undefined;
-  }
-  const xdg = env['XDG_CACHE_HOME'];
-  const base = xdg && isAbsolute(xdg) ? xdg : env['HOME'] ? join(env['HOME'], '.cache') : undefined;
-  return base ? join(base, 'oneoffice', 'code') : undefined;
-}
 
 /**
  * The cache file of one bundle: its name, the hash of its text and the Node that compiled it (V8
@@ -95,11 +83,16 @@ export class BundleLoader {
   /** `root`: the folder of the bundles; `modules`: require.cache, where each loaded bundle is listed. */
   constructor(
     private readonly root: string,
-    private readonly cacheDir: string | undefined,
+    private readonly cache: CacheAccess,
     private readonly modules: Record<string, Module | undefined>,
     private readonly Module: typeof import('node:module'),
     private readonly require: NodeJS.Require,
-  ) {}
+    private own?: OwnCode,
+  ) {
+    this.cacheDir = cache.dir;
+  }
+
+  private readonly cacheDir: string | undefined;
 
   /** `module.exports` of the bundle at `filename`, under `root`, loaded once as require() would. */
   load(filename: string, parent: Module): unknown {
@@ -115,7 +108,8 @@ export class BundleLoader {
     const part = filename.slice(this.root.length + 1).replaceAll('\\', '/');
     const hash = BUNDLE_HASH.exec(code)?.[1];
     const file = hash && this.cacheDir ? join(this.cacheDir, cacheFileName(this.flags ? `${part}~${this.flags}` : part, hash, process.version, process.arch)) : undefined;
-    const cached = file ? readCache(file) : undefined;
+    const bytes = file ? this.cache.read(file) : undefined;
+    const cached = bytes ? readCacheFile(bytes) : undefined;
     // No import() in a bundle: the build makes each a require() (scripts/build.mjs).
     const script = new Script(`${WRAPPER_START}${code}\n})`, { filename, cachedData: cached?.data });
     this.loaded.push({ script, file, part, runs: cached && script.cachedDataRejected !== true ? cached.runs : undefined });
@@ -149,6 +143,11 @@ export class BundleLoader {
    * bundles loaded before it and empties the list). `end` is how the run ended (`exit 2`), or `flags`.
    */
   save(end: string): void {
+    this.saveBundles(end);
+    this.saveOwn();
+  }
+
+  private saveBundles(end: string): void {
     const loaded = this.loaded.splice(0);
     const run = `${loaded.map(({ part }) => part).join(' ')} ${end}`;
     const fresh = loaded.filter(({ file, runs }) => file !== undefined && (runs === undefined || (!`\n${runs}`.includes(`\n${run}\n`) && runList(runs).length < MAX_RUNS)));
@@ -166,46 +165,40 @@ export class BundleLoader {
       } catch {
         continue;
       }
-      // Caches of this part's earlier builds or Node versions are never read again.
-      const prefix = `${part.replaceAll('/', '+')}-`;
-      for (const name of existing) {
-        if (name.startsWith(prefix) && join(this.cacheDir, name) !== file) removeQuietly(join(this.cacheDir, name));
-      }
+      removeOthers(this.cacheDir, part, file, existing);
     }
+  }
+
+  /**
+   * The loader's own code, once, after the bundles' (what it ran to load them and, on a first run,
+   * to write their caches is in it) and before V8's flags change (V8 refuses code cached under
+   * other flags: the first save comes before they change).
+   */
+  private saveOwn(): void {
+    const own = this.own;
+    this.own = undefined;
+    if (!own?.file || !this.cacheDir) return;
+    try {
+      mkdirSync(this.cacheDir, { recursive: true, mode: 0o700 });
+      writeAtomically(own.file, own.script.createCachedData());
+    } catch {
+      return;
+    }
+    removeOthers(this.cacheDir, 'boot.cjs', own.file);
+  }
+}
+
+/** Caches of `part`'s earlier builds or Node versions but `file`: they are never read again. */
+function removeOthers(dir: string, part: string, file: string, existing = listing(dir)): void {
+  const prefix = `${part.replaceAll('/', '+')}-`;
+  for (const name of existing) {
+    if (name.startsWith(prefix) && join(dir, name) !== file) removeQuietly(join(dir, name));
   }
 }
 
 /** The runs of a cache file's list (its padding is empty lines). */
 function runList(runs: string): string[] {
   return runs.split('\n').filter((run) => run !== '');
-}
-
-/**
- * A cache file is code this process runs, so only one this user wrote and no one else may change
- * is read (an HOME kept under sudo, a shared XDG_CACHE_HOME): any other is replaced at exit.
- * O_NONBLOCK: a FIFO where the file goes would otherwise hold the start forever.
- */
-function readCache(file: string): CacheFile | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const stats = fstatSync(fd);
-    const uid = process.geteuid?.();
-    if (!stats.isFile() || (uid !== undefined && (stats.uid !== uid || (stats.mode & 0o022) !== 0))) return undefined;
-    return readCacheFile(readFileSync(fd));
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeQuietly(fd);
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // Nothing was written through it.
-  }
 }
 
 function listing(dir: string): string[] {
@@ -236,9 +229,27 @@ function writeAtomically(file: string, data: Buffer): void {
   }
 }
 
-/** Runs the CLI from the bundles in `root` (dist/cli) for bin's `module` and `require`, caching their code. */
-export function start(root: string, bin: Module, binRequire: NodeJS.Require): void {
-  const loader = new BundleLoader(root, codeCacheDir(process.env, process.platform), binRequire.cache, bin.constructor as typeof import('node:module'), binRequire);
+/**
+ * The cache as bin/oneoffice.cjs found it: its folder, and its one reader of a cache file (only a
+ * file this user wrote and no one else may change is read: it is code this process runs).
+ */
+export interface CacheAccess {
+  dir: string | undefined;
+  read: (file: string) => Uint8Array | undefined;
+}
+
+/** The loader's own code: compiled by bin/oneoffice.cjs, whose cache `file` it had none of, or V8 refused. */
+export interface OwnCode {
+  script: Script;
+  file: string | undefined;
+}
+
+/**
+ * Runs the CLI from the bundles in `root` (dist/cli) for bin's `module` and `require`, caching their
+ * code in `cache.dir` (bin/oneoffice.cjs decides where), and this loader's own when `own` is given.
+ */
+export function start(root: string, bin: Module, binRequire: NodeJS.Require, cache: CacheAccess, own?: OwnCode): void {
+  const loader = new BundleLoader(root, cache, binRequire.cache, bin.constructor as typeof import('node:module'), binRequire, own);
   // on(), not once(): once() compiles four more of Node's functions, and exit comes once anyway.
   process.on('exit', (code) => loader.save(`exit ${code}`));
   // A shell's TAB (cli/main.ts answers `__complete` first too): its own bundle is all it needs.

@@ -1,12 +1,16 @@
 // V8's code cache of the CLI's bundles (src/cli/boot.ts): kept in the user's cache directory, used
 // by the next start, replaced when stale or damaged, and never the reason a command fails.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheFileBytes, cacheFileName, codeCacheDir, readCacheFile } from '../../src/cli/boot.js';
+import { cacheFileBytes, cacheFileName, readCacheFile } from '../../src/cli/boot.js';
 import { isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
 import { useMock } from '../helpers/mock-server.js';
 import { tempDir } from '../helpers/temp.js';
+
+// bin/oneoffice.cjs decides where the cache lives (it compiles the loader from it); required, not run.
+const { codeCacheDir } = createRequire(import.meta.url)('../../bin/oneoffice.cjs') as { codeCacheDir: (env: Record<string, string>, platform: NodeJS.Platform) => string | undefined };
 
 /** The cache file the CLI's core (dist/cli/cli.cjs) has in `dir` for this Node. */
 function coreCacheFile(dir: string): string {
@@ -66,6 +70,7 @@ describe('the code cache of the bundles', () => {
     expect(first.stderr).toBe('');
     const written = new Map(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).mtimeMs]));
     expect([...written.keys()].map((name) => name.replace(/-[0-9a-f]{16}-v[\d.]+-\w+\.v8$/, '')).sort()).toEqual([
+      'boot.cjs',
       'cli.cjs',
       'test.cjs~no-opt+liftoff-only',
       'validators+getUserByEmail.cjs~no-opt+liftoff-only',
@@ -80,7 +85,7 @@ describe('the code cache of the bundles', () => {
     const first = await runCli(['methods', '--json'], { env });
     expect(first.code).toBe(0);
     const names = readdirSync(dir).sort();
-    expect(names).toEqual([expect.stringMatching(/^cli\.cjs-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/), expect.stringMatching(/^methods\.cjs-/)]);
+    expect(names).toEqual([expect.stringMatching(/^boot\.cjs-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/), expect.stringMatching(/^cli\.cjs-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/), expect.stringMatching(/^methods\.cjs-/)]);
     const written = names.map((name) => statSync(join(dir, name)).mtimeMs);
     const second = await runCli(['methods', '--json'], { env });
     expect(second).toEqual(first);
@@ -93,7 +98,7 @@ describe('the code cache of the bundles', () => {
     const { env, dir } = freshCacheHome();
     const result = await runCli(['createUser', '--email', 'not-an-email'], { env });
     expect(result.code).toBe(2);
-    expect(readdirSync(dir).map((name) => name.slice(0, name.indexOf('-'))).sort()).toEqual(['call.cjs', 'cli.cjs', 'validators+createUser.cjs']);
+    expect(readdirSync(dir).map((name) => name.slice(0, name.indexOf('-'))).sort()).toEqual(['boot.cjs', 'call.cjs', 'cli.cjs', 'validators+createUser.cjs']);
   });
 
   it('a kind of run the cache has not seen adds the code it compiled once (a --help first left out the checks of a call); the next run of that kind writes nothing', async () => {
@@ -113,6 +118,21 @@ describe('the code cache of the bundles', () => {
     // The same bundles ending otherwise (a validation error, exit 2) are another kind of run.
     expect((await runCli(['createUser', '--email', 'not-an-email'], { env })).code).toBe(2);
     expect(runsIn(call)).toHaveLength(3);
+  });
+
+  it("the loader's own code (boot.cjs) is cached too: the next start reads it and writes nothing, and a damaged one is replaced", async () => {
+    const { env, dir } = freshCacheHome();
+    const first = await runCli(['--help'], { env });
+    expect(first.code).toBe(0);
+    const boot = cacheFileOf(dir, 'boot.cjs');
+    expect(boot.slice(dir.length + 1)).toMatch(/^boot\.cjs-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/);
+    const written = writeTimes(dir);
+    // V8 refusing it would have had it written anew.
+    expect(await runCli(['--help'], { env })).toEqual(first);
+    expect(writeTimes(dir)).toEqual(written);
+    writeFileSync(boot, 'not compiled code');
+    expect(await runCli(['--help'], { env })).toEqual(first);
+    expect(readFileSync(boot).length).toBeGreaterThan(1000);
   });
 
   it('a cache file that has seen 16 kinds of run is read but no longer rewritten by a new one', async () => {
@@ -162,7 +182,7 @@ describe('the code cache of the bundles', () => {
     for (const name of stale) writeFileSync(join(dir, name), 'old');
     writeFileSync(join(dir, 'unrelated.txt'), 'kept');
     expect((await runCli(['--help'], { env })).code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual([coreCacheFile(dir).slice(dir.length + 1), 'unrelated.txt']);
+    expect(readdirSync(dir).filter((name) => !name.startsWith('boot.cjs-')).sort()).toEqual([coreCacheFile(dir).slice(dir.length + 1), 'unrelated.txt']);
   });
 
   it('a cache directory that cannot be made costs only the cache: same output, nothing on stderr', async () => {
