@@ -1,11 +1,11 @@
 // What start-up loads: commands that do not call the API must not load undici, conf or ajv (the
 // speed issue's design rule); timing itself is measured by `npm run bench`, never here.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv } from '../helpers/cli.js';
+import { BIN, isolatedEnv, ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
 const TRACER = fileURLToPath(new URL('../helpers/trace-loads.cjs', import.meta.url));
@@ -188,6 +188,9 @@ describe('start-up loads only what the command needs', () => {
     expect(slow.status).toBe(0);
     expect(fast.stdout).toBe(slow.stdout);
     expect(fast.stdout).toMatch(/^createCustomer {2}/);
+    // Each method of schemas/ as it is now, none more (a stale dist/ is refused by the tests' setup too).
+    const schemas = readdirSync(join(ROOT, 'schemas')).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).sort();
+    expect(fast.stdout.trimEnd().split('\n').map((line) => line.split(' ')[0])).toEqual(schemas);
   });
 
   it('the pre-rendered --help is what commander prints', () => {
