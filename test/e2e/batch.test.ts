@@ -2,44 +2,19 @@
 // documented lifecycle with its exit code, and stdin. The rest of batch's sending runs in-process
 // (test/unit/batch-sending.test.ts), as do its help, usage errors and input checks
 // (test/unit/batch-usage.test.ts).
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUsers, inputLine, records } from '../helpers/batch.js';
-import { isolatedEnv, runCli, type RunResult } from '../helpers/cli.js';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BATCH_TOKEN, createUsers, DUPLICATE, inputLine, records, TIMING, useBatchBench } from '../helpers/batch.js';
+import { runCli, type RunResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
-import { startMockServer, type MockServer } from '../../src/mock/server.js';
 
-const TOKEN = 'batch-test-token-0123456789abcdef';
-const DUPLICATE = 'duplicate key value violates unique constraint "users_email"';
-/** The summary's first words and the timing part, which varies. */
-const TIMING = String.raw`in \d+\.\d s( \(\d+/s\))?`;
-
-let mock: MockServer;
-let dir: string;
-let counter = 0;
-
-beforeAll(async () => {
-  mock = await startMockServer({ token: TOKEN });
-});
-afterAll(() => mock.close());
-
-function fresh(name: string): string {
-  dir ??= tempDir('batch-e2e');
-  return join(dir, `${++counter}-${name}`);
-}
-
-function file(name: string, text: string): string {
-  const path = fresh(name);
-  writeFileSync(path, text);
-  return path;
-}
-
+const bench = useBatchBench('batch-e2e');
+const { file } = bench;
 const line = inputLine;
 const users = createUsers;
 
 function batch(args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
-  const env = options.env ?? isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN });
+  const env = options.env ?? bench.env();
   return runCli(['batch', ...args], { env, timeoutMs: options.timeoutMs ?? 20000, ...(options.input !== undefined ? { input: options.input } : {}) });
 }
 
@@ -74,12 +49,12 @@ describe('sending', () => {
     expect(results[2]!['body']).toMatchObject({ id: 'LC-ORD2', type: 'renewal', parent: 'LC-ORD1', licenses: 20 });
     expect(results[5]!['body']).toMatchObject({ email: 'lc-user@example.com', isActive: false });
     expect(results[6]).toEqual({ line: 9, method: 'createUser', status: 400, ok: false, code: 'E_HTTP_4XX', error: DUPLICATE, body: DUPLICATE });
-    expect(result.stdout).not.toContain(TOKEN);
+    expect(result.stdout).not.toContain(BATCH_TOKEN);
   });
 
   it('reads stdin (-), and removes its temporary copy', async () => {
     const tmp = tempDir('batch-tmp');
-    const env = isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN, TMPDIR: tmp });
+    const env = bench.env({ TMPDIR: tmp });
     const result = await batch(['-'], { input: `${users('stdin', 3).join('\n')}\n`, env });
     expect(result.code).toBe(0);
     expect(records(result.stdout).map((r) => [r['ok'], (r['body'] as Record<string, unknown>)['email']]).sort()).toEqual([

@@ -3,27 +3,15 @@
 // built CLI shows each exit code (4, 5, 6, 7) as a process, streams a large body to a pipe and goes
 // through a real proxy; the other failures run in-process: test/unit/call-faults.test.ts.
 import { spawn } from 'node:child_process';
-import type { Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
-import { jsonResponder, refusedPort, startRawServer, useRecordingServer, type RawServer } from '../helpers/server.js';
+import { jsonResponder, refusedPort, useCleanups, useRecordingServer } from '../helpers/server.js';
 import { startTinyproxy, tinyproxyAvailable, type Proxy } from '../helpers/tinyproxy.js';
 import { makeCertificate, startHttpsServer } from '../helpers/tls.js';
 
 const TOKEN = 'faults-token-0123456789abcdef';
 const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
-const cleanups: Array<() => void | Promise<void>> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-/** A raw TCP server, closed after the test. */
-async function rawServer(onSocket: (socket: Socket) => void): Promise<RawServer> {
-  const server = await startRawServer(onSocket);
-  cleanups.push(server.close);
-  return server;
-}
+const { defer, rawServer } = useCleanups();
 
 describe('answers that are not what they should be', () => {
   it('an empty reason phrase: the message names the status as usual', async () => {
@@ -123,7 +111,7 @@ describe('proxies', () => {
     it('https through a CONNECT tunnel, with the proxy named and its password masked by -v', async () => {
       const certificate = makeCertificate();
       const https = await startHttpsServer(certificate);
-      cleanups.push(https.close);
+      defer(https.close);
       const url = https.url;
       const proxyWithPassword = proxy.url.replace('http://', 'http://user:proxy-secret-pw@');
       const result = await runCli(['createUser', '--email', 'a@b.co', '--url', url, '--cacert', certificate.certPath, '-v'], { env: { ...rec.env, HTTPS_PROXY: proxyWithPassword } });

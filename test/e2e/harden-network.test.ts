@@ -4,17 +4,14 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { jsonResponder, useRecordingServer } from '../helpers/server.js';
+import { jsonResponder, useCleanups, useRecordingServer } from '../helpers/server.js';
 import { makeCertificate } from '../helpers/tls.js';
 
 const TOKEN = 'harden-network-token-0123456789';
 const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+const { defer } = useCleanups();
 
 /** A server on `host` answering {"host": <Host header>}, or undefined when the address is not available here. */
 async function serverOn(host: string, server: Server = createHttpServer()): Promise<number | undefined> {
@@ -26,7 +23,7 @@ async function serverOn(host: string, server: Server = createHttpServer()): Prom
     server.once('error', () => resolve(undefined));
     server.listen(0, host, () => resolve((server.address() as AddressInfo).port));
   });
-  cleanups.push(() => {
+  defer(() => {
     server.closeAllConnections();
     server.close();
   });

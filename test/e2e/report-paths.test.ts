@@ -3,29 +3,19 @@
 // behind. The other paths (a missing folder, inputs and shared paths refused, an unwritable path, a
 // refused run) run in-process: test/unit/report-paths.test.ts.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { spawnAsync } from '../helpers/spawn-async.js';
 import { waitFor } from '../helpers/wait.js';
 import { hasProgram, NO_POSIX_SHELL, NO_POSIX_SIGNALS } from '../helpers/platform.js';
-import { onboarding, TOKEN, useScenarioBench } from '../helpers/scenario.js';
+import { onboarding, PASSING_JUNIT, TOKEN, useScenarioBench } from '../helpers/scenario.js';
 import { jsonResponder, startRecordingServer } from '../helpers/server.js';
 
 const s = useScenarioBench();
 const TAP_PARSER = join(ROOT, 'node_modules', '.bin', 'tap-parser');
 const XSD = join(ROOT, 'test', 'fixtures', 'junit-report.xsd');
-let counter = 0;
-
-/** A fresh working folder for one test. */
-function folder(): string {
-  const dir = join(s.dir, `paths-${++counter}`);
-  mkdirSync(dir);
-  return dir;
-}
-
-const PASSING_JUNIT = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="oneoffice test" tests="1" failures="0" errors="0" time="0.010">\n</testsuites>\n';
 const sh = (line: string) => spawnAsync('sh', ['-c', line], { env: s.env(), cwd: ROOT });
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 const oneoffice = `${quote(process.execPath)} ${quote(BIN)}`;
@@ -60,7 +50,7 @@ describe.skipIf(NO_POSIX_SHELL)('--report FORMAT:- writes the report alone on st
 
 describe.skipIf(NO_POSIX_SIGNALS)('a run stopped by a signal', () => {
   it('writes what ran, marked incomplete, over an older passing report (JUnit, TAP read by prove, JSON)', async () => {
-    const dir = folder();
+    const dir = s.folder();
     const files = { junit: join(dir, 'r.xml'), tap: join(dir, 'r.tap'), json: join(dir, 'r.json') };
     writeFileSync(files.junit, PASSING_JUNIT);
     writeFileSync(files.tap, 'TAP version 13\n1..1\nok 1 - old\n');

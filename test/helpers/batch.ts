@@ -1,9 +1,58 @@
 // `oneoffice batch` in tests, in one place (five files had their own copies): reading its result
-// records, and starting it as a real process that the test can watch, signal or kill while it runs.
+// records, starting it as a real process that the test can watch, signal or kill while it runs, and
+// the set-up its in-process and process halves share (a mock per file, input files of their own).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
-import { BIN, ROOT } from './cli.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { BIN, isolatedEnv, ROOT } from './cli.js';
+import { tempDir } from './temp.js';
+import { startMockServer, type MockServer } from '../../src/mock/server.js';
+
+export const BATCH_TOKEN = 'batch-test-token-0123456789abcdef';
+/** The mock's answer to a second createUser with the same e-mail address. */
+export const DUPLICATE = 'duplicate key value violates unique constraint "users_email"';
+/** The summary's timing part, which varies. */
+export const TIMING = String.raw`in \d+\.\d s( \(\d+/s\))?`;
+
+export interface BatchBench {
+  /** The file's mock server (token BATCH_TOKEN), started before its first test. */
+  readonly mock: MockServer;
+  /** A path of its own for a file not written yet (results, a journal). */
+  fresh(name: string): string;
+  /** A new file with this text; its path. */
+  file(name: string, text: string): string;
+  /** An isolated environment pointing at the mock. */
+  env(extra?: Record<string, string>): Record<string, string>;
+}
+
+/** One mock for the test file and a temporary folder whose files never clash between its tests. */
+export function useBatchBench(prefix: string): BatchBench {
+  let mock: MockServer | undefined;
+  let dir: string | undefined;
+  let counter = 0;
+  beforeAll(async () => {
+    mock = await startMockServer({ token: BATCH_TOKEN });
+  });
+  afterAll(() => mock?.close());
+  const bench: BatchBench = {
+    get mock() {
+      if (!mock) throw new Error('useBatchBench: the mock is started in beforeAll; use it inside a test or hook');
+      return mock;
+    },
+    fresh(name) {
+      dir ??= tempDir(prefix);
+      return join(dir, `${++counter}-${name}`);
+    },
+    file(name, text) {
+      const path = bench.fresh(name);
+      writeFileSync(path, text);
+      return path;
+    },
+    env: (extra = {}) => isolatedEnv({ ONEOFFICE_URL: bench.mock.url, ONEOFFICE_BEARER: BATCH_TOKEN, ...extra }),
+  };
+  return bench;
+}
 
 export type BatchRecord = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // files in a temporary directory, and `oneoffice test` run against that mock: in this process through
 // main() for what needs no process (what it prints, exit codes, reports, what the server received),
 // or as the built CLI for what only a process shows.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll } from 'vitest';
 import { isolatedEnv, runCli, type RunResult } from './cli.js';
@@ -12,12 +12,16 @@ import { tempDir } from './temp.js';
 
 export const TOKEN = 'scenario-test-token-0123456789abcdef';
 export const SUMMARY_TIME = String.raw`in \d+\.\d s`;
+/** The JUnit report of an older run that passed: what a refused or stopped run must not leave in place. */
+export const PASSING_JUNIT = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="oneoffice test" tests="1" failures="0" errors="0" time="0.010">\n</testsuites>\n';
 
 export interface ScenarioBench {
   mock: InProcessMock;
   dir: string;
   /** A new file in the directory, with this text. */
   file(name: string, text: string): string;
+  /** A new empty folder in the directory, for one test's files. */
+  folder(): string;
   /** `oneoffice test ARGS` in this process against the mock (or with the given environment). */
   test(args: string[], env?: Record<string, string>): Promise<RunResult>;
   /** `oneoffice test ARGS` as a process of the built CLI: for exit codes through the binary, stdio. */
@@ -36,6 +40,11 @@ export function useScenarioBench(): ScenarioBench {
     file(name: string, text: string): string {
       const path = join(bench.dir, `${++counter}-${name}`);
       writeFileSync(path, text);
+      return path;
+    },
+    folder(): string {
+      const path = join(bench.dir, `folder-${++counter}`);
+      mkdirSync(path);
       return path;
     },
     env: () => isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN }),

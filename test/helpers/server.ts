@@ -1,9 +1,9 @@
 // A recording HTTP server on 127.0.0.1: keeps every request exactly as received and answers
-// with whatever the test scripts; a raw TCP server for answers that are not proper HTTP; and a port
-// that certainly refuses connections.
+// with whatever the test scripts; a raw TCP server for answers that are not proper HTTP; servers a
+// test opens for itself closed after it; and a port that certainly refuses connections.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect as connectTcp, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 export interface Received {
   method: string;
@@ -115,6 +115,30 @@ export async function startRawServer(onSocket: (socket: Socket) => void): Promis
     close: () => {
       for (const socket of sockets) socket.destroy();
       tcp.close();
+    },
+  };
+}
+
+export interface Cleanups {
+  /** Runs `cleanup` after this test, passed or failed (the last one deferred runs first). */
+  defer(cleanup: () => unknown): void;
+  /** A raw TCP server (startRawServer) closed after this test. */
+  rawServer(onSocket: (socket: Socket) => void): Promise<RawServer>;
+}
+
+/** What a test of this file opens for itself (servers, proxies) closed after it, in one place. */
+export function useCleanups(): Cleanups {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  const defer = (cleanup: () => unknown) => void cleanups.push(cleanup);
+  return {
+    defer,
+    async rawServer(onSocket) {
+      const server = await startRawServer(onSocket);
+      defer(server.close);
+      return server;
     },
   };
 }

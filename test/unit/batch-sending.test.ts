@@ -3,48 +3,24 @@
 // file; each test uses its own e-mail addresses and ids so that tests do not see each other's
 // entities. The built CLI's own batch runs (stdin, exit codes, signals, locks) are in test/e2e/batch*.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUsers, inputLine, records } from '../helpers/batch.js';
+import { describe, expect, it } from 'vitest';
+import { BATCH_TOKEN, createUsers, DUPLICATE, inputLine, records, TIMING, useBatchBench } from '../helpers/batch.js';
 import { isolatedEnv } from '../helpers/cli.js';
 import { Capture, runMain, type MainResult } from '../helpers/in-process.js';
 import { main } from '../../src/cli/main.js';
 import { apiCall } from '../helpers/mock-process.js';
-import { tempDir } from '../helpers/temp.js';
-import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import { useCleanups } from '../helpers/server.js';
+import { startMockServer } from '../../src/mock/server.js';
 
-const TOKEN = 'batch-test-token-0123456789abcdef';
-const DUPLICATE = 'duplicate key value violates unique constraint "users_email"';
-/** The summary's first words and the timing part, which varies. */
-const TIMING = String.raw`in \d+\.\d s( \(\d+/s\))?`;
-
-let mock: MockServer;
-let dir: string;
-let counter = 0;
-
-beforeAll(async () => {
-  mock = await startMockServer({ token: TOKEN });
-});
-afterAll(() => mock.close());
-
-function fresh(name: string): string {
-  dir ??= tempDir('batch-sending');
-  return join(dir, `${++counter}-${name}`);
-}
-
-function file(name: string, text: string): string {
-  const path = fresh(name);
-  writeFileSync(path, text);
-  return path;
-}
-
+const bench = useBatchBench('batch-sending');
+const { fresh, file } = bench;
+const { defer, rawServer } = useCleanups();
 const line = inputLine;
 const users = createUsers;
 
 function batch(args: string[], options: { env?: Record<string, string> } = {}): Promise<MainResult> {
-  return runMain(['batch', ...args], options.env ?? isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN }));
+  return runMain(['batch', ...args], options.env ?? bench.env());
 }
 
 describe('sending', () => {
@@ -80,7 +56,7 @@ describe('sending', () => {
     expect(records(user.stdout)[0]).toMatchObject({ line: 3, ok: true, body: { email: 'csv-u1@example.com', displayName: 'Two\nLines', instance: 3, isActive: true } });
     const updated = await batch([updates, '--method', 'updateUserByEmail']);
     expect(records(updated.stdout)).toEqual([{ line: 2, method: 'updateUserByEmail', status: 200, ok: true, body: true }]);
-    expect(JSON.parse((await apiCall(mock, 'getUserByEmail', { email: 'csv-u1@example.com' })).body)).toMatchObject({ isActive: false });
+    expect(JSON.parse((await apiCall(bench.mock, 'getUserByEmail', { email: 'csv-u1@example.com' })).body)).toMatchObject({ isActive: false });
   });
 
   it('writes results to --results, one record per line, and marks each line in the journal first', async () => {
@@ -96,7 +72,7 @@ describe('sending', () => {
       expect(record).toMatchObject({ method: 'createUser', status: 200, ok: true, body: { email: `res${index + 1}@example.com` } });
     }
     const journal = records(readFileSync(`${results}.journal`, 'utf8'));
-    expect(journal[0]).toEqual({ journal: 'oneoffice batch journal', input, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: statSync(input).size, format: 'ndjson', method: null, url: mock.url, check: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(journal[0]).toEqual({ journal: 'oneoffice batch journal', input, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: statSync(input).size, format: 'ndjson', method: null, url: bench.mock.url, check: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(journal.slice(1)).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ line: n, sending: true })));
   });
 
@@ -111,7 +87,7 @@ describe('sending', () => {
 
   it('a network failure is a result with status null and its code; exit 6', async () => {
     const input = file('refused.ndjson', `${users('refused', 2).join('\n')}\n`);
-    const env = isolatedEnv({ ONEOFFICE_URL: 'http://127.0.0.1:9/', ONEOFFICE_BEARER: TOKEN });
+    const env = isolatedEnv({ ONEOFFICE_URL: 'http://127.0.0.1:9/', ONEOFFICE_BEARER: BATCH_TOKEN });
     const result = await batch([input, '--concurrency', '1'], { env });
     expect(result.code).toBe(6);
     const refused = 'cannot connect to 127.0.0.1:9: connection refused';
@@ -127,7 +103,7 @@ describe('engine', () => {
   /** main() with an engineFlags hook that records what the command asks of V8 (the CLI's own process sets them). */
   async function flagsOf(args: string[]): Promise<{ code: number; flags: string[] }> {
     const flags: string[] = [];
-    const deps = { stdout: new Capture(), stderr: new Capture(), stdin: new PassThrough(), env: isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN }), engineFlags: async (asked: readonly string[]) => void flags.push(...asked) };
+    const deps = { stdout: new Capture(), stderr: new Capture(), stdin: new PassThrough(), env: bench.env(), engineFlags: async (asked: readonly string[]) => void flags.push(...asked) };
     const code = await main(['batch', ...args], deps);
     return { code, flags };
   }
@@ -217,62 +193,40 @@ describe('resume', () => {
 
 describe('timeouts and retries per call', () => {
   it('--max-time bounds each call: a server that never answers gives E_MAX_TIME and exit 7', async () => {
-    const silent = createServer((socket) => socket.on('error', () => undefined));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    try {
-      const port = (silent.address() as AddressInfo).port;
-      const input = file('silent.ndjson', `${users('silent', 2).join('\n')}\n`);
-      const env = isolatedEnv({ ONEOFFICE_URL: `http://127.0.0.1:${port}/`, ONEOFFICE_BEARER: TOKEN });
-      const result = await batch([input, '--max-time', '0.3'], { env });
-      expect(result.code).toBe(7);
-      const error = `no complete answer from 127.0.0.1:${port} within 0.3 s (--max-time)`;
-      expect(records(result.stdout).sort((a, b) => Number(a['line']) - Number(b['line']))).toEqual([
-        { line: 1, method: 'createUser', status: null, ok: false, code: 'E_MAX_TIME', error },
-        { line: 2, method: 'createUser', status: null, ok: false, code: 'E_MAX_TIME', error },
-      ]);
-    } finally {
-      silent.close();
-    }
+    const silent = await rawServer(() => undefined);
+    const input = file('silent.ndjson', `${users('silent', 2).join('\n')}\n`);
+    const env = isolatedEnv({ ONEOFFICE_URL: `http://127.0.0.1:${silent.port}/`, ONEOFFICE_BEARER: BATCH_TOKEN });
+    const result = await batch([input, '--max-time', '0.3'], { env });
+    expect(result.code).toBe(7);
+    const error = `no complete answer from 127.0.0.1:${silent.port} within 0.3 s (--max-time)`;
+    expect(records(result.stdout).sort((a, b) => Number(a['line']) - Number(b['line']))).toEqual([
+      { line: 1, method: 'createUser', status: null, ok: false, code: 'E_MAX_TIME', error },
+      { line: 2, method: 'createUser', status: null, ok: false, code: 'E_MAX_TIME', error },
+    ]);
   });
 
   it('a server that closes its side mid-body is a network failure of that line (exit 6): a read is sent again, a create is not', async () => {
-    let requests = 0;
-    const cutting = createServer((socket) => {
-      socket.on('error', () => undefined);
-      socket.once('data', () => {
-        requests++;
-        socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"partial":');
-      });
-    });
-    await new Promise<void>((resolve) => cutting.listen(0, '127.0.0.1', resolve));
-    try {
-      const port = (cutting.address() as AddressInfo).port;
-      const env = isolatedEnv({ ONEOFFICE_URL: `http://127.0.0.1:${port}/`, ONEOFFICE_BEARER: TOKEN });
-      const input = file('cut.ndjson', `${line('getUserByEmail', { email: 'cut-1@example.com' })}\n${line('createUser', { email: 'cut-2@example.com' })}\n`);
-      const result = await batch([input, '--concurrency', '1', '--retry', '1', '--retry-delay', '0'], { env });
-      expect(result.code).toBe(6);
-      const reset = `connection to 127.0.0.1:${port} was reset`;
-      expect(records(result.stdout).map(({ time_total: _time, ...record }) => record)).toEqual([
-        { line: 1, method: 'getUserByEmail', status: null, ok: false, code: 'E_CONNRESET', error: reset, attempts: 2 },
-        { line: 2, method: 'createUser', status: null, ok: false, code: 'E_CONNRESET', error: reset },
-      ]);
-      expect(requests).toBe(3);
-    } finally {
-      cutting.close();
-    }
+    const cutting = await rawServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"partial":')));
+    const env = isolatedEnv({ ONEOFFICE_URL: `http://127.0.0.1:${cutting.port}/`, ONEOFFICE_BEARER: BATCH_TOKEN });
+    const input = file('cut.ndjson', `${line('getUserByEmail', { email: 'cut-1@example.com' })}\n${line('createUser', { email: 'cut-2@example.com' })}\n`);
+    const result = await batch([input, '--concurrency', '1', '--retry', '1', '--retry-delay', '0'], { env });
+    expect(result.code).toBe(6);
+    const reset = `connection to 127.0.0.1:${cutting.port} was reset`;
+    expect(records(result.stdout).map(({ time_total: _time, ...record }) => record)).toEqual([
+      { line: 1, method: 'getUserByEmail', status: null, ok: false, code: 'E_CONNRESET', error: reset, attempts: 2 },
+      { line: 2, method: 'createUser', status: null, ok: false, code: 'E_CONNRESET', error: reset },
+    ]);
+    expect(cutting.requests()).toBe(3);
   });
 
   it('503 answers are retried per call, and the record counts the attempts', async () => {
-    const flaky = await startMockServer({ token: TOKEN, failRate: 1 });
-    try {
-      const input = file('flaky.ndjson', `${users('flaky', 1).join('\n')}\n`);
-      const env = isolatedEnv({ ONEOFFICE_URL: flaky.url, ONEOFFICE_BEARER: TOKEN });
-      const result = await batch([input, '--retry', '2', '--retry-delay', '0.05'], { env });
-      expect(result.code).toBe(5);
-      const [record] = records(result.stdout);
-      expect(record).toMatchObject({ line: 1, method: 'createUser', status: 503, ok: false, code: 'E_HTTP_5XX', attempts: 3 });
-    } finally {
-      await flaky.close();
-    }
+    const flaky = await startMockServer({ token: BATCH_TOKEN, failRate: 1 });
+    defer(flaky.close);
+    const input = file('flaky.ndjson', `${users('flaky', 1).join('\n')}\n`);
+    const env = isolatedEnv({ ONEOFFICE_URL: flaky.url, ONEOFFICE_BEARER: BATCH_TOKEN });
+    const result = await batch([input, '--retry', '2', '--retry-delay', '0.05'], { env });
+    expect(result.code).toBe(5);
+    const [record] = records(result.stdout);
+    expect(record).toMatchObject({ line: 1, method: 'createUser', status: 503, ok: false, code: 'E_HTTP_5XX', attempts: 3 });
   });
 });

@@ -2,27 +2,15 @@
 // server on 127.0.0.1 built to misbehave: the exit code, one line naming the host and the cause, and
 // for retries the exact number of attempts. What only a process shows (each exit code through the
 // built CLI, a large body streamed to a pipe, a real proxy) is in test/e2e/faults.test.ts.
-import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
-import { inTurn, jsonResponder, refusedPort, startRawServer, useRecordingServer, type RawServer } from '../helpers/server.js';
+import { inTurn, jsonResponder, refusedPort, useCleanups, useRecordingServer } from '../helpers/server.js';
 import { makeCertificate, startHttpsServer, type TestCertificate } from '../helpers/tls.js';
 
 const TOKEN = 'faults-token-0123456789abcdef';
 const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
-const cleanups: Array<() => void | Promise<void>> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-/** A raw TCP server, closed after the test. */
-async function rawServer(onSocket: (socket: Socket) => void): Promise<RawServer> {
-  const server = await startRawServer(onSocket);
-  cleanups.push(server.close);
-  return server;
-}
+const { defer, rawServer } = useCleanups();
 
 const HEAD = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"partial":';
 
@@ -110,7 +98,7 @@ describe('connection faults', () => {
 describe('TLS', () => {
   async function httpsServer(certificate: TestCertificate): Promise<string> {
     const https = await startHttpsServer(certificate);
-    cleanups.push(https.close);
+    defer(https.close);
     return https.url;
   }
 

@@ -2,33 +2,23 @@
 // inputs and shared paths are refused before sending, an unwritable path is found before the first
 // step, and a refused run leaves no older passing report behind. Reports on stdout through a pipe and
 // a run stopped by a signal are test/e2e/report-paths.test.ts.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onboarding, useScenarioBench } from '../helpers/scenario.js';
+import { onboarding, PASSING_JUNIT, useScenarioBench } from '../helpers/scenario.js';
 
 const s = useScenarioBench();
-let counter = 0;
-
-/** A fresh working folder for one test. */
-function folder(): string {
-  const dir = join(s.dir, `paths-${++counter}`);
-  mkdirSync(dir);
-  return dir;
-}
-
-const PASSING_JUNIT = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="oneoffice test" tests="1" failures="0" errors="0" time="0.010">\n</testsuites>\n';
 
 describe('report paths', () => {
   it('makes a missing folder for the report', async () => {
-    const dir = folder();
+    const dir = s.folder();
     const result = await s.test([s.file('folder.yml', onboarding('folder')), '--report', `junit:${join(dir, 'out', 'deep', 'r.xml')}`]);
     expect(result.code).toBe(0);
     expect(readFileSync(join(dir, 'out', 'deep', 'r.xml'), 'utf8')).toContain('<testcase name="3. the duplicate is refused"');
   });
 
   it('refuses a report path that is an input (the scenario file, the --vars-file) or another report, before sending', async () => {
-    const dir = folder();
+    const dir = s.folder();
     const path = join(dir, 's.yml');
     writeFileSync(path, onboarding('inputs'));
     writeFileSync(join(dir, 'vars.yml'), 'other: 1\n');
@@ -51,7 +41,7 @@ describe('report paths', () => {
   });
 
   it('finds an unwritable report path before the first step: nothing is sent', async () => {
-    const dir = folder();
+    const dir = s.folder();
     writeFileSync(join(dir, 'file'), '');
     const calls = s.loggedCalls().length;
     const result = await s.test([s.file('unwritable.yml', onboarding('unwritable')), '--report', `junit:${join(dir, 'file', 'r.xml')}`, '--report', `tap:${dir}`]);
@@ -61,7 +51,7 @@ describe('report paths', () => {
   });
 
   it('a run refused with exit 2 leaves no older passing report: the reports (JUnit, HTML) say it was refused', async () => {
-    const dir = folder();
+    const dir = s.folder();
     const report = join(dir, 'r.xml');
     writeFileSync(report, PASSING_JUNIT);
     const html = join(dir, 'r.html');
