@@ -69,7 +69,8 @@ export async function sendAndPrintCall(ctx: Context, call: CallRequest, options:
   if (printer && network.proxy) info(`Using proxy ${displayProxy(network.proxy)}`);
   const dispatcher = ctx.deps.dispatcher;
   if (network.proxy && !dispatcher) await preferFastExit(ctx);
-  const transport = await openTransport(network, { ...(observer ? { observer } : {}), ...(dispatcher ? { dispatcher } : {}) });
+  // The process ends after this call: its connection is left for the exit to close.
+  const transport = await openTransport(network, { leaveToExit: true, ...(observer ? { observer } : {}), ...(dispatcher ? { dispatcher } : {}) });
   let failure: { error: unknown } | undefined;
   try {
     // With -v, every attempt shows its request and the head of its answer, as curl -v does.

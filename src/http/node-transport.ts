@@ -37,7 +37,19 @@ export function localOf(socket: Socket): { local?: { address: string; port: numb
 type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert' | 'names'> & {
   /** Keep-alive agents (a pool); without them each attempt has a connection of its own. */
   agents?: KeepAliveAgents;
+  /** The process ends after this call: a connection of its own whose answer was read whole is left to the exit (see finish). */
+  leaveToExit?: boolean;
 };
+
+/**
+ * What node:http takes for an Agent ("Agent-like": `addRequest`), for a connection of one attempt's
+ * own: it says the connection may be kept (`keepAlive`), so node:http does not shut it down when the
+ * answer ends; the attempt's finish closes it, or leaves it to the exit. Nothing is pooled.
+ */
+function ownConnection(open: () => Socket): HttpAgent {
+  const agentLike = { keepAlive: true, addRequest: (req: ClientRequest) => req.onSocket(open()) };
+  return agentLike as unknown as HttpAgent;
+}
 
 /**
  * One attempt: on a new connection, closed once the answer is read, or on a kept-alive one of
@@ -54,7 +66,8 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
   const { timeouts } = options;
   // A single plain-HTTP call opens its own socket: `agent: false` would build an Agent for each
   // call, a cost of every single call (issue 21). An Agent's sockets have Nagle off; so has this one.
-  const connection = !agent && !secure ? { createConnection: () => createConnection({ host, port, noDelay: true }) } : { agent };
+  let own: Socket | undefined;
+  const connection = !agent && !secure ? { agent: ownConnection(() => (own = ignoringLateErrors(createConnection({ host, port, noDelay: true })))) } : { agent };
   const requestOptions: RequestOptions & { rejectUnauthorized?: boolean; ca?: string; servername?: string; cert?: string; key?: string; passphrase?: string } = {
     host,
     port,
@@ -93,7 +106,19 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
       clearTimeout(totalTimer);
       connected();
       // An answer read to its end leaves its connection to the agent for the next call; any other is cut.
-      if (!agent || !response?.complete) req.destroy();
+      if (agent) {
+        if (!response?.complete) req.destroy();
+        return;
+      }
+      // The process is about to end: its exit closes the connection. Closing it here would cost a
+      // single call ~1 ms: node:http's shutdown, and Node creates process.stderr (node:net compares
+      // every socket it destroys with it), which the CLI otherwise never does (cli/stdio.ts).
+      if (response?.complete && options.leaveToExit) {
+        own?.unref();
+        return;
+      }
+      req.destroy();
+      own?.destroy();
     };
 
     req.once('socket', (socket: Socket) => {
@@ -149,6 +174,14 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
     // A Buffer, so that node:http writes the headers as Latin-1 (as undici does), not in the body's UTF-8.
     req.end(Buffer.from(call.body));
   });
+}
+
+/**
+ * node:http stops listening to a connection it may keep once the answer has ended; one left open for
+ * the exit may still be reset by the server, which must not throw (as an Agent's idle sockets do not).
+ */
+function ignoringLateErrors(socket: Socket): Socket {
+  return socket.on('error', () => undefined);
 }
 
 /**

@@ -88,6 +88,11 @@ export interface OpenOptions {
    * nothing, for calls that follow one another (`oneoffice test`); undici all the same through a proxy.
    */
   pooled?: boolean | 'fast-start';
+  /**
+   * The process ends once this call is done (a command of the CLI): a direct connection whose answer
+   * was read whole is left for the exit to close (node-transport.ts says why).
+   */
+  leaveToExit?: boolean;
 }
 
 /**
@@ -97,7 +102,7 @@ export interface OpenOptions {
  */
 export async function openTransport(connection: ConnectionOptions, options: OpenOptions = {}): Promise<Transport> {
   if (!options.dispatcher && !connection.proxy && options.pooled !== true) {
-    return nodeTransport(connection, options.observer, options.pooled === 'fast-start' ? { connections: connection.connections ?? 1 } : undefined);
+    return nodeTransport(options.leaveToExit ? { ...connection, leaveToExit: true } : connection, options.observer, options.pooled === 'fast-start' ? { connections: connection.connections ?? 1 } : undefined);
   }
   const { undiciTransport } = await import('./undici-transport.js');
   return undiciTransport(connection, options.observer, options.dispatcher);
