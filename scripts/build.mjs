@@ -113,7 +113,7 @@ const LAZY_PARTS = {
 };
 const PACKAGE_PARTS = { chalk: 'node_modules/chalk/source/index.js', read: 'node_modules/read/dist/esm/read.js', picomatch: 'node_modules/picomatch/index.js', '@jmespath-community/jmespath': 'node_modules/@jmespath-community/jmespath/dist/index.mjs' };
 
-function lazyParts(self) {
+function lazyParts(self, inline = []) {
   return {
     name: 'lazy-parts',
     setup(builder) {
@@ -123,7 +123,7 @@ function lazyParts(self) {
         if (validator) return { path: `./validators/${validator[1]}.cjs`, external: true };
         const file = PACKAGE_PARTS[args.path] ?? relative(root, resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
         const part = LAZY_PARTS[file];
-        return part && part !== self ? { path: `./${part}.cjs`, external: true } : undefined;
+        return part && part !== self && !inline.includes(part) ? { path: `./${part}.cjs`, external: true } : undefined;
       });
     },
   };
@@ -167,13 +167,21 @@ function undiciAccepts100Continue() {
 async function bundleCli(prerendered) {
   const cli = { ...shared, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir: CLI_DIR };
   const define = { ...shared.define, __ONEOFFICE_HELP__: JSON.stringify(prerendered?.help ?? null), __ONEOFFICE_METHODS__: JSON.stringify(prerendered?.methods ?? null) };
-  const builds = [build({ ...cli, entryPoints: { cli: join(root, 'src', 'cli', 'main.ts') }, plugins: [lazyParts('cli')], define })];
+  const builds = [
+    build({ ...cli, entryPoints: { cli: join(root, 'src', 'cli', 'main.ts') }, plugins: [lazyParts('cli')], define }),
+    // The core with the call command in it, for a method's command line (`oneoffice createUser ...`,
+    // src/cli/boot.ts): one bundle to read and compile instead of two that each carry the option
+    // table, the errors and the registry. The same main(), so it answers any command line alike;
+    // without the prerendered --help and `methods` (their command lines never load it).
+    build({ ...cli, entryPoints: { [CALL_CORE]: join(root, 'src', 'cli', 'main.ts') }, plugins: [lazyParts(CALL_CORE, ['call'])], define: shared.define }),
+  ];
   if (prerendered === undefined) {
     for (const [file, name] of Object.entries(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name), withoutHttp2(), undiciAccepts100Continue()] }));
     const validators = readdirSync(join(generated, 'validators')).filter((file) => file.endsWith('.js'));
     builds.push(build({ ...cli, entryPoints: validators.map((file) => join(generated, 'validators', file)), outdir: join(CLI_DIR, 'validators') }));
     // What bin/oneoffice.cjs requires: it loads the other bundles through V8's code cache.
-    builds.push(build({ ...cli, entryPoints: { [BOOT]: join(root, 'src', 'cli', 'boot.ts') } }));
+    // The command words go in, so that it loads the core for a method's command line without reading the registry.
+    builds.push(build({ ...cli, entryPoints: { [BOOT]: join(root, 'src', 'cli', 'boot.ts') }, define: { ...shared.define, __ONEOFFICE_COMMANDS__: JSON.stringify(registry.names) } }));
   }
   await Promise.all(builds);
   for (const file of readdirSync(CLI_DIR).filter((name) => name.endsWith('.cjs'))) {
@@ -190,6 +198,7 @@ async function bundleCli(prerendered) {
 }
 
 const BOOT = 'boot';
+const CALL_CORE = 'cli-call';
 const BUNDLE_HASH_LINE = /^\/\/ oneoffice-bundle [0-9a-f]{16}\n/;
 
 // Each bundle starts with the hash of its text: src/cli/boot.ts keys its code cache by it, so a

@@ -52,14 +52,17 @@ function nodeBinary(target) {
   return binary;
 }
 
-/** Every file of dist/cli but the core and the npm form's loader (boot.cjs): the lazy parts and the validators, by their path there. */
+/**
+ * Every file of dist/cli but the core and what only the npm form's loader loads (boot.cjs itself, and
+ * cli-call.cjs, the core with the call command in it): the lazy parts and the validators, by their path there.
+ */
 function cliAssets() {
   const assets = {};
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.cjs') && path !== join(cliDir, 'cli.cjs') && path !== join(cliDir, 'boot.cjs')) assets[relative(cliDir, path).split('\\').join('/')] = path;
+      else if (entry.name.endsWith('.cjs') && ![join(cliDir, 'cli.cjs'), join(cliDir, 'boot.cjs'), join(cliDir, 'cli-call.cjs')].includes(path)) assets[relative(cliDir, path).split('\\').join('/')] = path;
     }
   };
   walk(cliDir);

@@ -229,6 +229,21 @@ function writeAtomically(file: string, data: Buffer): void {
   }
 }
 
+declare const __ONEOFFICE_COMMANDS__: readonly string[] | undefined;
+/** The command words of cli/registry.ts, put in by the build (none when this file is not built). */
+const COMMAND_WORDS: readonly string[] = typeof __ONEOFFICE_COMMANDS__ === 'undefined' ? [] : __ONEOFFICE_COMMANDS__;
+
+/**
+ * The bundle of the CLI's core to load for a command line whose first word is `word`. A method's
+ * (`oneoffice createUser ...`: a word, not a command's) gets the core built with the call command
+ * in it (`cli-call.cjs`, scripts/build.mjs): one bundle instead of two that each carry the option
+ * table, errors and registry. Both hold the same main(), so whichever is loaded, every command line
+ * is answered alike (a misspelt command's error included); this only picks the quicker one.
+ */
+export function coreFor(word: string | undefined, commands: readonly string[] = COMMAND_WORDS): string {
+  return word !== undefined && /^[A-Za-z]/.test(word) && !commands.includes(word) ? 'cli-call.cjs' : 'cli.cjs';
+}
+
 /**
  * The cache as bin/oneoffice.cjs found it: its folder, and its one reader of a cache file (only a
  * file this user wrote and no one else may change is read: it is code this process runs).
@@ -257,6 +272,6 @@ export function start(root: string, bin: Module, binRequire: NodeJS.Require, cac
     (loader.load(join(root, 'completion.cjs'), bin) as typeof import('./completion.js')).completeProcess(process.argv.slice(3));
     return;
   }
-  const cli = loader.load(join(root, 'cli.cjs'), bin) as typeof import('./main.js');
+  const cli = loader.load(join(root, coreFor(process.argv[2])), bin) as typeof import('./main.js');
   cli.runProcess(undefined, undefined, { beforeEngineFlags: (flags?: readonly string[]) => loader.beforeEngineFlags(flags) });
 }

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, ROOT } from '../helpers/cli.js';
 import { startRecordingServer } from '../helpers/server.js';
 import { spawnAsync } from '../helpers/spawn-async.js';
+import { coreFor } from '../../src/cli/boot.js';
+import { COMMAND_NAMES } from '../../src/cli/registry.js';
 import { tempDir } from '../helpers/temp.js';
 
 const TRACER = fileURLToPath(new URL('../helpers/trace-loads.cjs', import.meta.url));
@@ -53,6 +55,18 @@ function compiledFunctions(log: string): string[] {
 const REAL_CALL = ['createUser', '--email', 'a@b.co', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'];
 
 describe('start-up loads only what the command needs', () => {
+  it('the loader knows every command word of the registry (the build puts them in): only a first word that is none gets the core with the call command in it', () => {
+    const firstBundle = (args: string[]) => loads(args).find((path) => path.includes('/dist/cli/') && !path.endsWith('/boot.cjs'));
+    for (const name of COMMAND_NAMES) {
+      expect(coreFor(name, COMMAND_NAMES)).toBe('cli.cjs');
+      expect(firstBundle([name, '--help'])).toBe(join(ROOT, 'dist', 'cli', 'cli.cjs'));
+    }
+    expect(coreFor('createUser', COMMAND_NAMES)).toBe('cli-call.cjs');
+    expect(coreFor('creatUser', COMMAND_NAMES)).toBe('cli-call.cjs');
+    // An option first, no word, or the end of options: the core, which loads the call command when needed.
+    for (const word of ['--profile', '-V', '--', '', undefined]) expect(coreFor(word, COMMAND_NAMES)).toBe('cli.cjs');
+  });
+
   it.each([
     [['--help']],
     [['methods']],
@@ -137,11 +151,15 @@ describe('start-up loads only what the command needs', () => {
     // A shell's TAB goes from the loader straight to completion's bundle.
     [['__complete', 'createFirstOrder', '--product', ''], ['completion.cjs']],
     [['completion', 'bash'], ['cli.cjs', 'completion.cjs']],
-    [['createUser', '--help'], ['cli.cjs', 'call.cjs']],
-    [['createUser', '--email', 'not-an-email'], ['cli.cjs', 'call.cjs', 'validators/createUser.cjs']],
-    [['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'], ['cli.cjs', 'call.cjs', 'validators/createUser.cjs']],
-    [REAL_CALL, ['cli.cjs', 'call.cjs', 'validators/createUser.cjs', 'perform.cjs']],
-    [['createUser', '--email', 'a@b.co', '--curl', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'], ['cli.cjs', 'call.cjs', 'validators/createUser.cjs', 'curl.cjs']],
+    // A method's command line: one bundle, the core with the call command in it (src/cli/boot.ts).
+    [['createUser', '--help'], ['cli-call.cjs']],
+    [['createUser', '--email', 'not-an-email'], ['cli-call.cjs', 'validators/createUser.cjs']],
+    [['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'], ['cli-call.cjs', 'validators/createUser.cjs']],
+    [REAL_CALL, ['cli-call.cjs', 'validators/createUser.cjs', 'perform.cjs']],
+    [['createUser', '--email', 'a@b.co', '--curl', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'], ['cli-call.cjs', 'validators/createUser.cjs', 'curl.cjs']],
+    // Any other word too (its error is main()'s in either core); options before the method, the core and call.cjs.
+    [['creatUser', '--email', 'a@b.co'], ['cli-call.cjs']],
+    [['--no-color', 'createUser', '--email', 'not-an-email'], ['cli.cjs', 'call.cjs', 'validators/createUser.cjs']],
     [['batch', '--help'], ['cli.cjs', 'batch.cjs']],
     [['test', '--help'], ['cli.cjs', 'test.cjs']],
     [['mock', '--help'], ['cli.cjs', 'mock.cjs']],
