@@ -175,5 +175,10 @@ export function exitCodeLines(rows: readonly ExitCodeRow[]): string[] {
   return rows.map((row, i) => `  ${(labels[i] as string).padEnd(width)}  ${row.meaning ?? (EXIT_CODES.find((entry) => entry.name === row.name) as (typeof EXIT_CODES)[number]).meaning}`);
 }
 
-/** The exit-code table as help text (`oneoffice --help`, `<method> --help`): every code, signals too. */
-export const exitCodeHelp = ['Exit codes:', ...exitCodeLines(EXIT_CODES.map((entry) => ({ name: entry.name })))].join('\n');
+/**
+ * The exit-code table as help text (`oneoffice --help`, `<method> --help`): every code, signals too.
+ * Made when asked: every bundle that holds this module would make it as it loads, for every command.
+ */
+export function exitCodeHelp(): string {
+  return ['Exit codes:', ...exitCodeLines(EXIT_CODES.map((entry) => ({ name: entry.name })))].join('\n');
+}

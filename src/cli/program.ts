@@ -101,7 +101,7 @@ ${examplesHelp()}
 
 ${environmentHelp()}
 
-${exitCodeHelp}
+${exitCodeHelp()}
 `,
   );
 

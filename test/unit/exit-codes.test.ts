@@ -14,7 +14,7 @@ it("the README's exit-code table lists exactly the codes of EXIT_CODES, in order
 });
 
 it('the help text lists every code of the table, the signal codes too, with its meaning, one per line', () => {
-  const lines = exitCodeHelp.split('\n');
+  const lines = exitCodeHelp().split('\n');
   expect(lines[0]).toBe('Exit codes:');
   expect(lines.slice(1)).toEqual(EXIT_CODES.map((entry) => `  ${String(entry.code).padEnd(3)}  ${entry.meaning}`));
   for (const code of [129, 130, 143, 149]) expect(lines.some((line) => line.startsWith(`  ${code}  `))).toBe(true);

@@ -31,7 +31,7 @@ export function methodHelp(method: MethodSchema, viaCall = false): string {
   if (example) lines.push('Example:', `  ${example}`, '');
   const shown = CALL_OPTIONS.filter((spec) => METHOD_HELP_FLAGS.has(spec.long));
   lines.push('Flags:', ...optionLines(shown), ALL_FLAGS_POINTER, '');
-  lines.push(exitCodeHelp, '');
+  lines.push(exitCodeHelp(), '');
   return lines.join('\n');
 }
 
