@@ -82,21 +82,11 @@ describe('__proto__, constructor and prototype (item 16)', () => {
 
 describe('integers beyond 2^53 (item 18)', () => {
   const problem = 'must be a whole number between -9007199254740991 and 9007199254740991 (2^53 - 1): larger ones are not sent exactly';
-  it('a flag: exit 2, nothing sent', async () => {
-    expect(await runMain(['createUser', '--email', 'a@b.co', '--instance', '9007199254740993'], rec.env)).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `oneoffice: --instance: ${problem} (got 9007199254740993)\n`,
-    });
-    expect(rec.server.received).toHaveLength(0);
-  });
-
-  it('in --params JSON: exit 2, nothing sent', async () => {
-    expect(await runMain(['call', 'createUser', '--params', '{"email":"a@b.co","instance":9007199254740993}'], rec.env)).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `oneoffice: --params: "instance": ${problem}\n`,
-    });
+  it.each([
+    ['a flag', ['createUser', '--email', 'a@b.co', '--instance', '9007199254740993'], `oneoffice: --instance: ${problem} (got 9007199254740993)\n`],
+    ['--params JSON', ['call', 'createUser', '--params', '{"email":"a@b.co","instance":9007199254740993}'], `oneoffice: --params: "instance": ${problem}\n`],
+  ])('in %s: exit 2, nothing sent', async (_name, args, stderr) => {
+    expect(await runMain(args, rec.env)).toEqual({ code: 2, stdout: '', stderr });
     expect(rec.server.received).toHaveLength(0);
   });
 
