@@ -94,6 +94,7 @@ const registry = await commandRegistry();
 const LAZY_PARTS = {
   ...Object.fromEntries(registry.lazyFiles.map((file) => [file, basename(file, '.ts')])),
   'src/cli/commands/call.ts': 'call',
+  'src/cli/tab.ts': 'tab',
   'src/cli/commands/curl.ts': 'curl',
   'src/cli/perform.ts': 'perform',
   'src/http/undici-transport.ts': 'transport',

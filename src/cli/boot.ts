@@ -269,7 +269,7 @@ export function start(root: string, bin: Module, binRequire: NodeJS.Require, cac
   process.on('exit', (code) => loader.save(`exit ${code}`));
   // A shell's TAB (cli/main.ts answers `__complete` first too): its own bundle is all it needs.
   if (process.argv[2] === '__complete') {
-    (loader.load(join(root, 'completion.cjs'), bin) as typeof import('./completion.js')).completeProcess(process.argv.slice(3));
+    (loader.load(join(root, 'tab.cjs'), bin) as typeof import('./tab.js')).tabProcess(process.argv.slice(3));
     return;
   }
   const cli = loader.load(join(root, coreFor(process.argv[2])), bin) as typeof import('./main.js');

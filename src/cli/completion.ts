@@ -1,11 +1,9 @@
 // `oneoffice completion bash|zsh|fish` prints a script for the shell; the script asks
-// `oneoffice __complete <words...>` (complete.ts) on every TAB, so methods from the user's schema
-// directory, profiles and config keys are always current. Loaded only for these two commands.
+// `oneoffice __complete <words...>` (tab.ts, answered by complete.ts) on every TAB, so methods from
+// the user's schema directory, profiles and config keys are always current. Loaded only for this command.
 import type { Deps } from './context.js';
 import { ExitCode, UsageError } from '../api/errors.js';
-import { complete, formatCompletion } from './complete.js';
 import { fitHelp } from './help/wrap.js';
-import { processDeps } from './stdio.js';
 
 const BASH = `# oneoffice completion for bash (3.2 and later). Install (one of):
 #   oneoffice completion bash > ~/.local/share/bash-completion/completions/oneoffice
@@ -162,14 +160,8 @@ Register-ArgumentCompleter -Native -CommandName 'oneoffice', 'oneoffice.exe', 'o
 export const SCRIPTS: Record<string, string> = { bash: BASH, zsh: ZSH, fish: FISH, powershell: POWERSHELL };
 const SHELL_NAMES = 'bash, zsh, fish or powershell';
 
-/** `completion <shell>` (argv: the words after `completion`) or `__complete <words...>`. */
-export function runCompletion(kind: 'script' | 'complete', argv: readonly string[], deps: Deps): number {
-  if (kind === 'complete') {
-    // `--dotted`: every word has a "." in front (the PowerShell script's way to pass empty ones).
-    const words = argv[0] === '--dotted' ? argv.slice(1).map((word) => word.slice(1)) : argv;
-    deps.stdout.write(formatCompletion(complete(words, deps.env, '.')));
-    return ExitCode.ok;
-  }
+/** `completion <shell>` (argv: the words after `completion`); a TAB's `__complete` is cli/tab.ts. */
+export function runCompletion(argv: readonly string[], deps: Deps): number {
   const operands = argv.filter((arg) => !arg.startsWith('-'));
   if (argv.includes('--help') || argv.includes('-h')) {
     deps.stdout.write(fitHelp(deps, completionHelp()));
@@ -182,14 +174,6 @@ export function runCompletion(kind: 'script' | 'complete', argv: readonly string
   if (!script) throw new UsageError(`completion: no completion for ${JSON.stringify(shell)}: ${SHELL_NAMES}`);
   deps.stdout.write(script);
   return ExitCode.ok;
-}
-
-/**
- * `oneoffice __complete <words...>` as a whole process, what a shell runs on every TAB: bin's
- * loader (cli/boot.ts) starts it without the core (cli.cjs), which answering needs none of.
- */
-export function completeProcess(argv: readonly string[]): void {
-  process.exitCode = runCompletion('complete', argv, processDeps());
 }
 
 export function completionHelp(): string {

@@ -50,7 +50,7 @@ export function commandIndex(argv: readonly string[]): number {
 
 export async function main(argv: readonly string[], deps: Deps): Promise<number> {
   // Shells ask on every TAB: answered before anything else is set up (cli/complete.ts).
-  if (argv[0] === '__complete') return (await completion()).runCompletion('complete', argv.slice(1), deps);
+  if (argv[0] === '__complete') return (await tab()).answerTab(argv.slice(1), deps);
   const globals = scanGlobalOptions(argv);
   const ctx = new Context(deps, globals);
   try {
@@ -125,9 +125,9 @@ function suggestion(ctx: Context, word: string): string {
   return nearest ? ` (did you mean ${nearest}?)` : ` (commands: ${COMMAND_NAMES.join(', ')}; methods: oneoffice methods)`;
 }
 
-/** The completion scripts and the answers to their questions, loaded only for them. */
-async function completion() {
-  return import('./completion.js');
+/** The answer to a shell's TAB (cli/tab.ts), loaded only for it. */
+async function tab() {
+  return import('./tab.js');
 }
 
 /** Loaded on use, so `--help` and `methods` do not parse the call path. */

@@ -163,7 +163,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     operands: [{ kind: 'words', words: ['bash', 'zsh', 'fish', 'powershell'] }],
     run: async () => {
       const { runCompletion } = await import('./completion.js');
-      return async (ctx, { after }) => runCompletion('script', after, ctx.deps);
+      return async (ctx, { after }) => runCompletion(after, ctx.deps);
     },
     help: async () => (await import('./completion.js')).completionHelp,
   },

@@ -148,8 +148,8 @@ describe('start-up loads only what the command needs', () => {
     // The list of the built-in methods is rendered at the build; --json and user schemas load its part.
     [['methods'], ['cli.cjs']],
     [['methods', '--json'], ['cli.cjs', 'methods.cjs']],
-    // A shell's TAB goes from the loader straight to completion's bundle.
-    [['__complete', 'createFirstOrder', '--product', ''], ['completion.cjs']],
+    // A shell's TAB goes from the loader straight to its own bundle, without the completion scripts.
+    [['__complete', 'createFirstOrder', '--product', ''], ['tab.cjs']],
     [['completion', 'bash'], ['cli.cjs', 'completion.cjs']],
     // A method's command line: one bundle, the core with the call command in it (src/cli/boot.ts).
     [['createUser', '--help'], ['cli-call.cjs']],
