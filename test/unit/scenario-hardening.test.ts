@@ -65,6 +65,41 @@ describe('retry-until sends again only what is safe to send again', () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it('sends the same params, unchanged, to every attempt and every step that shares them (a YAML alias, a repeated step, a step polled with retry-until, a whole-value variable)', async () => {
+    let answered = 0;
+    server.respond((_request, res) => jsonResponder(200, { ready: ++answered >= 3 })(_request, res));
+    const path = s.file('shared.yml', `vars:
+  boss: { email: boss@example.com, displayName: Boss }
+steps:
+  - call: getUserByEmail
+    params: &same { email: same@example.com }
+    expect: { schema: false }
+  - call: getUserByEmail
+    params: *same
+    retry-until: { interval: 10, timeout: 60000 }
+    expect: { schema: false, body: { ready: true } }
+  - call: getUserByEmail
+    params: *same
+    expect: { schema: false }
+  - call: createCustomer
+    params: { id: C1, name: One, admin: "{{ boss }}" }
+    expect: { schema: false }
+  - call: createCustomer
+    params: { id: C2, name: Two, admin: "{{ boss }}" }
+    expect: { schema: false }
+`);
+    const result = await s.test([path], serverEnv());
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(server.received).toHaveLength(6);
+    const bodies = server.received.map((request) => request.body);
+    expect(bodies.slice(0, 4)).toEqual(Array.from({ length: 4 }, () => '{"method":"getUserByEmail","params":{"email":"same@example.com"}}'));
+    expect(sentParams().slice(4)).toEqual([
+      { id: 'C1', name: 'One', admin: { email: 'boss@example.com', displayName: 'Boss' } },
+      { id: 'C2', name: 'Two', admin: { email: 'boss@example.com', displayName: 'Boss' } },
+    ]);
+  });
+
   it('refuses an interval of 0 and a timeout beyond a day before sending (exit 2)', async () => {
     const path = s.file('busy.yml', `steps:\n  - call: getUserByEmail\n    params: { email: a@example.com }\n    retry-until: { interval: 0, timeout: 1e15 }\n`);
     const result = await s.test([path], serverEnv());
