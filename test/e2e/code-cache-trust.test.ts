@@ -1,6 +1,7 @@
 // The code cache is code the CLI runs (src/cli/boot.ts): a file only this user wrote and no one else
 // may change is read, and anything odd where the cache lives (a file others may write, another
-// user's file, a FIFO, a symbolic link, writers at once, other V8 flags) costs a compile, never a call.
+// user's file, a FIFO, a symbolic link, writers at once, other V8 flags, a HOME that cannot be
+// written) costs a compile, never a call.
 import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,6 +31,14 @@ async function cachedCore(): Promise<{ env: Record<string, string>; dir: string;
 }
 
 const isRoot = process.geteuid?.() === 0;
+/** util-linux's setpriv (on every Debian): root runs the CLI as nobody, for whom root's folders are read-only. */
+const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
+
+/** The CLI run as nobody (uid 65534) with this HOME: its exit code and output. */
+function runAsNobody(home: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: home }, encoding: 'utf8' });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
 
 describe('the code cache is read only when this user wrote it and no one else may change it', () => {
   it('its folder is made for this user alone and each file is readable by this user alone', async () => {
@@ -86,6 +95,29 @@ describe('where the cache cannot be kept, the command runs as without one', () =
       symlinkSync(join(cache, target), join(cache, 'oneoffice', 'code'));
       expect(await runCli(['createUser', '--email', 'not-an-email'], { env: isolatedEnv({ XDG_CACHE_HOME: cache }) })).toEqual(expected);
     }
+  });
+
+  // Only root can run the CLI as another user; CI runs as root, with setpriv.
+  it.runIf(isRoot && (hasSetpriv || process.env['CI'] === 'true'))('a HOME this user may not write, or another user’s HOME with its cache, costs only the cache', async () => {
+    const args = ['createUser', '--email', 'not-an-email'];
+    const expected = await runCli(args);
+    expect(expected.code).toBe(2);
+    const readOnly = tempDir('home');
+    chmodSync(readOnly, 0o555);
+    // tempDir's parent is the run's own folder: nobody must be able to pass through it.
+    chmodSync(join(readOnly, '..'), 0o755);
+    expect(runAsNobody(readOnly, args)).toEqual(expected);
+    expect(readdirSync(readOnly)).toEqual([]);
+    // Root's HOME, its cache filled by root (files 0600): nobody may read any of it, and runs as without one.
+    const rootsHome = tempDir('home');
+    chmodSync(rootsHome, 0o755);
+    expect(await runCli(args, { env: isolatedEnv({ HOME: rootsHome }) })).toEqual(expected);
+    const code = join(rootsHome, '.cache', 'oneoffice', 'code');
+    expect(readdirSync(code).length).toBeGreaterThan(0);
+    chmodSync(join(rootsHome, '.cache'), 0o755);
+    chmodSync(join(rootsHome, '.cache', 'oneoffice'), 0o755);
+    chmodSync(code, 0o755);
+    expect(runAsNobody(rootsHome, args)).toEqual(expected);
   });
 
   it('a cache folder that is a symbolic link to a folder of this user’s is used through it', async () => {
