@@ -37,7 +37,9 @@ function writableDirectly(fd: number): boolean {
 }
 
 function processOutput(fd: 1 | 2): Output {
-  let direct = writableDirectly(fd);
+  // Told on the first write, not before: most runs never write to stderr (a shell's TAB sends it to
+  // /dev/null, whose check costs a stat more).
+  let direct: boolean | undefined;
   let stream: Output | undefined;
   let closed = false;
   /**
@@ -69,6 +71,7 @@ function processOutput(fd: 1 | 2): Output {
   const writer = {
     write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
       if (closed) return true;
+      direct ??= writableDirectly(fd);
       if (!direct) return nodeStream().write(chunk, encoding as BufferEncoding, callback);
       const done = typeof encoding === 'function' ? encoding : callback;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk;
@@ -88,6 +91,7 @@ function processOutput(fd: 1 | 2): Output {
       return true;
     },
     get isTTY(): boolean {
+      direct ??= writableDirectly(fd);
       return direct ? false : nodeStream().isTTY === true;
     },
     [TAKE_OVER]: nodeStream,

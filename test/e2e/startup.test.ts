@@ -104,6 +104,20 @@ describe('start-up loads only what the command needs', () => {
     expect(builtinsLoaded(args, 'ignore').filter((name) => ['stream', 'net', 'tty'].includes(name))).toEqual([]);
   });
 
+  it('stdout and stderr are told apart on their first write: a TAB with stderr on /dev/null, as the shells’ scripts send it, looks at neither it nor /dev/null', () => {
+    const file = join(tempDir('trace-stats'), 'stats.txt');
+    const run = spawnSync(process.execPath, ['--require', fileURLToPath(new URL('../helpers/trace-stats.cjs', import.meta.url)), BIN, '__complete', 'createFirstOrder', '--product', ''], {
+      env: { ...isolatedEnv(), TRACE_STATS_FILE: file },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('oo-lite');
+    const stats = readFileSync(file, 'utf8').split('\n');
+    expect(stats).toContain('fstat 1');
+    expect(stats.filter((entry) => entry === 'fstat 2' || entry === 'stat /dev/null')).toEqual([]);
+  });
+
   it('a direct call goes out on node:http: none of the packages, and no TLS or HTTP/2 for http://', () => {
     expect([...packagesLoaded(REAL_CALL)]).toEqual([]);
     const builtins = builtinsLoaded(REAL_CALL);
