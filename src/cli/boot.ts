@@ -35,6 +35,12 @@ const CACHE_MAGIC = 'oneoffice-code 1 ';
 const CACHE_LINE = CACHE_MAGIC.length + 7;
 /** Runs a file keeps: beyond them a new kind of run no longer rewrites it (it still reads it). */
 const MAX_RUNS = 16;
+/**
+ * The longest list of runs read (16 runs of a few hundred bytes need a few KiB): a damaged length
+ * beyond it makes a file not of this form (a length of ~130 KB once overflowed the stack in
+ * latin1's spread: every start ended with a stack trace until the file was deleted).
+ */
+const MAX_RUNS_BYTES = 64 * 1024;
 
 /** A cache file read: V8's data and the runs whose code it holds, each ending with a newline. */
 export interface CacheFile {
@@ -42,8 +48,14 @@ export interface CacheFile {
   runs: string;
 }
 
+/** Spread by at most this many bytes at a time: each is an argument on the stack. */
+const SPREAD_BYTES = 8192;
+
 function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return String.fromCharCode(...new Uint8Array(bytes.buffer, bytes.byteOffset + start, Math.max(0, Math.min(end, bytes.length) - start)));
+  const stop = Math.min(end, bytes.length);
+  let text = '';
+  for (let at = start; at < stop; at += SPREAD_BYTES) text += String.fromCharCode(...new Uint8Array(bytes.buffer, bytes.byteOffset + at, Math.min(SPREAD_BYTES, stop - at)));
+  return text;
 }
 
 /** The cache file's bytes, or undefined for a file not of this form (it is then written anew). */
@@ -51,7 +63,7 @@ export function readCacheFile(bytes: Uint8Array): CacheFile | undefined {
   const line = latin1(bytes, 0, CACHE_LINE);
   const length = line.startsWith(CACHE_MAGIC) && line.endsWith('\n') ? Number(line.slice(CACHE_MAGIC.length, -1)) : NaN;
   const start = CACHE_LINE + length;
-  if (!(length >= 0) || start >= bytes.length) return undefined;
+  if (!Number.isInteger(length) || length < 0 || length > MAX_RUNS_BYTES || start >= bytes.length) return undefined;
   return { data: new Uint8Array(bytes.buffer, bytes.byteOffset + start, bytes.length - start), runs: latin1(bytes, CACHE_LINE, start) };
 }
 

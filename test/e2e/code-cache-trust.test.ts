@@ -6,7 +6,7 @@ import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, sta
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCacheFile } from '../../src/cli/boot.js';
+import { cacheFileBytes, readCacheFile } from '../../src/cli/boot.js';
 import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -152,5 +152,25 @@ describe('where the cache cannot be kept, the command runs as without one', () =
     expect(await runCli(['methods'], { env })).toEqual({ code: 0, stdout: expected, stderr: '' });
     // V8 refused the flagged run's code, so this run wrote its own.
     expect(readFileSync(file).equals(underFlags)).toBe(false);
+  });
+});
+
+describe('a damaged cache file costs a compile', () => {
+  it('one whose list of runs claims more bytes than any list holds (a damaged length) is not read but replaced: no stack trace', async () => {
+    const { env, file, expected } = await cachedCore();
+    const bytes = Buffer.from(readFileSync(file));
+    // The length on the first line (six digits), as a damaged disk block might leave it, in a file long enough to hold it.
+    bytes.write('130000', 'oneoffice-code 1 '.length, 'latin1');
+    writeFileSync(file, Buffer.concat([bytes, Buffer.alloc(140_000)]));
+    expect(readCacheFile(readFileSync(file))).toBeUndefined();
+    expect(await runCli(['methods'], { env })).toEqual({ code: 0, stdout: expected, stderr: '' });
+    expect(readCacheFile(readFileSync(file))?.runs.split('\n').filter(Boolean)).toEqual(['cli.cjs exit 0']);
+  });
+
+  it('a list of runs as long as any may be is read whole', () => {
+    const runs = Array.from({ length: 16 }, (_, i) => `cli.cjs call.cjs perform.cjs ${'validators/createCustomerResponse.cjs '.repeat(20)}exit ${i}`);
+    const read = readCacheFile(cacheFileBytes(runs, Buffer.from('v8 data')));
+    expect(read?.runs.split('\n').filter(Boolean)).toEqual(runs);
+    expect(Buffer.from(read?.data ?? []).toString()).toBe('v8 data');
   });
 });
