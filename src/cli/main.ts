@@ -43,7 +43,8 @@ export function commandIndex(argv: readonly string[]): number {
     const token = argv[i] as string;
     if (token === '--') return -1;
     if (!token.startsWith('-')) return i;
-    if (takesValue(token)) i++;
+    // The last word has no value after it to skip (`oneoffice --help` builds no table).
+    if (i + 1 < argv.length && takesValue(token)) i++;
   }
   return -1;
 }

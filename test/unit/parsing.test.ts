@@ -101,6 +101,12 @@ describe('commandIndex and scanGlobalOptions', () => {
     expect(commandIndex(['--debug', 'methods'])).toBe(1);
     expect(commandIndex(['--', 'createUser'])).toBe(-1);
   });
+  it('finds no command after options alone, a last one taking a value or not', () => {
+    expect(commandIndex(['--help'])).toBe(-1);
+    expect(commandIndex(['--profile'])).toBe(-1);
+    expect(commandIndex(['--profile', 'prod'])).toBe(-1);
+    expect(commandIndex(['--no-color', '--profile'])).toBe(-1);
+  });
   it('finds global options anywhere before --', () => {
     expect(scanGlobalOptions(['createUser', '--schemas=/s', '--profile', 'p', '--debug', '--', '--no-color'])).toEqual({ schemas: '/s', profile: 'p', debug: true, noColor: false });
   });
