@@ -78,6 +78,8 @@ interface Compiled {
   script: Script;
   file: string | undefined;
   part: string;
+  /** The part as its cache file is named: with the V8 flags it loaded under (`test.cjs~no-opt+liftoff-only`). */
+  cacheName: string;
   /** The runs its cache held when read, one a line; undefined when there was none or V8 refused it. */
   runs: string | undefined;
 }
@@ -119,12 +121,13 @@ export class BundleLoader {
     // Sliced, not path.relative(): each of Node's path functions is compiled on its first call.
     const part = filename.slice(this.root.length + 1).replaceAll('\\', '/');
     const hash = BUNDLE_HASH.exec(code)?.[1];
-    const file = hash && this.cacheDir ? join(this.cacheDir, cacheFileName(this.flags ? `${part}~${this.flags}` : part, hash, process.version, process.arch)) : undefined;
+    const cacheName = this.flags ? `${part}~${this.flags}` : part;
+    const file = hash && this.cacheDir ? join(this.cacheDir, cacheFileName(cacheName, hash, process.version, process.arch)) : undefined;
     const bytes = file ? this.cache.read(file) : undefined;
     const cached = bytes ? readCacheFile(bytes) : undefined;
     // No import() in a bundle: the build makes each a require() (scripts/build.mjs).
     const script = new Script(`${WRAPPER_START}${code}\n})`, { filename, cachedData: cached?.data });
-    this.loaded.push({ script, file, part, runs: cached && script.cachedDataRejected !== true ? cached.runs : undefined });
+    this.loaded.push({ script, file, part, cacheName, runs: cached && script.cachedDataRejected !== true ? cached.runs : undefined });
     const dir = filename.slice(0, Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')));
     let outside: NodeJS.Require | undefined;
     const requireFrom = (id: string): unknown => {
@@ -170,14 +173,15 @@ export class BundleLoader {
       return;
     }
     const existing = listing(this.cacheDir);
-    for (const { script, file, part, runs } of fresh) {
+    for (const { script, file, cacheName, runs } of fresh) {
       if (file === undefined) continue;
       try {
         writeAtomically(file, cacheFileBytes([...runList(runs ?? ''), run], script.createCachedData()));
       } catch {
         continue;
       }
-      removeOthers(this.cacheDir, part, file, existing);
+      // By the name under its flags: a flagged cache of an earlier build is removed too, and the unflagged one kept.
+      removeOthers(this.cacheDir, cacheName, file, existing);
     }
   }
 

@@ -184,6 +184,24 @@ describe('the code cache of the bundles', () => {
     expect(readdirSync(dir).filter((name) => !name.startsWith('boot.cjs-')).sort()).toEqual([coreCacheFile(dir).slice(dir.length + 1), 'unrelated.txt']);
   });
 
+  it('a cache written under V8 flags by an earlier build is removed when this build writes its own; the unflagged one stays', async () => {
+    const { env, dir } = freshCacheHome();
+    const scenario = join(tempDir('scenario'), 'smoke.yml');
+    writeFileSync(scenario, 'steps:\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n    expect: { status: 200 }\n');
+    mkdirSync(dir, { recursive: true });
+    const stale = ['test.cjs~no-opt+liftoff-only-0123456789abcdef-v20.0.0-x64.v8', 'validators+getUserByEmail.cjs~no-opt+liftoff-only-0123456789abcdef-v20.0.0-x64.v8'];
+    for (const name of stale) writeFileSync(join(dir, name), 'old');
+    const testEnv = { ...env, ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: mock.token };
+    expect((await runCli(['methods', '--json'], { env: testEnv })).code).toBe(0);
+    const first = await runCli(['test', scenario], { env: testEnv });
+    expect(first.stderr).toBe('');
+    const names = readdirSync(dir);
+    for (const name of stale) expect(names).not.toContain(name);
+    expect(names.filter((name) => name.startsWith('test.cjs~no-opt+liftoff-only-'))).toHaveLength(1);
+    expect(names.filter((name) => name.startsWith('cli.cjs-'))).toHaveLength(1);
+    expect(names.filter((name) => name.startsWith('methods.cjs-'))).toHaveLength(1);
+  });
+
   it('a cache directory that cannot be made costs only the cache: same output, nothing on stderr', async () => {
     const blocked = tempDir('cache');
     // A file where the directory would go.
