@@ -125,6 +125,12 @@ describe('start-up loads only what the command needs', () => {
     expect(builtins.filter((name) => ['tls', 'https', 'http2', 'v8'].includes(name))).toEqual([]);
   });
 
+  it('the bundle that sends a call carries no help text: the exit-code table for help is made by help alone', () => {
+    const loaded = loads(REAL_CALL).filter((path) => path.endsWith('/dist/cli/perform.cjs'));
+    expect(loaded).toHaveLength(1);
+    expect(readFileSync(loaded[0] as string, 'utf8')).not.toContain('Exit codes:');
+  });
+
   it('a call loads the -v printer, the -w renderer and the check of bodies too large to keep only when it needs them', () => {
     const parts = (args: string[]) => loads(args).filter((path) => path.includes('/dist/cli/')).map((path) => path.slice(path.lastIndexOf('/') + 1));
     const plain = parts(REAL_CALL);
