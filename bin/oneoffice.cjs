@@ -7,7 +7,7 @@
 // is told. It is compiled rather than required: require() would first read package.json for an
 // "exports" of this package that could name it (0.4 ms of every start).
 const { isAbsolute, join } = require('node:path');
-const { closeSync, constants, fstatSync, openSync, readFileSync } = require('node:fs');
+const { closeSync, constants, fstatSync, openSync, readFileSync, readSync } = require('node:fs');
 const { Script } = require('node:vm');
 
 /** Where the code cache lives: beside the single executable's addon (scripts/sea/addon.cjs), in a folder of its own. */
@@ -34,7 +34,12 @@ function readTrusted(file) {
     const stats = fstatSync(fd);
     const uid = process.geteuid?.();
     if (!stats.isFile() || (uid !== undefined && (stats.uid !== uid || (stats.mode & 0o022) !== 0))) return undefined;
-    return readFileSync(fd);
+    // Read into an array of the size fstat gave: readFileSync(fd) stats it again and runs more of
+    // Node's functions, each compiled from source on every start.
+    const bytes = new Uint8Array(stats.size);
+    let read = 0;
+    for (let n = 1; read < bytes.length && n > 0; read += n) n = readSync(fd, bytes, read, bytes.length - read, read);
+    return read === bytes.length ? bytes : undefined;
   } catch {
     return undefined;
   } finally {
