@@ -106,11 +106,14 @@ export class UsageError extends OneOfficeError {
   }
 }
 
-/** Params that fail the method's schema; nothing was sent. One message per problem. */
+/**
+ * Params that fail the method's schema, or any other input with problems; nothing was sent. One
+ * message per problem; a more precise code when all of them are of one kind (E_BAD_HEADER for -H lines).
+ */
 export class ValidationError extends OneOfficeError {
   readonly problems: string[];
-  constructor(problems: string[]) {
-    super(problems.join('\n'), 'E_VALIDATION', ExitCode.usage);
+  constructor(problems: string[], code: ErrorCode = 'E_VALIDATION') {
+    super(problems.join('\n'), code, ExitCode.usage);
     this.problems = problems;
   }
 }

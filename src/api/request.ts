@@ -1,6 +1,7 @@
 // The call as data: everything that goes on the wire, built before anything is sent, so that
 // printers (-v, --dry-run, --curl) show exactly what the transport sends.
-import { ConfigError, UsageError } from './errors.js';
+import { ConfigError, ValidationError } from './errors.js';
+import { NOT_SENDABLE, readHeaderLines, sendableInHeader } from './header-lines.js';
 import type { Params } from './params.js';
 
 declare const __ONEOFFICE_VERSION__: string;
@@ -22,9 +23,6 @@ export interface CallRequest {
   secretPaths: string[][];
 }
 
-/** Headers the HTTP layer owns; -H cannot change them. */
-const SET_BY_TRANSPORT = new Set(['host', 'connection', 'content-length', 'transfer-encoding']);
-
 /** Headers undici adds itself and refuses to be given. */
 export const ADDED_BY_UNDICI = new Set(['connection']);
 
@@ -37,36 +35,6 @@ export interface CallSpec {
   secretPaths?: string[][];
 }
 
-/** `-H "Name: value"` lines to [name, value]; `Name:` with no value means remove that header. */
-export function parseHeaderLines(lines: readonly string[]): Array<[string, string | undefined]> {
-  return lines.map((line, index) => {
-    // A header is often a credential (`-H 'X-Secret tok'`): a malformed one is named by its place, never repeated.
-    const which = lines.length > 1 ? `--header (the ${ordinal(index + 1)})` : '--header';
-    const colon = line.indexOf(':');
-    if (colon < 0) throw new UsageError(`${which}: has no colon; write it as "Name: value" (not repeated here: it may hold a secret)`, 'E_BAD_HEADER');
-    const name = line.slice(0, colon).trim();
-    if (name === '') throw new UsageError(`${which}: has no name before its colon; write it as "Name: value"`, 'E_BAD_HEADER');
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`${which}: the name before the colon may hold only letters, digits and !#$%&'*+-.^_\`|~ (not repeated here: it may hold a secret)`, 'E_BAD_HEADER');
-    const value = line.slice(colon + 1).trim();
-    if (/[\r\n\0]/.test(value)) throw new UsageError(`--header: ${name} value must not contain line breaks`, 'E_BAD_HEADER');
-    if (!sendableInHeader(value)) throw new UsageError(`--header: ${name} value ${NOT_SENDABLE}`, 'E_BAD_HEADER');
-    return [name, value === '' ? undefined : value];
-  });
-}
-
-function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${suffix}`;
-}
-
-const NOT_SENDABLE = 'may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)';
-
-/** What HTTP lets a header value carry: tab, printable ASCII and obs-text (undici's and Node's own check). */
-function sendableInHeader(value: string): boolean {
-  return !/[^\t\x20-\x7e\x80-\xff]/.test(value);
-}
-
 export function buildCall(spec: CallSpec): CallRequest {
   return callBuilder(spec)(spec.apiMethod, spec.params, spec.secretPaths);
 }
@@ -76,7 +44,8 @@ export type CallBuilder = (apiMethod: string, params: Params, secretPaths?: stri
 
 /**
  * For many calls to one target (a batch): the token and the -H lines are checked and the headers
- * put in order once, here, with the same errors as buildCall; each call then only adds its body.
+ * put in order once, here, with the same errors as buildCall (every bad -H line in one
+ * ValidationError); each call then only adds its body.
  */
 export function callBuilder(spec: Omit<CallSpec, 'apiMethod' | 'params' | 'secretPaths'>): CallBuilder {
   // Never quoted: it is the secret.
@@ -89,11 +58,11 @@ export function callBuilder(spec: Omit<CallSpec, 'apiMethod' | 'params' | 'secre
     ['Accept', 'application/json'],
     ['User-Agent', USER_AGENT],
   ];
-  for (const [name, value] of parseHeaderLines(spec.extraHeaders ?? [])) {
+  // Every bad line at once; the CLI has already reported them with its other problems (readHeaderLines).
+  const { edits, problems } = readHeaderLines(spec.extraHeaders ?? []);
+  if (problems.length) throw new ValidationError(problems, 'E_BAD_HEADER');
+  for (const [name, value] of edits) {
     const index = headers.findIndex(([existing]) => existing.toLowerCase() === name.toLowerCase());
-    if (SET_BY_TRANSPORT.has(name.toLowerCase())) {
-      throw new UsageError(`--header: ${name} is set by oneoffice and cannot be changed`, 'E_BAD_HEADER');
-    }
     if (value === undefined) {
       if (index !== -1) headers.splice(index, 1);
     } else if (index !== -1) {

@@ -9,6 +9,7 @@ export { BATCH_CALL_OPTIONS, BATCH_OPTIONS, BATCH_OWN_OPTIONS, DEFAULT_CONCURREN
 import { ValidationError } from '../api/errors.js';
 import type { NetworkChoices } from '../api/settings.js';
 import { readNetworkFlags } from '../options/network-flags.js';
+import { readHeaderLines } from '../api/header-lines.js';
 
 import type { InputFormat } from '../batch/records.js';
 
@@ -50,6 +51,8 @@ export function readBatchOptions(parsed: ParsedArgs, expandPath: (path: string) 
   const rate = positiveNumber(options['rate'], '--rate', problems);
   const network = readNetworkFlags(options);
   problems.push(...network.problems);
+  // Checked once per batch, here, with the other flags: every bad line is reported before the input is read.
+  problems.push(...readHeaderLines((options['header'] as string[] | undefined) ?? []).problems);
   const results = typeof options['results'] === 'string' ? options['results'] : undefined;
   const resultsPath = results ? expandPath(results) : results;
   const resume = options['resume'] === true;

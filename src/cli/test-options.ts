@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { MAX_TEST_JOBS, TEST_OWN_OPTIONS, unknownOption, type ParsedArgs } from '../options/args.js';
 import { TEST_CALL_OPTIONS, TEST_OPTIONS } from '../options/commands.js';
 import { readNetworkFlags } from '../options/network-flags.js';
+import { readHeaderLines } from '../api/header-lines.js';
 import type { NetworkChoices } from '../api/settings.js';
 import { REPORT_FORMATS, type ReportFormat } from '../scenario/reports.js';
 import { unsafeValues } from '../api/param-safety.js';
@@ -36,6 +37,8 @@ export function readTestOptions(parsed: ParsedArgs): { options: TestOptions; pro
   for (const param of parsed.params) problems.push(unknownOption(param.flag, TEST_OPTIONS, ' (see oneoffice test --help)'));
   const network = readNetworkFlags(options);
   problems.push(...network.problems);
+  // Every bad -H line, reported in pass 1 with the problems of the scenario files.
+  problems.push(...readHeaderLines((options['header'] as string[] | undefined) ?? []).problems);
   let jobs = 1;
   if (typeof options['jobs'] === 'string') {
     jobs = Number(options['jobs']);

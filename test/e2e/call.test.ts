@@ -58,6 +58,19 @@ describe('invalid input through the binary', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^oneoffice: flag --url: must be an http:\/\/ or https:\/\/ URL \(got "ftp:"\)\nUsageError: .*\n +at /);
   });
+
+  it('exits 2 with every bad -H line and the bad --email in one report, no stack trace, nothing sent', async () => {
+    const result = await runCli(['createUser', '--email', 'nope', '-H', 'X-Key sekrit-01', '-H', 'Connection: close'], { env: rec.env });
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'oneoffice: --header (the 1st): has no colon; write it as "Name: value" (not repeated here: it may hold a secret)\n' +
+        'oneoffice: --header (the 2nd): Connection is set by oneoffice and cannot be changed\n' +
+        'oneoffice: --email: must be an e-mail address (got "nope")\n',
+    });
+    expect(rec.server.received).toHaveLength(0);
+  });
 });
 
 describe('stdin', () => {

@@ -60,13 +60,13 @@ describe('help and usage', () => {
     expect(result.stderr).toMatch(/^oneoffice: no API URL: /);
   });
 
-  it('a bad -H line is named by its flag and which one it is, or by its header’s name, never quoted: exit 2 and nothing sent', async () => {
+  it('a bad -H line is named by its flag and which one it is, never quoted: exit 2 and nothing sent', async () => {
     const input = file('headers.ndjson', `${line('getUserByEmail', { email: 'h1@example.com' })}\n${line('getUserByEmail', { email: 'h2@example.com' })}\n`);
     const before = calls.length;
     for (const [header, message] of [
       ['X-Secret-no-colon', '--header (the 2nd): has no colon; write it as "Name: value" (not repeated here: it may hold a secret)'],
-      ['X-B: a\nb', '--header: X-B value must not contain line breaks'],
-      ['host: elsewhere', '--header: host is set by oneoffice and cannot be changed'],
+      ['X-B: a\nb', '--header (the 2nd): the value must not contain line breaks'],
+      ['host: elsewhere', '--header (the 2nd): host is set by oneoffice and cannot be changed'],
     ] as const) {
       expect(await batch([input, '-H', 'X-Good: yes', '-H', header])).toEqual({ code: 2, stdout: '', stderr: `oneoffice: ${message}\n` });
     }

@@ -114,7 +114,7 @@ describe('invalid input: exit 2, every problem named, nothing sent', () => {
     [['createUser', '--params', '[1,2]'], '--params: must be a JSON object (params is always an object)'],
     [['createUser', '--email'], '--email: needs a value'],
     [['createUser', '--email', 'a@b.co', '--header', 'no colon'], '--header: has no colon; write it as "Name: value" (not repeated here: it may hold a secret)'],
-    [['createUser', '--email', 'a@b.co', '-H', 'X-Name: 日本'], '--header: X-Name value may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)'],
+    [['createUser', '--email', 'a@b.co', '-H', 'X-Name: 日本'], '--header: the value may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)'],
     [['createUser', '--email', 'a@b.co', '--max-time', 'soon'], '--max-time: must be a number of seconds above 0 (got "soon")'],
     [['call'], 'call: missing <method> (see oneoffice methods)'],
     [['createUser', '--email', 'a@b.co', '--url', 'ftp://x'], 'flag --url: must be an http:// or https:// URL (got "ftp:")'],

@@ -136,7 +136,7 @@ describe('buildCall', () => {
     ['DEL', 'X-Name: a\x7fb'],
   ])('refuses a -H value a header cannot carry: %s', (_name, line) => {
     expect(() => buildCall({ url: new URL('https://a'), token: 't', apiMethod: 'm', params: {}, extraHeaders: [line] })).toThrow(
-      '--header: X-Name value may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)',
+      '--header: the value may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)',
     );
   });
   it('takes Latin-1 and tabs in a -H value', () => {

@@ -219,7 +219,7 @@ async function openPool(ctx: Context, network: NetworkSettings, concurrency: num
 
 function resolveConnection(ctx: Context, parsed: ParsedArgs): Target {
   const target = targetFromArgs(ctx, parsed);
-  // A bad -H fails now rather than on the first call.
+  // The -H lines were checked with the other flags (readBatchOptions); a bad token fails now rather than on the first call.
   buildCall({ url: target.url, token: target.token, apiMethod: 'batch', params: {}, extraHeaders: (parsed.options['header'] as string[] | undefined) ?? [] });
   return target;
 }

@@ -7,6 +7,7 @@ import { UsageError, ValidationError } from '../../api/errors.js';
 import { assembleParams, hasPath, readParamsSource, type Params } from '../../api/params.js';
 import { formatDryRun } from '../../output/printer.js';
 import { buildCall } from '../../api/request.js';
+import { readHeaderLines } from '../../api/header-lines.js';
 import { flagOf, paramFlags, type ParamFlag } from '../../api/schema/flags.js';
 import { methodHelp, optionLines } from '../help/method-help.js';
 import { checkParams } from '../../api/check.js';
@@ -62,6 +63,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   // --max-time 5 and the rest become typed settings here, once; below the CLI nothing reads a flag.
   const { choices, problems: networkProblems } = readNetworkFlags(parsed.options);
   problems.push(...networkProblems);
+  // Every bad -H line, with the rest: one run shows all that is wrong.
+  problems.push(...readHeaderLines((parsed.options['header'] as string[] | undefined) ?? []).problems);
 
   let base: Params = {};
   let fromParamsFlag = new Set<string>();

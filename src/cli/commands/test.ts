@@ -115,7 +115,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
   try {
     const target: Target = mock ? { url: new URL(mock.url), token: mock.token, urlFrom: '--mock', tokenFrom: '--mock' } : targetFromArgs(ctx, parsed);
     const extraHeaders = (parsed.options['header'] as string[] | undefined) ?? [];
-    // A bad -H fails now, before the first step.
+    // The -H lines were checked in pass 1 (readTestOptions); the token is checked now, before the first step.
     buildCall({ url: target.url, token: target.token, apiMethod: 'test', params: {}, extraHeaders });
     const { create: baseNetwork, read: readNetwork } = resolveNetworkPair(options.network, FLAG_NAMES, ctx.config().profile, env, target.url, ctx.platform());
     if (baseNetwork.insecure) ctx.warn(INSECURE_WARNING);

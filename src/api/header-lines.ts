@@ -1,0 +1,53 @@
+// The -H lines checked as a whole, before anything is sent: every bad line is found (not only the
+// first), so a command reports them in one go with its other problems (house style: collect, then
+// report). A line is named by its place (`--header (the 2nd)`), never repeated: it is often a credential.
+
+/** A -H line as an edit of the headers: [name, value], or [name, undefined] for `Name:` (remove it). */
+export type HeaderEdit = [name: string, value: string | undefined];
+
+/** Headers the HTTP layer owns; -H cannot change them. */
+const SET_BY_TRANSPORT = new Set(['host', 'connection', 'content-length', 'transfer-encoding']);
+
+/** What a header value may hold, said where a token or a -H value holds something else. */
+export const NOT_SENDABLE = 'may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)';
+
+/** What HTTP lets a header value carry: tab, printable ASCII and obs-text (undici's and Node's own check). */
+export function sendableInHeader(value: string): boolean {
+  return !/[^\t\x20-\x7e\x80-\xff]/.test(value);
+}
+
+/** `-H "Name: value"` lines to edits, with one line per problem of every bad line (edits only when there are none). */
+export function readHeaderLines(lines: readonly string[]): { edits: HeaderEdit[]; problems: string[] } {
+  const edits: HeaderEdit[] = [];
+  const problems: string[] = [];
+  lines.forEach((line, index) => {
+    const which = lines.length > 1 ? `--header (the ${ordinal(index + 1)})` : '--header';
+    const read = readHeaderLine(line);
+    if (read.kind === 'edit') edits.push(read.edit);
+    problems.push(...read.problems.map((problem) => `${which}: ${problem}`));
+  });
+  return { edits: problems.length ? [] : edits, problems };
+}
+
+type ReadLine = { kind: 'edit'; edit: HeaderEdit; problems: string[] } | { kind: 'unreadable'; problems: string[] };
+
+function readHeaderLine(line: string): ReadLine {
+  const colon = line.indexOf(':');
+  if (colon < 0) return { kind: 'unreadable', problems: ['has no colon; write it as "Name: value" (not repeated here: it may hold a secret)'] };
+  const name = line.slice(0, colon).trim();
+  if (name === '') return { kind: 'unreadable', problems: ['has no name before its colon; write it as "Name: value"'] };
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return { kind: 'unreadable', problems: ["the name before the colon may hold only letters, digits and !#$%&'*+-.^_`|~ (not repeated here: it may hold a secret)"] };
+  const problems: string[] = [];
+  // The name is one of four known ones here, so it holds no secret, and it says which rule was broken.
+  if (SET_BY_TRANSPORT.has(name.toLowerCase())) problems.push(`${name} is set by oneoffice and cannot be changed`);
+  const value = line.slice(colon + 1).trim();
+  if (/[\r\n\0]/.test(value)) problems.push('the value must not contain line breaks');
+  else if (!sendableInHeader(value)) problems.push(`the value ${NOT_SENDABLE}`);
+  return { kind: 'edit', edit: [name, value === '' ? undefined : value], problems };
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
