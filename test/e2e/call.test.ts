@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { jsonResponder, startRecordingServer, useRecordingServer } from '../helpers/server.js';
+import { jsonResponder, refusedPort, useRecordingServer } from '../helpers/server.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const rec = useRecordingServer((s) => isolatedEnv({ URL: s.url, BEARER: TOKEN }));
@@ -120,10 +120,9 @@ describe('exit codes for what the server answered', () => {
   });
 
   it('6: connection refused', async () => {
-    const closed = await startRecordingServer();
-    await closed.close();
-    const result = await runCli(['createUser', '--email', 'a@b.co'], { env: { ...rec.env, URL: closed.url } });
-    expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: cannot connect to 127.0.0.1:${closed.port}: connection refused\n` });
+    const port = await refusedPort();
+    const result = await runCli(['createUser', '--email', 'a@b.co'], { env: { ...rec.env, URL: `http://127.0.0.1:${port}/` } });
+    expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: cannot connect to 127.0.0.1:${port}: connection refused\n` });
   });
 
   it('7: no answer within --max-time', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { apiCall, killMockProcesses, runCliAgainst, startMockProcess, type MockProcess } from '../helpers/mock-process.js';
-import { startRecordingServer } from '../helpers/server.js';
+import { refusedPort, startRecordingServer } from '../helpers/server.js';
 import { makeCa, makeSignedCertificate, startMutualTlsServer } from '../helpers/tls.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -104,9 +104,7 @@ describe('mock --upstream', () => {
   });
 
   it('answers 502 naming the upstream when it cannot be reached', async () => {
-    const server = await startRecordingServer();
-    const url = server.url;
-    await server.close();
+    const url = `http://127.0.0.1:${await refusedPort()}/`;
     const mock = await front(url, '--connect-timeout', '5');
     const answer = await apiCall(mock, 'getUserByEmail', { email: 'x@example.com' });
     expect(answer.status).toBe(502);

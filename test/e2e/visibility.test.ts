@@ -3,7 +3,7 @@
 // rest of -v, --dry-run and --curl, and that no output mode leaks a secret, is test/unit/visibility.test.ts.
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, runCli } from '../helpers/cli.js';
-import { startRecordingServer, useRecordingServer } from '../helpers/server.js';
+import { refusedPort, useRecordingServer } from '../helpers/server.js';
 import { makeCertificate, startHttpsServer } from '../helpers/tls.js';
 
 const TOKEN = 'visible-token-0123456789-c0de';
@@ -13,13 +13,13 @@ const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFF
 
 describe('--dry-run', () => {
   it('prints the request as it would be sent and opens no connection', async () => {
-    const closed = await startRecordingServer();
-    await closed.close();
-    const result = await runCli(['createUser', '--email', 'test1@oneoffice.bh', '--password', PASSWORD, '--dry-run'], { env: { ...rec.env, ONEOFFICE_URL: closed.url } });
+    // A connection there would be refused (exit 6): --dry-run must not open one.
+    const port = await refusedPort();
+    const result = await runCli(['createUser', '--email', 'test1@oneoffice.bh', '--password', PASSWORD, '--dry-run'], { env: { ...rec.env, ONEOFFICE_URL: `http://127.0.0.1:${port}/api/external` } });
     expect(result).toEqual({
       code: 0,
       stdout: [
-        'GET /api/external HTTP/1.1', `host: 127.0.0.1:${closed.port}`, 'connection: keep-alive', 'x-api-key: ****…c0de', 'Content-Type: application/json',
+        'GET /api/external HTTP/1.1', `host: 127.0.0.1:${port}`, 'connection: keep-alive', 'x-api-key: ****…c0de', 'Content-Type: application/json',
         'Accept: application/json', 'User-Agent: oneoffice/0.1.0', 'content-length: 105', '', '{"method":"createUser","params":{"email":"test1@oneoffice.bh","password":"****…leak"}}', '',
       ].join('\n'),
       stderr: PASSWORD_WARNING,
