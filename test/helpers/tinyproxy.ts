@@ -1,10 +1,11 @@
 // A real HTTP proxy for the tests: tinyproxy (Debian's package), on a free port. Absent where it
 // cannot be installed; the tests that need it then skip, saying why.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from './wait.js';
 
 export function tinyproxyAvailable(): boolean {
   return spawnSync('tinyproxy', ['-v'], { stdio: 'ignore' }).status === 0;
@@ -25,25 +26,28 @@ export interface Proxy {
 }
 
 export async function startTinyproxy(): Promise<Proxy> {
-  const dir = mkdtempSync(join(tmpdir(), 'oneoffice-tinyproxy-'));
-  const port = await freePort();
-  const config = join(dir, 'tinyproxy.conf');
-  // No ConnectPort line: CONNECT is allowed to any port (the test servers' ports are random).
-  writeFileSync(config, [`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 30', 'Allow 127.0.0.1', 'LogLevel Error', `LogFile "${join(dir, 'log')}"`, 'MaxClients 20', ...(process.getuid?.() === 0 ? ['User root', 'Group root'] : [])].join('\n'));
-  const child: ChildProcess = spawn('tinyproxy', ['-d', '-c', config], { stdio: 'ignore' });
-  // Wait until it accepts connections.
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (up) return { url: `http://127.0.0.1:${port}`, port, stop: () => child.kill('SIGKILL') };
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  // The port is free when asked for, but another worker's listen(0) may take it before tinyproxy
+  // binds it: tinyproxy then exits (71), and a new port is tried. Whether it is up is read from its
+  // own log, not from a connection, which could reach the other worker's server.
+  for (let attempt = 1; ; attempt++) {
+    const proxy = await tryTinyproxy(await freePort());
+    if (proxy) return proxy;
+    if (attempt === 5) throw new Error('tinyproxy did not start: each of 5 free ports was taken before it could listen');
   }
-  child.kill('SIGKILL');
-  throw new Error('tinyproxy did not start');
+}
+
+async function tryTinyproxy(port: number): Promise<Proxy | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), 'oneoffice-tinyproxy-'));
+  const config = join(dir, 'tinyproxy.conf');
+  const log = join(dir, 'log');
+  // No ConnectPort line: CONNECT is allowed to any port (the test servers' ports are random).
+  // LogLevel Info: the log then says when it listens.
+  writeFileSync(config, [`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 30', 'Allow 127.0.0.1', 'LogLevel Info', `LogFile "${log}"`, 'MaxClients 20', ...(process.getuid?.() === 0 ? ['User root', 'Group root'] : [])].join('\n'));
+  const child: ChildProcess = spawn('tinyproxy', ['-d', '-c', config], { stdio: 'ignore' });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const listening = () => existsSync(log) && readFileSync(log, 'utf8').includes('Accepting connections');
+  await waitFor(() => exited || listening(), `tinyproxy to listen on 127.0.0.1:${port}`);
+  if (exited) return undefined;
+  return { url: `http://127.0.0.1:${port}`, port, stop: () => child.kill('SIGKILL') };
 }
