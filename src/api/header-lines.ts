@@ -16,12 +16,15 @@ export function sendableInHeader(value: string): boolean {
   return !/[^\t\x20-\x7e\x80-\xff]/.test(value);
 }
 
-/** `-H "Name: value"` lines to edits, with one line per problem of every bad line (edits only when there are none). */
-export function readHeaderLines(lines: readonly string[]): { edits: HeaderEdit[]; problems: string[] } {
+/**
+ * `-H "Name: value"` lines to edits, with one line per problem of every bad line (edits only when
+ * there are none). `named` is how the caller knows them: the CLI's flag, the library's `headers` option.
+ */
+export function readHeaderLines(lines: readonly string[], named = '--header'): { edits: HeaderEdit[]; problems: string[] } {
   const edits: HeaderEdit[] = [];
   const problems: string[] = [];
   lines.forEach((line, index) => {
-    const which = lines.length > 1 ? `--header (the ${ordinal(index + 1)})` : '--header';
+    const which = lines.length > 1 ? `${named} (the ${ordinal(index + 1)})` : named;
     const read = readHeaderLine(line);
     if (read.kind === 'edit') edits.push(read.edit);
     problems.push(...read.problems.map((problem) => `${which}: ${problem}`));
@@ -50,4 +53,16 @@ function ordinal(n: number): string {
   const tens = n % 100;
   const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;
+}
+
+/**
+ * The library's `headers` option as a JavaScript caller may give it (not always an array of
+ * strings): a problem per bad line, named as the option, for createClient to report with its others.
+ */
+export function headerOptionProblems(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return ['headers: must be an array of "Name: value" strings'];
+  const notText = value.findIndex((line) => typeof line !== 'string');
+  if (notText !== -1) return [`headers: must be an array of "Name: value" strings (item ${notText} is not a string)`];
+  return readHeaderLines(value as string[], 'headers').problems;
 }

@@ -11,6 +11,7 @@ import { maskForms, maskStrings, secretForms, secretValuesAt } from '../api/mask
 import type { Params } from '../api/params.js';
 import { describeUnsafe, unsafeValues, unsendableValues } from '../api/param-safety.js';
 import { buildCall } from '../api/request.js';
+import { headerOptionProblems } from '../api/header-lines.js';
 import { createRegistry, secretPaths } from '../api/schema/registry.js';
 import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
 import { resolveNetworkPair } from '../config/network.js';
@@ -97,7 +98,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const target = resolveClientTarget(options, env, config);
   const registry = createRegistry(builtinSchemas, options.schemas ?? (env['ONEOFFICE_SCHEMAS'] || config.profile.schemas || undefined));
   const checker = new ParamsChecker(registry);
-  const { create, read } = resolveNetworkPair(networkChoices(options), OPTION_NAMES, config.profile, env, target.url);
+  const { create, read } = networkSettings(options, config, env, target);
   if (create.clientCert) unlockWithOption(create.clientCert, options.passphrase);
   // Checked once, on the first call: node:tls loads only for a client certificate.
   let certificateChecked: Promise<void> | undefined;
@@ -168,6 +169,23 @@ function resolveClientTarget(options: ClientOptions, env: Env, config: LoadedCon
   const target = resolveTarget(flags, env, config, OPTION_NAMES);
   refuseInsecureHttp(target.url, options.allowInsecureHttp === true, OPTION_NAMES);
   return target;
+}
+
+/**
+ * The network settings, with every option that cannot work refused at once: the `headers` lines are
+ * checked here with the numbers, not on the first call (house style: collect, then report).
+ */
+function networkSettings(options: ClientOptions, config: LoadedConfig, env: Env, target: Target): ReturnType<typeof resolveNetworkPair> {
+  const headerProblems = headerOptionProblems(options.headers);
+  let settings: ReturnType<typeof resolveNetworkPair>;
+  try {
+    settings = resolveNetworkPair(networkChoices(options), OPTION_NAMES, config.profile, env, target.url);
+  } catch (error) {
+    if (headerProblems.length && error instanceof ValidationError) throw new ValidationError([...error.problems, ...headerProblems]);
+    throw error;
+  }
+  if (headerProblems.length) throw new ValidationError(headerProblems, 'E_BAD_HEADER');
+  return settings;
 }
 
 /** The options that are network settings, passed on as they are (numbers in milliseconds); config/network.ts checks and defaults them as it does the CLI's. */

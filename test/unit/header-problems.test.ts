@@ -4,6 +4,7 @@
 // process through main(); the exit code through the real binary is in test/e2e/call.test.ts.
 import { describe, expect, it } from 'vitest';
 import { callBuilder } from '../../src/api/request.js';
+import { createClient } from '../../src/client/client.js';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
 import { useRecordingServer } from '../helpers/server.js';
@@ -69,5 +70,22 @@ describe('the library', () => {
   it("a call builder refuses all bad -H lines at once, as one error with each problem and -H's own code", () => {
     const attempt = () => callBuilder({ url: new URL('https://a'), token: 't', extraHeaders: ['X-Secret sekrit', 'Host: b'] });
     expect(attempt).toThrow(expect.objectContaining({ code: 'E_BAD_HEADER', exitCode: 2, problems: ['--header (the 1st): has no colon; write it as "Name: value" (not repeated here: it may hold a secret)', '--header (the 2nd): Host is set by oneoffice and cannot be changed'] }));
+  });
+
+  it('createClient refuses bad headers lines as it is made, named as its option, before any call', () => {
+    const attempt = () => createClient({ url: rec.server.url, token: TOKEN, env: {}, headers: ['X-Secret sekrit-0001', 'X-Good: yes', 'Host: sekrit-0004.example'] });
+    expect(attempt).toThrow(expect.objectContaining({ code: 'E_BAD_HEADER', exitCode: 2, problems: ['headers (the 1st): has no colon; write it as "Name: value" (not repeated here: it may hold a secret)', 'headers (the 3rd): Host is set by oneoffice and cannot be changed'] }));
+  });
+
+  it('createClient reports bad headers lines with its other options that cannot work, as one error', () => {
+    const attempt = () => createClient({ url: rec.server.url, token: TOKEN, env: {}, maxTimeMs: -5, headers: ['X-Secret sekrit-0001'] });
+    expect(attempt).toThrow(expect.objectContaining({ code: 'E_VALIDATION', exitCode: 2, problems: ['maxTimeMs: must be a number of milliseconds above 0 to 86400000 (one day) (got -5)', 'headers: has no colon; write it as "Name: value" (not repeated here: it may hold a secret)'] }));
+  });
+
+  it('createClient refuses headers that are not an array of strings with its own error, not a TypeError', () => {
+    const notArray = () => createClient({ url: rec.server.url, token: TOKEN, env: {}, headers: 'X-A: sekrit-0006' as unknown as string[] });
+    expect(notArray).toThrow(expect.objectContaining({ code: 'E_BAD_HEADER', problems: ['headers: must be an array of "Name: value" strings'] }));
+    const notText = () => createClient({ url: rec.server.url, token: TOKEN, env: {}, headers: ['X-A: b', 7] as unknown as string[] });
+    expect(notText).toThrow(expect.objectContaining({ code: 'E_BAD_HEADER', problems: ['headers: must be an array of "Name: value" strings (item 1 is not a string)'] }));
   });
 });
