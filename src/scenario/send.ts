@@ -6,7 +6,7 @@
 import { describeFailure } from '../api/errors.js';
 import { maskStrings, secretValuesAt } from '../api/mask.js';
 import type { Params } from '../api/params.js';
-import { buildCall, type CallRequest } from '../api/request.js';
+import { callBuilder, type CallRequest } from '../api/request.js';
 import { executeWhole } from '../client/executor.js';
 import { Throttle } from '../client/throttle.js';
 import type { PaceFacts } from '../output/progress-display.js';
@@ -78,10 +78,12 @@ export async function openStepSender(
   // One pace for every step of the run (all --jobs): a 429 or 503 with Retry-After pauses them all.
   const { retryMaxTimeMs } = options.network.retry;
   const throttle = new Throttle({ concurrency: options.connections, ...(retryMaxTimeMs > 0 ? { maxPauseMs: retryMaxTimeMs } : {}) });
+  // The token's check and the headers are the same for every step: done once, as for a batch.
+  const build = callBuilder({ url: target.url, token: target.token, extraHeaders: options.extraHeaders });
   const send: SendStep = (method, params, settings) => {
     // A secret param's value may come back in an answer or an expectation: the caller masks it everywhere.
     if (options.onSecret) for (const value of secretValuesAt(params, settings.secretPaths)) options.onSecret(value);
-    const call = buildCall({ url: target.url, token: target.token, apiMethod: method, params, extraHeaders: options.extraHeaders, secretPaths: settings.secretPaths });
+    const call = build(method, params, settings.secretPaths);
     return sendStep(transport, call, settings.network, options.reveal, throttle, options.redact ?? ((text) => text));
   };
   const pace = (): PaceFacts => {
