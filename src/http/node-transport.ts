@@ -171,9 +171,18 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
         },
       });
     });
-    // A Buffer, so that node:http writes the headers as Latin-1 (as undici does), not in the body's UTF-8.
-    req.end(Buffer.from(call.body));
+    if (isAscii(call.body)) req.end(call.body, 'latin1');
+    else req.end(Buffer.from(call.body));
   });
+}
+
+/**
+ * How the body is handed to node:http. node:http writes the headers as Latin-1 (as undici does):
+ * a body of ASCII alone is the same bytes in Latin-1, so it goes as a string, which node:http
+ * joins to the headers and sends in one write; any other goes as its UTF-8 bytes, after the headers.
+ */
+function isAscii(body: string): boolean {
+  return Buffer.byteLength(body) === body.length;
 }
 
 /**

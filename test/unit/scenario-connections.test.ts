@@ -48,6 +48,25 @@ describe('connections of a test run', () => {
     });
   });
 
+  it('sends each step byte for byte as a single call does: Latin-1 in a -H value, UTF-8 in the params, ASCII alone', async () => {
+    await against(jsonResponder(200, USER), async (server, env) => {
+      const steps = ['Ann', 'Zoë 日本'].map((name, i) => `  - call: createUser\n    params: { email: "u${i}@example.com", displayName: "${name}" }\n    expect: { schema: false }\n`);
+      const result = await s.test([s.file('bytes.yml', `steps:\n${steps.join('')}`), '-H', 'X-Name: Zoë'], env);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      for (const [i, name] of ['Ann', 'Zoë 日本'].entries()) {
+        const single = await runMain(['createUser', '--email', `u${i}@example.com`, '--display-name', name, '-H', 'X-Name: Zoë'], env);
+        expect(single.code).toBe(0);
+      }
+      const [ascii, utf8, asciiAlone, utf8Alone] = server.received;
+      expect(utf8?.body).toBe('{"method":"createUser","params":{"email":"u1@example.com","displayName":"Zoë 日本"}}');
+      expect(utf8?.headers['content-length']).toBe(String(Buffer.byteLength(utf8?.body ?? '')));
+      expect(utf8?.headers['x-name']).toBe('Zoë');
+      expect([ascii?.rawHeaders, ascii?.body]).toEqual([asciiAlone?.rawHeaders, asciiAlone?.body]);
+      expect([utf8?.rawHeaders, utf8?.body]).toEqual([utf8Alone?.rawHeaders, utf8Alone?.body]);
+    });
+  });
+
   it("does not reuse a connection left idle longer than the server's Keep-Alive hint allows", async () => {
     // The server keeps idle connections 2 s (it says `Keep-Alive: timeout=2`); the step polls again after 1.5 s,
     // past the hint less a second: a new connection, never one the server may be closing.
