@@ -6,6 +6,7 @@
 // from source took ~0.5 ms of every start. So where the cache lives is decided here, and boot.cjs
 // is told. It is compiled rather than required: require() would first read package.json for an
 // "exports" of this package that could name it (0.4 ms of every start).
+// The single executable starts through this file too: scripts/sea/entry.cjs calls boot() with its assets.
 const { isAbsolute, join } = require('node:path');
 const { closeSync, constants, fstatSync, openSync, readFileSync, readSync } = require('node:fs');
 const { Script } = require('node:vm');
@@ -58,10 +59,13 @@ function closeQuietly(fd) {
 /** The first line of boot.cjs, as of every bundle (scripts/build.mjs): the hash of what follows it. */
 const BUNDLE_HASH = /^\/\/ oneoffice-bundle ([0-9a-f]{16})\n/;
 
-function run() {
-  const root = join(__dirname, '..', 'dist', 'cli');
+/**
+ * Compiles boot.cjs of `root` (read from disk, or from the single executable's `source`: scripts/sea/entry.cjs)
+ * and starts the CLI through it, for `bin`, the module running this, and its `require`.
+ */
+function boot(root, bin, binRequire, source) {
   const file = join(root, 'boot.cjs');
-  const code = readFileSync(file, 'utf8');
+  const code = source ? source.read('boot.cjs') : readFileSync(file, 'utf8');
   const cacheDir = codeCacheDir(process.env, process.platform);
   const hash = BUNDLE_HASH.exec(code)?.[1];
   // Named as boot.cjs names the bundles' caches (cacheFileName); V8's data alone, no list of runs:
@@ -70,15 +74,15 @@ function run() {
   // None yet, unreadable or not trusted: compiled from source, and written at exit.
   const cachedData = cacheFile ? readTrusted(cacheFile) : undefined;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: file, cachedData });
-  const boot = new module.constructor(file, module);
-  boot.filename = file;
-  // Listed where require() would list it (the bench and the start-up test read require.cache).
-  require.cache[file] = boot;
-  script.runInThisContext().call(boot.exports, boot.exports, require, boot, file, root);
-  boot.loaded = true;
+  const loader = new bin.constructor(file, bin);
+  loader.filename = file;
+  // Listed where require() would list it (the bench and the start-up test read require.cache; a single executable's require has none).
+  if (binRequire.cache) binRequire.cache[file] = loader;
+  script.runInThisContext().call(loader.exports, loader.exports, binRequire, loader, file, root);
+  loader.loaded = true;
   const own = cachedData === undefined || script.cachedDataRejected === true ? { script, file: cacheFile } : undefined;
-  boot.exports.start(root, module, require, { dir: cacheDir, read: readTrusted }, own);
+  loader.exports.start(root, bin, binRequire, { dir: cacheDir, read: readTrusted }, own, source);
 }
 
-if (require.main === module) run();
-else module.exports = { codeCacheDir, readTrusted };
+if (require.main === module) boot(join(__dirname, '..', 'dist', 'cli'), module, require);
+else module.exports = { boot, codeCacheDir, readTrusted };

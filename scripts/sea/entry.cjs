@@ -1,33 +1,21 @@
 'use strict';
-// The start of oneoffice's single executable (scripts/package.mjs puts dist/cli/cli.cjs right after
-// it). A single executable's `require` knows only Node's own modules, so the CLI's lazy parts and
-// validators are the executable's assets, compiled when first required, as dist/cli/*.cjs are from
-// disk by the npm-installed tool: a call loads no more than it does there.
+// The start of oneoffice's single executable (scripts/package.mjs puts bin/oneoffice.cjs right after
+// it, as the module `seaBin`, then calls seaStart). Every bundle of dist/cli is an asset, and the
+// executable starts as the npm-installed tool does: bin's boot() compiles the loader (boot.cjs),
+// which compiles each bundle when first required, with V8's code cache from the user's cache
+// folder, read and written by the same rules. A cache made when the blob is built would hold only
+// the functions V8 compiles before running anything; one written at exit holds those the run used.
 const sea = require('node:sea');
-const { compileFunction } = require('node:vm');
 
-const seaModules = new Map();
+const seaBin = { exports: {} };
 
-/** `require` for the code in `dir` (of dist/cli): our parts from the assets, the rest from Node. */
-function seaRequireFrom(dir) {
-  return (id) => {
-    if (id.startsWith('./')) return seaLoad((dir ? `${dir}/` : '') + id.slice(2));
-    if (id === 'fs-native-extensions') return seaLoad('fs-native-extensions.cjs');
-    return require(id);
-  };
+/** The bundles, by their path in dist/cli; the lock's package is the bundle made for it (scripts/sea/addon.cjs). */
+const seaSource = {
+  read: (part) => sea.getAsset(part, 'utf8'),
+  packages: { 'fs-native-extensions': 'fs-native-extensions.cjs' },
+};
+
+function seaStart() {
+  // The executable's path names the bundles in stack traces: they have no file of their own.
+  seaBin.exports.boot(process.execPath, module, require, seaSource);
 }
-
-function seaLoad(name) {
-  const known = seaModules.get(name);
-  if (known) return known.exports;
-  const module = { exports: {} };
-  seaModules.set(name, module);
-  const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : '';
-  const code = sea.getAsset(name, 'utf8');
-  const body = compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: `oneoffice:${name}` });
-  body.call(module.exports, module.exports, seaRequireFrom(dir), module, name, dir);
-  return module.exports;
-}
-
-const seaCore = { exports: {} };
-seaModules.set('cli.cjs', seaCore);

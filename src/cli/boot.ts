@@ -102,6 +102,7 @@ export class BundleLoader {
     private readonly Module: typeof import('node:module'),
     private readonly require: NodeJS.Require,
     private own?: OwnCode,
+    private readonly source?: BundleSource,
   ) {
     this.cacheDir = cache.dir;
   }
@@ -117,9 +118,9 @@ export class BundleLoader {
     module.filename = filename;
     // Listed where require() lists what it loaded (the bench and the start-up test read it).
     this.modules[filename] = module;
-    const code = readFileSync(filename, 'utf8');
     // Sliced, not path.relative(): each of Node's path functions is compiled on its first call.
     const part = filename.slice(this.root.length + 1).replaceAll('\\', '/');
+    const code = this.source ? this.source.read(part) : readFileSync(filename, 'utf8');
     const hash = BUNDLE_HASH.exec(code)?.[1];
     const cacheName = this.flags ? `${part}~${this.flags}` : part;
     const file = hash && this.cacheDir ? join(this.cacheDir, cacheFileName(cacheName, hash, process.version, process.arch)) : undefined;
@@ -134,6 +135,10 @@ export class BundleLoader {
       if (id.startsWith('./') && id.endsWith('.cjs')) return this.load(join(dir, id), module);
       // Node's own modules are the same from anywhere: bin's require, with no new one to make.
       if (id.startsWith('node:')) return this.require(id);
+      if (this.source) {
+        const stand = this.source.packages[id];
+        return stand === undefined ? this.require(id) : this.load(join(this.root, stand), module);
+      }
       outside ??= this.Module.createRequire(filename);
       return outside(id);
     };
@@ -276,11 +281,25 @@ export interface OwnCode {
 }
 
 /**
- * Runs the CLI from the bundles in `root` (dist/cli) for bin's `module` and `require`, caching their
- * code in `cache.dir` (bin/oneoffice.cjs decides where), and this loader's own when `own` is given.
+ * The single executable's bundles (scripts/sea/entry.cjs): its assets, named by their path in
+ * dist/cli, where `root` is only a name (the executable's path) for stack traces and the module list.
  */
-export function start(root: string, bin: Module, binRequire: NodeJS.Require, cache: CacheAccess, own?: OwnCode): void {
-  const loader = new BundleLoader(root, cache, binRequire.cache, bin.constructor as typeof import('node:module'), binRequire, own);
+export interface BundleSource {
+  /** The text of the bundle `part` (`validators/createUser.cjs`). */
+  read: (part: string) => string;
+  /** The packages the bundles require, by the bundle that stands in for each; any other is Node's. */
+  packages: Readonly<Record<string, string>>;
+}
+
+/**
+ * Runs the CLI from the bundles in `root` (dist/cli) for bin's `module` and `require`, caching their
+ * code in `cache.dir` (bin/oneoffice.cjs decides where), and this loader's own when `own` is given;
+ * from `source` instead of files in the single executable.
+ */
+export function start(root: string, bin: Module, binRequire: NodeJS.Require, cache: CacheAccess, own?: OwnCode, source?: BundleSource): void {
+  // A single executable's require has no cache: its bundles are listed in one of their own.
+  const modules = (binRequire.cache as Record<string, Module | undefined> | undefined) ?? {};
+  const loader = new BundleLoader(root, cache, modules, bin.constructor as typeof import('node:module'), binRequire, own, source);
   // on(), not once(): once() compiles four more of Node's functions, and exit comes once anyway.
   process.on('exit', (code) => loader.save(`exit ${code}`));
   // A shell's TAB (cli/main.ts answers `__complete` first too): its own bundle is all it needs.

@@ -5,7 +5,7 @@
 // Plain JavaScript and node:test: it runs where there is no TypeScript and no vitest.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +116,34 @@ for (const tool of TOOLS) {
       const help = await run(tool, ['--help']);
       assert.equal(help.code, 0);
       assert.match(help.stdout, /^Usage: oneoffice /);
+    });
+
+    it("keeps V8's compiled code in the user's cache folder: the first call writes it, the next reads it, a damaged file costs only a compile", async () => {
+      const env = callEnv();
+      const dir = WINDOWS ? join(env.LOCALAPPDATA, 'oneoffice', 'Cache', 'code') : join(env.HOME, '.cache', 'oneoffice', 'code');
+      const call = (n) => run(tool, ['createUser', '--email', `cache${n}@example.com`], { env });
+      const files = () => readdirSync(dir).sort();
+      // A file written anew is renamed into place: another inode, another time.
+      const versions = () => files().map((name) => {
+        const stats = statSync(join(dir, name), { bigint: true });
+        return `${name} ${stats.ino} ${stats.mtimeNs}`;
+      });
+      assert.deepEqual(await call(1), { code: 0, stdout: '{"ok":true}', stderr: '' });
+      const written = files();
+      for (const part of ['boot.cjs', 'perform.cjs']) assert.ok(written.some((name) => name.startsWith(`${part}-`)), `${part} in ${written.join(', ')}`);
+      const before = versions();
+      assert.deepEqual(await call(2), { code: 0, stdout: '{"ok":true}', stderr: '' });
+      // Read and taken by V8: a refused or unread file would have been written again at exit.
+      assert.deepEqual(versions(), before);
+      const damaged = 'oneoffice-code 1 000008\nrun 1\n\u0000\u0000damaged';
+      for (const name of written) writeFileSync(join(dir, name), damaged);
+      assert.deepEqual(await call(3), { code: 0, stdout: '{"ok":true}', stderr: '' });
+      const mended = versions();
+      assert.deepEqual(files(), written);
+      for (const name of written) assert.notEqual(readFileSync(join(dir, name), 'latin1'), damaged, name);
+      assert.deepEqual(await call(4), { code: 0, stdout: '{"ok":true}', stderr: '' });
+      assert.deepEqual(versions(), mended);
+      assert.deepEqual(bodies(), [1, 2, 3, 4].map((n) => `{"method":"createUser","params":{"email":"cache${n}@example.com"}}`));
     });
 
     it('keeps its config under %APPDATA% (set, get, list, use), and ~ is the profile folder', windowsOnly, async () => {
