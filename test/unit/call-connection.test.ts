@@ -1,9 +1,10 @@
 // The connection of a single call, seen through Node's diagnostics channels while main() runs in
 // this process: a plain-HTTP call opens its own socket (no Agent is built for one call, a cost of
-// every call: issue 21), and that socket has Nagle's algorithm off, as an Agent's sockets have.
+// every call: issue 21), and that socket has Nagle's algorithm off, as an Agent's sockets have; left
+// open for the exit once its answer is read whole, a reset of it by the server changes nothing.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Agent, type ClientRequest } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
@@ -41,5 +42,51 @@ describe('the connection of a single call', () => {
     expect(requests[0]?.agent).not.toBeInstanceOf(Agent);
     expect(sockets).toHaveLength(1);
     expect(noDelayOf(sockets[0] as Socket)).toBe(true);
+  });
+
+  it('a server resetting the connection after a full answer changes nothing: the answer, its exit code, no error surfacing later', async () => {
+    const body = '{"ok":true}';
+    const accepted: Socket[] = [];
+    const server = createServer((connection) => {
+      accepted.push(connection.on('error', () => undefined));
+      connection.once('data', () => connection.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const sockets: Socket[] = [];
+    const onSocket = (message: unknown) => sockets.push((message as { socket: Socket }).socket);
+    subscribe('net.client.socket', onSocket);
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const result = await runMain(['createUser', '--email', 'a@b.co'], isolatedEnv({ ONEOFFICE_URL: url, ONEOFFICE_BEARER: TOKEN }));
+      expect(result).toEqual({ code: 0, stdout: body, stderr: '' });
+      expect(sockets).toHaveLength(1);
+      const socket = sockets[0] as Socket;
+      expect(socket.destroyed).toBe(false);
+      // The call is over; its connection, still held by this process, is now reset (RST, not FIN). An
+      // 'error' nobody listens to would be thrown, uncaught, as it arrives.
+      expect(socket.listenerCount('error')).toBeGreaterThan(0);
+      const closed = new Promise<boolean>((resolve) => socket.once('close', resolve));
+      accepted[0]?.resetAndDestroy();
+      expect(await closed).toBe(true);
+    } finally {
+      unsubscribe('net.client.socket', onSocket);
+      for (const connection of accepted) connection.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('a server writing more bytes after a full answer: the answer is printed, exit 0, as curl does', async () => {
+    const body = '{"ok":true}';
+    const server = createServer((connection) => {
+      connection.on('error', () => undefined);
+      connection.once('data', () => connection.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}NOT HTTP\r\n\r\n`));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      expect(await runMain(['createUser', '--email', 'a@b.co'], isolatedEnv({ ONEOFFICE_URL: url, ONEOFFICE_BEARER: TOKEN }))).toEqual({ code: 0, stdout: body, stderr: '' });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
