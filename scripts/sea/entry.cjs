@@ -9,9 +9,13 @@ const sea = require('node:sea');
 
 const seaBin = { exports: {} };
 
-/** The bundles, by their path in dist/cli; the lock's package is the bundle made for it (scripts/sea/addon.cjs). */
+/**
+ * The bundles, by their path in dist/cli; the lock's package is the bundle made for it (scripts/sea/addon.cjs).
+ * Read in place and decoded by Buffer's native utf8Slice: getAsset(part, 'utf8') copies the asset,
+ * then decodes it through a TextDecoder, which --help (two bundles) paid for on every start.
+ */
 const seaSource = {
-  read: (part) => sea.getAsset(part, 'utf8'),
+  read: (part) => Buffer.from(sea.getRawAsset(part)).utf8Slice(),
   packages: { 'fs-native-extensions': 'fs-native-extensions.cjs' },
 };
 

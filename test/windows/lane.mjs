@@ -4,8 +4,8 @@
 // here: the npm-installed form (Windows' node.exe + bin\oneoffice.cjs) and the single executable.
 // Plain JavaScript and node:test: it runs where there is no TypeScript and no vitest.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ const TOKEN = 'lane-token';
 const WINDOWS = process.platform === 'win32';
 /** Behaviours of Windows alone (%APPDATA%, cmd.exe) are skipped when the lane runs the Linux executable. */
 const windowsOnly = { skip: !WINDOWS && 'Windows only' };
+/** File modes and FIFOs: Linux's executable only. */
+const posixOnly = { skip: WINDOWS && 'no file modes or FIFOs on Windows' };
 const BOM = '\uFEFF';
 const utf16 = (text) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
 const UTF16_ADVICE = 'is UTF-16 text (what Windows PowerShell writes with > or Out-File): save it as UTF-8, e.g. with Set-Content -Encoding utf8';
@@ -144,6 +146,24 @@ for (const tool of TOOLS) {
       assert.deepEqual(await call(4), { code: 0, stdout: '{"ok":true}', stderr: '' });
       assert.deepEqual(versions(), mended);
       assert.deepEqual(bodies(), [1, 2, 3, 4].map((n) => `{"method":"createUser","params":{"email":"cache${n}@example.com"}}`));
+    });
+
+    it('reads no cache file that others may write, nor a FIFO in its place: each costs a compile and is replaced', posixOnly, async () => {
+      const env = callEnv();
+      const dir = join(env.HOME, '.cache', 'oneoffice', 'code');
+      const call = (n) => run(tool, ['createUser', '--email', `trust${n}@example.com`], { env });
+      assert.deepEqual(await call(1), { code: 0, stdout: '{"ok":true}', stderr: '' });
+      const file = join(dir, readdirSync(dir).find((name) => name.startsWith('perform.cjs-')));
+      chmodSync(file, 0o666);
+      const shared = statSync(file).ino;
+      assert.deepEqual(await call(2), { code: 0, stdout: '{"ok":true}', stderr: '' });
+      assert.notEqual(statSync(file).ino, shared);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      unlinkSync(file);
+      assert.equal(spawnSync('mkfifo', [file]).status, 0);
+      assert.deepEqual(await call(3), { code: 0, stdout: '{"ok":true}', stderr: '' });
+      assert.ok(statSync(file).isFile());
+      assert.deepEqual(bodies(), [1, 2, 3].map((n) => `{"method":"createUser","params":{"email":"trust${n}@example.com"}}`));
     });
 
     it('keeps its config under %APPDATA% (set, get, list, use), and ~ is the profile folder', windowsOnly, async () => {
