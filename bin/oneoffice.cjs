@@ -23,6 +23,12 @@ function codeCacheDir(env, platform) {
 }
 
 /**
+ * The largest cache file read: V8's code for the largest bundle is ~130 KB. A bigger one (a damaged
+ * file system, a sparse file) would be allocated and read whole on every start, only for V8 to refuse it.
+ */
+const MAX_CACHE_BYTES = 16 * 1024 * 1024;
+
+/**
  * The bytes of a cache file, read only when this user wrote it and no one else may change it: it is
  * code this process runs (a HOME kept under sudo, a shared XDG_CACHE_HOME); any other is replaced
  * at exit. O_NONBLOCK: a FIFO where the file goes would otherwise hold the start forever. The one
@@ -34,7 +40,7 @@ function readTrusted(file) {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stats = fstatSync(fd);
     const uid = process.geteuid?.();
-    if (!stats.isFile() || (uid !== undefined && (stats.uid !== uid || (stats.mode & 0o022) !== 0))) return undefined;
+    if (!stats.isFile() || stats.size > MAX_CACHE_BYTES || (uid !== undefined && (stats.uid !== uid || (stats.mode & 0o022) !== 0))) return undefined;
     // Read into an array of the size fstat gave: readFileSync(fd) stats it again and runs more of
     // Node's functions, each compiled from source on every start.
     const bytes = new Uint8Array(stats.size);

@@ -1,8 +1,9 @@
 // The code cache is code the CLI runs (src/cli/boot.ts): a file only this user wrote and no one else
 // may change is read, and anything odd where the cache lives (a file others may write, another
-// user's file, a FIFO, a symbolic link, writers at once, other V8 flags, a HOME that cannot be
+// user's file, a FIFO, a symbolic link, a file far too large, writers at once, other V8 flags, a HOME that cannot be
 // written) costs a compile, never a call.
-import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -165,6 +166,19 @@ describe('a damaged cache file costs a compile', () => {
     expect(readCacheFile(readFileSync(file))).toBeUndefined();
     expect(await runCli(['methods'], { env })).toEqual({ code: 0, stdout: expected, stderr: '' });
     expect(readCacheFile(readFileSync(file))?.runs.split('\n').filter(Boolean)).toEqual(['cli.cjs exit 0']);
+  });
+
+  it('one far larger than any cache file (16 MiB and more: a damaged file system, a sparse file) is not read, but one of 16 MiB is', async () => {
+    const { readTrusted } = createRequire(import.meta.url)(BIN) as { readTrusted: (file: string) => Uint8Array | undefined };
+    const { env, file, expected } = await cachedCore();
+    const cap = 16 * 1024 * 1024;
+    // Sparse: no disk is used for the zeros.
+    truncateSync(file, cap);
+    expect(readTrusted(file)?.length).toBe(cap);
+    truncateSync(file, cap + 1);
+    expect(readTrusted(file)?.length).toBeUndefined();
+    expect(await runCli(['methods'], { env })).toEqual({ code: 0, stdout: expected, stderr: '' });
+    expect(statSync(file).size).toBeLessThan(cap);
   });
 
   it('a list of runs as long as any may be is read whole', () => {
