@@ -6,10 +6,11 @@
 // seen (the bundles a run loaded and how it ended): a run of another kind adds its functions once,
 // instead of compiling them from source on every start (a --help first left a call's checks out).
 // This loader's own code is cached too (bin/oneoffice.cjs compiles it and says where the cache lives).
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type Module from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
+import { makeDirs } from '../files/make-dirs.js';
 
 /** The first line of each bundle (scripts/build.mjs): the hash of what follows it. */
 const BUNDLE_HASH = /^\/\/ oneoffice-bundle ([0-9a-f]{16})\n/;
@@ -173,7 +174,7 @@ export class BundleLoader {
     const fresh = loaded.filter(({ file, runs }) => file !== undefined && (runs === undefined || (!`\n${runs}`.includes(`\n${run}\n`) && runList(runs).length < MAX_RUNS)));
     if (fresh.length === 0 || !this.cacheDir) return;
     try {
-      mkdirSync(this.cacheDir, { recursive: true, mode: 0o700 });
+      makeDirs(this.cacheDir, 0o700);
     } catch {
       return;
     }
@@ -200,7 +201,7 @@ export class BundleLoader {
     this.own = undefined;
     if (!own?.file || !this.cacheDir) return;
     try {
-      mkdirSync(this.cacheDir, { recursive: true, mode: 0o700 });
+      makeDirs(this.cacheDir, 0o700);
       writeAtomically(own.file, own.script.createCachedData());
     } catch {
       return;

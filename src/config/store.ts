@@ -1,11 +1,11 @@
 // Writes to the config file go through `conf` (atomic writes, file mode 0600). Loaded lazily:
 // only `oneoffice config` needs it.
-import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import Conf from 'conf';
 import { readJson } from '../api/json.js';
 import { ConfigError } from '../api/errors.js';
 import { holderText, resolvedPath, waitLockFile } from '../files/lock.js';
+import { makeDirs } from '../files/make-dirs.js';
 import type { ConfigData } from './file.js';
 
 /** How long a change waits for another one (a parallel `config set`) to finish. */
@@ -18,7 +18,7 @@ const LOCK_WAIT_MS = 10_000;
  */
 export async function updateConfig<T>(path: string, change: (store: Conf<ConfigData>) => T): Promise<T> {
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeDirs(dirname(path), 0o700);
   } catch (error) {
     throw new ConfigError(`cannot write config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'E_CONFIG_WRITE');
   }

@@ -4,9 +4,10 @@
 // has not finished, so a run that is killed, stopped by a signal or refused never leaves an older
 // run's passing report behind: a stopped run writes what ran, marked incomplete; a refused one says
 // it was refused. A missing folder is made (CI jobs write into out/ folders that do not exist yet).
-import { accessSync, constants, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ExitCode, OneOfficeError, ValidationError } from '../api/errors.js';
+import { makeDirs } from '../files/make-dirs.js';
 import { formatReport, type ReportFormat } from './reports.js';
 import type { ScenarioResult } from './runner.js';
 
@@ -62,7 +63,7 @@ export class ReportFiles {
     const problems: string[] = [];
     for (const target of this.files()) {
       try {
-        mkdirSync(dirname(resolve(target.file)), { recursive: true });
+        makeDirs(dirname(resolve(target.file)));
         writeFileSync(target.file, formatReport(target.format, [], this.redact, NOT_FINISHED));
       } catch (error) {
         problems.push(`--report ${target.format}:${target.file}: cannot write it (${errorCode(error)})`);
