@@ -166,6 +166,16 @@ for (const tool of TOOLS) {
       assert.deepEqual(bodies(), [1, 2, 3].map((n) => `{"method":"createUser","params":{"email":"trust${n}@example.com"}}`));
     });
 
+    it('with its cache folder under /proc, where mkdir answers ENOENT (a recursive mkdirSync loops forever there), starts, and config set locks and writes the config', { skip: WINDOWS && 'no /proc on Windows', timeout: 60000 }, async () => {
+      const env = isolatedEnv({ XDG_CACHE_HOME: '/proc/oneoffice-cache' });
+      env.XDG_CONFIG_HOME = join(env.HOME, 'config');
+      const help = await run(tool, ['--help'], { env });
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /^Usage: oneoffice /);
+      assert.deepEqual(await run(tool, ['config', 'set', 'url', 'https://api.example.com'], { env }), { code: 0, stdout: '', stderr: `set url in profile "default" (${join(env.XDG_CONFIG_HOME, 'oneoffice', 'config.json')})\n` });
+      assert.deepEqual(JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'oneoffice', 'config.json'), 'utf8')), { profiles: { default: { url: 'https://api.example.com' } } });
+    });
+
     it('keeps its config under %APPDATA% (set, get, list, use), and ~ is the profile folder', windowsOnly, async () => {
       const env = isolatedEnv();
       const file = join(env.APPDATA, 'oneoffice', 'Config', 'config.json');
