@@ -5,9 +5,11 @@
 // from there with process.dlopen: the lock keeps its guarantees (an OS lock that dies with the
 // process, even on kill -9). A file already there is loaded only when its bytes are the asset's.
 const sea = require('node:sea');
-const { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
+const { readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
 const { homedir, tmpdir } = require('node:os');
-const { dirname, join } = require('node:path');
+const { join } = require('node:path');
+// Bundled in by scripts/package.mjs (esbuild): the same `mkdir -p` that always ends as the CLI's.
+const { makeDirs } = require('../../src/files/make-dirs.ts');
 
 // Set by scripts/package.mjs: the asset's name, and the file name (package version and hash).
 const ASSET = __SEA_ADDON_ASSET__;
@@ -23,33 +25,6 @@ function cacheDirs() {
   return [cache, join(tmpdir(), `oneoffice-${process.platform === 'win32' ? 'cache' : process.getuid()}`)];
 }
 
-/**
- * `mkdir -p` that always ends (as src/files/make-dirs.ts): Node 20's recursive mkdirSync loops
- * forever where mkdir answers ENOENT under a folder that exists (a cache folder under /proc).
- */
-function makeDirs(dir) {
-  const missing = [];
-  for (let at = dir; ; ) {
-    try {
-      mkdirSync(at, { mode: 0o700 });
-      break;
-    } catch (error) {
-      if (error.code === 'EEXIST') break;
-      const parent = dirname(at);
-      if (error.code !== 'ENOENT' || parent === at) throw error;
-      missing.push(at);
-      at = parent;
-    }
-  }
-  for (const at of missing.reverse()) {
-    try {
-      mkdirSync(at, { mode: 0o700 });
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-    }
-  }
-}
-
 function sameBytes(path, bytes) {
   try {
     return readFileSync(path).equals(bytes);
@@ -62,7 +37,7 @@ function sameBytes(path, bytes) {
 function placed(dir, bytes) {
   const path = join(dir, FILE);
   if (sameBytes(path, bytes)) return path;
-  makeDirs(dir);
+  makeDirs(dir, 0o700);
   // Written aside and renamed, so that a process loading it never reads half a file.
   const aside = `${path}.${process.pid}.tmp`;
   writeFileSync(aside, bytes, { mode: 0o700 });
