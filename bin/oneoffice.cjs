@@ -11,15 +11,26 @@ const { isAbsolute, join } = require('node:path');
 const { closeSync, constants, fstatSync, openSync, readFileSync, readSync } = require('node:fs');
 const { Script } = require('node:vm');
 
-/** Where the code cache lives: beside the single executable's addon (scripts/sea/addon.cjs), in a folder of its own. */
-function codeCacheDir(env, platform) {
+/**
+ * The user's cache folder of oneoffice: %LOCALAPPDATA%\oneoffice\Cache (else the profile's AppData\Local),
+ * $XDG_CACHE_HOME/oneoffice (an absolute one, as the XDG spec says), else ~/.cache/oneoffice; none
+ * without a home. The one definition: the code cache is its `code` folder, and the single
+ * executable's lock addon (scripts/sea/addon.cjs, which bundles this file) is written into it.
+ */
+function cacheDir(env, platform) {
   if (platform === 'win32') {
     const local = env.LOCALAPPDATA || (env.USERPROFILE ? join(env.USERPROFILE, 'AppData', 'Local') : undefined);
-    return local ? join(local, 'oneoffice', 'Cache', 'code') : undefined;
+    return local ? join(local, 'oneoffice', 'Cache') : undefined;
   }
   const xdg = env.XDG_CACHE_HOME;
   const base = xdg && isAbsolute(xdg) ? xdg : env.HOME ? join(env.HOME, '.cache') : undefined;
-  return base ? join(base, 'oneoffice', 'code') : undefined;
+  return base ? join(base, 'oneoffice') : undefined;
+}
+
+/** Where the code cache lives: a folder of its own in the user's cache folder. */
+function codeCacheDir(env, platform) {
+  const dir = cacheDir(env, platform);
+  return dir ? join(dir, 'code') : undefined;
 }
 
 /**
@@ -72,11 +83,11 @@ const BUNDLE_HASH = /^\/\/ oneoffice-bundle ([0-9a-f]{16})\n/;
 function boot(root, bin, binRequire, source) {
   const file = join(root, 'boot.cjs');
   const code = source ? source.read('boot.cjs') : readFileSync(file, 'utf8');
-  const cacheDir = codeCacheDir(process.env, process.platform);
+  const codeDir = codeCacheDir(process.env, process.platform);
   const hash = BUNDLE_HASH.exec(code)?.[1];
   // Named as boot.cjs names the bundles' caches (cacheFileName); V8's data alone, no list of runs:
   // the loader runs the same functions whatever the command.
-  const cacheFile = hash && cacheDir ? join(cacheDir, `boot.cjs-${hash}-${process.version}-${process.arch}.v8`) : undefined;
+  const cacheFile = hash && codeDir ? join(codeDir, `boot.cjs-${hash}-${process.version}-${process.arch}.v8`) : undefined;
   // None yet, unreadable or not trusted: compiled from source, and written at exit.
   const cachedData = cacheFile ? readTrusted(cacheFile) : undefined;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: file, cachedData });
@@ -87,8 +98,8 @@ function boot(root, bin, binRequire, source) {
   script.runInThisContext().call(loader.exports, loader.exports, binRequire, loader, file, root);
   loader.loaded = true;
   const own = cachedData === undefined || script.cachedDataRejected === true ? { script, file: cacheFile } : undefined;
-  loader.exports.start(root, bin, binRequire, { dir: cacheDir, read: readTrusted }, own, source);
+  loader.exports.start(root, bin, binRequire, { dir: codeDir, read: readTrusted }, own, source);
 }
 
 if (require.main === module) boot(join(__dirname, '..', 'dist', 'cli'), module, require);
-else module.exports = { boot, codeCacheDir, readTrusted };
+else module.exports = { boot, cacheDir, codeCacheDir, readTrusted };

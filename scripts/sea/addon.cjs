@@ -6,23 +6,25 @@
 // process, even on kill -9). A file already there is loaded only when its bytes are the asset's.
 const sea = require('node:sea');
 const { readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
-const { homedir, tmpdir } = require('node:os');
+const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-// Bundled in by scripts/package.mjs (esbuild): the same `mkdir -p` that always ends as the CLI's.
+// Bundled in by scripts/package.mjs (esbuild): the same `mkdir -p` that always ends as the CLI's,
+// and the user's cache folder as the CLI's start decides it (the code cache is in it too).
 const { makeDirs } = require('../../src/files/make-dirs.ts');
+const { cacheDir } = require('../../bin/oneoffice.cjs');
 
 // Set by scripts/package.mjs: the asset's name, and the file name (package version and hash).
 const ASSET = __SEA_ADDON_ASSET__;
 const FILE = __SEA_ADDON_FILE__;
 
-/** Where env-paths (conf's paths) puts a cache: %LOCALAPPDATA%\oneoffice\Cache, ~/.cache/oneoffice. */
+/**
+ * The user's cache folder, then a folder of this user's in the temporary directory: for a user with
+ * no home (HOME unset) or a cache folder that cannot be written (read-only, under /proc).
+ */
 function cacheDirs() {
-  const env = process.env;
-  const home = (process.platform === 'win32' ? env.USERPROFILE : env.HOME) || homedir();
-  const cache = process.platform === 'win32'
-    ? join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'oneoffice', 'Cache')
-    : join(env.XDG_CACHE_HOME || join(home, '.cache'), 'oneoffice');
-  return [cache, join(tmpdir(), `oneoffice-${process.platform === 'win32' ? 'cache' : process.getuid()}`)];
+  const tmp = join(tmpdir(), `oneoffice-${process.platform === 'win32' ? 'cache' : process.getuid()}`);
+  const cache = cacheDir(process.env, process.platform);
+  return cache ? [cache, tmp] : [tmp];
 }
 
 function sameBytes(path, bytes) {

@@ -176,6 +176,19 @@ for (const tool of TOOLS) {
       assert.deepEqual(JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'oneoffice', 'config.json'), 'utf8')), { profiles: { default: { url: 'https://api.example.com' } } });
     });
 
+    it("writes the single executable's lock library into the user's cache folder, where its code cache is (a relative $XDG_CACHE_HOME ignored for both)", { skip: !tool.name.startsWith('single executable') && 'only the single executable carries the library' }, async () => {
+      const env = isolatedEnv(WINDOWS ? {} : { XDG_CACHE_HOME: 'relative-cache' });
+      const cwd = mkdtempSync(join(tmpdir(), 'oo-cwd-'));
+      env.XDG_CONFIG_HOME = join(env.HOME, 'config');
+      // config set locks the config file: the lock is the library's.
+      assert.equal((await run(tool, ['config', 'set', 'url', 'https://api.example.com'], { env, cwd })).code, 0);
+      const cache = WINDOWS ? join(env.LOCALAPPDATA, 'oneoffice', 'Cache') : join(env.HOME, '.cache', 'oneoffice');
+      const names = readdirSync(cache);
+      assert.ok(names.includes('code'), names.join(', '));
+      assert.ok(names.some((name) => /^fs-native-extensions-.*\.node$/.test(name)), names.join(', '));
+      assert.deepEqual(readdirSync(cwd), []);
+    });
+
     it('keeps its config under %APPDATA% (set, get, list, use), and ~ is the profile folder', windowsOnly, async () => {
       const env = isolatedEnv();
       const file = join(env.APPDATA, 'oneoffice', 'Config', 'config.json');
