@@ -34,6 +34,24 @@ function codeCacheDir(env, platform) {
 }
 
 /**
+ * The code-cache files of a bundle (`validators/createUser.cjs`, or `test.cjs~no-opt` under V8
+ * flags) start so: its earlier builds' are found by it (src/cli/boot.ts removes them).
+ */
+function cacheFilePrefix(part) {
+  return `${part.replaceAll('/', '+')}-`;
+}
+
+/**
+ * A bundle's code-cache file: its name, the hash of its text and the Node that compiled it (V8
+ * refuses code of another version or flags by itself; a bundle of the same length but other text
+ * it would not see, hence the hash). The one definition: this file names the loader's own, and
+ * hands it to boot.cjs for the bundles'.
+ */
+function cacheFileName(part, hash, nodeVersion, arch) {
+  return `${cacheFilePrefix(part)}${hash}-${nodeVersion}-${arch}.v8`;
+}
+
+/**
  * The largest cache file read: V8's code for the largest bundle is ~130 KB. A bigger one (a damaged
  * file system, a sparse file) would be allocated and read whole on every start, only for V8 to refuse it.
  */
@@ -85,9 +103,9 @@ function boot(root, bin, binRequire, source) {
   const code = source ? source.read('boot.cjs') : readFileSync(file, 'utf8');
   const codeDir = codeCacheDir(process.env, process.platform);
   const hash = BUNDLE_HASH.exec(code)?.[1];
-  // Named as boot.cjs names the bundles' caches (cacheFileName); V8's data alone, no list of runs:
-  // the loader runs the same functions whatever the command.
-  const cacheFile = hash && codeDir ? join(codeDir, `boot.cjs-${hash}-${process.version}-${process.arch}.v8`) : undefined;
+  // Named as the bundles' caches are; V8's data alone, no list of runs: the loader runs the same
+  // functions whatever the command.
+  const cacheFile = hash && codeDir ? join(codeDir, cacheFileName('boot.cjs', hash, process.version, process.arch)) : undefined;
   // None yet, unreadable or not trusted: compiled from source, and written at exit.
   const cachedData = cacheFile ? readTrusted(cacheFile) : undefined;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: file, cachedData });
@@ -98,8 +116,8 @@ function boot(root, bin, binRequire, source) {
   script.runInThisContext().call(loader.exports, loader.exports, binRequire, loader, file, root);
   loader.loaded = true;
   const own = cachedData === undefined || script.cachedDataRejected === true ? { script, file: cacheFile } : undefined;
-  loader.exports.start(root, bin, binRequire, { dir: codeDir, read: readTrusted }, own, source);
+  loader.exports.start(root, bin, binRequire, { dir: codeDir, read: readTrusted, fileName: cacheFileName, filePrefix: cacheFilePrefix }, own, source);
 }
 
 if (require.main === module) boot(join(__dirname, '..', 'dist', 'cli'), module, require);
-else module.exports = { boot, cacheDir, codeCacheDir, readTrusted };
+else module.exports = { boot, cacheDir, cacheFileName, codeCacheDir, readTrusted };

@@ -5,7 +5,8 @@
 // V8 puts in it only the functions that had run when it was made, so each file names the runs it has
 // seen (the bundles a run loaded and how it ended): a run of another kind adds its functions once,
 // instead of compiling them from source on every start (a --help first left a call's checks out).
-// This loader's own code is cached too (bin/oneoffice.cjs compiles it and says where the cache lives).
+// This loader's own code is cached too (bin/oneoffice.cjs compiles it, and says where the cache lives
+// and how its files are named).
 import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type Module from 'node:module';
 import { join } from 'node:path';
@@ -16,15 +17,6 @@ import { makeDirs } from '../files/make-dirs.js';
 const BUNDLE_HASH = /^\/\/ oneoffice-bundle ([0-9a-f]{16})\n/;
 /** Node's own wrapper, on the first line so that line numbers in stack traces stay right. */
 const WRAPPER_START = '(function (exports, require, module, __filename, __dirname) {';
-
-/**
- * The cache file of one bundle: its name, the hash of its text and the Node that compiled it (V8
- * refuses code of another version or flags by itself; a bundle of the same length but other text
- * it would not see, hence the hash).
- */
-export function cacheFileName(part: string, hash: string, nodeVersion: string, arch: string): string {
-  return `${part.replaceAll('/', '+')}-${hash}-${nodeVersion}-${arch}.v8`;
-}
 
 /**
  * A cache file: this line, holding the length of what follows it before V8's data: the runs whose
@@ -124,7 +116,7 @@ export class BundleLoader {
     const code = this.source ? this.source.read(part) : readFileSync(filename, 'utf8');
     const hash = BUNDLE_HASH.exec(code)?.[1];
     const cacheName = this.flags ? `${part}~${this.flags}` : part;
-    const file = hash && this.cacheDir ? join(this.cacheDir, cacheFileName(cacheName, hash, process.version, process.arch)) : undefined;
+    const file = hash && this.cacheDir ? join(this.cacheDir, this.cache.fileName(cacheName, hash, process.version, process.arch)) : undefined;
     const bytes = file ? this.cache.read(file) : undefined;
     const cached = bytes ? readCacheFile(bytes) : undefined;
     // No import() in a bundle: the build makes each a require() (scripts/build.mjs).
@@ -187,7 +179,7 @@ export class BundleLoader {
         continue;
       }
       // By the name under its flags: a flagged cache of an earlier build is removed too, and the unflagged one kept.
-      removeOthers(this.cacheDir, cacheName, file, existing);
+      removeOthers(this.cacheDir, this.cache.filePrefix(cacheName), file, existing);
     }
   }
 
@@ -206,13 +198,12 @@ export class BundleLoader {
     } catch {
       return;
     }
-    removeOthers(this.cacheDir, 'boot.cjs', own.file);
+    removeOthers(this.cacheDir, this.cache.filePrefix('boot.cjs'), own.file);
   }
 }
 
-/** Caches of `part`'s earlier builds or Node versions but `file`: they are never read again. */
-function removeOthers(dir: string, part: string, file: string, existing = listing(dir)): void {
-  const prefix = `${part.replaceAll('/', '+')}-`;
+/** Caches of a part's earlier builds or Node versions (their names start with `prefix`) but `file`: they are never read again. */
+function removeOthers(dir: string, prefix: string, file: string, existing = listing(dir)): void {
   for (const name of existing) {
     if (name.startsWith(prefix) && join(dir, name) !== file) removeQuietly(join(dir, name));
   }
@@ -267,12 +258,17 @@ export function coreFor(word: string | undefined, commands: readonly string[] = 
 }
 
 /**
- * The cache as bin/oneoffice.cjs found it: its folder, and its one reader of a cache file (only a
- * file this user wrote and no one else may change is read: it is code this process runs).
+ * The cache as bin/oneoffice.cjs found it: its folder, its one reader of a cache file (only a
+ * file this user wrote and no one else may change is read: it is code this process runs), and how
+ * a cache file is named (bin names the loader's own so, before this file is loaded).
  */
 export interface CacheAccess {
   dir: string | undefined;
   read: (file: string) => Uint8Array | undefined;
+  /** `<part>-<hash>-<node version>-<arch>.v8`, a part's "/" as "+": V8 refuses code of another version or flags by itself; the hash tells apart bundles of the same length. */
+  fileName: (part: string, hash: string, nodeVersion: string, arch: string) => string;
+  /** What every cache file of `part` starts with: the earlier builds' are found by it. */
+  filePrefix: (part: string) => string;
 }
 
 /** The loader's own code: compiled by bin/oneoffice.cjs, whose cache `file` it had none of, or V8 refused. */

@@ -4,19 +4,27 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheFileBytes, cacheFileName, readCacheFile } from '../../src/cli/boot.js';
+import { cacheFileBytes, readCacheFile } from '../../src/cli/boot.js';
 import { isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
 import { useMock } from '../helpers/mock-server.js';
 import { tempDir } from '../helpers/temp.js';
 
 // bin/oneoffice.cjs decides where the cache lives (it compiles the loader from it); required, not run.
-const { codeCacheDir } = createRequire(import.meta.url)('../../bin/oneoffice.cjs') as { codeCacheDir: (env: Record<string, string>, platform: NodeJS.Platform) => string | undefined };
+const { cacheFileName, codeCacheDir } = createRequire(import.meta.url)('../../bin/oneoffice.cjs') as {
+  cacheFileName: (part: string, hash: string, nodeVersion: string, arch: string) => string;
+  codeCacheDir: (env: Record<string, string>, platform: NodeJS.Platform) => string | undefined;
+};
+
+/** The hash the build wrote on the first line of a bundle of dist/cli. */
+function bundleHash(part: string): string {
+  const hash = /^\/\/ oneoffice-bundle ([0-9a-f]{16})\n/.exec(readFileSync(join(ROOT, 'dist', 'cli', part), 'utf8'))?.[1];
+  expect(hash).toBeDefined();
+  return hash as string;
+}
 
 /** The cache file the CLI's core (dist/cli/cli.cjs) has in `dir` for this Node. */
 function coreCacheFile(dir: string): string {
-  const hash = /^\/\/ oneoffice-bundle ([0-9a-f]{16})\n/.exec(readFileSync(join(ROOT, 'dist', 'cli', 'cli.cjs'), 'utf8'))?.[1];
-  expect(hash).toBeDefined();
-  return join(dir, cacheFileName('cli.cjs', hash as string, process.version, process.arch));
+  return join(dir, cacheFileName('cli.cjs', bundleHash('cli.cjs'), process.version, process.arch));
 }
 
 /** The one cache file of a bundle (`call.cjs`) in `dir`. */
@@ -124,7 +132,8 @@ describe('the code cache of the bundles', () => {
     const first = await runCli(['--help'], { env });
     expect(first.code).toBe(0);
     const boot = cacheFileOf(dir, 'boot.cjs');
-    expect(boot.slice(dir.length + 1)).toMatch(/^boot\.cjs-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/);
+    // Named by bin, which reads it before boot.cjs runs, as boot.cjs names the bundles'.
+    expect(boot).toBe(join(dir, cacheFileName('boot.cjs', bundleHash('boot.cjs'), process.version, process.arch)));
     const written = writeTimes(dir);
     // V8 refusing it would have had it written anew.
     expect(await runCli(['--help'], { env })).toEqual(first);
@@ -177,11 +186,12 @@ describe('the code cache of the bundles', () => {
   it("another build's or Node's cache of a bundle is removed when its new one is written", async () => {
     const { env, dir } = freshCacheHome();
     mkdirSync(dir, { recursive: true });
-    const stale = ['cli.cjs-0123456789abcdef-v20.0.0-x64.v8', cacheFileName('cli.cjs', 'fedcba9876543210', process.version, process.arch)];
+    const stale = ['cli.cjs-0123456789abcdef-v20.0.0-x64.v8', cacheFileName('cli.cjs', 'fedcba9876543210', process.version, process.arch), cacheFileName('boot.cjs', 'fedcba9876543210', process.version, process.arch)];
     for (const name of stale) writeFileSync(join(dir, name), 'old');
     writeFileSync(join(dir, 'unrelated.txt'), 'kept');
     expect((await runCli(['--help'], { env })).code).toBe(0);
-    expect(readdirSync(dir).filter((name) => !name.startsWith('boot.cjs-')).sort()).toEqual([coreCacheFile(dir).slice(dir.length + 1), 'unrelated.txt']);
+    const boot = cacheFileName('boot.cjs', bundleHash('boot.cjs'), process.version, process.arch);
+    expect(readdirSync(dir).sort()).toEqual([boot, coreCacheFile(dir).slice(dir.length + 1), 'unrelated.txt'].sort());
   });
 
   it('a cache written under V8 flags by an earlier build is removed when this build writes its own; the unflagged one stays', async () => {
