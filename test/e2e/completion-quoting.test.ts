@@ -41,10 +41,17 @@ async function paneShows(text: string, line = false): Promise<string> {
   throw new Error(`the pane never showed ${JSON.stringify(text)}:\n${tmux('capture-pane', '-p', '-J', '-t', 'user')}`);
 }
 
-/** The argument lists the stand-in recorded, one per run of it. */
+/**
+ * The argument lists the stand-in recorded, one per run of it that has finished its record: it
+ * writes each argument, then the end mark, so a record read between those writes is not yet one
+ * (counted, it would be a run with its last arguments missing).
+ */
 function runs(): string[][] {
   if (!existsSync(recorded)) return [];
-  return readFileSync(recorded, 'latin1').split('\u0001\u0000').filter(Boolean).map((record) => record.split('\u0000').filter((_, i, all) => i < all.length - 1));
+  const text = readFileSync(recorded, 'latin1');
+  const records = text.split('\u0001\u0000');
+  records.pop(); // what follows the last end mark: nothing, or a record still being written
+  return records.map((record) => record.split('\u0000').filter((_, i, all) => i < all.length - 1));
 }
 
 async function typeTabEnter(typed: string, shownAfterTab: string): Promise<string[]> {
