@@ -36,6 +36,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Test files share a worker's modules (vitest.config.ts): the watched module and the fresh copies
+  // imported below would stay for the files after this one, whose fresh client (holding one copy of
+  // api/errors.ts) then met errors made by the watched module's earlier copy, and `instanceof` failed
+  // (createClient's bad headers went missing from its ValidationError when such a file ran next).
+  // The next file imports the real modules, all of one copy.
+  vi.doUnmock('../../src/config/network.js');
+  vi.resetModules();
   for (const release of held) release();
   await new Promise((resolve) => silent.close(resolve));
 });
