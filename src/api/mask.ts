@@ -88,3 +88,65 @@ export function secretValuesAt(params: unknown, paths: readonly (readonly string
   }
   return values;
 }
+
+/** The short escapes JSON has besides \uXXXX, by the character they stand for. */
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '/': '\\/', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * What a pattern of jsonWritings reads: a string, or bytes read as Latin-1, one character a byte (a
+ * body streamed in chunks, which may cut a character: output/stream-mask.ts).
+ */
+export type TextUnits = 'text' | 'bytes';
+
+/** A pattern for one character of a secret: as it is, as \uXXXX (its hex digits in either case), or as its short escape. */
+function characterPattern(char: string, units: TextUnits): { pattern: string; maxUnits: number } {
+  const codes = units === 'bytes' ? [...Buffer.from(char, 'utf8')] : Array.from({ length: char.length }, (_, i) => char.charCodeAt(i));
+  const literal = codes.map((code) => `\\u${code.toString(16).padStart(4, '0')}`).join('');
+  // One \uXXXX per UTF-16 unit: a character beyond the BMP is two.
+  const units16 = Array.from({ length: char.length }, (_, i) => char.charCodeAt(i).toString(16).padStart(4, '0'));
+  const unicode = units16.map((hex) => `\\\\u${[...hex].map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit)).join('')}`).join('');
+  const short = SHORT_ESCAPES[char];
+  const alternatives = [literal, unicode, ...(short === undefined ? [] : [short.replace(/\\/g, '\\\\').replace(/"/g, '\\x22').replace(/\//g, '\\/')])];
+  return { pattern: `(?:${alternatives.join('|')})`, maxUnits: Math.max(codes.length, 6 * char.length) };
+}
+
+/**
+ * One pattern (global) for every way JSON text may write any of `forms`: each character as it is
+ * or as any escape that means it, in any mix (`\u0074ok`, `\/`, `\"`, `\u00E9`), and the longest
+ * such writing in `units` (a match is never longer). The one description of escaped secrets: the
+ * streamed body (output/stream-mask.ts) and the records of batch (JsonTextMask) both use it.
+ */
+export function jsonWritings(forms: readonly string[], units: TextUnits): { pattern: RegExp; maxUnits: number } | undefined {
+  const written = forms.filter((form) => form.length > 0).map((form) => [...form].map((char) => characterPattern(char, units)));
+  if (written.length === 0) return undefined;
+  const pattern = new RegExp(written.map((chars) => chars.map(({ pattern: each }) => each).join('')).join('|'), 'g');
+  return { pattern, maxUnits: Math.max(...written.map((chars) => chars.reduce((sum, { maxUnits }) => sum + maxUnits, 0))) };
+}
+
+/**
+ * Secrets found and masked in text however JSON writes them (jsonWritings): a body kept in a batch
+ * record, as received or parsed, which a server may have escaped otherwise than JSON.stringify does
+ * (PHP writes `/` as `\/` and all but ASCII as \uXXXX), JSON or not (an answer cut short).
+ */
+export class JsonTextMask {
+  private pattern: RegExp | undefined;
+
+  constructor(private readonly forms: readonly string[]) {}
+
+  /** Whether `text` holds a secret. Text with no backslash can hold one only as it is: searched so, without the pattern (most bodies). */
+  finds(text: string): boolean {
+    if (!text.includes('\\')) return this.forms.some((form) => form.length > 0 && text.includes(form));
+    const pattern = this.compiled();
+    return pattern !== undefined && text.search(pattern) !== -1;
+  }
+
+  /** `text` with every writing of a secret replaced by `****`. */
+  mask(text: string): string {
+    return this.finds(text) ? text.replace(this.compiled() as RegExp, '****') : text;
+  }
+
+  private compiled(): RegExp | undefined {
+    this.pattern ??= jsonWritings(this.forms, 'text')?.pattern;
+    return this.pattern;
+  }
+}

@@ -2,7 +2,7 @@
 // a stable error code and message. Failures are classed as single calls' exit codes are.
 import type { Answer, AnswerHead } from '../api/answer.js';
 import { describeFailure, ExitCode } from '../api/errors.js';
-import { maskStrings } from '../api/mask.js';
+import { maskStrings, type JsonTextMask } from '../api/mask.js';
 
 export interface Outcome {
   ok: boolean;
@@ -52,36 +52,33 @@ function rawJson(text: string, json: boolean): { rawJson?: string } {
 }
 
 /** One result record, keys always in this order: line, method, status, ok, then the rest. */
-export function resultRecord(line: number, method: string, outcome: Outcome, redact: (text: string) => string): string {
-  const copied = copyableBody(outcome, redact);
+export function resultRecord(line: number, method: string, outcome: Outcome, secrets: JsonTextMask): string {
+  const copied = copyableBody(outcome, secrets);
   if (outcome.ok && copied !== undefined) return okRecord(line, method, outcome, copied);
   const record: Record<string, unknown> = { line, method, status: outcome.status, ok: outcome.ok };
   if (!outcome.ok) {
     record['code'] = outcome.code;
-    record['error'] = redact(outcome.error ?? '');
+    record['error'] = secrets.mask(outcome.error ?? '');
   }
   if (outcome.attempts > 1) record['attempts'] = outcome.attempts;
   if (outcome.seconds) {
     if (outcome.seconds.starttransfer !== undefined) record['time_starttransfer'] = microseconds(outcome.seconds.starttransfer);
     record['time_total'] = microseconds(outcome.seconds.total);
   }
-  // The body as received unless it quotes a secret (the token, a secret param): then its strings are masked.
+  // The body as received unless it quotes a secret (the token, a secret param): then its strings are
+  // masked (a body that is no JSON is one string, where a secret may be written escaped all the same).
   if (copied !== undefined) return `${JSON.stringify(record).slice(0, -1)},"body":${copied}}\n`;
-  if (outcome.body !== undefined) record['body'] = maskStrings(outcome.body, redact);
+  if (outcome.body !== undefined) record['body'] = maskStrings(outcome.body, (text) => secrets.mask(text));
   return `${JSON.stringify(record)}\n`;
 }
 
 /**
- * The body's text as received, when it may be copied into the record: it quotes no secret. A server
- * may write one with escapes (`\u0074ok`, `\/`) that the text as received does not show, so text
- * with a backslash is also searched as its parsed strings are written (rare: most bodies have none).
+ * The body's text as received, when it may be copied into the record: it quotes no secret, however
+ * the server escaped one (`\u0074ok`, `\/`: the mask reads every writing JSON allows).
  */
-function copyableBody(outcome: Outcome, redact: (text: string) => string): string | undefined {
+function copyableBody(outcome: Outcome, secrets: JsonTextMask): string | undefined {
   const raw = outcome.rawJson;
-  if (raw === undefined || redact(raw) !== raw) return undefined;
-  if (!raw.includes('\\')) return raw;
-  const written = JSON.stringify(outcome.body);
-  return redact(written) === written ? raw : undefined;
+  return raw !== undefined && !secrets.finds(raw) ? raw : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 // "sending" before it goes out and recorded as it completes. Lines with a result from an earlier
 // run are skipped; lines sent without one are reported as uncertain and, unless asked, not sent.
 import type { CallRequest } from '../api/request.js';
-import { maskForms } from '../api/mask.js';
+import { JsonTextMask } from '../api/mask.js';
 import type { Gate, StopControl } from './gate.js';
 import type { BatchInput } from './input.js';
 import type { PriorState } from './prior.js';
@@ -30,7 +30,8 @@ export interface RunPlan {
   build(call: PreparedCall): CallRequest;
   /** Sends a call (never throws); absent with --dry-run. */
   perform?: (request: CallRequest, call: PreparedCall, onRetry: (message: string) => void) => Promise<Outcome>;
-  redact(text: string): string;
+  /** The forms of the secrets known before the run (the token's): masked in every record. */
+  secretForms: readonly string[];
   /** How long calls in flight may finish after Ctrl-C before they are abandoned. */
   graceMs: number;
 }
@@ -46,6 +47,7 @@ export async function runCalls(plan: RunPlan): Promise<RunResult> {
   const { prior, stop, gate, tally, sink } = plan;
   const inFlight = new Map<number, string>();
   const result: RunResult = { started: 0 };
+  const tokenMask = new JsonTextMask([...plan.secretForms]);
   let grace: NodeJS.Timeout | undefined;
   const unwatch = stop.onChange(() => {
     if (stop.signal && !grace) grace = setTimeout(() => stop.giveUp(), plan.graceMs).unref();
@@ -60,8 +62,8 @@ export async function runCalls(plan: RunPlan): Promise<RunResult> {
     // next calls go out before the results are written (both still in that turn).
     gate.leave();
     // A server may echo a secret param back (`password Hunter2 is too weak`): masked in the record too.
-    const redact = call.secrets ? (text: string) => maskForms(plan.redact(text), call.secrets as string[]) : plan.redact;
-    sink.write(resultRecord(call.line, call.method, outcome, redact));
+    const mask = call.secrets?.length ? new JsonTextMask([...plan.secretForms, ...call.secrets]) : tokenMask;
+    sink.write(resultRecord(call.line, call.method, outcome, mask));
     plan.progress.update(tally);
   };
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerOutcome, resultRecord, type Outcome } from '../../src/batch/outcome.js';
 import { classifyAnswer } from '../../src/api/answer.js';
-import { maskForms, maskStrings, secretForms } from '../../src/api/mask.js';
+import { JsonTextMask, maskStrings, secretForms } from '../../src/api/mask.js';
 
 /** mulberry32: a small seeded generator, so every run checks the same values. */
 function seeded(seed: number): () => number {
@@ -20,7 +20,8 @@ function seeded(seed: number): () => number {
 }
 
 const SECRET = 'tok"en\\/SECRET-0123456789';
-const redact = (text: string): string => maskForms(text, secretForms(SECRET));
+const secrets = new JsonTextMask(secretForms(SECRET));
+const redact = (text: string): string => secrets.mask(text);
 
 /** What may reach a record: quotes, backslashes, every control character, line and paragraph separators, lone surrogates, non-ASCII, the secret. */
 const PIECES = ['a', 'Zz', ' ', '"', '\\', '/', '\u2028', '\u2029', '\ud800', '\udfff', '😀', 'é', '日本', '\u00a0', '\ufeff', '\u007f', '<script>', '__proto__', SECRET, ...Array.from({ length: 32 }, (_, code) => String.fromCharCode(code))];
@@ -100,7 +101,7 @@ describe('a success record written by hand', () => {
       const method = methodName(random);
       const outcome = success(random, JSON.stringify(data));
       expect(outcome.ok).toBe(true);
-      const record = resultRecord(line, method, outcome, redact);
+      const record = resultRecord(line, method, outcome, secrets);
       expect(record).toBe(expected(line, method, outcome, maskStrings(data, redact)));
     }
   });
@@ -114,7 +115,7 @@ describe('a success record written by hand', () => {
       const method = methodName(random);
       const outcome = success(random, body);
       expect(outcome.ok).toBe(true);
-      const record = resultRecord(line, method, outcome, redact);
+      const record = resultRecord(line, method, outcome, secrets);
       expect(record.endsWith('}\n') && !record.slice(0, -1).includes('\n')).toBe(true);
       expect(JSON.parse(record)).toEqual(JSON.parse(expected(line, method, outcome, maskStrings(JSON.parse(body.replace(/^\ufeff/, '')), redact))));
       for (const form of secretForms(SECRET)) expect(record).not.toContain(form);

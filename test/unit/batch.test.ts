@@ -7,6 +7,7 @@ import { LineSet } from '../../src/batch/line-set.js';
 import { MAX_LINE_BYTES, readLines, type InputLine } from '../../src/batch/lines.js';
 import { BATCH_OPTIONS, readBatchOptions } from '../../src/cli/batch-options.js';
 import { answerOutcome as outcomeOf, errorOutcome, resultRecord, uncertainRecord } from '../../src/batch/outcome.js';
+import { JsonTextMask } from '../../src/api/mask.js';
 import { classifyAnswer, type AnswerHead } from '../../src/api/answer.js';
 import { Preparer, type Prepared } from '../../src/batch/prepare.js';
 import { summaryLines, Tally } from '../../src/batch/progress.js';
@@ -228,14 +229,14 @@ describe('result records', () => {
   const head = (status: number, statusText: string) => ({ status, statusText, headers: {} });
 
   it('ok, HTTP failures with the server message, bodies that are not JSON, network failures', () => {
-    const redact = (text: string) => text;
-    expect(resultRecord(3, 'createUser', answerOutcome(head(200, 'OK'), '{"id":1}', false, 1), redact)).toBe('{"line":3,"method":"createUser","status":200,"ok":true,"body":{"id":1}}\n');
-    expect(resultRecord(4, 'createUser', answerOutcome(head(400, 'Bad Request'), '"duplicate"', false, 1), redact)).toBe(
+    const none = new JsonTextMask([]);
+    expect(resultRecord(3, 'createUser', answerOutcome(head(200, 'OK'), '{"id":1}', false, 1), none)).toBe('{"line":3,"method":"createUser","status":200,"ok":true,"body":{"id":1}}\n');
+    expect(resultRecord(4, 'createUser', answerOutcome(head(400, 'Bad Request'), '"duplicate"', false, 1), none)).toBe(
       '{"line":4,"method":"createUser","status":400,"ok":false,"code":"E_HTTP_4XX","error":"duplicate","body":"duplicate"}\n',
     );
     expect(answerOutcome(head(503, 'Service Unavailable'), '<html>', false, 3)).toMatchObject({ ok: false, exitCode: 5, code: 'E_HTTP_5XX', body: '<html>', attempts: 3 });
     expect(answerOutcome(head(200, 'OK'), 'hello', false, 1)).toMatchObject({ ok: false, exitCode: 1, code: 'E_NOT_JSON', body: 'hello' });
-    expect(resultRecord(5, 'getUserByEmail', errorOutcome(new NetworkError('connection to h:1 was reset', 'E_CONNRESET'), 2), redact)).toBe(
+    expect(resultRecord(5, 'getUserByEmail', errorOutcome(new NetworkError('connection to h:1 was reset', 'E_CONNRESET'), 2), none)).toBe(
       '{"line":5,"method":"getUserByEmail","status":null,"ok":false,"code":"E_CONNRESET","error":"connection to h:1 was reset","attempts":2}\n',
     );
     expect(JSON.parse(uncertainRecord(6, 'createFirstOrder', 'why'))).toEqual({ line: 6, method: 'createFirstOrder', status: null, ok: false, uncertain: true, code: 'E_UNCERTAIN', error: 'why' });
@@ -244,15 +245,15 @@ describe('result records', () => {
   it('a success with retries and times is written key for key as JSON.stringify writes it, the body as received', () => {
     const outcome = { ...answerOutcome(head(201, 'Created'), '{"id":"u1", "tags":[1,2]}', false, 3), seconds: { starttransfer: 0.0012344, total: 0.0025 } };
     const expected = `${JSON.stringify({ line: 7, method: 'createUser', status: 201, ok: true, attempts: 3, time_starttransfer: 0.001234, time_total: 0.0025 }).slice(0, -1)},"body":{"id":"u1", "tags":[1,2]}}\n`;
-    expect(resultRecord(7, 'createUser', outcome, (text) => text)).toBe(expected);
+    expect(resultRecord(7, 'createUser', outcome, new JsonTextMask([]))).toBe(expected);
     // A time that is not a number (no first byte) is null, as JSON.stringify writes it.
     const odd = { ...answerOutcome(head(200, 'OK'), 'true', false, 1), seconds: { starttransfer: Number.NaN, total: 0.5 } };
-    expect(JSON.parse(resultRecord(8, 'createUser', odd, (text) => text))).toEqual({ line: 8, method: 'createUser', status: 200, ok: true, time_starttransfer: null, time_total: 0.5, body: true });
+    expect(JSON.parse(resultRecord(8, 'createUser', odd, new JsonTextMask([])))).toEqual({ line: 8, method: 'createUser', status: 200, ok: true, time_starttransfer: null, time_total: 0.5, body: true });
   });
 
   it('a success whose body quotes a secret is masked, not copied as received', () => {
     const outcome = answerOutcome(head(200, 'OK'), '{"echo":"tok-SECRET"}', false, 1);
-    expect(resultRecord(9, 'createUser', outcome, (text) => text.replaceAll('SECRET', '****'))).toBe('{"line":9,"method":"createUser","status":200,"ok":true,"body":{"echo":"tok-****"}}\n');
+    expect(resultRecord(9, 'createUser', outcome, new JsonTextMask(['SECRET']))).toBe('{"line":9,"method":"createUser","status":200,"ok":true,"body":{"echo":"tok-****"}}\n');
   });
 });
 

@@ -130,3 +130,40 @@ describe('a header without a colon (item 5)', () => {
     expect(rec.server.received).toHaveLength(0);
   });
 });
+
+describe('a secret holding characters JSON escapes, quoted back however the server escapes it (one mask for both paths)', () => {
+  // A quote, a backslash, a slash, a control character and non-ASCII.
+  const secret = 'pw"\\/\u0001é€-x';
+  /** As PHP's json_encode writes a string: `/` as `\/`, everything past ASCII as \uXXXX. */
+  const phpString = (text: string) => JSON.stringify(text).replace(/\//g, '\\/').replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const echoing = (body: (written: string) => string, type: string): Responder => (request, res) => {
+    const { params } = JSON.parse(request.body) as { params: { password: string } };
+    res.writeHead(400, { 'content-type': type });
+    res.end(body(phpString(params.password).slice(1, -1)));
+  };
+  const answers = [
+    { what: 'a JSON answer', responder: echoing((written) => `{"error":"password ${written} is too weak"}`, 'application/json'), masked: '{"error":"password **** is too weak"}', recorded: { error: 'password **** is too weak' } },
+    { what: 'an answer cut short (no JSON)', responder: echoing((written) => `{"error":"password ${written} is too`, 'application/json'), masked: '{"error":"password **** is too', recorded: '{"error":"password **** is too' },
+    { what: 'a text answer quoting it escaped', responder: echoing((written) => `bad password: "${written}"`, 'text/plain'), masked: 'bad password: "****"', recorded: 'bad password: "****"' },
+  ];
+
+  for (const { what, responder, masked, recorded } of answers) {
+    it(`is masked in ${what} printed on stdout`, async () => {
+      rec.server.respond(responder);
+      const result = await run(['resetPasswordByEmail', '--params', '-'], { env: rec.env, input: resetParams(secret) });
+      expect([result.code, result.stdout]).toEqual([4, masked]);
+    });
+
+    it(`is masked in ${what} kept in batch's results file`, async () => {
+      rec.server.respond(responder);
+      const dir = tempDir('escaped-echoes');
+      const input = join(dir, 'in.ndjson');
+      const results = join(dir, 'r.ndjson');
+      writeFileSync(input, `${JSON.stringify({ method: 'resetPasswordByEmail', params: { email: 'a@b.co', password: secret } })}\n`);
+      expect((await run(['batch', input, '--results', results], { env: rec.env })).code).toBe(4);
+      const [record] = records(readFileSync(results, 'utf8'));
+      // A JSON body is kept parsed, any other as its text.
+      expect(record?.['body']).toEqual(recorded);
+    });
+  }
+});

@@ -1,8 +1,9 @@
 // Masking a body as it streams (output/stream-mask.ts): a secret is found whichever chunk boundary
 // cuts it, in each of its forms and however JSON escapes its characters, every time it occurs; text
-// without one passes unchanged.
+// without one passes unchanged. Batch's records mask text with the same patterns (api/mask.ts
+// JsonTextMask): both are held to the same writings.
 import { describe, expect, it } from 'vitest';
-import { secretForms } from '../../src/api/mask.js';
+import { JsonTextMask, secretForms } from '../../src/api/mask.js';
 import { StreamMask } from '../../src/output/stream-mask.js';
 
 function through(forms: readonly string[], chunks: readonly string[]): string {
@@ -49,5 +50,36 @@ describe('StreamMask', () => {
 
   it('leaves text that only nearly spells a secret, or escapes meaning other characters, as it was', () => {
     for (const text of ['{"a":"tok\\u0075"}', '{"a":"\\\\u0074ok"}', '{"a":"to\\k"}']) expect(through(secretForms('tokt'), [text])).toBe(text);
+  });
+});
+
+describe('JsonTextMask (batch records) and StreamMask (stdout) alike', () => {
+  const secret = 'pw"\\/\u0001é€😀-x';
+  const writings = [
+    JSON.stringify(secret).slice(1, -1),
+    'pw\\"\\\\\\/\\u0001\\u00e9\\u20AC\\ud83d\\ude00-x',
+    '\\u0070w\\u0022\\u005C/\\u0001é€😀\\u002dx',
+  ];
+
+  it('mask every writing of a secret holding a quote, a backslash, a control character and non-ASCII, and nothing else', () => {
+    for (const written of writings) {
+      expect(JSON.parse(`"${written}"`)).toBe(secret);
+      const body = `{"error":"bad ${written}"} and as text: ${written}.`;
+      const masked = '{"error":"bad ****"} and as text: ****.';
+      expect(new JsonTextMask(secretForms(secret)).mask(body), written).toBe(masked);
+      expect(through(secretForms(secret), [body]), written).toBe(masked);
+    }
+    for (const text of ['{"a":"pw\\"\\\\/"}', 'pw"\\/\u0001é€😀-y', '']) {
+      expect(new JsonTextMask(secretForms(secret)).mask(text)).toBe(text);
+      expect(through(secretForms(secret), [text])).toBe(text);
+    }
+  });
+
+  it('finds a secret in text with no backslash as it is, and only so', () => {
+    const mask = new JsonTextMask(secretForms('Hunter2-pw'));
+    expect(mask.finds('{"error":"Hunter2-pw"}')).toBe(true);
+    expect(mask.finds('{"error":"Hunter2-p"}')).toBe(false);
+    expect(mask.finds('{"error":"Hunter2\\u002dpw"}')).toBe(true);
+    expect(new JsonTextMask([]).mask('Hunter2-pw')).toBe('Hunter2-pw');
   });
 });

@@ -150,7 +150,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
       sink,
       build: (call) => build(call.method, call.params),
       ...(transport ? { perform: (request, call, onRetry) => sendBatchCall(transport, request, setup.networkFor(call.method).retry, onRetry, stop, throttle) } : {}),
-      redact: (text) => ctx.redact(text),
+      secretForms: ctx.secretForms(),
       graceMs: GRACE_MS,
     });
   } finally {
