@@ -16,18 +16,10 @@ import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from '
 import { abortedError } from './network-errors.js';
 import { tlsClientOptions } from './client-cert.js';
 import { monotonicMs } from '../api/clock.js';
+import { headersFromRaw, IDLE_CONNECTION_MS } from './http1-text.js';
+import { keptConnections } from './kept-connections.js';
 
-/** Headers as undici gives them: names lower-cased, a repeated header as an array. */
-export function headersFromRaw(raw: readonly string[]): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    const value = raw[i + 1] as string;
-    const existing = headers[name];
-    headers[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  return headers;
-}
+export { headersFromRaw };
 
 /** This side's address of a connection (-w's %{local_ip}, %{local_port}). */
 export function localOf(socket: Socket): { local?: { address: string; port: number } } {
@@ -200,10 +192,15 @@ function ignoringLateErrors(socket: Socket): Socket {
 export function nodeTransport(options: DirectOptions, observer?: ExchangeObserver, keepAlive?: { connections: number }): Transport {
   const agents = keepAlive ? keepAliveAgents(keepAlive.connections) : undefined;
   const settings = agents ? { ...options, agents } : options;
+  // Plain-HTTP answers read whole, with no -v to watch them: Node's parser on kept sockets (kept-connections.ts).
+  const kept = keepAlive && !observer ? keptConnections(keepAlive.connections) : undefined;
   return {
     send: (call) => sendDirect(call, settings, observer),
-    sendWhole: (call, maxBodyBytes, signal) => sendDirectWhole(call, settings, maxBodyBytes, signal, observer),
-    close: async () => agents?.destroy(),
+    sendWhole: (call, maxBodyBytes, signal) => (kept && call.url.protocol === 'http:' ? kept.sendWhole(call, options, maxBodyBytes, signal) : sendDirectWhole(call, settings, maxBodyBytes, signal, observer)),
+    close: async () => {
+      kept?.destroy();
+      await agents?.destroy();
+    },
   };
 }
 
@@ -211,13 +208,6 @@ interface KeepAliveAgents {
   for(secure: boolean): Promise<HttpAgent>;
   destroy(): Promise<void>;
 }
-
-/**
- * Idle connections are closed after this (sooner when the server's Keep-Alive hint asks), as undici
- * does: Node's Agent honours the hint only below its own timeout, and without one it would reuse a
- * connection the server has already closed (a step after a long retry-until pause: "reset").
- */
-const IDLE_CONNECTION_MS = 4000;
 
 /** An http and (made on first use) an https Agent; TLS options are part of the https Agent's pool key. */
 function keepAliveAgents(connections: number): KeepAliveAgents {

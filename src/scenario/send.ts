@@ -1,7 +1,8 @@
 // The one seam between scenarios and the wire: (method, params, settings) -> what came of it, never
 // a throw. Steps go through the one executor (client/executor.ts: the retries that are safe for the
-// method, answers classified by api/answer.ts) over kept-alive connections (node:http's Agent,
-// which starts faster than undici; steps follow one another, so undici's throughput buys nothing),
+// method, answers classified by api/answer.ts) over kept-alive connections (Node's own HTTP parser
+// on kept sockets, http/kept-connections.ts, or node:http's Agent over TLS: both start faster than
+// undici; steps follow one another, so undici's throughput buys nothing),
 // and come back with what -v would have shown (secrets masked) for the report.
 import { describeFailure } from '../api/errors.js';
 import { maskStrings, secretValuesAt } from '../api/mask.js';

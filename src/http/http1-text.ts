@@ -1,0 +1,51 @@
+// The text of HTTP/1.1 as node:http writes and reads it, for the connections oneoffice keeps itself
+// (kept-connections.ts): the request's head with node:http's checks, the answer's headers as the
+// transports give them, how long an answer lets its connection be reused, and the error of a
+// connection that ends before its answer does.
+import { _checkInvalidHeaderChar, _checkIsHttpToken } from '_http_common';
+import type { CallRequest } from '../api/request.js';
+
+/** Idle connections are not reused after this (the server's Keep-Alive hint may say sooner): as node:http's Agent here. */
+export const IDLE_CONNECTION_MS = 4000;
+/** node:http keeps this much of a server's Keep-Alive timeout in hand, against a close in transit. */
+const HINT_MARGIN_MS = 1000;
+/** node:http reads at most this many header lines of an answer. */
+export const MAX_HEADER_PAIRS = 2000;
+
+/** Headers as undici gives them: names lower-cased, a repeated header as an array. */
+export function headersFromRaw(raw: readonly string[]): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const existing = headers[name];
+    headers[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return headers;
+}
+
+/** Errors as node:http raises them when a connection ends before its answer does. */
+export function connectionReset(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ECONNRESET' });
+}
+
+/** node:http's checks of what it writes: a bad name or value (or path) is refused before anything is sent. */
+export function requestHead(call: CallRequest, target: string): string {
+  if (/[^\u0021-\u00ff]/.test(target)) throw Object.assign(new TypeError('Request path contains unescaped characters'), { code: 'ERR_UNESCAPED_CHARACTERS' });
+  let head = `${call.httpMethod} ${target} HTTP/1.1\r\n`;
+  for (const [name, value] of call.headers) {
+    if (!_checkIsHttpToken(name)) throw Object.assign(new TypeError('Header name must be a valid HTTP token'), { code: 'ERR_INVALID_HTTP_TOKEN' });
+    if (_checkInvalidHeaderChar(value)) throw Object.assign(new TypeError('Invalid character in a header value'), { code: 'ERR_INVALID_CHAR' });
+    head += `${name}: ${value}\r\n`;
+  }
+  return `${head}\r\n`;
+}
+
+/** How long an answer lets its connection be reused: 0 when it may not be. */
+export function reuseForMs(raw: readonly string[], keepAlive: boolean): number {
+  if (!keepAlive) return 0;
+  const hint = raw.findIndex((entry, i) => i % 2 === 0 && entry.toLowerCase() === 'keep-alive');
+  const seconds = hint === -1 ? undefined : /^timeout=(\d+)/.exec(raw[hint + 1] as string)?.[1];
+  if (seconds === undefined) return IDLE_CONNECTION_MS;
+  return Math.max(0, Math.min(IDLE_CONNECTION_MS, Number(seconds) * 1000 - HINT_MARGIN_MS));
+}
