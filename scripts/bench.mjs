@@ -135,6 +135,8 @@ const floorNet = floorScript('net');
 const helpText = spawnSync(node, [bin, 'createUser', '--help'], { env: baseEnv, encoding: 'utf8' }).stdout ?? '';
 const hasDryRun = helpText.includes('--dry-run');
 
+// As scripts/package.mjs leaves it: cached by Linux as an installed copy is (its writeInPieces), so
+// its peak RSS is what a user's copy has, not that of a file just written whole.
 const exe = join(root, 'release', 'oneoffice-linux-x64');
 const exeSkip = existsSync(exe) ? null : 'n/a (no release/oneoffice-linux-x64: npm run package)';
 

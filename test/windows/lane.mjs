@@ -5,7 +5,7 @@
 // Plain JavaScript and node:test: it runs where there is no TypeScript and no vitest.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ const WINDOWS = process.platform === 'win32';
 const windowsOnly = { skip: !WINDOWS && 'Windows only' };
 /** File modes and FIFOs: Linux's executable only. */
 const posixOnly = { skip: WINDOWS && 'no file modes or FIFOs on Windows' };
+/** What only the Linux executable shows (its file in Linux's page cache): not the Windows forms. */
+const linuxExecutableOnly = (tool) => ({ skip: (WINDOWS || tool.args.length > 0) && 'the Linux executable only' });
 const BOM = '\uFEFF';
 const utf16 = (text) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
 const UTF16_ADVICE = 'is UTF-16 text (what Windows PowerShell writes with > or Out-File): save it as UTF-8, e.g. with Set-Content -Encoding utf8';
@@ -118,6 +120,33 @@ for (const tool of TOOLS) {
       const help = await run(tool, ['--help']);
       assert.equal(help.code, 0);
       assert.match(help.stdout, /^Usage: oneoffice /);
+    });
+
+    it('is cached as an installed copy is: its --help peaks at no more memory than a copy made by cp', linuxExecutableOnly(tool), (t) => {
+      // /usr/bin/time reads the child's peak RSS (ru_maxrss), as npm run bench does.
+      if (!existsSync('/usr/bin/time')) {
+        assert.ok(!process.env.CI, '/usr/bin/time is missing (Debian: apt-get install time)');
+        t.skip('/usr/bin/time is missing (Debian: apt-get install time)');
+        return;
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'oo-copy-'));
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      const copy = join(dir, 'oneoffice');
+      assert.equal(spawnSync('cp', [tool.command, copy]).status, 0);
+      // One HOME for both: the same bytes share one code cache, written by the first run.
+      const env = isolatedEnv();
+      const peakKb = (command) => {
+        const out = join(dir, 'peak');
+        const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', out, command, '--help'], { env, encoding: 'utf8' });
+        assert.equal(result.status, 0, result.stderr);
+        return Number(readFileSync(out, 'utf8').trim().split('\n').pop());
+      };
+      const leastKb = (command) => Math.min(peakKb(command), peakKb(command), peakKb(command));
+      peakKb(copy);
+      const released = leastKb(tool.command);
+      const copied = leastKb(copy);
+      // The same bytes written whole by postject peaked ~50 % above their copy (2 MiB folios, mapped whole).
+      assert.ok(released <= copied * 1.1, `release/ peaked at ${released} KB, its copy at ${copied} KB`);
     });
 
     it("keeps V8's compiled code in the user's cache folder: the first call writes it, the next reads it, a damaged file costs only a compile", async () => {
