@@ -12,21 +12,25 @@ export interface MockProcess {
   child: ChildProcess;
   /** Everything printed on stderr so far. */
   stderr(): string;
-  /** Sends the signal and resolves with the exit code once the process has exited. */
+  /** Sends the signal and resolves with the exit code once the process has exited and its output is all read. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-const running = new Set<ChildProcess>();
+/** The mocks not yet closed, each with its promise of closing. */
+const running = new Map<ChildProcess, Promise<unknown>>();
 
 /** Starts `oneoffice mock <args>` and waits for its startup line. */
 export function startMockProcess(args: string[], env: Record<string, string> = isolatedEnv()): Promise<MockProcess> {
   // On Windows the mock prints for PowerShell or cmd by default; this helper reads the sh line.
   const print = process.platform === 'win32' && !args.includes('--print') ? ['--print', 'sh'] : [];
   const child = spawn(process.execPath, [BIN, 'mock', ...args, ...print], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
   let stdout = '';
   let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': at 'exit' the last lines the mock wrote as it stopped (`stopped`, the drift
+  // summary) may still be on their way through the pipe (Node's documentation says so), and the
+  // tests read them right after stop().
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  running.set(child, exited);
   void exited.then(() => running.delete(child));
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -62,13 +66,10 @@ export function startMockProcess(args: string[], env: Record<string, string> = i
 /** Kills every mock process still running (for afterEach/afterAll). */
 export async function killMockProcesses(): Promise<void> {
   await Promise.all(
-    [...running].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    ),
+    [...running].map(([child, closed]) => {
+      child.kill('SIGKILL');
+      return closed;
+    }),
   );
 }
 
