@@ -213,7 +213,7 @@ describe('item 2: a failed write of the results never ends in exit 0', () => {
 
 
 function batch(args: string[], env = rec.env) {
-  return runCli(['batch', ...args], { env, timeoutMs: 20000 });
+  return runCli(['batch', ...args], { env });
 }
 
 describe('item 5: the journal knows its target and input, and a damaged one is refused', () => {

@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv } from '../helpers/cli.js';
+import { BIN, HANG_MS, isolatedEnv } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
 const ZSH_CAPTURE = fileURLToPath(new URL('../helpers/zsh-capture.zsh', import.meta.url));
@@ -70,7 +70,7 @@ function bash(words: string[]): string[] {
 }
 
 function zsh(line: string): string[] {
-  const run = spawnSync('zsh', ['-f', ZSH_CAPTURE, script('zsh'), line], { env, cwd: cwdOf(), encoding: 'utf8', timeout: 15000 });
+  const run = spawnSync('zsh', ['-f', ZSH_CAPTURE, script('zsh'), line], { env, cwd: cwdOf(), encoding: 'utf8', timeout: HANG_MS });
   expect(run.status, run.stderr).toBe(0);
   return run.stdout.split('\n').filter(Boolean).sort();
 }

@@ -3,7 +3,7 @@
 // listens. The other commands' placements run in this process: test/unit/option-grammar.test.ts.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv, ROOT } from '../helpers/cli.js';
+import { BIN, HANG_MS, isolatedEnv, ROOT } from '../helpers/cli.js';
 
 const PLACEMENTS = ['before the command word', 'after the command word', 'as --name=value'];
 
@@ -23,7 +23,7 @@ function firstLine(args: string[]): Promise<string> {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`no first line from oneoffice ${args.join(' ')}: ${err}`));
-    }, 10_000);
+    }, HANG_MS);
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;

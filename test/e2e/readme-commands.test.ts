@@ -7,7 +7,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlin
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from 'oneoffice';
-import { BIN, ROOT } from '../helpers/cli.js';
+import { BIN, HANG_MS, ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
 /** Failures the README shows on purpose: a part of the command, and the exit code it shows. */
@@ -95,7 +95,7 @@ function runBlock(block: Block, home: string): Promise<{ failures: Failure[]; ou
     const timer = setTimeout(() => {
       process.kill(-(child.pid as number), 'SIGKILL');
       reject(new Error(`README block at line ${block.line} did not finish:\n${output}`));
-    }, 20_000);
+    }, HANG_MS);
     child.on('close', () => {
       clearTimeout(timer);
       const failures = traps

@@ -18,6 +18,7 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   input?: string;
   cwd?: string;
+  /** A hang guard, not a speed expectation (default HANG_MS). */
   timeoutMs?: number;
   /** Leave stdin open (as a terminal or an idle pipe would be) instead of ending it. */
   keepStdinOpen?: boolean;
@@ -50,6 +51,14 @@ export function isolatedEnv(extra: Record<string, string | undefined> = {}): Rec
   return env;
 }
 
+/**
+ * How long a process may take before the test gives up on it and says so: for a hung one, not a
+ * measure of speed. Below vitest's 60 s test timeout, so this message, naming the command, wins; a
+ * single call took up to ~5 s on a loaded machine (two engineers' suites beside stress-ng), and at
+ * 15 s a busier one could fail a test that was only waiting for a core.
+ */
+export const HANG_MS = 45_000;
+
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -63,8 +72,8 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`oneoffice ${args.join(' ')} did not finish in ${options.timeoutMs ?? 15000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 15000);
+      reject(new Error(`oneoffice ${args.join(' ')} did not finish in ${options.timeoutMs ?? HANG_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? HANG_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -2,7 +2,7 @@
 // send: other HTTP methods, broken bodies, many calls at once).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request, type Agent } from 'node:http';
-import { BIN, isolatedEnv, ROOT, runCli, type RunResult } from './cli.js';
+import { BIN, HANG_MS, isolatedEnv, ROOT, runCli, type RunResult } from './cli.js';
 
 export interface MockProcess {
   url: string;
@@ -35,7 +35,7 @@ export function startMockProcess(args: string[], env: Record<string, string> = i
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mock did not start in time\nstderr: ${stderr}`)), 10000);
+    const timer = setTimeout(() => reject(new Error(`mock did not start in ${HANG_MS} ms\nstderr: ${stderr}`)), HANG_MS);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`mock exited with ${code} before starting\nstdout: ${stdout}\nstderr: ${stderr}`));

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll } from 'vitest';
-import { isolatedEnv, runCli, type RunResult } from './cli.js';
+import { HANG_MS, isolatedEnv, runCli, type RunResult } from './cli.js';
 import { runMain } from './in-process.js';
 import { useMock, type InProcessMock } from './mock-server.js';
 import { tempDir } from './temp.js';
@@ -49,7 +49,7 @@ export function useScenarioBench(): ScenarioBench {
     },
     env: () => isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: TOKEN }),
     test: (args: string[], env?: Record<string, string>) => runMain(['test', ...args], env ?? bench.env()),
-    testProcess: (args: string[], env?: Record<string, string>) => runCli(['test', ...args], { env: env ?? bench.env(), timeoutMs: 20000 }),
+    testProcess: (args: string[], env?: Record<string, string>) => runCli(['test', ...args], { env: env ?? bench.env(), timeoutMs: HANG_MS }),
     loggedCalls: () => mock.log().filter((entry) => /^\w+ \d{3} /.test(entry)),
   } as ScenarioBench;
   beforeAll(() => {
