@@ -1,6 +1,7 @@
 // The -H lines checked as a whole, before anything is sent: every bad line is found (not only the
 // first), so a command reports them in one go with its other problems (house style: collect, then
 // report). A line is named by its place (`--header (the 2nd)`), never repeated: it is often a credential.
+// The one check of them: the call builder (request.ts) takes the edits read here, never lines.
 
 /** A -H line as an edit of the headers: [name, value], or [name, undefined] for `Name:` (remove it). */
 export type HeaderEdit = [name: string, value: string | undefined];
@@ -57,12 +58,13 @@ function ordinal(n: number): string {
 
 /**
  * The library's `headers` option as a JavaScript caller may give it (not always an array of
- * strings): a problem per bad line, named as the option, for createClient to report with its others.
+ * strings): its edits, or a problem per bad line, named as the option, for createClient to report
+ * with its others.
  */
-export function headerOptionProblems(value: unknown): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) return ['headers: must be an array of "Name: value" strings'];
+export function readHeaderOption(value: unknown): { edits: HeaderEdit[]; problems: string[] } {
+  if (value === undefined) return { edits: [], problems: [] };
+  if (!Array.isArray(value)) return { edits: [], problems: ['headers: must be an array of "Name: value" strings'] };
   const notText = value.findIndex((line) => typeof line !== 'string');
-  if (notText !== -1) return [`headers: must be an array of "Name: value" strings (item ${notText} is not a string)`];
-  return readHeaderLines(value as string[], 'headers').problems;
+  if (notText !== -1) return { edits: [], problems: [`headers: must be an array of "Name: value" strings (item ${notText} is not a string)`] };
+  return readHeaderLines(value as string[], 'headers');
 }

@@ -1,7 +1,7 @@
 // The call as data: everything that goes on the wire, built before anything is sent, so that
 // printers (-v, --dry-run, --curl) show exactly what the transport sends.
 import { ConfigError, ValidationError } from './errors.js';
-import { NOT_SENDABLE, readHeaderLines, sendableInHeader } from './header-lines.js';
+import { NOT_SENDABLE, readHeaderLines, sendableInHeader, type HeaderEdit } from './header-lines.js';
 import type { Params } from './params.js';
 
 declare const __ONEOFFICE_VERSION__: string;
@@ -26,6 +26,7 @@ export interface CallRequest {
 /** Headers undici adds itself and refuses to be given. */
 export const ADDED_BY_UNDICI = new Set(['connection']);
 
+/** A call as the library's buildCall takes it: -H lines as typed, read here by the one check (header-lines.ts). */
 export interface CallSpec {
   url: URL;
   token: string;
@@ -35,19 +36,28 @@ export interface CallSpec {
   secretPaths?: string[][];
 }
 
+/** Where the calls of a run go, and with which extra headers: -H lines already read (header-lines.ts) where they were given. */
+export interface CallTarget {
+  url: URL;
+  token: string;
+  headers?: readonly HeaderEdit[];
+}
+
+/** The library's: every bad -H line at once, in one ValidationError with -H's own code. */
 export function buildCall(spec: CallSpec): CallRequest {
-  return callBuilder(spec)(spec.apiMethod, spec.params, spec.secretPaths);
+  const { edits, problems } = readHeaderLines(spec.extraHeaders ?? []);
+  if (problems.length) throw new ValidationError(problems, 'E_BAD_HEADER');
+  return callBuilder({ url: spec.url, token: spec.token, headers: edits })(spec.apiMethod, spec.params, spec.secretPaths);
 }
 
 /** The calls of one target: what is the same for all of them (the token's check, the headers) is done once. */
 export type CallBuilder = (apiMethod: string, params: Params, secretPaths?: string[][]) => CallRequest;
 
 /**
- * For many calls to one target (a batch): the token and the -H lines are checked and the headers
- * put in order once, here, with the same errors as buildCall (every bad -H line in one
- * ValidationError); each call then only adds its body.
+ * For many calls to one target (a batch): the token is checked and the headers put in order once,
+ * here, with the same errors as buildCall; each call then only adds its body.
  */
-export function callBuilder(spec: Omit<CallSpec, 'apiMethod' | 'params' | 'secretPaths'>): CallBuilder {
+export function callBuilder(spec: CallTarget): CallBuilder {
   // Never quoted: it is the secret.
   if (!sendableInHeader(spec.token)) throw new ConfigError(`the API token ${NOT_SENDABLE}; check where it comes from (--bearer, $ONEOFFICE_BEARER, $BEARER or the config file)`, 'E_BAD_TOKEN');
   const headers: Array<[string, string]> = [
@@ -58,10 +68,9 @@ export function callBuilder(spec: Omit<CallSpec, 'apiMethod' | 'params' | 'secre
     ['Accept', 'application/json'],
     ['User-Agent', USER_AGENT],
   ];
-  // Every bad line at once; the CLI has already reported them with its other problems (readHeaderLines).
-  const { edits, problems } = readHeaderLines(spec.extraHeaders ?? []);
-  if (problems.length) throw new ValidationError(problems, 'E_BAD_HEADER');
-  for (const [name, value] of edits) {
+  // Read and checked where they were given (the CLI's flags, the library's option): every bad line
+  // was reported there with the other problems.
+  for (const [name, value] of spec.headers ?? []) {
     const index = headers.findIndex(([existing]) => existing.toLowerCase() === name.toLowerCase());
     if (value === undefined) {
       if (index !== -1) headers.splice(index, 1);

@@ -9,7 +9,8 @@ export { BATCH_CALL_OPTIONS, BATCH_OPTIONS, BATCH_OWN_OPTIONS, DEFAULT_CONCURREN
 import { ValidationError } from '../api/errors.js';
 import type { NetworkChoices } from '../api/settings.js';
 import { readNetworkFlags } from '../options/network-flags.js';
-import { readHeaderLines } from '../api/header-lines.js';
+import { readHeaderFlag } from '../options/header-flag.js';
+import type { HeaderEdit } from '../api/header-lines.js';
 
 import type { InputFormat } from '../batch/records.js';
 
@@ -32,6 +33,8 @@ export interface BatchOptions {
   dryRun: boolean;
   /** The connection and retry flags, typed (config/network.ts fills in the rest). */
   network: NetworkChoices;
+  /** The -H lines, read. */
+  headers: HeaderEdit[];
 }
 
 /** Reads and checks the batch flags; every problem is reported at once, like single calls do. */
@@ -51,8 +54,9 @@ export function readBatchOptions(parsed: ParsedArgs, expandPath: (path: string) 
   const rate = positiveNumber(options['rate'], '--rate', problems);
   const network = readNetworkFlags(options);
   problems.push(...network.problems);
-  // Checked once per batch, here, with the other flags: every bad line is reported before the input is read.
-  problems.push(...readHeaderLines((options['header'] as string[] | undefined) ?? []).problems);
+  // Read once per batch, here, with the other flags: every bad line is reported before the input is read.
+  const { headers, problems: headerProblems } = readHeaderFlag(options);
+  problems.push(...headerProblems);
   const results = typeof options['results'] === 'string' ? options['results'] : undefined;
   const resultsPath = results ? expandPath(results) : results;
   const resume = options['resume'] === true;
@@ -86,6 +90,7 @@ export function readBatchOptions(parsed: ParsedArgs, expandPath: (path: string) 
     stopOnError: options['stop-on-error'] === true,
     dryRun: options['dry-run'] === true,
     network: network.choices,
+    headers,
   };
 }
 

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { MAX_TEST_JOBS, TEST_OWN_OPTIONS, unknownOption, type ParsedArgs } from '../options/args.js';
 import { TEST_CALL_OPTIONS, TEST_OPTIONS } from '../options/commands.js';
 import { readNetworkFlags } from '../options/network-flags.js';
-import { readHeaderLines } from '../api/header-lines.js';
+import { readHeaderFlag } from '../options/header-flag.js';
+import type { HeaderEdit } from '../api/header-lines.js';
 import type { NetworkChoices } from '../api/settings.js';
 import { REPORT_FORMATS, type ReportFormat } from '../scenario/reports.js';
 import { unsafeValues } from '../api/param-safety.js';
@@ -28,6 +29,8 @@ export interface TestOptions {
   varsFile?: string;
   /** The connection and retry flags, typed (config/network.ts fills in the rest). */
   network: NetworkChoices;
+  /** The -H lines, read. */
+  headers: HeaderEdit[];
 }
 
 /** Every problem with the flags, or the options. */
@@ -38,7 +41,8 @@ export function readTestOptions(parsed: ParsedArgs): { options: TestOptions; pro
   const network = readNetworkFlags(options);
   problems.push(...network.problems);
   // Every bad -H line, reported in pass 1 with the problems of the scenario files.
-  problems.push(...readHeaderLines((options['header'] as string[] | undefined) ?? []).problems);
+  const { headers, problems: headerProblems } = readHeaderFlag(options);
+  problems.push(...headerProblems);
   let jobs = 1;
   if (typeof options['jobs'] === 'string') {
     jobs = Number(options['jobs']);
@@ -80,7 +84,7 @@ export function readTestOptions(parsed: ParsedArgs): { options: TestOptions; pro
   const mock = options['mock'] === true;
   if (mock && (typeof options['url'] === 'string' || typeof options['bearer'] === 'string')) problems.push('--mock runs against its own local server: leave out --url and --bearer');
   return {
-    options: { paths: parsed.positionals, globs: (options['glob'] as string[] | undefined) ?? [], jobs, reports, overrides, mock, dryRun: options['dry-run'] === true, network: network.choices, ...(typeof varsFile === 'string' ? { varsFile } : {}) },
+    options: { paths: parsed.positionals, globs: (options['glob'] as string[] | undefined) ?? [], jobs, reports, overrides, mock, dryRun: options['dry-run'] === true, network: network.choices, headers, ...(typeof varsFile === 'string' ? { varsFile } : {}) },
     problems,
   };
 }

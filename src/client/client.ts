@@ -10,8 +10,8 @@ import { ConfigError, describeFailure, ExitCode, isOneOfficeError, OneOfficeErro
 import { maskForms, maskStrings, secretForms, secretValuesAt } from '../api/mask.js';
 import type { Params } from '../api/params.js';
 import { describeUnsafe, unsafeValues, unsendableValues } from '../api/param-safety.js';
-import { buildCall } from '../api/request.js';
-import { headerOptionProblems } from '../api/header-lines.js';
+import { callBuilder } from '../api/request.js';
+import { readHeaderOption, type HeaderEdit } from '../api/header-lines.js';
 import { createRegistry, secretPaths } from '../api/schema/registry.js';
 import { loadConfig, type Env, type LoadedConfig } from '../config/file.js';
 import { resolveNetworkPair } from '../config/network.js';
@@ -98,7 +98,7 @@ export function createClient(options: ClientOptions = {}): Client {
   const target = resolveClientTarget(options, env, config);
   const registry = createRegistry(builtinSchemas, options.schemas ?? (env['ONEOFFICE_SCHEMAS'] || config.profile.schemas || undefined));
   const checker = new ParamsChecker(registry);
-  const { create, read } = networkSettings(options, config, env, target);
+  const { create, read, headers } = networkSettings(options, config, env, target);
   if (create.clientCert) unlockWithOption(create.clientCert, options.passphrase);
   // Checked once, on the first call: node:tls loads only for a client certificate.
   let certificateChecked: Promise<void> | undefined;
@@ -123,7 +123,7 @@ export function createClient(options: ClientOptions = {}): Client {
     }
     if (create.clientCert) await (certificateChecked ??= checkClientKey(create.clientCert));
     const paths = known ? secretPaths(known.schema) : [];
-    const request = buildCall({ url: target.url, token: target.token, apiMethod: method, params: params as Params, extraHeaders: options.headers ?? [], secretPaths: paths });
+    const request = callBuilder({ url: target.url, token: target.token, headers })(method, params as Params, paths);
     const settings = known?.schema['x-idempotent'] === true ? read : create;
     transport ??= openTransport(settings, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
     const execution = await executeWhole(await transport, request, MAX_ANSWER_BYTES, { retry: settings.retry, throttle, ...(callOptions.signal ? { signal: callOptions.signal } : {}) });
@@ -175,8 +175,8 @@ function resolveClientTarget(options: ClientOptions, env: Env, config: LoadedCon
  * The network settings, with every option that cannot work refused at once: the `headers` lines are
  * checked here with the numbers, not on the first call (house style: collect, then report).
  */
-function networkSettings(options: ClientOptions, config: LoadedConfig, env: Env, target: Target): ReturnType<typeof resolveNetworkPair> {
-  const headerProblems = headerOptionProblems(options.headers);
+function networkSettings(options: ClientOptions, config: LoadedConfig, env: Env, target: Target): ReturnType<typeof resolveNetworkPair> & { headers: HeaderEdit[] } {
+  const { edits: headers, problems: headerProblems } = readHeaderOption(options.headers);
   let settings: ReturnType<typeof resolveNetworkPair>;
   try {
     settings = resolveNetworkPair(networkChoices(options), OPTION_NAMES, config.profile, env, target.url);
@@ -185,7 +185,7 @@ function networkSettings(options: ClientOptions, config: LoadedConfig, env: Env,
     throw error;
   }
   if (headerProblems.length) throw new ValidationError(headerProblems, 'E_BAD_HEADER');
-  return settings;
+  return { ...settings, headers };
 }
 
 /** The options that are network settings, passed on as they are (numbers in milliseconds); config/network.ts checks and defaults them as it does the CLI's. */

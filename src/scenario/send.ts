@@ -6,6 +6,7 @@
 // and come back with what -v would have shown (secrets masked) for the report.
 import { describeFailure } from '../api/errors.js';
 import { maskStrings, secretValuesAt } from '../api/mask.js';
+import type { HeaderEdit } from '../api/header-lines.js';
 import type { Params } from '../api/params.js';
 import { callBuilder, type CallRequest } from '../api/request.js';
 import { executeWhole } from '../client/executor.js';
@@ -66,7 +67,8 @@ export async function openStepSender(
   target: Target,
   options: {
     connections: number;
-    extraHeaders: string[];
+    /** The -H lines, read (options/header-flag.ts). */
+    headers: readonly HeaderEdit[];
     reveal: Reveal;
     network: NetworkSettings;
     dispatcher?: Dispatcher;
@@ -80,7 +82,7 @@ export async function openStepSender(
   const { retryMaxTimeMs } = options.network.retry;
   const throttle = new Throttle({ concurrency: options.connections, ...(retryMaxTimeMs > 0 ? { maxPauseMs: retryMaxTimeMs } : {}) });
   // The token's check and the headers are the same for every step: done once, as for a batch.
-  const build = callBuilder({ url: target.url, token: target.token, extraHeaders: options.extraHeaders });
+  const build = callBuilder({ url: target.url, token: target.token, headers: options.headers });
   const send: SendStep = (method, params, settings) => {
     // A secret param's value may come back in an answer or an expectation: the caller masks it everywhere.
     if (options.onSecret) for (const value of secretValuesAt(params, settings.secretPaths)) options.onSecret(value);

@@ -277,8 +277,12 @@ describe('batch options', () => {
   const read = (...argv: string[]) => readBatchOptions(parseCallArgs(argv, BATCH_OPTIONS, []));
 
   it('defaults, and CSV when --method is given', () => {
-    expect(read('in.ndjson')).toEqual({ input: 'in.ndjson', format: 'ndjson', concurrency: 8, resume: false, retryUncertain: false, retryFailed: false, stopOnError: false, dryRun: false, network: {} });
+    expect(read('in.ndjson')).toEqual({ input: 'in.ndjson', format: 'ndjson', concurrency: 8, resume: false, retryUncertain: false, retryFailed: false, stopOnError: false, dryRun: false, network: {}, headers: [] });
     expect(read('-', '--method', 'createUser', '--rate', '2.5', '--concurrency', '3')).toMatchObject({ input: '-', format: 'csv', method: 'createUser', rate: 2.5, concurrency: 3 });
+  });
+
+  it('reads the -H lines into edits of the headers: a value trimmed, an empty one removes the header', () => {
+    expect(read('in.ndjson', '-H', 'X-Trace:  1 ', '-H', 'Accept:').headers).toEqual([['X-Trace', '1'], ['Accept', undefined]]);
   });
 
   it('reads the connection and retry flags into typed settings: milliseconds, counts, paths', () => {

@@ -3,7 +3,7 @@
 // exit 2, never quoting a line (it may hold a secret), and nothing reaches the server. Run in this
 // process through main(); the exit code through the real binary is in test/e2e/call.test.ts.
 import { describe, expect, it } from 'vitest';
-import { callBuilder } from '../../src/api/request.js';
+import { buildCall } from '../../src/api/request.js';
 import { createClient } from '../../src/client/client.js';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
@@ -67,8 +67,8 @@ describe('oneoffice test', () => {
 });
 
 describe('the library', () => {
-  it("a call builder refuses all bad -H lines at once, as one error with each problem and -H's own code", () => {
-    const attempt = () => callBuilder({ url: new URL('https://a'), token: 't', extraHeaders: ['X-Secret sekrit', 'Host: b'] });
+  it("buildCall refuses all bad -H lines at once, as one error with each problem and -H's own code", () => {
+    const attempt = () => buildCall({ url: new URL('https://a'), token: 't', apiMethod: 'm', params: {}, extraHeaders: ['X-Secret sekrit', 'Host: b'] });
     expect(attempt).toThrow(expect.objectContaining({ code: 'E_BAD_HEADER', exitCode: 2, problems: ['--header (the 1st): has no colon; write it as "Name: value" (not repeated here: it may hold a secret)', '--header (the 2nd): Host is set by oneoffice and cannot be changed'] }));
   });
 
@@ -87,5 +87,26 @@ describe('the library', () => {
     expect(notArray).toThrow(expect.objectContaining({ code: 'E_BAD_HEADER', problems: ['headers: must be an array of "Name: value" strings'] }));
     const notText = () => createClient({ url: rec.server.url, token: TOKEN, env: {}, headers: ['X-A: b', 7] as unknown as string[] });
     expect(notText).toThrow(expect.objectContaining({ code: 'E_BAD_HEADER', problems: ['headers: must be an array of "Name: value" strings (item 1 is not a string)'] }));
+  });
+});
+
+describe('good -H lines', () => {
+  /** Headers as the server got them, but those each transport writes its own way (host, connection, content-length). */
+  const sent = () => rec.server.received.splice(0).map(({ rawHeaders }) =>
+    rawHeaders.filter(([name]) => !['host', 'connection', 'content-length'].includes(name.toLowerCase())).map(([name, value]) => `${name.toLowerCase()}: ${value}`).sort());
+
+  it('send the same headers from a single call, a batch, a scenario and the library client: one reading of the lines for all', async () => {
+    const given = ['X-Trace: 1', 'accept: text/plain', 'User-Agent:', 'X-Spaced:   a b  '];
+    const flags = given.flatMap((line) => ['-H', line]);
+    const input = tempFile('header-lines', 'calls.ndjson', '{"method":"getUserByEmail","params":{"email":"a@b.co"}}\n');
+    const scenario = tempFile('header-lines', 'smoke.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: a@b.co }\n    expect: { schema: false }\n');
+    expect((await runMain(['getUserByEmail', '--email', 'a@b.co', ...flags], rec.env)).code).toBe(0);
+    expect((await runMain(['batch', input, ...flags], rec.env)).code).toBe(0);
+    expect((await runMain(['test', scenario, ...flags], rec.env)).code).toBe(0);
+    const client = createClient({ url: rec.server.url, token: TOKEN, env: {}, headers: given });
+    await client.call('getUserByEmail', { email: 'a@b.co' });
+    await client.close();
+    const expected = ['accept: text/plain', 'content-type: application/json', 'x-api-key: ' + TOKEN, 'x-spaced: a b', 'x-trace: 1'];
+    expect(sent()).toEqual([expected, expected, expected, expected]);
   });
 });

@@ -123,9 +123,8 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
   // One pace for all calls: a push-back from the server slows every worker, not only the one that got it.
   const throttle = new Throttle({ concurrency: options.concurrency, ...(options.rate ? { ceilingPerS: options.rate } : {}), ...(retry.retryMaxTimeMs > 0 ? { maxPauseMs: retry.retryMaxTimeMs } : {}) });
   const progress = new ProgressDisplay(stderr, { enabled: stderr.isTTY === true && !options.dryRun, label: 'batch', total: checked.toSend, pace: () => paceFacts(throttle) });
-  const extraHeaders = (setup.parsed.options['header'] as string[] | undefined) ?? [];
-  // The token and -H lines were checked in resolveConnection: here they are only put in order, once.
-  const build = callBuilder({ url: target.url, token: target.token, extraHeaders });
+  // The token was checked in resolveConnection and the -H lines read with the other flags: here they are only put in order, once.
+  const build = callBuilder({ url: target.url, token: target.token, headers: options.headers });
   const started = monotonicMs();
   let record: BatchRecord | undefined;
   let sink: ResultSink | undefined;
@@ -219,8 +218,8 @@ async function openPool(ctx: Context, network: NetworkSettings, concurrency: num
 
 function resolveConnection(ctx: Context, parsed: ParsedArgs): Target {
   const target = targetFromArgs(ctx, parsed);
-  // The -H lines were checked with the other flags (readBatchOptions); a bad token fails now rather than on the first call.
-  buildCall({ url: target.url, token: target.token, apiMethod: 'batch', params: {}, extraHeaders: (parsed.options['header'] as string[] | undefined) ?? [] });
+  // The -H lines were read with the other flags (readBatchOptions); a bad token fails now rather than on the first call.
+  buildCall({ url: target.url, token: target.token, apiMethod: 'batch', params: {} });
   return target;
 }
 

@@ -6,8 +6,7 @@ import type { Context } from '../context.js';
 import { UsageError, ValidationError } from '../../api/errors.js';
 import { assembleParams, hasPath, readParamsSource, type Params } from '../../api/params.js';
 import { formatDryRun } from '../../output/printer.js';
-import { buildCall } from '../../api/request.js';
-import { readHeaderLines } from '../../api/header-lines.js';
+import { callBuilder } from '../../api/request.js';
 import { flagOf, paramFlags, type ParamFlag } from '../../api/schema/flags.js';
 import { methodHelp, optionLines } from '../help/method-help.js';
 import { checkParams } from '../../api/check.js';
@@ -18,6 +17,7 @@ import type { MethodSchema } from '../../api/schema/types.js';
 import { loadValidator } from '../../api/schema/validator.js';
 import { resolveNetwork } from '../../config/network.js';
 import { FLAG_NAMES, readNetworkFlags } from '../../options/network-flags.js';
+import { readHeaderFlag } from '../../options/header-flag.js';
 import { SHELL_DIALECTS } from '../../output/quote.js';
 import { unlockClientKey } from '../unlock-key.js';
 import { targetFromArgs } from './target.js';
@@ -64,7 +64,8 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const { choices, problems: networkProblems } = readNetworkFlags(parsed.options);
   problems.push(...networkProblems);
   // Every bad -H line, with the rest: one run shows all that is wrong.
-  problems.push(...readHeaderLines((parsed.options['header'] as string[] | undefined) ?? []).problems);
+  const { headers, problems: headerProblems } = readHeaderFlag(parsed.options);
+  problems.push(...headerProblems);
 
   let base: Params = {};
   let fromParamsFlag = new Set<string>();
@@ -123,14 +124,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   // --curl reads the token from a variable or the config file when it runs, so it can do without one.
   const target = targetFromArgs(ctx, parsed, { requireToken: printOnly !== 'curl' });
   const network = resolveNetwork(choices, FLAG_NAMES, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true, ctx.platform());
-  const call = buildCall({
-    url: target.url,
-    token: target.token,
-    apiMethod: name,
-    params: assembled.params,
-    extraHeaders: (parsed.options['header'] as string[] | undefined) ?? [],
-    secretPaths: secrets,
-  });
+  const call = callBuilder({ url: target.url, token: target.token, headers })(name, assembled.params, secrets);
 
   if (printOnly === 'dry-run') {
     stdout.write(formatDryRun(call, reveal));

@@ -114,9 +114,8 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     });
   try {
     const target: Target = mock ? { url: new URL(mock.url), token: mock.token, urlFrom: '--mock', tokenFrom: '--mock' } : targetFromArgs(ctx, parsed);
-    const extraHeaders = (parsed.options['header'] as string[] | undefined) ?? [];
-    // The -H lines were checked in pass 1 (readTestOptions); the token is checked now, before the first step.
-    buildCall({ url: target.url, token: target.token, apiMethod: 'test', params: {}, extraHeaders });
+    // The -H lines were read in pass 1 (readTestOptions); the token is checked now, before the first step.
+    buildCall({ url: target.url, token: target.token, apiMethod: 'test', params: {} });
     const { create: baseNetwork, read: readNetwork } = resolveNetworkPair(options.network, FLAG_NAMES, ctx.config().profile, env, target.url, ctx.platform());
     if (baseNetwork.insecure) ctx.warn(INSECURE_WARNING);
     // An encrypted --key: its passphrase (--pass-env, or asked on a terminal) checked before the first step, as batch does.
@@ -124,7 +123,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
     const registry = ctx.registry();
     const sender = await openStepSender(target, {
       connections: options.jobs,
-      extraHeaders,
+      headers: options.headers,
       reveal: { showSecrets: false },
       network: baseNetwork,
       onSecret: (value) => ctx.addSecret(value),
