@@ -2,8 +2,11 @@
 // (kept-connections.ts): the request's head with node:http's checks, the answer's headers as the
 // transports give them, how long an answer lets its connection be reused, and the error of a
 // connection that ends before its answer does.
-import { _checkInvalidHeaderChar, _checkIsHttpToken } from '_http_common';
+import { sendableInHeader } from '../api/header-lines.js';
 import type { CallRequest } from '../api/request.js';
+
+/** What node:http accepts as a header name (its checkIsHttpToken). */
+const HTTP_TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
 
 /** Idle connections are not reused after this (the server's Keep-Alive hint may say sooner): as node:http's Agent here. */
 export const IDLE_CONNECTION_MS = 4000;
@@ -29,13 +32,13 @@ export function connectionReset(message: string): Error {
   return Object.assign(new Error(message), { code: 'ECONNRESET' });
 }
 
-/** node:http's checks of what it writes: a bad name or value (or path) is refused before anything is sent. */
+/** node:http's checks of what it writes (the same expressions): a bad name or value (or path) is refused before anything is sent. */
 export function requestHead(call: CallRequest, target: string): string {
   if (/[^\u0021-\u00ff]/.test(target)) throw Object.assign(new TypeError('Request path contains unescaped characters'), { code: 'ERR_UNESCAPED_CHARACTERS' });
   let head = `${call.httpMethod} ${target} HTTP/1.1\r\n`;
   for (const [name, value] of call.headers) {
-    if (!_checkIsHttpToken(name)) throw Object.assign(new TypeError('Header name must be a valid HTTP token'), { code: 'ERR_INVALID_HTTP_TOKEN' });
-    if (_checkInvalidHeaderChar(value)) throw Object.assign(new TypeError('Invalid character in a header value'), { code: 'ERR_INVALID_CHAR' });
+    if (!HTTP_TOKEN.test(name)) throw Object.assign(new TypeError('Header name must be a valid HTTP token'), { code: 'ERR_INVALID_HTTP_TOKEN' });
+    if (!sendableInHeader(value)) throw Object.assign(new TypeError('Invalid character in a header value'), { code: 'ERR_INVALID_CHAR' });
     head += `${name}: ${value}\r\n`;
   }
   return `${head}\r\n`;

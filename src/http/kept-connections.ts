@@ -1,11 +1,13 @@
-// Plain-HTTP calls read whole over kept-alive connections (`oneoffice test`'s steps, the mock's
-// upstream), on a socket and Node's own HTTP/1 parser (llhttp, what node:http parses with), without
+// Plain-HTTP calls read whole over kept-alive connections (`oneoffice test`'s steps, one after
+// another), on a socket and Node's own HTTP/1 parser (llhttp, what node:http parses with), without
 // node:http's request and response streams and Agent: those cost a 100-step scenario ~0.25 ms of
 // CPU a step, a fifth of the whole run (measured). The bytes sent are node:http's (the request line,
 // the headers in the order given, the body), the parser and its error codes are node:http's, and so
 // are the rules kept: at most `connections` sockets per origin, the last one freed used first, an
-// idle one no longer used after IDLE_CONNECTION_MS or the server's Keep-Alive hint less a second,
-// none kept that the answer or its HTTP version says to close. TLS and -v keep node:http.
+// idle one no longer used after IDLE_CONNECTION_MS or the server's Keep-Alive hint less a second
+// (closed at the next call, or when the run ends), none kept that the answer or its HTTP version
+// says to close. TLS and -v keep node:http. A run's steps come here (scenario/send.ts); a single
+// call's bundle does not carry this.
 import { createConnection, type Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import { HTTPParser, isLenient, prepareError } from '_http_common';
@@ -152,6 +154,8 @@ export function keptConnections(connections: number): KeptConnections {
   /** An idle connection still usable (the last one freed), a new one, or undefined when `max` are busy. */
   const take = (origin: Origin): Connection | 'new' | undefined => {
     const now = monotonicMs();
+    // The longest idle first: those past their time are closed now (no timer per call to close them sooner).
+    while (origin.idle.length && (origin.idle[0] as Connection).usableUntil <= now) origin.idle.shift()?.socket.destroy();
     for (let connection = origin.idle.pop(); connection; connection = origin.idle.pop()) {
       if (connection.usableUntil > now && !connection.socket.destroyed) return connection;
       connection.socket.destroy();

@@ -17,7 +17,7 @@ import { abortedError } from './network-errors.js';
 import { tlsClientOptions } from './client-cert.js';
 import { monotonicMs } from '../api/clock.js';
 import { headersFromRaw, IDLE_CONNECTION_MS } from './http1-text.js';
-import { keptConnections } from './kept-connections.js';
+import type { KeptConnections } from './kept-connections.js';
 
 export { headersFromRaw };
 
@@ -189,11 +189,11 @@ function ignoringLateErrors(socket: Socket): Socket {
  * A transport on node:http: one connection per attempt (a single call, where starting fast matters
  * most), or, given `keepAlive`, up to that many connections per origin kept alive between calls.
  */
-export function nodeTransport(options: DirectOptions, observer?: ExchangeObserver, keepAlive?: { connections: number }): Transport {
+export function nodeTransport(options: DirectOptions, observer?: ExchangeObserver, keepAlive?: { connections: number; kept?: KeptConnections }): Transport {
   const agents = keepAlive ? keepAliveAgents(keepAlive.connections) : undefined;
   const settings = agents ? { ...options, agents } : options;
   // Plain-HTTP answers read whole, with no -v to watch them: Node's parser on kept sockets (kept-connections.ts).
-  const kept = keepAlive && !observer ? keptConnections(keepAlive.connections) : undefined;
+  const kept = observer ? undefined : keepAlive?.kept;
   return {
     send: (call) => sendDirect(call, settings, observer),
     sendWhole: (call, maxBodyBytes, signal) => (kept && call.url.protocol === 'http:' ? kept.sendWhole(call, options, maxBodyBytes, signal) : sendDirectWhole(call, settings, maxBodyBytes, signal, observer)),

@@ -10,6 +10,7 @@ import type { CallRequest } from '../api/request.js';
 import type { SettingNames } from '../api/settings.js';
 import type { ExchangeObserver } from './exchange.js';
 import { nodeTransport } from './node-transport.js';
+import type { KeptConnections } from './kept-connections.js';
 
 export interface CallResponse {
   status: number;
@@ -89,6 +90,11 @@ export interface OpenOptions {
    */
   pooled?: boolean | 'fast-start';
   /**
+   * With 'fast-start': plain-HTTP calls read whole go out on these connections instead (kept-connections.ts;
+   * given by the caller, so that a single call's bundle does not carry them).
+   */
+  kept?: KeptConnections;
+  /**
    * The process ends once this call is done (a command of the CLI): a direct connection whose answer
    * was read whole is left for the exit to close (node-transport.ts says why).
    */
@@ -102,7 +108,8 @@ export interface OpenOptions {
  */
 export async function openTransport(connection: ConnectionOptions, options: OpenOptions = {}): Promise<Transport> {
   if (!options.dispatcher && !connection.proxy && options.pooled !== true) {
-    return nodeTransport(options.leaveToExit ? { ...connection, leaveToExit: true } : connection, options.observer, options.pooled === 'fast-start' ? { connections: connection.connections ?? 1 } : undefined);
+    const keepAlive = options.pooled === 'fast-start' ? { connections: connection.connections ?? 1, ...(options.kept ? { kept: options.kept } : {}) } : undefined;
+    return nodeTransport(options.leaveToExit ? { ...connection, leaveToExit: true } : connection, options.observer, keepAlive);
   }
   const { undiciTransport } = await import('./undici-transport.js');
   return undiciTransport(connection, options.observer, options.dispatcher);

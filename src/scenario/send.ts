@@ -15,6 +15,7 @@ import type { PaceFacts } from '../output/progress-display.js';
 import type { NetworkSettings } from '../config/network.js';
 import type { Target } from '../config/target.js';
 import { openTransport, type Transport } from '../http/transport.js';
+import { keptConnections } from '../http/kept-connections.js';
 import { verboseRequestLines, verboseResponseLines, type Reveal } from '../output/printer.js';
 import { prettyJson } from '../output/pretty-json.js';
 import type { Dispatcher } from 'undici';
@@ -77,7 +78,10 @@ export async function openStepSender(
     redact?: (text: string) => string;
   },
 ): Promise<StepSender> {
-  const transport = await openTransport({ ...options.network, connections: options.connections }, { pooled: 'fast-start', ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
+  const transport = await openTransport(
+    { ...options.network, connections: options.connections },
+    { pooled: 'fast-start', kept: keptConnections(options.connections), ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) },
+  );
   // One pace for every step of the run (all --jobs): a 429 or 503 with Retry-After pauses them all.
   const { retryMaxTimeMs } = options.network.retry;
   const throttle = new Throttle({ concurrency: options.connections, ...(retryMaxTimeMs > 0 ? { maxPauseMs: retryMaxTimeMs } : {}) });
