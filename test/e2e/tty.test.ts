@@ -1,7 +1,6 @@
 // Behaviour on a real terminal, through a pseudo-terminal made by util-linux `script`: the hidden
 // token prompt, pretty, coloured JSON, and the progress bars of batch and test.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
@@ -38,10 +37,11 @@ describe.skipIf(!haveScript)('on a terminal', () => {
   });
 
   it("batch draws a progress bar in place: done/total, percent, calls/s, failures, time left; cleared before the summary", async () => {
-    const input = join(tmpdir(), `progress-${process.pid}.ndjson`);
+    const dir = tempDir('progress');
+    const input = join(dir, 'calls.ndjson');
     writeFileSync(input, ['a', 'b', 'c'].map((name) => JSON.stringify({ method: 'createUser', params: { email: `${name}@b.co` } })).join('\n'));
     rec.server.respond(inTurn(jsonResponder(400, 'duplicate'), jsonResponder(200, { ok: true })));
-    const result = await onTerminal(['batch', input, '--concurrency', '1', '--results', join(tmpdir(), `progress-${process.pid}.results`)], { ...rec.env, NO_COLOR: '1' });
+    const result = await onTerminal(['batch', input, '--concurrency', '1', '--results', join(dir, 'results.ndjson')], { ...rec.env, NO_COLOR: '1' });
     expect(result.code).toBe(4);
     // The first completion is always drawn; later ones at most five times a second.
     expect(result.output).toMatch(/^\r\x1b\[Kbatch █{8}░{16} 1\/3  33% · \d+\/s · 1 failed · ETA \d+s/);
@@ -75,7 +75,7 @@ describe.skipIf(!haveScript)('on a terminal', () => {
   });
 
   it('batch writes its results on stdout above the bar when stdout is the same terminal', async () => {
-    const input = join(tmpdir(), `progress-stdout-${process.pid}.ndjson`);
+    const input = join(tempDir('progress-stdout'), 'calls.ndjson');
     writeFileSync(input, ['a', 'b'].map((name) => JSON.stringify({ method: 'createUser', params: { email: `${name}@b.co` } })).join('\n'));
     rec.server.respond(jsonResponder(200, { ok: true }));
     const result = await onTerminal(['batch', input, '--concurrency', '1'], { ...rec.env, NO_COLOR: '1' });
@@ -88,8 +88,9 @@ describe.skipIf(!haveScript)('on a terminal', () => {
   });
 
   it('batch draws no bar when stderr is not a terminal (stdout is)', async () => {
-    const input = join(tmpdir(), `progress-pipe-${process.pid}.ndjson`);
-    const stderrFile = join(tmpdir(), `progress-pipe-${process.pid}.stderr`);
+    const dir = tempDir('progress-pipe');
+    const input = join(dir, 'calls.ndjson');
+    const stderrFile = join(dir, 'stderr');
     writeFileSync(input, JSON.stringify({ method: 'createUser', params: { email: 'a@b.co' } }));
     const result = await onTerminal(['batch', input, '--results', `${input}.results`], rec.env, {}, { stderr: stderrFile });
     expect(result).toEqual({ code: 0, output: '' });
