@@ -94,10 +94,35 @@ export async function checkClientKey(client: ClientCertificate, names: SettingNa
   } catch (error) {
     const text = `${(error as Error).message ?? ''} ${(error as { code?: string }).code ?? ''}`;
     const from = client.passEnv ? ` (from $${client.passEnv})` : '';
-    if (/bad decrypt|BAD_DECRYPT|bad password|interrupted or cancelled/i.test(text)) throw aboutSetting(new UsageError(`${names.passphrase}: wrong passphrase for ${client.keyPath}${from}`, 'E_KEY_PASSPHRASE'), 'passphrase');
+    if (wrongPassphrase(client, text, createSecureContext)) throw aboutSetting(new UsageError(`${names.passphrase}: wrong passphrase for ${client.keyPath}${from}`, 'E_KEY_PASSPHRASE'), 'passphrase');
     if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(text)) throw aboutSetting(new UsageError(`${names.cert}: ${client.certPath} and the key in ${client.keyPath} do not belong together`, 'E_CLIENT_CERT'), 'cert');
     throw aboutSetting(new UsageError(`${names.cert}: cannot use ${client.certPath} with the key in ${client.keyPath}: ${(error as Error).message}`, 'E_CLIENT_CERT'), 'cert');
   }
+}
+
+const BAD_DECRYPT = /bad decrypt|BAD_DECRYPT|bad password|interrupted or cancelled/i;
+/** Passphrases no one gives: a key any of them cannot decrypt (a bad decrypt) is one a passphrase can open. */
+const PROBES = ['\u0000oneoffice: not a passphrase 1', '\u0000oneoffice: not a passphrase 2', '\u0000oneoffice: not a passphrase 3'];
+
+/**
+ * Whether the key failed to load (OpenSSL's words: `text`) because its passphrase is wrong. Mostly
+ * OpenSSL says "bad decrypt"; but about one wrong passphrase in 370 decrypts to bytes whose padding
+ * happens to look right, and which are then no key ("DECODER routines::unsupported"). So a key
+ * that was decrypted but not read is tried with passphrases certainly wrong: if one of them is a
+ * bad decrypt, a passphrase opens this key and the one given did not; a key that fails alike
+ * whatever the passphrase (a cipher this OpenSSL cannot do) is reported as it failed.
+ */
+function wrongPassphrase(client: ClientCertificate, text: string, load: (options: { key: string; passphrase: string }) => unknown): boolean {
+  if (BAD_DECRYPT.test(text)) return true;
+  if (client.passphrase === undefined || !ENCRYPTED.test(client.key)) return false;
+  return PROBES.some((passphrase) => {
+    try {
+      load({ key: client.key, passphrase });
+      return false;
+    } catch (error) {
+      return BAD_DECRYPT.test(`${(error as Error).message ?? ''} ${(error as { code?: string }).code ?? ''}`);
+    }
+  });
 }
 
 /** What the TLS layers take. */

@@ -6,8 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv } from '../helpers/cli.js';
+import { isolatedEnv, ROOT } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
+import { refusedPort } from '../helpers/server.js';
 import { makeCa, makeSignedCertificate, startMutualTlsServer, type SignedCertificate, type TestCa } from '../helpers/tls.js';
 import { tempDir } from '../helpers/temp.js';
 import { startTinyproxy, tinyproxyAvailable, type Proxy } from '../helpers/tinyproxy.js';
@@ -143,5 +144,24 @@ describe.skipIf(!haveOpenssl || !haveTinyproxy)('client certificates through a p
   it('an encrypted key through the tunnel, passphrase from --pass-env', async () => {
     const result = await call(['--cert', locked.certPath, '--key', locked.keyPath, '--pass-env', 'P'], { P: PASSPHRASE, HTTPS_PROXY: proxy.url });
     expect(result).toEqual({ code: 0, stdout: '{"client":"bob"}', stderr: '' });
+  });
+});
+
+// A key encrypted with "the-right-passphrase" (openssl pkcs8 -topk8, AES-256-CBC) that "wrong-18"
+// decrypts to bytes whose padding happens to look right, as about one wrong passphrase in 370 does
+// for any key: OpenSSL then says "DECODER routines::unsupported", not "bad decrypt". The tests above
+// make their keys afresh each run, so they met such a passphrase about once in 370 runs.
+describe('a wrong passphrase that decrypts the key to bytes that are no key', () => {
+  const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
+  const args = async () => ['getUserByEmail', '--email', 'a@b.co', '--url', `https://127.0.0.1:${await refusedPort()}/`, '--cert', fixture('lucky-passphrase-cert.pem'), '--key', fixture('lucky-passphrase-key.pem'), '--pass-env', 'P'];
+
+  it('is still named a wrong passphrase (exit 2), not a certificate and key that do not fit, and nothing is sent', async () => {
+    const result = await runMain(await args(), isolatedEnv({ ONEOFFICE_BEARER: TOKEN, P: 'wrong-18' }));
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `oneoffice: --key: wrong passphrase for ${fixture('lucky-passphrase-key.pem')} (from $P)\n` });
+  });
+
+  it('while the right one opens it (the call then goes on, to a port that refuses it)', async () => {
+    const result = await runMain([...(await args()), '--retry', '0'], isolatedEnv({ ONEOFFICE_BEARER: TOKEN, P: 'the-right-passphrase' }));
+    expect([result.code, result.stderr]).toEqual([6, `oneoffice: cannot connect to 127.0.0.1:${await refusedPort()}: connection refused\n`]);
   });
 });
