@@ -1,7 +1,8 @@
 // The -H lines checked as a whole, before anything is sent: every bad line is found (not only the
 // first), so a command reports them in one go with its other problems (house style: collect, then
 // report). A line is named by its place (`--header (the 2nd)`), never repeated: it is often a credential.
-// The one check of them: the call builder (request.ts) takes the edits read here, never lines.
+// The one check of them: the call builder (request.ts) takes the edits read here, never lines, and
+// the library's buildCall reads its lines here too.
 
 /** A -H line as an edit of the headers: [name, value], or [name, undefined] for `Name:` (remove it). */
 export type HeaderEdit = [name: string, value: string | undefined];

@@ -142,7 +142,8 @@ export class JsonTextMask {
 
   /** `text` with every writing of a secret replaced by `****`. */
   mask(text: string): string {
-    return this.finds(text) ? text.replace(this.compiled() as RegExp, '****') : text;
+    const pattern = this.finds(text) ? this.compiled() : undefined;
+    return pattern ? text.replace(pattern, '****') : text;
   }
 
   private compiled(): RegExp | undefined {
