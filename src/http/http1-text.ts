@@ -12,8 +12,8 @@ const HTTP_TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
 export const IDLE_CONNECTION_MS = 4000;
 /** node:http keeps this much of a server's Keep-Alive timeout in hand, against a close in transit. */
 const HINT_MARGIN_MS = 1000;
-/** node:http reads at most this many header lines of an answer. */
-export const MAX_HEADER_PAIRS = 2000;
+/** node:http keeps at most this many names and values of an answer's headers (its maxHeaderPairs, which counts both): 1000 lines. */
+export const MAX_HEADER_ENTRIES = 2000;
 
 /** Headers as undici gives them: names lower-cased, a repeated header as an array. */
 export function headersFromRaw(raw: readonly string[]): Record<string, string | string[]> {

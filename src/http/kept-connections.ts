@@ -12,7 +12,7 @@ import { createConnection, type Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import { HTTPParser, isLenient, prepareError } from '_http_common';
 import type { CallRequest } from '../api/request.js';
-import { connectionReset, headersFromRaw, MAX_HEADER_PAIRS, requestHead, reuseForMs } from './http1-text.js';
+import { connectionReset, headersFromRaw, MAX_HEADER_ENTRIES, requestHead, reuseForMs } from './http1-text.js';
 import { monotonicMs } from '../api/clock.js';
 import { requestTarget } from '../api/request.js';
 import type { SettingNames } from '../api/settings.js';
@@ -27,7 +27,6 @@ export interface KeptCallOptions {
 /** One call in flight on a connection: what its answer has brought so far. */
 interface Exchange {
   status: number | undefined;
-  reason: string;
   raw: string[];
   chunks: Buffer[];
   size: number;
@@ -94,7 +93,7 @@ export function keptConnections(connections: number): KeptConnections {
     const connection: Connection = { socket, parser, current: undefined, partial: [], usableUntil: 0, probing: false };
     const fail = (error: unknown) => connection.current?.done(error);
     parser[HTTPParser.kOnHeaders] = (lines: string[]) => void connection.partial.push(...lines);
-    parser[HTTPParser.kOnHeadersComplete] = (_major: number, _minor: number, lines: string[] | undefined, _method: unknown, _url: unknown, status: number, reason: string, upgrade: boolean, keepAlive: boolean) => {
+    parser[HTTPParser.kOnHeadersComplete] = (_major: number, _minor: number, lines: string[] | undefined, _method: unknown, _url: unknown, status: number, _reason: string, upgrade: boolean, keepAlive: boolean) => {
       const exchange = connection.current;
       const raw = lines ?? connection.partial.splice(0);
       if (!exchange || exchange.status !== undefined || upgrade) {
@@ -105,8 +104,7 @@ export function keptConnections(connections: number): KeptConnections {
       // 1xx (but 101): an interim answer; the final one follows.
       if (status >= 100 && status < 200) return 1;
       exchange.status = status;
-      exchange.reason = reason;
-      exchange.raw = raw.length > MAX_HEADER_PAIRS * 2 ? raw.slice(0, MAX_HEADER_PAIRS * 2) : raw;
+      exchange.raw = raw.length > MAX_HEADER_ENTRIES ? raw.slice(0, MAX_HEADER_ENTRIES) : raw;
       exchange.keepAlive = keepAlive;
       exchange.firstByteAt = monotonicMs();
       return status === 304 ? 1 : 0;
@@ -177,7 +175,7 @@ export function keptConnections(connections: number): KeptConnections {
       let timedOut = false;
       let connectTimer: NodeJS.Timeout | undefined;
       let connection: Connection | undefined;
-      const exchange: Exchange = { status: undefined, reason: '', raw: [], chunks: [], size: 0, maxBytes: maxBodyBytes, keepAlive: false, firstByteAt: 0, written: false, done: () => undefined };
+      const exchange: Exchange = { status: undefined, raw: [], chunks: [], size: 0, maxBytes: maxBodyBytes, keepAlive: false, firstByteAt: 0, written: false, done: () => undefined };
       const onAbort = () => end(abortedError(), true);
       const end = (error: unknown, cut = false) => {
         exchange.done = () => undefined;
