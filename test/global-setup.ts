@@ -19,7 +19,10 @@ export default function setup(): () => Promise<void> {
   // stopping, and their replies and exits are events here. A synchronous removal of the run's tree
   // (~6,000 files, ~120 MB) held them up for 4 s beside other load, and past vitest's 10 s
   // teardownTimeout on a busier machine: "Timeout terminating forks worker".
-  return () => rm(root, { recursive: true, force: true });
+  // Retried: a process a test stopped without waiting for it (or its child, such as a shell saving
+  // its history) may still be writing under it, and a removal that meets a folder filled meanwhile
+  // fails with ENOTEMPTY, which would fail the run after every test passed.
+  return () => rm(root, { recursive: true, force: true, maxRetries: 10 });
 }
 
 /** Why dist/ cannot be trusted, or undefined; a run of test/unit alone needs no build. */

@@ -86,7 +86,9 @@ beforeAll(() => {
     join(schemas, 'pickColor.json'),
     JSON.stringify({ description: 'Pick.', type: 'object', properties: { color: { type: 'string', enum: ['zz$(touch enum-ran)', 'blue'] }, city: { type: 'string', enum: ['New York', 'Oslo'] } } }),
   );
-  const env = isolatedEnv({ ONEOFFICE_SCHEMAS: schemas, PATH: `${bin}:${process.env['PATH'] ?? ''}`, TERM: 'xterm', PS1: '$ ' });
+  // No HISTFILE: the interactive bash would save its history into its HOME, under the run's
+  // temporary folder, when kill-server hangs it up, after this file is done.
+  const env = isolatedEnv({ ONEOFFICE_SCHEMAS: schemas, PATH: `${bin}:${process.env['PATH'] ?? ''}`, TERM: 'xterm', PS1: '$ ', HISTFILE: '' });
   const script = spawnSync(process.execPath, [BIN, 'completion', 'bash'], { env, encoding: 'utf8' });
   writeFileSync(join(work, 'completion.bash'), script.stdout);
   const started = spawnSync('tmux', ['-S', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'user', '-x', '200', '-y', '40', '-c', cwd, `bash --norc --noprofile`], { env, encoding: 'utf8' });

@@ -14,7 +14,7 @@ describe('mock', () => {
   });
 });
 
-/** Starts `oneoffice <args>`, returns its first line on stdout, and stops it. */
+/** Starts `oneoffice <args>`, returns its first line on stdout once it has stopped (it writes its code cache as it exits). */
 function firstLine(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: isolatedEnv(), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -30,7 +30,7 @@ function firstLine(args: string[]): Promise<string> {
       if (!out.includes('\n')) return;
       clearTimeout(timer);
       child.kill('SIGTERM');
-      resolve(out.slice(0, out.indexOf('\n')));
+      child.once('close', () => resolve(out.slice(0, out.indexOf('\n'))));
     });
   });
 }

@@ -85,8 +85,12 @@ describe('the npm package', () => {
       const url = /ONEOFFICE_URL='?([^'\s]+)'?/.exec(line)?.[1] ?? '';
       env = isolatedEnv({ ONEOFFICE_URL: url, ONEOFFICE_BEARER: 'package-test-token' });
     });
-    afterAll(() => {
-      mock?.kill();
+    // Waited for: it writes its code cache under the run's temporary folder as it exits.
+    afterAll(async () => {
+      if (!mock || mock.exitCode !== null || mock.signalCode !== null) return;
+      const closed = new Promise((resolve) => mock.once('close', resolve));
+      mock.kill();
+      await closed;
     });
 
     it('oneoffice test runs a scenario', () => {
