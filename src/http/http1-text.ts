@@ -8,7 +8,11 @@ import type { CallRequest } from '../api/request.js';
 /** What node:http accepts as a header name (its checkIsHttpToken). */
 const HTTP_TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
 
-/** Idle connections are not reused after this (the server's Keep-Alive hint may say sooner): as node:http's Agent here. */
+/**
+ * Idle connections are not reused after this (sooner when the server's Keep-Alive hint asks), as
+ * undici does: Node's Agent honours the hint only below its own timeout, and without one it would
+ * reuse a connection the server has already closed (a step after a long retry-until pause: "reset").
+ */
 export const IDLE_CONNECTION_MS = 4000;
 /** node:http keeps this much of a server's Keep-Alive timeout in hand, against a close in transit. */
 const HINT_MARGIN_MS = 1000;
