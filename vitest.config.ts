@@ -10,7 +10,10 @@
 // transform) instead of importing them again per file: most files now run main() in-process, and
 // importing it for each of ~100 files was a third of the suite's CPU (quiet machine, whole suite:
 // 124 s of CPU and 66 s with isolation, 82 s and 44 s without). A test that needs a module fresh
-// (one that loads something lazily once) imports a copy after vi.resetModules().
+// (one that loads something lazily once) imports a copy after vi.resetModules(). A file that
+// replaces a module (vi.mock) gives it back after its tests (vi.doUnmock, then vi.resetModules()):
+// the files after it in its worker would otherwise mix the replaced module's copies with fresh ones,
+// and an error made by one copy fails `instanceof` against another (test/unit/typed-settings.test.ts).
 // The timeouts only stop a test that hangs: they are not a speed expectation, so they are set for a
 // loaded machine (four files at once beside other work; at 20 s, TLS tests making certificates with
 // openssl ran out of time there) rather than for a quiet one.
