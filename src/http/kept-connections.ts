@@ -8,9 +8,10 @@
 // (closed at the next call, or when the run ends), none kept that the answer or its HTTP version
 // says to close. TLS and -v keep node:http. A run's steps come here (scenario/send.ts); a single
 // call's bundle does not carry this.
+import { createRequire } from 'node:module';
 import { createConnection, type Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
-import { HTTPParser, isLenient, prepareError } from '_http_common';
+import type { HTTPParser as NodeHttpParser } from '_http_common';
 import type { CallRequest } from '../api/request.js';
 import { connectionReset, headersFromRaw, MAX_HEADER_ENTRIES, requestHead, reuseForMs } from './http1-text.js';
 import { monotonicMs } from '../api/clock.js';
@@ -40,7 +41,7 @@ interface Exchange {
 
 interface Connection {
   socket: Socket;
-  parser: HTTPParser;
+  parser: NodeHttpParser;
   current: Exchange | undefined;
   /** Header lines of an answer whose head came in pieces (the parser hands over long heads so). */
   partial: string[];
@@ -61,7 +62,40 @@ export interface KeptConnections {
   destroy(): void;
 }
 
-export function keptConnections(connections: number): KeptConnections {
+/** What is used of `_http_common`. */
+export interface NodeParserModule {
+  HTTPParser: typeof NodeHttpParser;
+  isLenient(): boolean;
+  prepareError(error: Error, parser: NodeHttpParser, rawPacket: Buffer): void;
+}
+
+const PARSER_CONSTANTS = ['RESPONSE', 'kOnHeaders', 'kOnHeadersComplete', 'kOnBody', 'kOnMessageComplete', 'kLenientNone', 'kLenientAll'] as const;
+
+/**
+ * Node's HTTP/1 parser as node:http holds it, from `_http_common`: a module Node's documentation
+ * calls internal (DEP0199, documentation-only: no warning through Node 26, even with
+ * --pending-deprecation). So it is looked for, not imported: where a Node hands it out no more, or
+ * without what is used here, undefined, and a run's steps go through node:http's Agent, as over TLS.
+ * `load` is require for Node's own modules (createRequire of any absolute path resolves those).
+ */
+export function nodeHttpParser(load: (name: string) => unknown = createRequire(process.execPath)): NodeParserModule | undefined {
+  let found: unknown;
+  try {
+    found = load('_http_common');
+  } catch {
+    return undefined;
+  }
+  if (typeof found !== 'object' || found === null) return undefined;
+  const { HTTPParser, isLenient, prepareError } = found as Record<string, unknown>;
+  if (typeof HTTPParser !== 'function' || typeof isLenient !== 'function' || typeof prepareError !== 'function') return undefined;
+  const constants = HTTPParser as unknown as Record<string, unknown>;
+  return PARSER_CONSTANTS.every((name) => typeof constants[name] === 'number') ? (found as NodeParserModule) : undefined;
+}
+
+/** Kept connections read by Node's parser, or undefined where this Node has none to hand out (nodeHttpParser). */
+export function keptConnections(connections: number, parserModule: NodeParserModule | undefined): KeptConnections | undefined {
+  if (!parserModule) return undefined;
+  const { HTTPParser, isLenient, prepareError } = parserModule;
   const max = Math.max(1, connections);
   const origins = new Map<string, Origin>();
   const lenient = isLenient() ? HTTPParser.kLenientAll : HTTPParser.kLenientNone;

@@ -15,7 +15,7 @@ import type { PaceFacts } from '../output/progress-display.js';
 import type { NetworkSettings } from '../config/network.js';
 import type { Target } from '../config/target.js';
 import { openTransport, type Transport } from '../http/transport.js';
-import { keptConnections } from '../http/kept-connections.js';
+import { keptConnections, nodeHttpParser } from '../http/kept-connections.js';
 import { verboseRequestLines, verboseResponseLines, type Reveal } from '../output/printer.js';
 import { prettyJson } from '../output/pretty-json.js';
 import type { Dispatcher } from 'undici';
@@ -78,9 +78,11 @@ export async function openStepSender(
     redact?: (text: string) => string;
   },
 ): Promise<StepSender> {
+  // Undefined where Node hands out no parser of its own: node:http's Agent then, as over TLS.
+  const kept = keptConnections(options.connections, nodeHttpParser());
   const transport = await openTransport(
     { ...options.network, connections: options.connections },
-    { pooled: 'fast-start', kept: keptConnections(options.connections), ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) },
+    { pooled: 'fast-start', ...(kept ? { kept } : {}), ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) },
   );
   // One pace for every step of the run (all --jobs): a 429 or 503 with Retry-After pauses them all.
   const { retryMaxTimeMs } = options.network.retry;
