@@ -83,3 +83,37 @@ describe('JsonTextMask (batch records) and StreamMask (stdout) alike', () => {
     expect(new JsonTextMask([]).mask('Hunter2-pw')).toBe('Hunter2-pw');
   });
 });
+
+describe('the writings of a secret (api/mask.ts jsonWritings)', () => {
+  it('include the short escapes JSON has for a quote, a backslash and each control character, from the secret alone', () => {
+    for (const secret of ['q"uote-x', 'back\\slash', 'b\bf\fn\nr\rt\t-x']) {
+      const written = `{"echo":${JSON.stringify(secret)}}`;
+      expect(written).not.toContain(secret);
+      expect(new JsonTextMask([secret]).mask(written), secret).toBe('{"echo":"****"}');
+      expect(through([secret], [written]), secret).toBe('{"echo":"****"}');
+    }
+  });
+
+  it('pass on at once what no secret can still begin, holding back only as much as the longest writing', () => {
+    const mask = new StreamMask(['ab12', 'longer-secret-xyz']);
+    const text = `${'x'.repeat(200)}`;
+    expect(mask.push(Buffer.from(text)).toString()).toBe('x'.repeat(200 - (6 * 'longer-secret-xyz'.length - 1)));
+    const body = Buffer.from(`a "${'\\u006c\\u006f\\u006e\\u0067\\u0065\\u0072'}-secret-xyz" b`);
+    for (let cut = 0; cut <= body.length; cut++) {
+      const each = new StreamMask(['ab12', 'longer-secret-xyz']);
+      expect(Buffer.concat([each.push(body.subarray(0, cut)), each.push(body.subarray(cut)), each.end()]).toString(), `cut at ${cut}`).toBe('a "****" b');
+    }
+  });
+
+  it('find nothing in text without a secret, with a backslash or not, and nothing for an empty form or none', () => {
+    const mask = new JsonTextMask(['Hunter2-pw']);
+    expect(mask.finds('{"a":"line\\nbreak"}')).toBe(false);
+    expect(mask.mask('{"a":"line\\nbreak"}')).toBe('{"a":"line\\nbreak"}');
+    for (const forms of [[], ['']]) {
+      expect(new JsonTextMask(forms).finds('plain')).toBe(false);
+      expect(new JsonTextMask(forms).finds('back\\slash')).toBe(false);
+      expect(through(forms, ['back\\slash'])).toBe('back\\slash');
+    }
+    expect(through(['', 'Hunter2-pw'], ['abc Hunter2-pw'])).toBe('abc ****');
+  });
+});
