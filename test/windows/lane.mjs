@@ -5,7 +5,7 @@
 // Plain JavaScript and node:test: it runs where there is no TypeScript and no vitest.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,10 @@ const windowsOnly = { skip: !WINDOWS && 'Windows only' };
 const posixOnly = { skip: WINDOWS && 'no file modes or FIFOs on Windows' };
 /** What only the Linux executable shows (its file in Linux's page cache): not the Windows forms. */
 const linuxExecutableOnly = (tool) => ({ skip: (WINDOWS || tool.args.length > 0) && 'the Linux executable only' });
+/** The uid of `nobody`, another user than the one running the lane. */
+const nobodyUid = () => Number(spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).stdout.trim());
+/** The lock library's folder in the temporary directory (HOME unset): the Linux executable only. */
+const tmpLibraryOnly = (tool) => ({ skip: (WINDOWS || !tool.name.startsWith('single executable')) && 'the Linux executable only (Windows has no uid or file modes)' });
 const BOM = '\uFEFF';
 const utf16 = (text) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
 const UTF16_ADVICE = 'is UTF-16 text (what Windows PowerShell writes with > or Out-File): save it as UTF-8, e.g. with Set-Content -Encoding utf8';
@@ -216,6 +220,81 @@ for (const tool of TOOLS) {
       assert.ok(names.includes('code'), names.join(', '));
       assert.ok(names.some((name) => /^fs-native-extensions-.*\.node$/.test(name)), names.join(', '));
       assert.deepEqual(readdirSync(cwd), []);
+    });
+
+    /**
+     * `config set` (which takes the lock) with HOME unset and TMPDIR a fresh folder: the library's folder
+     * is TMPDIR/oneoffice-<uid>, made first by `prepare` (as another local user could in a shared /tmp).
+     */
+    async function withoutHome(prepare) {
+      const tmp = mkdtempSync(join(tmpdir(), 'oo-tmp-'));
+      const folder = join(tmp, `oneoffice-${process.getuid()}`);
+      const env = isolatedEnv({ TMPDIR: tmp });
+      delete env.HOME;
+      env.XDG_CONFIG_HOME = join(tmp, 'config');
+      prepare(folder);
+      const result = await run(tool, ['config', 'set', 'url', 'https://api.example.com'], { env });
+      return { result, folder, config: join(env.XDG_CONFIG_HOME, 'oneoffice', 'config.json') };
+    }
+    const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+    it('with no home, writes the lock library into a folder of its own in the temporary directory, made 0700, and loads it', tmpLibraryOnly(tool), async () => {
+      const { result, folder, config } = await withoutHome(() => {});
+      assert.deepEqual(result, { code: 0, stdout: '', stderr: `set url in profile "default" (${config})\n` });
+      assert.equal(lstatSync(folder).mode & 0o777, 0o700);
+      assert.deepEqual(readdirSync(folder).map((name) => /^fs-native-extensions-.*\.node$/.test(name)), [true]);
+    });
+
+    // Each makes the folder as another local user could, and returns the folder it leads to.
+    for (const [what, prepare, why] of [
+      ['writable by everyone (mode 0777)', (folder) => {
+        mkdirSync(folder);
+        chmodSync(folder, 0o777);
+        return folder;
+      }, () => 'may be written by other users (mode 0777)'],
+      ['a symbolic link to another folder', (folder) => {
+        const other = mkdtempSync(join(tmpdir(), 'oo-other-'));
+        symlinkSync(other, folder);
+        return other;
+      }, () => 'is a symbolic link'],
+      ["another user's (nobody's)", (folder) => {
+        mkdirSync(folder, { mode: 0o700 });
+        chownSync(folder, nobodyUid(), nobodyUid());
+        return folder;
+      }, () => `belongs to another user (uid ${nobodyUid()})`],
+    ]) {
+      it(`with no home, loads no library from a temporary folder of its name that is ${what}: exit 3, one line naming the folder, nothing written there`, tmpLibraryOnly(tool), async (t) => {
+        if (what.includes('nobody') && process.getuid() !== 0) {
+          assert.ok(!process.env.CI, 'CI runs the lane as root');
+          t.skip('giving a folder to another user needs root');
+          return;
+        }
+        let target;
+        const { result, folder, config } = await withoutHome((dir) => (target = prepare(dir)));
+        assert.equal(result.code, 3, result.stderr);
+        assert.equal(result.stdout, '');
+        assert.match(result.stderr, new RegExp(`^oneoffice: no cache folder to load the file-lock library \\(fs-native-extensions-[^)]+\\.node\\) from: ${escaped(folder)} ${escaped(why())}: set XDG_CACHE_HOME to a folder of yours\\n$`));
+        assert.deepEqual(readdirSync(target), []);
+        assert.equal(existsSync(config), false);
+      });
+    }
+
+    it('with no home, replaces a library file of its name that others may write before loading it', tmpLibraryOnly(tool), async () => {
+      const first = await withoutHome(() => {});
+      const name = readdirSync(first.folder)[0];
+      const bytes = readFileSync(join(first.folder, name));
+      let planted;
+      const { result, folder } = await withoutHome((dir) => {
+        mkdirSync(dir, { mode: 0o700 });
+        writeFileSync(join(dir, name), bytes);
+        chmodSync(join(dir, name), 0o666);
+        planted = statSync(join(dir, name)).ino;
+      });
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(readdirSync(folder), [name]);
+      const stats = statSync(join(folder, name));
+      assert.notEqual(stats.ino, planted);
+      assert.equal(stats.mode & 0o777, 0o700);
     });
 
     it('keeps its config under %APPDATA% (set, get, list, use), and ~ is the profile folder', windowsOnly, async () => {
