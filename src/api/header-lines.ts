@@ -13,6 +13,11 @@ const SET_BY_TRANSPORT = new Set(['host', 'connection', 'content-length', 'trans
 /** What a header value may hold, said where a token or a -H value holds something else. */
 export const NOT_SENDABLE = 'may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)';
 
+/** What HTTP lets a header name be: a token (RFC 9110's tchar; node:http's and undici's own check). */
+export function isHttpToken(name: string): boolean {
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name);
+}
+
 /** What HTTP lets a header value carry: tab, printable ASCII and obs-text (undici's and Node's own check). */
 export function sendableInHeader(value: string): boolean {
   return !/[^\t\x20-\x7e\x80-\xff]/.test(value);
@@ -41,7 +46,7 @@ function readHeaderLine(line: string): ReadLine {
   if (colon < 0) return { kind: 'unreadable', problems: ['has no colon; write it as "Name: value" (not repeated here: it may hold a secret)'] };
   const name = line.slice(0, colon).trim();
   if (name === '') return { kind: 'unreadable', problems: ['has no name before its colon; write it as "Name: value"'] };
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return { kind: 'unreadable', problems: ["the name before the colon may hold only letters, digits and !#$%&'*+-.^_`|~ (not repeated here: it may hold a secret)"] };
+  if (!isHttpToken(name)) return { kind: 'unreadable', problems: ["the name before the colon may hold only letters, digits and !#$%&'*+-.^_`|~ (not repeated here: it may hold a secret)"] };
   const problems: string[] = [];
   // The name is one of four known ones here, so it holds no secret, and it says which rule was broken.
   if (SET_BY_TRANSPORT.has(name.toLowerCase())) problems.push(`${name} is set by oneoffice and cannot be changed`);

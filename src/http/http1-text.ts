@@ -2,11 +2,8 @@
 // (kept-connections.ts): the request's head with node:http's checks, the answer's headers as the
 // transports give them, how long an answer lets its connection be reused, and the error of a
 // connection that ends before its answer does.
-import { sendableInHeader } from '../api/header-lines.js';
+import { isHttpToken, sendableInHeader } from '../api/header-lines.js';
 import type { CallRequest } from '../api/request.js';
-
-/** What node:http accepts as a header name (its checkIsHttpToken). */
-const HTTP_TOKEN = /^[\^_`a-zA-Z\-0-9!#$%&'*+.|~]+$/;
 
 /**
  * Idle connections are not reused after this (sooner when the server's Keep-Alive hint asks), as
@@ -41,7 +38,7 @@ export function requestHead(call: CallRequest, target: string): string {
   if (/[^\u0021-\u00ff]/.test(target)) throw Object.assign(new TypeError('Request path contains unescaped characters'), { code: 'ERR_UNESCAPED_CHARACTERS' });
   let head = `${call.httpMethod} ${target} HTTP/1.1\r\n`;
   for (const [name, value] of call.headers) {
-    if (!HTTP_TOKEN.test(name)) throw Object.assign(new TypeError('Header name must be a valid HTTP token'), { code: 'ERR_INVALID_HTTP_TOKEN' });
+    if (!isHttpToken(name)) throw Object.assign(new TypeError('Header name must be a valid HTTP token'), { code: 'ERR_INVALID_HTTP_TOKEN' });
     if (!sendableInHeader(value)) throw Object.assign(new TypeError('Invalid character in a header value'), { code: 'ERR_INVALID_CHAR' });
     head += `${name}: ${value}\r\n`;
   }
