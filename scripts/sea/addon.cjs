@@ -28,7 +28,7 @@ const UID = process.platform === 'win32' ? undefined : process.geteuid();
  * no home (HOME unset) or a cache folder that cannot be written (read-only, under /proc) or trusted.
  */
 function cacheDirs() {
-  const tmp = join(tmpdir(), `oneoffice-${process.platform === 'win32' ? 'cache' : process.getuid()}`);
+  const tmp = join(tmpdir(), `oneoffice-${UID ?? 'cache'}`);
   const cache = cacheDir(process.env, process.platform);
   return cache ? [cache, tmp] : [tmp];
 }
