@@ -52,13 +52,6 @@ export function secretForms(secret: string): string[] {
   return escaped === secret ? [secret] : [secret, escaped];
 }
 
-/** Text with every given form of a secret (see secretForms) replaced by `****`. */
-export function maskForms(text: string, forms: readonly string[]): string {
-  let result = text;
-  for (const form of forms) if (result.includes(form)) result = result.split(form).join('****');
-  return result;
-}
-
 /** A copy of a parsed JSON value with every string in it (keys too) passed through `mask`; the value itself when nothing changed. */
 export function maskStrings<T>(value: T, mask: (text: string) => string): T {
   if (typeof value === 'string') return mask(value) as T;
@@ -114,7 +107,7 @@ function characterPattern(char: string, units: TextUnits): { pattern: string; ma
  * One pattern (global) for every way JSON text may write any of `forms`: each character as it is
  * or as any escape that means it, in any mix (`\u0074ok`, `\/`, `\"`, `\u00E9`), and the longest
  * such writing in `units` (a match is never longer). The one description of escaped secrets: the
- * streamed body (output/stream-mask.ts) and the records of batch (JsonTextMask) both use it.
+ * streamed body (output/stream-mask.ts) and every other text (JsonTextMask) use it.
  */
 export function jsonWritings(forms: readonly string[], units: TextUnits): { pattern: RegExp; maxUnits: number } | undefined {
   const written = forms.filter((form) => form.length > 0).map((form) => [...form].map((char) => characterPattern(char, units)));
@@ -124,9 +117,11 @@ export function jsonWritings(forms: readonly string[], units: TextUnits): { patt
 }
 
 /**
- * Secrets found and masked in text however JSON writes them (jsonWritings): a body kept in a batch
- * record, as received or parsed, which a server may have escaped otherwise than JSON.stringify does
- * (PHP writes `/` as `\/` and all but ASCII as \uXXXX), JSON or not (an answer cut short).
+ * Secrets found and masked in text however JSON writes them (jsonWritings), the one masking of text
+ * (error lines, -v and -w through Context.redact, `oneoffice test`'s console and reports, the library
+ * client's errors, batch's records): a server may have escaped a secret otherwise than
+ * JSON.stringify does (PHP writes `/` as `\/` and all but ASCII as \uXXXX), in JSON or not (an
+ * answer cut short, text/plain).
  */
 export class JsonTextMask {
   private pattern: RegExp | undefined;

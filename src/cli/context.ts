@@ -7,7 +7,7 @@ import { expandHome } from '../config/paths.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { createRegistry, type Registry } from '../api/schema/registry.js';
 import { COMMAND_NAMES } from './registry.js';
-import { maskForms, secretForms } from '../api/mask.js';
+import { JsonTextMask, secretForms } from '../api/mask.js';
 
 export interface Deps {
   stdout: Writable & { isTTY?: boolean };
@@ -40,6 +40,8 @@ export class Context {
   private loadedRegistry: Registry | undefined;
   /** Secret values seen in this run (tokens), removed from anything printed about errors. */
   private readonly secrets: string[] = [];
+  /** The masking of those secrets; made again when one is added. */
+  private mask: JsonTextMask | undefined;
   constructor(
     readonly deps: Deps,
     readonly globals: GlobalFlags,
@@ -78,7 +80,11 @@ export class Context {
 
   /** A secret to hide from now on, in each form it may take in text (a password with `"` appears escaped in JSON). */
   addSecret(secret: string): void {
-    for (const form of secretForms(secret)) if (!this.secrets.includes(form)) this.secrets.push(form);
+    for (const form of secretForms(secret)) {
+      if (this.secrets.includes(form)) continue;
+      this.secrets.push(form);
+      this.mask = undefined;
+    }
   }
 
   /** Every form of every secret known so far (for masking a stream: output/stream-mask.ts). */
@@ -86,8 +92,10 @@ export class Context {
     return this.secrets;
   }
 
+  /** `text` with every secret known so far masked, however JSON may have written it (`\/`, `\u0041`). */
   redact(text: string): string {
-    return maskForms(text, this.secrets);
+    this.mask ??= new JsonTextMask([...this.secrets]);
+    return this.mask.mask(text);
   }
 
   warn(message: string): void {

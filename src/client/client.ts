@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 import { answerError } from '../api/answer.js';
 import { ParamsChecker } from '../api/check.js';
 import { ConfigError, describeFailure, ExitCode, isOneOfficeError, OneOfficeError, ValidationError } from '../api/errors.js';
-import { maskForms, maskStrings, secretForms, secretValuesAt } from '../api/mask.js';
+import { JsonTextMask, maskStrings, secretForms, secretValuesAt } from '../api/mask.js';
 import type { Params } from '../api/params.js';
 import { describeUnsafe, unsafeValues, unsendableValues } from '../api/param-safety.js';
 import { callBuilder } from '../api/request.js';
@@ -128,8 +128,9 @@ export function createClient(options: ClientOptions = {}): Client {
     transport ??= openTransport(settings, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
     const execution = await executeWhole(await transport, request, MAX_ANSWER_BYTES, { retry: settings.retry, throttle, ...(callOptions.signal ? { signal: callOptions.signal } : {}) });
     // A server may echo the token or a secret param back: no message, stack or field of what is thrown holds it.
-    const forms = [...secretForms(target.token), ...secretValuesAt(params, paths).flatMap(secretForms)];
-    const mask = (text: string) => maskForms(text, forms);
+    // However the server wrote them: a body or message may hold them JSON-escaped (`\/`, `\u0041`).
+    const secrets = new JsonTextMask([...secretForms(target.token), ...secretValuesAt(params, paths).flatMap(secretForms)]);
+    const mask = (text: string) => secrets.mask(text);
     if (execution.kind === 'error') throw asOneOfficeError(execution.error, mask);
     const { answer, head } = execution;
     if (answer.kind === 'failed') throw answerError(maskStrings(answer, mask), { ...head, statusText: mask(head.statusText), headers: maskStrings(head.headers, mask) });

@@ -7,6 +7,7 @@ import { messageFromJson } from '../api/server-message.js';
 import type { ExpectSpec, Matcher } from './format.js';
 import { compileQuery } from '../api/query.js';
 import { fill, isRecord, type Lookup } from './template.js';
+import { maskStrings } from '../api/mask.js';
 
 export interface Failure {
   /** As written, e.g. `expect.body."admin.email"` or `expect.status`. */
@@ -29,7 +30,8 @@ export interface ResponseSchema {
   validate: CompiledValidator;
 }
 
-export function checkAnswer(expect: ExpectSpec, answer: Answer, lookup: Lookup, responseSchema?: ResponseSchema): Failure[] {
+/** `redact` masks the secrets in each actual value quoted (see matchFailures). */
+export function checkAnswer(expect: ExpectSpec, answer: Answer, lookup: Lookup, responseSchema?: ResponseSchema, redact?: (text: string) => string): Failure[] {
   const failures: Failure[] = [];
   const ok = answer.status >= 200 && answer.status < 300;
   if (expect.status !== undefined ? answer.status !== expect.status : !ok) {
@@ -38,7 +40,7 @@ export function checkAnswer(expect: ExpectSpec, answer: Answer, lookup: Lookup, 
   if (answer.unusable !== undefined) failures.push({ expectation: 'the answer', expected: 'JSON or nothing (as for single calls)', actual: answer.unusable });
   if (expect.error) {
     const message = ok ? undefined : answer.json ? messageFromJson(answer.body) : typeof answer.body === 'string' && answer.body !== '' ? answer.body : undefined;
-    failures.push(...matchFailures('expect.error', fill(expect.error, lookup) as Matcher, message ?? null));
+    failures.push(...matchFailures('expect.error', fill(expect.error, lookup) as Matcher, message ?? null, redact));
   }
   for (const expectation of expect.body) {
     const query = compileQuery(expectation.query);
@@ -49,7 +51,7 @@ export function checkAnswer(expect: ExpectSpec, answer: Answer, lookup: Lookup, 
       failures.push({ expectation: `expect.body."${expectation.query}"`, expected: describeMatcher(expectation.matcher), actual: `the query failed: ${(error as Error).message}` });
       continue;
     }
-    failures.push(...matchFailures(`expect.body."${expectation.query}"`, fill(expectation.matcher, lookup) as Matcher, actual));
+    failures.push(...matchFailures(`expect.body."${expectation.query}"`, fill(expectation.matcher, lookup) as Matcher, actual, redact));
   }
   if (expect.duration) failures.push(...matchFailures('expect.duration', expect.duration, Math.round(answer.durationMs)).map((failure) => ({ ...failure, actual: `${failure.actual} ms` })));
   if (expect.schema && ok && responseSchema && !responseSchema.validate(answer.body)) {
@@ -59,11 +61,15 @@ export function checkAnswer(expect: ExpectSpec, answer: Answer, lookup: Lookup, 
   return failures;
 }
 
-/** The conditions of a matcher that do not hold for this value. */
-export function matchFailures(expectation: string, matcher: Matcher, actual: unknown): Failure[] {
+/**
+ * The conditions of a matcher that do not hold for this value. The value shown has its secrets
+ * masked (`redact`) before it is serialised and cut to 200 characters: once quoted, a secret the
+ * server wrote escaped (`\/`) would be escaped twice, and a cut could leave a piece of one.
+ */
+export function matchFailures(expectation: string, matcher: Matcher, actual: unknown, redact?: (text: string) => string): Failure[] {
   const failures: Failure[] = [];
   for (const condition of matcher) {
-    if (!holds(condition.op, condition.arg, actual)) failures.push({ expectation, expected: describeMatcher([condition]), actual: show(actual) });
+    if (!holds(condition.op, condition.arg, actual)) failures.push({ expectation, expected: describeMatcher([condition]), actual: show(redact ? maskStrings(actual, redact) : actual) });
   }
   return failures;
 }

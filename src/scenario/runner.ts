@@ -51,6 +51,8 @@ export interface RunDeps {
   now(): number;
   sleep(ms: number): Promise<void>;
   onStep?(result: StepResult, scenario: Scenario): void;
+  /** Masks the secrets known so far in a text (Context.redact): the actual values a failure quotes. */
+  redact?: (text: string) => string;
 }
 
 export async function runScenario(scenario: Scenario, vars: Map<string, unknown>, deps: RunDeps): Promise<ScenarioResult> {
@@ -98,7 +100,7 @@ async function runStep(step: StepSpec, lookup: Lookup, values: Map<string, unkno
       const note = again ? ` (retry-until does not send ${step.call} again: it is not idempotent, and the server may have received it)` : '';
       return { ...base, outcome: 'error', failures: [], error: { code: sent.code, message: `${sent.message}${note}`, exitCode: sent.exitCode }, exchange: sent.exchange() };
     }
-    const failures = checkAnswer(step.expect, sent, lookup, responseSchema);
+    const failures = checkAnswer(step.expect, sent, lookup, responseSchema, deps.redact);
     if (failures.length === 0) {
       failures.push(...capture(step, sent.json ? sent.body : null, values));
       return failures.length ? { ...base, outcome: 'failed', failures, exchange: sent.exchange() } : { ...base, outcome: 'passed', failures };

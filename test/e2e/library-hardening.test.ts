@@ -68,6 +68,38 @@ describe('an error answer that echoes a secret (item 3)', () => {
   });
 });
 
+describe('an error answer that echoes the token with JSON escapes', () => {
+  // A token with "/", which PHP's json_encode writes "\\/"; its "l" and "k" as \\u escapes (hex in either case).
+  const SLASHED = 'tok/library/escaped-0123456789/abcdef';
+  const escaped = SLASHED.replaceAll('/', '\\/').replace('l', '\\u006C').replace('k', '\\u006b');
+
+  it('holds no token in its message, body, stack, inspection or JSON: quoted in a JSON message, a body cut short, and a text/plain body', async () => {
+    const answers: Array<[string, string]> = [
+      // The server's message quotes the request as it read it: the token escaped inside a JSON string.
+      ['application/json', JSON.stringify(`bad key in {"key":"${escaped}"}`)],
+      ['application/json', `{"error":"bad key ${escaped}`],
+      ['text/plain', `bad key ${escaped}`],
+    ];
+    const oo = createClient({ url: server.url, token: SLASHED, env: EMPTY_ENV });
+    const errors: unknown[] = [];
+    for (const [type, body] of answers) {
+      server.respond((_request, res) => {
+        res.writeHead(401, { 'content-type': type });
+        res.end(body);
+      });
+      errors.push(await oo.getUserByEmail({ email: 'a@example.com' }).catch((caught: unknown) => caught));
+    }
+    await oo.close();
+    expect(errors.map((error) => [(error as HttpError).message, (error as HttpError).body])).toEqual([
+      ['server answered 401 Unauthorized: bad key in {"key":"****"}', 'bad key in {"key":"****"}'],
+      ['server answered 401 Unauthorized: body is not JSON (application/json, 68 bytes)', '{"error":"bad key ****'],
+      ['server answered 401 Unauthorized: body is not JSON (text/plain, 58 bytes)', 'bad key ****'],
+    ]);
+    for (const error of errors) expect(everyFormOf(error).replace(/\\(u[0-9a-fA-F]{4}|\/)/g, (escape: string) => (escape === '\\/' ? '/' : String.fromCharCode(parseInt(escape.slice(2), 16))))).not.toContain(SLASHED);
+    expect(server.received.map((request) => request.headers['x-api-key'])).toEqual([SLASHED, SLASHED, SLASHED]);
+  });
+});
+
 describe('params that JSON cannot carry (item 13)', () => {
   it('refuses circular params and BigInt values as ValidationErrors naming where they are, and sends nothing', async () => {
     const oo = createClient({ url: server.url, token: TOKEN, env: EMPTY_ENV });

@@ -5,11 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv, ROOT } from '../helpers/cli.js';
 import { hasProgram } from '../helpers/platform.js';
 import { useScenarioBench } from '../helpers/scenario.js';
-import { refusedPort } from '../helpers/server.js';
+import { refusedPort, startRecordingServer, type RecordingServer } from '../helpers/server.js';
 
 const s = useScenarioBench();
 const TAP_PARSER = join(ROOT, 'node_modules', '.bin', 'tap-parser');
@@ -177,5 +177,103 @@ describe('JUnit, as junitparser and xmllint (with the XSD of the shape CI server
     expect(result.code).toBe(6);
     expect(readFileSync(unanswered, 'utf8')).toContain('<error message=');
     expect(xsdCheck(unanswered)).toEqual({ code: 0, stderr: 'REPORT validates\n' });
+  });
+});
+
+/** Text with every JSON escape (\\uXXXX in either case, \\/, \\" ...) read back as the character it writes, as often as it nests. */
+function unescapeJson(text: string): string {
+  const once = (value: string) => value.replace(/\\(u[0-9a-fA-F]{4}|["\\/bfnrt])/g, (escape: string, code: string) => (code.length === 5 ? String.fromCharCode(parseInt(code.slice(1), 16)) : (JSON.parse(`"${escape}"`) as string)));
+  let previous = '';
+  let current = text;
+  while (current !== previous) [previous, current] = [current, once(current)];
+  return current;
+}
+
+/** Every string in a parsed JSON value (keys too). */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => [...(Array.isArray(value) ? [] : [key]), ...stringsIn(item)]);
+}
+
+/** Every failure's message and text in a JUnit report, as junitparser reads them. */
+function junitTexts(python: string, report: string): string[] {
+  const script = `
+import sys, json
+from junitparser import JUnitXml
+out = []
+for suite in JUnitXml.fromfile(sys.argv[1]):
+    for case in suite:
+        for result in case.result: out += [result.message or '', result.text or '']
+print(json.dumps(out))`;
+  const run = spawnSync(python, ['-c', script, report], { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout) as string[];
+}
+
+/** The text and attribute values of an HTML report, character references read, as Python's html.parser reads them. */
+function htmlTexts(report: string): string[] {
+  const script = `
+import sys, json
+from html.parser import HTMLParser
+out = []
+class Reader(HTMLParser):
+    def handle_starttag(self, tag, attrs): out.extend(value or '' for _, value in attrs)
+    def handle_data(self, data): out.append(data)
+Reader(convert_charrefs=True).feed(open(sys.argv[1], encoding='utf-8').read())
+print(json.dumps(out))`;
+  const run = spawnSync('python3', ['-c', script, report], { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  return JSON.parse(run.stdout) as string[];
+}
+
+describe('a token the server echoes with JSON escapes, in every report as its reader reads it', () => {
+  // A token with "/" in it, which PHP's json_encode writes "\/"; its "K" and "e" written as \u escapes (hex in either case).
+  const TOKEN = 'esc/Kq-tok/Zj0123456789/Wv';
+  const ESCAPED = TOKEN.replaceAll('/', '\\/').replace('K', '\\u004B').replace('e', '\\u0065');
+  let server: RecordingServer;
+  beforeAll(async () => {
+    server = await startRecordingServer((request, res) => {
+      const { email } = (JSON.parse(request.body) as { params: { email: string } }).params;
+      const [type, body] = email.startsWith('json')
+        ? // A JSON string quoting the request as the server read it: the token escaped inside the message.
+          ['application/json', JSON.stringify(`bad key in {"key":"${ESCAPED}"}`)]
+        : email.startsWith('cut')
+          ? ['application/json', `{"error":"bad key ${ESCAPED}`]
+          : ['text/plain', `bad key ${ESCAPED}`];
+      res.writeHead(400, { 'content-type': type });
+      res.end(body);
+    });
+  });
+  afterAll(() => server.close());
+
+  it('is masked in the console, JUnit (junitparser), TAP (prove, PyYAML), JSON and HTML (html.parser), in a JSON message, a body cut short and a text/plain body', async () => {
+    // One scenario a step: a failed step ends its scenario.
+    const paths = ['json', 'cut', 'text'].map((kind) => s.file(`echo-${kind}.yml`, `name: echo ${kind}\nsteps:\n  - call: getUserByEmail\n    params: { email: ${kind}@example.com }\n    expect: { error: { matches: "^nothing like it" } }\n`));
+    const report = (format: string) => join(s.dir, `escaped-echo.${format}`);
+    const formats = ['junit', 'tap', 'json', 'html'];
+    const result = await s.test([...paths, ...formats.flatMap((format) => ['--report', `${format}:${report(format)}`])], isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN }));
+    expect(result.code).toBe(8);
+    expect(server.received.map((request) => request.headers['x-api-key'])).toEqual([TOKEN, TOKEN, TOKEN]);
+    const tap = readFileSync(report('tap'), 'utf8');
+    expect(tapParser(tap)).toMatchObject({ ok: false, count: 3, fail: 3 });
+    if (reader('prove', hasProgram('prove'), 'perl')) expect(prove(report('tap'))).toEqual({ code: 1, result: 'FAIL', parseErrors: false });
+    const read: Record<string, string[]> = {
+      console: [result.stdout, result.stderr],
+      tap: [tap],
+      json: stringsIn(JSON.parse(readFileSync(report('json'), 'utf8'))),
+      html: htmlTexts(report('html')),
+    };
+    const python = pythonWith('yaml');
+    if (reader('PyYAML', python !== undefined, 'python3-yaml')) read['tap'] = [tap, ...stringsIn(pyYamlBlocks(python as string, tap))];
+    const junitPython = pythonWith('junitparser');
+    if (reader('python3-junitparser', junitPython !== undefined, 'python3-junitparser')) read['junit'] = junitTexts(junitPython as string, report('junit'));
+    const where = (test: (text: string) => boolean) => Object.entries(read).filter(([, texts]) => test(texts.join('\n'))).map(([place]) => place);
+    expect(where((text) => unescapeJson(text).includes(TOKEN))).toEqual([]);
+    expect(where((text) => text.includes('****'))).toEqual(['console', 'tap', 'json', 'html', ...(read['junit'] ? ['junit'] : [])]);
+    // What each step showed of the answer: the message, the body cut short, the text, each with the token masked.
+    expect(result.stdout).toContain('expect.error: expected matches "^nothing like it", got "bad key in {\\"key\\":\\"****\\"}"\n');
+    expect(result.stdout).toContain('{"error":"bad key ****\n');
+    expect(result.stdout).toContain('bad key ****\n');
   });
 });

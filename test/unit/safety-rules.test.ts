@@ -3,7 +3,7 @@
 // answer), and what no params may hold (names that reach a prototype, integers beyond 2^53, cycles,
 // BigInt). Each rule had only one end-to-end test, or none; these pin every branch.
 import { describe, expect, it } from 'vitest';
-import { maskForms, maskPaths, maskSecret, maskStrings, maskUrlPassword, MIN_SECRET_CHARS, secretForms, secretValuesAt } from '../../src/api/mask.js';
+import { JsonTextMask, maskPaths, maskSecret, maskStrings, maskUrlPassword, MIN_SECRET_CHARS, secretForms, secretValuesAt } from '../../src/api/mask.js';
 import { BIGINT_PROBLEM, CIRCULAR_PROBLEM, describeUnsafe, forbiddenKeyIn, forbiddenKeyProblem, isUnsafeInteger, UNSAFE_INTEGER_PROBLEM, unsafeValues, unsendableValues } from '../../src/api/param-safety.js';
 
 describe('how a secret is shown', () => {
@@ -53,11 +53,11 @@ describe('the forms of a secret in text', () => {
     expect(secretForms('Qx"v\\Zj')).toEqual(['Qx"v\\Zj', 'Qx\\"v\\\\Zj']);
   });
 
-  it('maskForms replaces every occurrence of every form, and nothing else', () => {
-    const forms = secretForms('p"ss');
-    expect(maskForms('p"ss and "p\\"ss" and p"ss', forms)).toBe('**** and "****" and ****');
-    expect(maskForms('nothing here', forms)).toBe('nothing here');
-    expect(maskForms('abcabc', [])).toBe('abcabc');
+  it('JsonTextMask replaces every occurrence of every form, and nothing else', () => {
+    const mask = new JsonTextMask(secretForms('p"ss'));
+    expect(mask.mask('p"ss and "p\\"ss" and p"ss')).toBe('**** and "****" and ****');
+    expect(mask.mask('nothing here')).toBe('nothing here');
+    expect(new JsonTextMask([]).mask('abcabc')).toBe('abcabc');
   });
 });
 

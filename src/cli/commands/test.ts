@@ -181,6 +181,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
             env,
             ready,
             runId,
+            redact: (text) => ctx.redact(text),
             now: monotonicMs,
             sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             onStep: (step, of) => {
