@@ -1,6 +1,7 @@
 // A single call as the CLI makes it: through the one executor (client/executor.ts), printing the
 // outcome: the body on stdout, the exchange on stderr with -v. Loaded only when a call is really
-// sent. A direct call goes out on node:http; undici is loaded only for a proxy or when the caller
+// sent. A direct call goes out on a connection of its own read by Node's HTTP parser, without
+// node:http's client (http/socket-call.ts); undici is loaded only for a proxy or when the caller
 // hands in its own dispatcher (http/transport.ts chooses).
 import { colors, jsonPalette, useColor } from '../output/color.js';
 import type { Context } from './context.js';

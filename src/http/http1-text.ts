@@ -1,8 +1,10 @@
-// The text of HTTP/1.1 as node:http writes and reads it, for the connections oneoffice keeps itself
-// (kept-connections.ts): the request's head with node:http's checks, the answer's headers as the
-// transports give them, how long an answer lets its connection be reused, and the error of a
-// connection that ends before its answer does.
+// The text of HTTP/1.1 as node:http writes and reads it, for the connections oneoffice reads with
+// Node's parser itself (socket-call.ts, kept-connections.ts): the request's head with node:http's
+// checks and how it is written, the answer's headers as the transports give them, how long an
+// answer lets its connection be reused, and the error of a connection that ends before its answer
+// does.
 import { isHttpToken, sendableInHeader } from '../api/header-lines.js';
+import type { Socket } from 'node:net';
 import type { CallRequest } from '../api/request.js';
 
 /**
@@ -52,4 +54,20 @@ export function reuseForMs(raw: readonly string[], keepAlive: boolean): number {
   const seconds = hint === -1 ? undefined : /^timeout=(\d+)/.exec(raw[hint + 1] as string)?.[1];
   if (seconds === undefined) return IDLE_CONNECTION_MS;
   return Math.max(0, Math.min(IDLE_CONNECTION_MS, Number(seconds) * 1000 - HINT_MARGIN_MS));
+}
+
+/**
+ * Writes a request as node:http does: a body of ASCII alone is the same bytes in Latin-1, so it goes
+ * joined to the head in one write; any other goes as its UTF-8 bytes after the head (corked: one
+ * writev). `written` runs once the bytes are handed to the system.
+ */
+export function writeRequest(socket: Socket, head: string, body: string, written?: () => void): void {
+  if (Buffer.byteLength(body) === body.length) {
+    socket.write(head + body, 'latin1', written);
+    return;
+  }
+  socket.cork();
+  socket.write(head, 'latin1');
+  socket.write(Buffer.from(body), written);
+  socket.uncork();
 }

@@ -1,11 +1,14 @@
-// Calls straight to the server, on Node's own HTTP client. undici takes ~25 ms to load and set up
-// (its JavaScript and its WebAssembly parser), more than the rest of a one-call process together,
-// while node:http is part of Node and parses in native code (issue 7). A single call gets a new
-// connection; `oneoffice test`, whose steps follow one another, keeps connections alive in a
-// node:http Agent. Batches, for throughput, and calls through a proxy go through undici
+// Calls straight to the server, on Node's own HTTP client, where Node's parser cannot be had without
+// it: `oneoffice test`'s steps over TLS, kept alive in a node:http Agent, and, on a Node that hands
+// out no parser (parsed-connection.ts nodeHttpParser), every direct call: a single call gets a new
+// connection. Where the parser is had, a single call skips node:http's client, which costs ~6 ms of
+// a ~45 ms call (socket-call.ts, issue 21), and so do the plain-HTTP steps of a test run
+// (kept-connections.ts). undici takes ~25 ms to load and set up, more than the rest of a one-call
+// process together (issue 7): batches, for throughput, and calls through a proxy go through it
 // (undici-transport.ts). Like undici, node:http sends a GET with a body; it is given every header,
 // host, connection and content-length included, in the order the printers show them, and adds none.
-import { Agent as HttpAgent, request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+// Loaded only when used (transport.ts): a single call does not load node:http.
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { createConnection, isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ExchangeObserver } from './exchange.js';
@@ -15,16 +18,13 @@ import { tlsInfo } from './tls-info.js';
 import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from './transport.js';
 import { abortedError } from './network-errors.js';
 import { tlsClientOptions } from './client-cert.js';
-import { monotonicMs } from '../api/clock.js';
 import { headersFromRaw, IDLE_CONNECTION_MS } from './http1-text.js';
 import type { KeptConnections } from './kept-connections.js';
+import { localOf } from './parsed-connection.js';
+import { statusTextOf } from './status-texts.js';
+import { readWhole } from './whole-answer.js';
 
-export { headersFromRaw };
-
-/** This side's address of a connection (-w's %{local_ip}, %{local_port}). */
-export function localOf(socket: Socket): { local?: { address: string; port: number } } {
-  return socket.localAddress && socket.localPort ? { local: { address: socket.localAddress, port: socket.localPort } } : {};
-}
+export { headersFromRaw, localOf };
 
 type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert' | 'names'> & {
   /** Keep-alive agents (a pool); without them each attempt has a connection of its own. */
@@ -147,7 +147,7 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
       resolve({
         status,
         // Messages name the status as undici's path does; -v shows the server's own words.
-        statusText: STATUS_CODES[status] ?? '',
+        statusText: statusTextOf(status),
         reason: answer.statusMessage ?? '',
         headers: headersFromRaw(answer.rawHeaders),
         httpVersion: answer.httpVersion,
@@ -226,46 +226,5 @@ function keepAliveAgents(connections: number): KeepAliveAgents {
 
 async function sendDirectWhole(call: CallRequest, options: DirectOptions, maxBodyBytes: number, signal: AbortSignal | undefined, observer?: ExchangeObserver): Promise<WholeResponse> {
   if (signal?.aborted) throw abortedError();
-  const response = await sendDirect(call, options, observer, signal);
-  const firstByteAt = monotonicMs();
-  const onAbort = () => response.body.destroy(abortedError());
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    size = await readBody(response.body as IncomingMessage, chunks, maxBodyBytes);
-  } catch (error) {
-    throw signal?.aborted ? abortedError() : response.mapError(error);
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    response.finish();
-  }
-  const truncated = size > maxBodyBytes;
-  const { status, statusText, headers } = response;
-  return { status, statusText, headers, text: truncated ? '' : Buffer.concat(chunks).toString('utf8'), truncated, firstByteAt, discard: async () => undefined };
-}
-
-/**
- * The answer's body into `chunks` (up to `maxBodyBytes`; its whole size is returned), by its events:
- * what `for await` does, without its async iterator, stream watcher and promise per chunk (a test
- * run reads one body a step). Fails as the iterator would: with the stream's error, or, closed
- * before its end without one, with Node's "Premature close".
- */
-function readBody(body: IncomingMessage, chunks: Buffer[], maxBodyBytes: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    let ended = false;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBodyBytes) chunks.push(chunk);
-    });
-    body.once('end', () => {
-      ended = true;
-      resolve(size);
-    });
-    body.once('error', reject);
-    body.once('close', () => {
-      if (!ended) reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    });
-  });
+  return readWhole(await sendDirect(call, options, observer, signal), maxBodyBytes, signal);
 }

@@ -1,15 +1,18 @@
 // What every transport offers the executor: one attempt of a call, its answer either streamed
-// (single calls print it as it arrives) or read whole (batches, the library client). Two
-// implementations: node:http for a single direct call (node-transport.ts; it starts fastest), and
-// undici for a pool of kept-alive connections, proxies, or a caller's own dispatcher
-// (undici-transport.ts, loaded only then).
+// (single calls print it as it arrives) or read whole (batches, the library client). A single
+// direct call goes out on a connection of its own read by Node's own HTTP parser (socket-call.ts):
+// node:http's client costs ~6 ms of a ~45 ms call to load and run, and a call's target (1.35x
+// `node -e 0`, issue 21) is below a bare node:http script's own time. node:http (node-transport.ts,
+// loaded only then) keeps `oneoffice test`'s connections over TLS, and any direct call on a Node that
+// hands out no parser; undici serves pools of kept-alive connections, proxies, and a caller's own
+// dispatcher (undici-transport.ts, loaded only then).
 import type { ClientCertificate } from './client-cert.js';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CallRequest } from '../api/request.js';
 import type { SettingNames } from '../api/settings.js';
 import type { ExchangeObserver } from './exchange.js';
-import { nodeTransport } from './node-transport.js';
+import { nodeHttpParser } from './parsed-connection.js';
 import type { KeptConnections } from './kept-connections.js';
 
 export interface CallResponse {
@@ -102,14 +105,18 @@ export interface OpenOptions {
 }
 
 /**
- * The transport for these options: node:http for direct calls (one, or a 'fast-start' pool), undici
- * otherwise. undici is imported only here and only then: it takes ~25 ms to load, more than a whole
- * single call.
+ * The transport for these options: for a direct call, a connection of its own read by Node's parser
+ * (node:http where this Node hands out none); node:http for a 'fast-start' pool; undici otherwise.
+ * undici is imported only here and only then: it takes ~25 ms to load, more than a whole single call.
  */
 export async function openTransport(connection: ConnectionOptions, options: OpenOptions = {}): Promise<Transport> {
   if (!options.dispatcher && !connection.proxy && options.pooled !== true) {
+    const direct = options.leaveToExit ? { ...connection, leaveToExit: true } : connection;
+    const parsers = options.pooled === 'fast-start' ? undefined : nodeHttpParser();
+    if (parsers) return (await import('./socket-call.js')).socketTransport(direct, parsers, options.observer);
     const keepAlive = options.pooled === 'fast-start' ? { connections: connection.connections ?? 1, ...(options.kept ? { kept: options.kept } : {}) } : undefined;
-    return nodeTransport(options.leaveToExit ? { ...connection, leaveToExit: true } : connection, options.observer, keepAlive);
+    // node:http is loaded only here: a single call, where the parser is found, never needs it.
+    return (await import('./node-transport.js')).nodeTransport(direct, options.observer, keepAlive);
   }
   const { undiciTransport } = await import('./undici-transport.js');
   return undiciTransport(connection, options.observer, options.dispatcher);

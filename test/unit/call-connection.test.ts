@@ -1,14 +1,15 @@
 // The connection of a single call, seen through Node's diagnostics channels while main() runs in
-// this process: a plain-HTTP call opens its own socket (no Agent is built for one call, a cost of
-// every call: issue 21), and that socket has Nagle's algorithm off, as an Agent's sockets have; left
+// this process: a plain-HTTP call opens its own socket, read by Node's own parser without any of
+// node:http's client (its request objects and Agent are a cost of every call: issue 21), and that
+// socket has Nagle's algorithm off, as an Agent's sockets have; left
 // open for the exit once its answer is read whole, a reset of it by the server changes nothing.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { Agent, type ClientRequest } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
 import { useRecordingServer } from '../helpers/server.js';
+import { makeCertificate, startHttpsServer } from '../helpers/tls.js';
 
 const TOKEN = 'connection-token-0123456789abcdef';
 const rec = useRecordingServer((s) => isolatedEnv({ ONEOFFICE_URL: s.url, ONEOFFICE_BEARER: TOKEN }));
@@ -20,11 +21,10 @@ function noDelayOf(socket: Socket): unknown {
 }
 
 describe('the connection of a single call', () => {
-  it('a plain-HTTP call opens one socket of its own, Nagle off, with no Agent built for it', async () => {
-    // A request's agent, undefined when none was used (not in @types/node's ClientRequest).
-    const requests: Array<ClientRequest & { agent?: unknown }> = [];
+  it("a plain-HTTP call opens one socket of its own, Nagle off, and makes no request of node:http's", async () => {
+    const requests: unknown[] = [];
     const sockets: Socket[] = [];
-    const onRequest = (message: unknown) => requests.push((message as { request: ClientRequest & { agent?: unknown } }).request);
+    const onRequest = (message: unknown) => requests.push(message);
     const onSocket = (message: unknown) => sockets.push((message as { socket: Socket }).socket);
     subscribe('http.client.request.start', onRequest);
     subscribe('net.client.socket', onSocket);
@@ -37,11 +37,25 @@ describe('the connection of a single call', () => {
     }
     expect(result).toEqual({ code: 0, stdout: '{"ok":true}', stderr: '' });
     expect(rec.server.received).toHaveLength(1);
-    expect(requests).toHaveLength(1);
-    // node:http is handed an Agent-like object for the connection of this call, never an Agent.
-    expect(requests[0]?.agent).not.toBeInstanceOf(Agent);
+    expect(requests).toEqual([]);
     expect(sockets).toHaveLength(1);
     expect(noDelayOf(sockets[0] as Socket)).toBe(true);
+  });
+
+  it("an https call too makes no request of node:http's", async () => {
+    const certificate = makeCertificate();
+    const server = await startHttpsServer(certificate);
+    const requests: unknown[] = [];
+    const onRequest = (message: unknown) => requests.push(message);
+    subscribe('http.client.request.start', onRequest);
+    try {
+      const result = await runMain(['createUser', '--email', 'a@b.co', '--url', server.url, '--cacert', certificate.certPath], rec.env);
+      expect(result).toEqual({ code: 0, stdout: 'true', stderr: '' });
+    } finally {
+      unsubscribe('http.client.request.start', onRequest);
+      server.close();
+    }
+    expect(requests).toEqual([]);
   });
 
   it('a server resetting the connection after a full answer changes nothing: the answer, its exit code, no error surfacing later', async () => {

@@ -1,6 +1,8 @@
 // Retry decisions and proxy selection, as pure functions.
 import { describe, expect, it } from 'vitest';
-import { headersFromRaw } from '../../src/http/node-transport.js';
+import { STATUS_CODES } from 'node:http';
+import { headersFromRaw } from '../../src/http/http1-text.js';
+import { statusTextOf } from '../../src/http/status-texts.js';
 import { NetworkError, TimeoutError, type ErrorCode } from '../../src/api/errors.js';
 import { bypassed, displayProxy, proxyFor } from '../../src/http/proxy.js';
 import { backoffMs, retryableError, retryableStatus, retryAfterMs, withRetries, type AttemptResponse } from '../../src/api/retry.js';
@@ -116,5 +118,13 @@ describe('headers of a direct call, as undici gives them', () => {
     ['no headers', [], {}],
   ])('%s', (_name, raw, expected) => {
     expect(headersFromRaw(raw)).toEqual(expected);
+  });
+});
+
+describe('the words for a status, without node:http', () => {
+  it("are node:http's STATUS_CODES, every one, and none for a status it has none for", () => {
+    const codes = Array.from({ length: 600 }, (_, status) => status);
+    expect(Object.fromEntries(codes.map((status) => [status, statusTextOf(status)]).filter(([, text]) => text !== ''))).toEqual(STATUS_CODES);
+    expect(statusTextOf(299)).toBe('');
   });
 });

@@ -3,12 +3,12 @@
 // the same as a single call makes of it through node:http. Against raw TCP servers on 127.0.0.1
 // that write their answers by hand.
 import { channel } from 'node:diagnostics_channel';
-import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
 import { SUMMARY_TIME, TOKEN, useScenarioBench } from '../helpers/scenario.js';
 import { jsonResponder, startRecordingServer, useCleanups } from '../helpers/server.js';
+import { inPieces, requestsOf } from '../helpers/raw-answers.js';
 
 const s = useScenarioBench();
 const { rawServer } = useCleanups();
@@ -16,33 +16,6 @@ const { rawServer } = useCleanups();
 const USER = { id: 7, instance: 1, email: 'a@example.com', displayName: 'A', isActive: true, isAdmin: false, profile: {} };
 const USER_JSON = JSON.stringify(USER);
 const lookups = (count: number) => `steps:\n${Array.from({ length: count }, (_, i) => `  - call: getUserByEmail\n    params: { email: "w${i}@example.com" }\n`).join('')}`;
-
-/** Calls `answer` with each whole request that arrives (head and content-length body), numbered from 0 across connections. */
-function requestsOf(answer: (socket: Socket, index: number) => void): (socket: Socket) => void {
-  let index = 0;
-  return (socket) => {
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (data: Buffer) => {
-      buffered = Buffer.concat([buffered, data]);
-      for (;;) {
-        const headEnd = buffered.indexOf('\r\n\r\n');
-        if (headEnd === -1) return;
-        const length = Number(/\r\ncontent-length: (\d+)/i.exec(buffered.subarray(0, headEnd).toString('latin1'))?.[1] ?? 0);
-        if (buffered.length < headEnd + 4 + length) return;
-        buffered = buffered.subarray(headEnd + 4 + length);
-        answer(socket, index++);
-      }
-    });
-  };
-}
-
-/** Writes the pieces one per turn of the event loop: the client reads them as separate chunks. */
-function inPieces(socket: Socket, pieces: string[]): void {
-  const [first, ...rest] = pieces;
-  if (first === undefined) return;
-  socket.write(first);
-  setImmediate(() => inPieces(socket, rest));
-}
 
 const envFor = (port: number) => isolatedEnv({ ONEOFFICE_URL: `http://127.0.0.1:${port}/`, ONEOFFICE_BEARER: TOKEN });
 

@@ -1,0 +1,52 @@
+// A streamed answer read whole (doctor's probe, `oneoffice test` over TLS): the same for a call on
+// node:http (node-transport.ts) and on a socket of its own (socket-call.ts), so that both keep, cut
+// and fail a body alike.
+import type { Readable } from 'node:stream';
+import { monotonicMs } from '../api/clock.js';
+import { abortedError } from './network-errors.js';
+import type { SentResponse, WholeResponse } from './transport.js';
+
+/** The body of `response`, kept up to `maxBodyBytes`; `signal` abandons it (E_ABORTED). Its connection is finished either way. */
+export async function readWhole(response: SentResponse, maxBodyBytes: number, signal: AbortSignal | undefined): Promise<WholeResponse> {
+  const firstByteAt = monotonicMs();
+  const onAbort = () => response.body.destroy(abortedError());
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    size = await readBody(response.body, chunks, maxBodyBytes);
+  } catch (error) {
+    throw signal?.aborted ? abortedError() : response.mapError(error);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    response.finish();
+  }
+  const truncated = size > maxBodyBytes;
+  const { status, statusText, headers } = response;
+  return { status, statusText, headers, text: truncated ? '' : Buffer.concat(chunks).toString('utf8'), truncated, firstByteAt, discard: async () => undefined };
+}
+
+/**
+ * The answer's body into `chunks` (up to `maxBodyBytes`; its whole size is returned), by its events:
+ * what `for await` does, without its async iterator, stream watcher and promise per chunk (a test
+ * run reads one body a step). Fails as the iterator would: with the stream's error, or, closed
+ * before its end without one, with Node's "Premature close".
+ */
+function readBody(body: Readable, chunks: Buffer[], maxBodyBytes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    let ended = false;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBodyBytes) chunks.push(chunk);
+    });
+    body.once('end', () => {
+      ended = true;
+      resolve(size);
+    });
+    body.once('error', reject);
+    body.once('close', () => {
+      if (!ended) reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    });
+  });
+}

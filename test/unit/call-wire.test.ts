@@ -1,0 +1,85 @@
+// What a single call makes of each form an HTTP/1.1 answer may take, on its own connection read by
+// Node's parser (http/socket-call.ts): what node:http made of it, against raw TCP servers on
+// 127.0.0.1 that write their answers by hand; and, on a Node that hands out no parser, the same call
+// through node:http (the built CLI, its require made to find no `_http_common`).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { runMain } from '../helpers/in-process.js';
+import { inPieces, requestsOf } from '../helpers/raw-answers.js';
+import { jsonResponder, startRecordingServer, useCleanups } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
+
+const { rawServer } = useCleanups();
+const TOKEN = 'wire-token-0123456789abcdef';
+const USER_JSON = JSON.stringify({ id: 7, instance: 1, email: 'a@example.com', displayName: 'A', isActive: true, isAdmin: false, profile: {} });
+const LOOKUP = ['getUserByEmail', '--email', 'a@example.com'];
+const envFor = (port: number) => isolatedEnv({ ONEOFFICE_URL: `http://127.0.0.1:${port}/`, ONEOFFICE_BEARER: TOKEN });
+const many = Array.from({ length: 40 }, (_, i) => `x-h${i}: ${i}\r\n`).join('');
+const chunked = (body: string) => [`${(body.length - 5).toString(16)}\r\n${body.slice(0, -5)}\r\n`, `5\r\n${body.slice(-5)}\r\n`, '0\r\n\r\n'];
+
+describe('the answer of a single call, in each form HTTP/1.1 allows', () => {
+  it.each<[string, (socket: Socket) => void]>([
+    ['chunked, in pieces', (to) => inPieces(to, ['HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n', ...chunked(USER_JSON)])],
+    ['after interim 100 and 103 answers', (to) => inPieces(to, ['HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\n', `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${USER_JSON.length}\r\n\r\n${USER_JSON}`])],
+    ['a long head read in parts', (to) => inPieces(to, [`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n${many}`, `content-length: ${USER_JSON.length}\r\n\r\n`, USER_JSON])],
+    ['HTTP/1.0, its body running to the close', (to) => to.end(`HTTP/1.0 200 OK\r\ncontent-type: application/json\r\n\r\n${USER_JSON}`)],
+    ['with connection: close, the server closing after it', (to) => to.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${USER_JSON.length}\r\n\r\n${USER_JSON}`)],
+  ])('%s: the body on stdout, exit 0', async (_form, answer) => {
+    const server = await rawServer(requestsOf(answer));
+    expect(await runMain(LOOKUP, envFor(server.port))).toEqual({ code: 0, stdout: USER_JSON, stderr: '' });
+  });
+
+  it("-v shows the server's reason phrase and every header in the order sent; -w the answer's HTTP version", async () => {
+    const server = await rawServer(requestsOf((to) => to.end(`HTTP/1.0 200 Fine Thanks\r\ncontent-type: application/json\r\nx-b: 2\r\nx-a: 1\r\n\r\n${USER_JSON}`)));
+    const result = await runMain([...LOOKUP, '-v', '-w', '%{http_version} %{http_code}\\n'], envFor(server.port));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${USER_JSON}1.0 200\n`);
+    expect(result.stderr).toContain('< HTTP/1.1 200 Fine Thanks\n< content-type: application/json\n< x-b: 2\n< x-a: 1\n<\n');
+  });
+
+  it('a 404 is named by its standard words, whatever the server calls it', async () => {
+    const body = '{"error":"no such user"}';
+    const server = await rawServer(requestsOf((to) => to.write(`HTTP/1.1 404 Nobody Here\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`)));
+    const result = await runMain(LOOKUP, envFor(server.port));
+    expect(result.stderr).toBe('oneoffice: server answered 404 Not Found: no such user\n');
+    expect(result.code).toBe(4);
+  });
+});
+
+/** Loaded first (NODE_OPTIONS --require): require('_http_common') fails as on a Node without it; counts node:http's requests. */
+const NO_HTTP_COMMON = `'use strict';
+const Module = require('node:module');
+const load = Module._load;
+let refused = false;
+Module._load = function (request, ...rest) {
+  if (request === '_http_common' || request === 'node:_http_common') {
+    refused = true;
+    throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
+  }
+  return load.call(this, request, ...rest);
+};
+let requests = 0;
+require('node:diagnostics_channel').channel('http.client.request.start').subscribe(() => requests++);
+process.on('exit', () => require('node:fs').writeFileSync(process.env.COUNT_FILE, requests + ' requests, _http_common ' + (refused ? 'refused' : 'never asked for')));
+`;
+
+describe('a Node that hands out no HTTP parser of its own', () => {
+  it('sends a single call through node:http instead, with the same result (the built CLI)', async () => {
+    const server = await startRecordingServer(jsonResponder(200, { ok: true }));
+    const dir = tempDir('no-parser');
+    const preload = join(dir, 'no-http-common.cjs');
+    const countFile = join(dir, 'requests');
+    writeFileSync(preload, NO_HTTP_COMMON);
+    try {
+      const env = isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN, NODE_OPTIONS: `--require ${preload}`, COUNT_FILE: countFile });
+      expect(await runCli(['createUser', '--email', 'a@b.co'], { env })).toEqual({ code: 0, stdout: '{"ok":true}', stderr: '' });
+      expect(server.received.map((request) => JSON.parse(request.body).params.email)).toEqual(['a@b.co']);
+      expect(readFileSync(countFile, 'utf8')).toBe('1 requests, _http_common refused');
+    } finally {
+      await server.close();
+    }
+  });
+});
