@@ -3,6 +3,7 @@
 // failures with a stable code, an exit code and the server's own message where it sent one.
 import { ExitCode, HttpError, OneOfficeError, type ErrorCode, type ExitCodeValue } from './errors.js';
 import { readJson } from './json.js';
+import { maskStrings } from './mask.js';
 import { messageFromJson } from './server-message.js';
 
 export type HeaderMap = Record<string, string | string[] | undefined>;
@@ -50,7 +51,12 @@ export type Answer =
       json: boolean;
     };
 
-export function classifyAnswer(head: AnswerHead, body: AnswerBody): Answer {
+/**
+ * `mask`, when given, masks the secrets in the body before the server's message is made from it:
+ * that message may be the first 200 characters of the body, and a secret cut there could no longer
+ * be found in it. The body itself is kept as it came.
+ */
+export function classifyAnswer(head: AnswerHead, body: AnswerBody, mask?: (text: string) => string): Answer {
   const { status, statusText } = head;
   const read = body.complete && body.bytes > 0 ? readJson(body.text) : undefined;
   const parsed = read?.ok ? { value: read.value } : undefined;
@@ -70,7 +76,7 @@ export function classifyAnswer(head: AnswerHead, body: AnswerBody): Answer {
     const location = headerText(head.headers['location']);
     return failed(status, 'E_HTTP_REDIRECT', ExitCode.unexpected, `server answered ${status} ${statusText}${location ? ` (Location: ${location})` : ''}; check the URL`, kept, parsed !== undefined);
   }
-  const serverMessage = parsed ? messageFromJson(parsed.value) : undefined;
+  const serverMessage = parsed ? messageFromJson(mask ? maskStrings(parsed.value, mask) : parsed.value) : undefined;
   const detail = serverMessage ?? (body.bytes > 0 ? `body is not JSON (${describeBody(head, body.bytes)})` : undefined);
   const error = new HttpError(status, statusText, detail);
   return { ...failed(status, error.code, error.exitCode, error.message, kept, parsed !== undefined), ...(serverMessage === undefined ? {} : { serverMessage }), ...(detail === undefined ? {} : { detail }) };

@@ -126,11 +126,11 @@ export function createClient(options: ClientOptions = {}): Client {
     const request = callBuilder({ url: target.url, token: target.token, headers })(method, params as Params, paths);
     const settings = known?.schema['x-idempotent'] === true ? read : create;
     transport ??= openTransport(settings, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
-    const execution = await executeWhole(await transport, request, MAX_ANSWER_BYTES, { retry: settings.retry, throttle, ...(callOptions.signal ? { signal: callOptions.signal } : {}) });
-    // A server may echo the token or a secret param back: no message, stack or field of what is thrown holds it.
-    // However the server wrote them: a body or message may hold them JSON-escaped (`\/`, `\u0041`).
+    // A server may echo the token or a secret param back: no message, stack or field of what is thrown holds it,
+    // however the server wrote them (JSON-escaped: `\/`, `\u0041`), nor a piece of one where a message is cut.
     const secrets = new JsonTextMask([...secretForms(target.token), ...secretValuesAt(params, paths).flatMap(secretForms)]);
     const mask = (text: string) => secrets.mask(text);
+    const execution = await executeWhole(await transport, request, MAX_ANSWER_BYTES, { retry: settings.retry, throttle, mask, ...(callOptions.signal ? { signal: callOptions.signal } : {}) });
     if (execution.kind === 'error') throw asOneOfficeError(execution.error, mask);
     const { answer, head } = execution;
     if (answer.kind === 'failed') throw answerError(maskStrings(answer, mask), { ...head, statusText: mask(head.statusText), headers: maskStrings(head.headers, mask) });

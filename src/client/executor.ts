@@ -29,6 +29,8 @@ export interface ExecuteOptions {
   throttle?: Throttle;
   /** The first attempt's place in the pace was taken by the caller (a batch's gate starts calls only when the pace allows). */
   admitted?: boolean;
+  /** Masks secrets in the body before the server's message is made from it (api/answer.ts classifyAnswer). */
+  mask?: (text: string) => string;
 }
 
 /** The final attempt's answer, its body still to be read (the caller streams it, then calls finish()). */
@@ -79,7 +81,7 @@ export async function executeWhole(transport: Transport, call: CallRequest, maxB
       response = await attempt(options.signal ? abortableSleep(options.signal, options.sleep) : options.sleep);
     }
     const seconds = { starttransfer: (response.firstByteAt - started) / 1000, total: (monotonicMs() - started) / 1000 };
-    const answer = classifyAnswer(response, { text: response.text, bytes: response.truncated ? maxBodyBytes + 1 : Buffer.byteLength(response.text), complete: !response.truncated });
+    const answer = classifyAnswer(response, { text: response.text, bytes: response.truncated ? maxBodyBytes + 1 : Buffer.byteLength(response.text), complete: !response.truncated }, options.mask);
     return { kind: 'answer', head: response, text: response.text, truncated: response.truncated, answer, attempts, seconds };
   } catch (error) {
     return { kind: 'error', error, attempts, seconds: { total: (monotonicMs() - started) / 1000 } };

@@ -38,9 +38,11 @@ export function checkAnswer(expect: ExpectSpec, answer: Answer, lookup: Lookup, 
     failures.push({ expectation: 'expect.status', expected: expect.status === undefined ? 'any 2xx' : String(expect.status), actual: String(answer.status) });
   }
   if (answer.unusable !== undefined) failures.push({ expectation: 'the answer', expected: 'JSON or nothing (as for single calls)', actual: answer.unusable });
+  const masked = (value: unknown) => (redact ? maskStrings(value, redact) : value);
   if (expect.error) {
-    const message = ok ? undefined : answer.json ? messageFromJson(answer.body) : typeof answer.body === 'string' && answer.body !== '' ? answer.body : undefined;
-    failures.push(...matchFailures('expect.error', fill(expect.error, lookup) as Matcher, message ?? null, redact));
+    const messageOf = (body: unknown) => (ok ? null : answer.json ? messageFromJson(body) : typeof body === 'string' && body !== '' ? body : null);
+    // Shown, the message is made again from the masked body: it may be the body's first 200 characters, cut inside a secret.
+    failures.push(...matchFailures('expect.error', fill(expect.error, lookup) as Matcher, messageOf(answer.body), () => messageOf(masked(answer.body))));
   }
   for (const expectation of expect.body) {
     const query = compileQuery(expectation.query);
@@ -51,25 +53,26 @@ export function checkAnswer(expect: ExpectSpec, answer: Answer, lookup: Lookup, 
       failures.push({ expectation: `expect.body."${expectation.query}"`, expected: describeMatcher(expectation.matcher), actual: `the query failed: ${(error as Error).message}` });
       continue;
     }
-    failures.push(...matchFailures(`expect.body."${expectation.query}"`, fill(expectation.matcher, lookup) as Matcher, actual, redact));
+    failures.push(...matchFailures(`expect.body."${expectation.query}"`, fill(expectation.matcher, lookup) as Matcher, actual, () => masked(actual)));
   }
   if (expect.duration) failures.push(...matchFailures('expect.duration', expect.duration, Math.round(answer.durationMs)).map((failure) => ({ ...failure, actual: `${failure.actual} ms` })));
   if (expect.schema && ok && responseSchema && !responseSchema.validate(answer.body)) {
-    const problems = describeErrors(responseSchema.validate.errors ?? [], responseSchema.schema, answer.body, (path) => `body.${path.join('.')}`);
+    // The problems quote values cut to 60 characters: masked before, a cut cannot leave a piece of a secret.
+    const problems = describeErrors(responseSchema.validate.errors ?? [], responseSchema.schema, masked(answer.body), (path) => `body.${path.join('.')}`);
     failures.push({ expectation: 'the method\'s response schema (expect.schema: false turns this off)', expected: 'an answer as documented', actual: problems.join('; ') });
   }
   return failures;
 }
 
 /**
- * The conditions of a matcher that do not hold for this value. The value shown has its secrets
- * masked (`redact`) before it is serialised and cut to 200 characters: once quoted, a secret the
- * server wrote escaped (`\/`) would be escaped twice, and a cut could leave a piece of one.
+ * The conditions of a matcher that do not hold for this value. What a failure shows is `shown()`:
+ * the value with its secrets masked before it is serialised and cut to 200 characters (once quoted,
+ * a secret the server wrote escaped, `\/`, would be escaped twice, and a cut could leave a piece of one).
  */
-export function matchFailures(expectation: string, matcher: Matcher, actual: unknown, redact?: (text: string) => string): Failure[] {
+export function matchFailures(expectation: string, matcher: Matcher, actual: unknown, shown: () => unknown = () => actual): Failure[] {
   const failures: Failure[] = [];
   for (const condition of matcher) {
-    if (!holds(condition.op, condition.arg, actual)) failures.push({ expectation, expected: describeMatcher([condition]), actual: show(redact ? maskStrings(actual, redact) : actual) });
+    if (!holds(condition.op, condition.arg, actual)) failures.push({ expectation, expected: describeMatcher([condition]), actual: show(shown()) });
   }
   return failures;
 }

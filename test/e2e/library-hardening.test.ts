@@ -98,6 +98,16 @@ describe('an error answer that echoes the token with JSON escapes', () => {
     for (const error of errors) expect(everyFormOf(error).replace(/\\(u[0-9a-fA-F]{4}|\/)/g, (escape: string) => (escape === '\\/' ? '/' : String.fromCharCode(parseInt(escape.slice(2), 16))))).not.toContain(SLASHED);
     expect(server.received.map((request) => request.headers['x-api-key'])).toEqual([SLASHED, SLASHED, SLASHED]);
   });
+
+  it('holds not a piece of the token where its message shows an answer cut to 200 characters', async () => {
+    // An object with no message field: the message is its first 200 characters, which end inside the token.
+    server.respond(jsonResponder(401, { code: 401, note: 'n'.repeat(150), key: SLASHED }));
+    const oo = createClient({ url: server.url, token: SLASHED, env: EMPTY_ENV });
+    const error = (await oo.getUserByEmail({ email: 'a@example.com' }).catch((caught: unknown) => caught)) as HttpError;
+    await oo.close();
+    expect([error.message, error.serverMessage, error.body]).toEqual([`server answered 401 Unauthorized: {"code":401,"note":"${'n'.repeat(150)}","key":"****"}`, `{"code":401,"note":"${'n'.repeat(150)}","key":"****"}`, { code: 401, note: 'n'.repeat(150), key: '****' }]);
+    expect(everyFormOf(error)).not.toContain(SLASHED.slice(0, 10));
+  });
 });
 
 describe('params that JSON cannot carry (item 13)', () => {

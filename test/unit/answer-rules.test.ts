@@ -88,3 +88,18 @@ describe('the parameter check', () => {
     expect(checker.get('noSuchMethod')).toBeUndefined();
   });
 });
+
+describe("the server's message, made from a body masked first", () => {
+  it('with a mask, a message cut to 200 characters holds no piece of a secret, and the body is kept as it came', () => {
+    const secret = 'cut-here-0123456789-secret';
+    const text = JSON.stringify({ code: 401, note: 'n'.repeat(150), key: secret });
+    const mask = (value: string) => value.replaceAll(secret, '****');
+    const message = `{"code":401,"note":"${'n'.repeat(150)}","key":"****"}`;
+    expect(classifyAnswer(head(401, {}, 'Unauthorized'), whole(text), mask)).toEqual({
+      kind: 'failed', status: 401, code: 'E_HTTP_4XX', exitCode: 4, json: true, body: JSON.parse(text),
+      message: `server answered 401 Unauthorized: ${message}`, serverMessage: message, detail: message,
+    });
+    // Without one, the cut leaves the secret's first characters.
+    expect(classifyAnswer(head(401, {}, 'Unauthorized'), whole(text))).toMatchObject({ serverMessage: `${JSON.stringify({ code: 401, note: 'n'.repeat(150), key: secret }).slice(0, 200)}` });
+  });
+});

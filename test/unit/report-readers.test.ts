@@ -238,10 +238,16 @@ describe('a token the server echoes with JSON escapes, in every report as its re
       const [type, body] = email.startsWith('json')
         ? // A JSON string quoting the request as the server read it: the token escaped inside the message.
           ['application/json', JSON.stringify(`bad key in {"key":"${ESCAPED}"}`)]
-        : email.startsWith('cut')
+        : email.startsWith('long')
+          ? // An object with no message field: its message is its first 200 characters, which end inside the token.
+            ['application/json', JSON.stringify({ code: 401, note: 'n'.repeat(150), key: TOKEN })]
+          : email.startsWith('schema')
+          ? // An answer of 200 whose id is no integer: the token inside it, where a check quotes 57 characters of it.
+            ['application/json', JSON.stringify({ id: `user record created for the API key ${TOKEN} at noon` })]
+          : email.startsWith('cut')
           ? ['application/json', `{"error":"bad key ${ESCAPED}`]
           : ['text/plain', `bad key ${ESCAPED}`];
-      res.writeHead(400, { 'content-type': type });
+      res.writeHead(email.startsWith('schema') ? 200 : 400, { 'content-type': type });
       res.end(body);
     });
   });
@@ -275,5 +281,24 @@ describe('a token the server echoes with JSON escapes, in every report as its re
     expect(result.stdout).toContain('expect.error: expected matches "^nothing like it", got "bad key in {\\"key\\":\\"****\\"}"\n');
     expect(result.stdout).toContain('{"error":"bad key ****\n');
     expect(result.stdout).toContain('bad key ****\n');
+  });
+
+  it("is masked, whole, where a failure quotes the server's message cut short (expect.error)", async () => {
+    const path = s.file('echo-long.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: long@example.com }\n    expect: { status: 400, error: { matches: "^nothing like it" } }\n');
+    const report = join(s.dir, 'echo-long.json');
+    const result = await s.test([path, '--report', `json:${report}`], isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN }));
+    expect(result.code).toBe(8);
+    expect(result.stdout).toContain(`expect.error: expected matches "^nothing like it", got ${JSON.stringify(`{"code":401,"note":"${'n'.repeat(150)}","key":"****"}`)}\n`);
+    for (const text of [result.stdout, ...stringsIn(JSON.parse(readFileSync(report, 'utf8')))]) expect(unescapeJson(text)).not.toContain(TOKEN.slice(0, 10));
+  });
+
+  it("is masked, whole, where a failure quotes an answer's value cut short (the response schema's check)", async () => {
+    const path = s.file('echo-schema.yml', 'steps:\n  - call: getUserByEmail\n    params: { email: schema@example.com }\n');
+    const report = join(s.dir, 'echo-schema.json');
+    const result = await s.test([path, '--report', `json:${report}`], isolatedEnv({ ONEOFFICE_URL: server.url, ONEOFFICE_BEARER: TOKEN }));
+    expect(result.code).toBe(8);
+    expect(result.stdout).toContain('body.id: must be an integer (got "user record created for the API key **** at noon")');
+    // Not a piece of it either: cut first, the check would have shown its first 20 characters.
+    for (const text of [result.stdout, ...stringsIn(JSON.parse(readFileSync(report, 'utf8')))]) expect(unescapeJson(text)).not.toContain(TOKEN.slice(0, 10));
   });
 });
