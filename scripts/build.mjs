@@ -98,6 +98,10 @@ const LAZY_PARTS = {
   'src/cli/commands/curl.ts': 'curl',
   'src/cli/perform.ts': 'perform',
   'src/http/undici-transport.ts': 'transport',
+  // A direct call's two ways out: its own socket read by Node's parser, or node:http's client (loaded
+  // only where Node hands out no parser, and by the commands that keep connections alive).
+  'src/http/socket-call.ts': 'socket-call',
+  'src/http/node-transport.ts': 'node-transport',
   'src/cli/commands/mock-backend.ts': 'mock-backend',
   'src/api/query.ts': 'query',
   'src/mock/server.ts': 'mock-server',
@@ -112,6 +116,10 @@ const LAZY_PARTS = {
   'node_modules/picomatch/index.js': 'picomatch',
   'node_modules/@jmespath-community/jmespath/dist/index.mjs': 'jmespath',
 };
+// Parts a bundle carries inside it, for it uses them on its every run: a single call sends on a
+// socket of its own; `test` and the mock's backend on node:http's keep-alive Agent (or kept
+// connections behind it).
+const INLINE_PARTS = { perform: ['socket-call'], test: ['node-transport'], 'mock-backend': ['node-transport'] };
 const PACKAGE_PARTS = { chalk: 'node_modules/chalk/source/index.js', read: 'node_modules/read/dist/esm/read.js', picomatch: 'node_modules/picomatch/index.js', '@jmespath-community/jmespath': 'node_modules/@jmespath-community/jmespath/dist/index.mjs' };
 
 function lazyParts(self, inline = []) {
@@ -177,7 +185,7 @@ async function bundleCli(prerendered) {
     build({ ...cli, entryPoints: { [CALL_CORE]: join(root, 'src', 'cli', 'main.ts') }, plugins: [lazyParts(CALL_CORE, ['call'])], define: shared.define }),
   ];
   if (prerendered === undefined) {
-    for (const [file, name] of Object.entries(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name), withoutHttp2(), undiciAccepts100Continue()] }));
+    for (const [file, name] of Object.entries(LAZY_PARTS)) builds.push(build({ ...cli, entryPoints: { [name]: join(root, file) }, plugins: [lazyParts(name, INLINE_PARTS[name]), withoutHttp2(), undiciAccepts100Continue()] }));
     const validators = readdirSync(join(generated, 'validators')).filter((file) => file.endsWith('.js'));
     builds.push(build({ ...cli, entryPoints: validators.map((file) => join(generated, 'validators', file)), outdir: join(CLI_DIR, 'validators') }));
     // What bin/oneoffice.cjs requires: it loads the other bundles through V8's code cache.
