@@ -29,7 +29,7 @@ export interface RunPlan {
   sink: ResultSink;
   build(call: PreparedCall): CallRequest;
   /** Sends a call (never throws); absent with --dry-run. */
-  perform?: (request: CallRequest, call: PreparedCall, onRetry: (message: string) => void) => Promise<Outcome>;
+  perform?: (request: CallRequest, call: PreparedCall, onRetry: (message: string) => void, secrets: JsonTextMask) => Promise<Outcome>;
   /** The forms of the secrets known before the run (the token's): masked in every record. */
   secretForms: readonly string[];
   /** How long calls in flight may finish after Ctrl-C before they are abandoned. */
@@ -53,7 +53,9 @@ export async function runCalls(plan: RunPlan): Promise<RunResult> {
     if (stop.signal && !grace) grace = setTimeout(() => stop.giveUp(), plan.graceMs).unref();
   });
 
-  const finish = (call: PreparedCall, outcome: Outcome) => {
+  // A server may echo a secret param back (`password Hunter2 is too weak`): masked in the record too.
+  const maskFor = (call: PreparedCall) => (call.secrets?.length ? new JsonTextMask([...plan.secretForms, ...call.secrets]) : tokenMask);
+  const finish = (call: PreparedCall, outcome: Outcome, mask: JsonTextMask) => {
     // Already recorded as abandoned: a late answer must not give the line a second record.
     if (!inFlight.delete(call.line)) return;
     tally.add(call.line, outcome);
@@ -61,8 +63,6 @@ export async function runCalls(plan: RunPlan): Promise<RunResult> {
     // The gate first: its wake-up is scheduled before the record's flush, so in the next turn the
     // next calls go out before the results are written (both still in that turn).
     gate.leave();
-    // A server may echo a secret param back (`password Hunter2 is too weak`): masked in the record too.
-    const mask = call.secrets?.length ? new JsonTextMask([...plan.secretForms, ...call.secrets]) : tokenMask;
     sink.write(resultRecord(call.line, call.method, outcome, mask));
     plan.progress.update(tally);
   };
@@ -86,7 +86,8 @@ export async function runCalls(plan: RunPlan): Promise<RunResult> {
     }
     for (const { call, request } of starting) {
       const onRetry = (message: string) => plan.progress.note(`oneoffice: warning: line ${call.line}: ${message}`);
-      void (plan.perform as NonNullable<RunPlan['perform']>)(request, call, onRetry).then((outcome) => finish(call, outcome));
+      const mask = maskFor(call);
+      void (plan.perform as NonNullable<RunPlan['perform']>)(request, call, onRetry, mask).then((outcome) => finish(call, outcome, mask));
     }
     starting.length = 0;
   };

@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { answerError, classifyAnswer } from '../api/answer.js';
 import { ExitCode, OneOfficeError } from '../api/errors.js';
 import { readJson } from '../api/json.js';
+import { JsonTextMask } from '../api/mask.js';
 import type { JsonSyntaxCheck } from '../api/json-check.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
 import type { CallResponse } from '../http/transport.js';
@@ -68,7 +69,9 @@ export async function writeResponse(response: CallResponse, out: BodyOutput, map
   if (mask && !out.pretty) writeOut(out.stdout, mask.end());
   bodyDone?.(totalBytes);
   const text = Buffer.concat(kept).toString('utf8');
-  const answer = classifyAnswer(response, { text, bytes: totalBytes, complete: totalBytes === keptBytes, ...(check ? { streamedJson: check.end() } : {}) });
+  // The server's message may be the body's first 200 characters: made from the body masked first, a cut leaves no piece of a secret.
+  const textMask = mask ? new JsonTextMask(out.secretForms ?? []) : undefined;
+  const answer = classifyAnswer(response, { text, bytes: totalBytes, complete: totalBytes === keptBytes, ...(check ? { streamedJson: check.end() } : {}) }, textMask && ((text) => textMask.mask(text)));
   if (out.pretty && totalBytes > 0) {
     // On a terminal the body is kept whole (see above), so it can be read as JSON here.
     const shown = mask ? Buffer.concat([mask.push(Buffer.from(text)), mask.end()]).toString('utf8') : text;

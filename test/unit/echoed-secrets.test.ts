@@ -167,3 +167,30 @@ describe('a secret holding characters JSON escapes, quoted back however the serv
     });
   }
 });
+
+describe("a token where the server's message is cut to 200 characters", () => {
+  // An error object with no message field: its message is its first 200 characters, which end inside the token.
+  const cutAnswer: Responder = (request, res) => {
+    res.writeHead(401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code: 401, note: 'n'.repeat(150), key: request.headers['x-api-key'] }));
+  };
+  const message = `{"code":401,"note":"${'n'.repeat(150)}","key":"****"}`;
+
+  it('is masked whole in the error line, not cut to a piece of it first', async () => {
+    rec.server.respond(cutAnswer);
+    const result = await run(['getUserByEmail', '--email', 'a@b.co'], { env: rec.env });
+    expect([result.code, result.stderr]).toEqual([4, `oneoffice: server answered 401 Unauthorized: ${message}\n`]);
+  });
+
+  it("is masked whole in the error of batch's results file", async () => {
+    rec.server.respond(cutAnswer);
+    const dir = tempDir('cut-echoes');
+    const input = join(dir, 'in.ndjson');
+    const results = join(dir, 'r.ndjson');
+    writeFileSync(input, `${JSON.stringify({ method: 'getUserByEmail', params: { email: 'a@b.co' } })}\n`);
+    expect((await run(['batch', input, '--results', results], { env: rec.env })).code).toBe(4);
+    const written = readFileSync(results, 'utf8');
+    expect(records(written)[0]?.['error']).toBe(message);
+    expect(written).not.toContain(TOKEN.slice(0, 10));
+  });
+});

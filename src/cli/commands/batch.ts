@@ -148,7 +148,7 @@ async function sendAll(setup: Setup, input: BatchInput, preparer: Preparer, chec
       progress,
       sink,
       build: (call) => build(call.method, call.params),
-      ...(transport ? { perform: (request, call, onRetry) => sendBatchCall(transport, request, setup.networkFor(call.method).retry, onRetry, stop, throttle) } : {}),
+      ...(transport ? { perform: (request, call, onRetry, secrets) => sendBatchCall(transport, request, setup.networkFor(call.method).retry, onRetry, stop, secrets, throttle) } : {}),
       secretForms: ctx.secretForms(),
       graceMs: GRACE_MS,
     });
