@@ -88,9 +88,11 @@ const uniqueEmail = () => `bench-${process.pid}-${++userCount}@example.com`;
 // --- the floors a real call stands on --------------------------------------------------------
 // Plain scripts making the same call (URL and token from the environment, the email as argument)
 // and printing the answer's body as the CLI does (fs.writeSync: Node's process.stdout costs 1.5 ms
-// or more to create, and the CLI avoids it). One through Node's own node:http, as a single call
-// goes out, with the global Agent's defaults; one writing HTTP/1.1 by hand on a raw node:net socket
-// (`connection: close`, the body after the head). How far the real call is above these is ours.
+// or more to create, and the CLI avoids it). One through Node's own node:http, with the global
+// Agent's defaults (a single call's way out on a Node without `_http_common`'s parser); one writing
+// HTTP/1.1 by hand on a raw node:net socket (`connection: close`, the body after the head), which is
+// what a single call costs Node when read by that parser (http/socket-call.ts: measured the same).
+// How far the real call is above these is ours.
 // Each exits 1 unless the server answered 200.
 const FLOOR_SCRIPTS = {
   http: `'use strict';

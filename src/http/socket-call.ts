@@ -120,8 +120,12 @@ export async function sendOnSocket(call: CallRequest, options: SocketCallOptions
 
     link.expect({
       head: (answer) => {
-        // As node:http reads an answer: paused while the reader is behind, resumed when it asks.
-        const stream = new Readable({ read: () => void socket.resume() });
+        // As node:http reads an answer: paused while the reader is behind, resumed when it asks; and,
+        // as its answer does, cut before anyone listens for its errors, it throws none.
+        const stream: Readable = new Readable({
+          read: () => void socket.resume(),
+          destroy: (error, callback) => callback(stream.listenerCount('error') > 0 ? error : null),
+        });
         body = stream;
         const { status } = answer;
         resolve({

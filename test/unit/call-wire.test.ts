@@ -11,6 +11,9 @@ import { runMain } from '../helpers/in-process.js';
 import { inPieces, requestsOf } from '../helpers/raw-answers.js';
 import { jsonResponder, startRecordingServer, useCleanups } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
+import type { CallRequest } from '../../src/api/request.js';
+import { nodeHttpParser } from '../../src/http/parsed-connection.js';
+import { sendOnSocket } from '../../src/http/socket-call.js';
 
 const { rawServer } = useCleanups();
 const TOKEN = 'wire-token-0123456789abcdef';
@@ -46,6 +49,23 @@ describe('the answer of a single call, in each form HTTP/1.1 allows', () => {
     const result = await runMain(LOOKUP, envFor(server.port));
     expect(result.stderr).toBe('oneoffice: server answered 404 Not Found: no such user\n');
     expect(result.code).toBe(4);
+  });
+});
+
+describe('the body of a single call, as a stream', () => {
+  it('cut before anyone reads it, it throws nothing (as node:http\'s answer): it is found closed', async () => {
+    const server = await rawServer(requestsOf((to) => to.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"id":', () => to.resetAndDestroy())));
+    const body = '{"method":"getUserByEmail","params":{"email":"a@example.com"}}';
+    const url = new URL(`http://127.0.0.1:${server.port}/`);
+    const call: CallRequest = { httpMethod: 'GET', url, headers: [['host', url.host], ['content-length', String(body.length)]], body, apiMethod: 'getUserByEmail', params: {}, secretPaths: [] };
+    const parsers = nodeHttpParser();
+    if (!parsers) throw new Error('this Node hands out no parser');
+    const response = await sendOnSocket(call, { timeouts: { connectMs: 30_000, totalMs: 30_000 } }, parsers);
+    expect(response.status).toBe(200);
+    // No 'error' listener: an error emitted now would be thrown, uncaught, and fail this file.
+    await new Promise((resolve) => response.body.once('close', resolve));
+    expect(response.body.destroyed).toBe(true);
+    response.finish();
   });
 });
 
