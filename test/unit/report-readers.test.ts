@@ -1,7 +1,8 @@
 // `oneoffice test`'s reports read by the programs CI servers read them with, not by our own code:
 // TAP by Debian's prove and the npm tap-parser (with PyYAML on its YAML blocks), JUnit by
-// python3-junitparser and an XSD through xmllint. A reader missing here skips with a warning; in CI
-// (CI=true, where .ci/run installs them) it fails instead.
+// python3-junitparser and an XSD through xmllint, HTML by Python's html.parser, JSON by JSON.parse:
+// also to find no token the server echoed JSON-escaped. A reader missing here skips with a warning;
+// in CI (CI=true, where .ci/run installs them) it fails instead.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
