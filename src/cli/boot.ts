@@ -126,8 +126,9 @@ export class BundleLoader {
     let outside: NodeJS.Require | undefined;
     const requireFrom = (id: string): unknown => {
       if (id.startsWith('./') && id.endsWith('.cjs')) return this.load(join(dir, id), module);
-      // Node's own modules are the same from anywhere: bin's require, with no new one to make.
-      if (id.startsWith('node:')) return this.require(id);
+      // Node's own modules are the same from anywhere, and process.getBuiltinModule hands them out
+      // without require()'s resolution (bin/oneoffice.cjs says why); bin's require for any it does not know.
+      if (id.startsWith('node:')) return process.getBuiltinModule(id) ?? this.require(id);
       if (this.source) {
         const stand = this.source.packages[id];
         return stand === undefined ? this.require(id) : this.load(join(this.root, stand), module);

@@ -210,6 +210,18 @@ describe('start-up loads only what the command needs', () => {
     expect(readFileSync(file, 'utf8').split('\n').filter((request) => request !== '' && request !== BIN)).toEqual([]);
   });
 
+  it.each([
+    [['--help']],
+    [['__complete', 'createFirstOrder', '--product', '']],
+    [['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x']],
+    [['createUser', '--email', 'not-an-email']],
+    [REAL_CALL],
+  ])('%j takes Node\'s own modules from process.getBuiltinModule, never through require()', (args) => {
+    const file = join(tempDir('trace'), 'requires.txt');
+    spawnSync(process.execPath, ['--require', fileURLToPath(new URL('../helpers/trace-requires.cjs', import.meta.url)), BIN, ...args], { env: { ...isolatedEnv(), TRACE_REQUIRES_FILE: file }, encoding: 'utf8' });
+    expect(readFileSync(file, 'utf8').split('\n').filter((request) => request.startsWith('node:'))).toEqual([]);
+  });
+
   // Node compiles each of its own functions that its start-up did not run from source on the first
   // call, on every start: the path of a plain command keeps clear of those with a cheap stand-in.
   it.each([
