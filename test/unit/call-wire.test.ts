@@ -11,9 +11,10 @@ import { runMain } from '../helpers/in-process.js';
 import { inPieces, requestsOf } from '../helpers/raw-answers.js';
 import { jsonResponder, startRecordingServer, useCleanups } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
+import { waitFor } from '../helpers/wait.js';
 import type { CallRequest } from '../../src/api/request.js';
 import { nodeHttpParser } from '../../src/http/parsed-connection.js';
-import { sendOnSocket } from '../../src/http/socket-call.js';
+import { sendOnSocket, socketTransport } from '../../src/http/socket-call.js';
 
 const { rawServer } = useCleanups();
 const TOKEN = 'wire-token-0123456789abcdef';
@@ -52,20 +53,41 @@ describe('the answer of a single call, in each form HTTP/1.1 allows', () => {
   });
 });
 
+function lookupCall(port: number): CallRequest {
+  const body = '{"method":"getUserByEmail","params":{"email":"a@example.com"}}';
+  const url = new URL(`http://127.0.0.1:${port}/`);
+  return { httpMethod: 'GET', url, headers: [['host', url.host], ['content-length', String(body.length)]], body, apiMethod: 'getUserByEmail', params: {}, secretPaths: [] };
+}
+
+function parsers() {
+  const found = nodeHttpParser();
+  if (!found) throw new Error('this Node hands out no parser');
+  return found;
+}
+
 describe('the body of a single call, as a stream', () => {
   it('cut before anyone reads it, it throws nothing (as node:http\'s answer): it is found closed', async () => {
     const server = await rawServer(requestsOf((to) => to.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"id":', () => to.resetAndDestroy())));
-    const body = '{"method":"getUserByEmail","params":{"email":"a@example.com"}}';
-    const url = new URL(`http://127.0.0.1:${server.port}/`);
-    const call: CallRequest = { httpMethod: 'GET', url, headers: [['host', url.host], ['content-length', String(body.length)]], body, apiMethod: 'getUserByEmail', params: {}, secretPaths: [] };
-    const parsers = nodeHttpParser();
-    if (!parsers) throw new Error('this Node hands out no parser');
-    const response = await sendOnSocket(call, { timeouts: { connectMs: 30_000, totalMs: 30_000 } }, parsers);
+    const response = await sendOnSocket(lookupCall(server.port), { timeouts: { connectMs: 30_000, totalMs: 30_000 } }, parsers());
     expect(response.status).toBe(200);
     // No 'error' listener: an error emitted now would be thrown, uncaught, and fail this file.
     await new Promise((resolve) => response.body.once('close', resolve));
     expect(response.body.destroyed).toBe(true);
     response.finish();
+  });
+
+  it("read whole, abandoned by the caller's signal while the answer is awaited: E_ABORTED, the connection closed", async () => {
+    const accepted: Socket[] = [];
+    const server = await rawServer((socket) => void accepted.push(socket.on('error', () => undefined)));
+    const transport = socketTransport({ timeouts: { connectMs: 30_000, totalMs: 30_000 } }, parsers());
+    const controller = new AbortController();
+    const sent = transport.sendWhole(lookupCall(server.port), 1000, controller.signal);
+    // The request has arrived: the call waits for an answer that will not come.
+    await waitFor(() => server.requests() === 1, 'the request to arrive');
+    const closed = new Promise((resolve) => (accepted[0] as Socket).once('close', resolve));
+    controller.abort();
+    await expect(sent).rejects.toMatchObject({ code: 'E_ABORTED' });
+    expect(await closed).toBe(false);
   });
 });
 
