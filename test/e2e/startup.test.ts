@@ -129,6 +129,12 @@ describe('start-up loads only what the command needs', () => {
     expect(builtins.filter((name) => ['http', '_http_client', '_http_agent', '_http_outgoing', 'tls', 'https', 'http2', 'v8'].includes(name))).toEqual([]);
   });
 
+  it("a real call takes Node's HTTP parser from process.getBuiltinModule too: it asks require() for nothing at all", () => {
+    const file = join(tempDir('trace'), 'requires.txt');
+    spawnSync(process.execPath, ['--require', fileURLToPath(new URL('../helpers/trace-requires.cjs', import.meta.url)), BIN, ...REAL_CALL], { env: { ...isolatedEnv(), TRACE_REQUIRES_FILE: file }, encoding: 'utf8' });
+    expect(readFileSync(file, 'utf8').split('\n').filter((request) => request !== '')).toEqual([]);
+  });
+
   it('the bundle that sends a call carries no help text: the exit-code table for help is made by help alone', () => {
     const loaded = loads(REAL_CALL).filter((path) => path.endsWith('/dist/cli/perform.cjs'));
     expect(loaded).toHaveLength(1);

@@ -10,7 +10,7 @@ import { TOKEN, useScenarioBench } from '../helpers/scenario.js';
 import { jsonResponder, startRecordingServer } from '../helpers/server.js';
 import { keptConnections, nodeHttpParser } from '../../src/http/kept-connections.js';
 
-/** Loaded first (NODE_OPTIONS --require): require('_http_common') fails as on a Node without it; counts node:http's requests. */
+/** Loaded first (NODE_OPTIONS --require): `_http_common` is not to be had (require, process.getBuiltinModule), as on a Node without it; counts node:http's requests. */
 const NO_HTTP_COMMON = `'use strict';
 const Module = require('node:module');
 const load = Module._load;
@@ -21,6 +21,14 @@ Module._load = function (request, ...rest) {
     throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
   }
   return load.call(this, request, ...rest);
+};
+const getBuiltin = process.getBuiltinModule;
+process.getBuiltinModule = function (id) {
+  if (id === '_http_common' || id === 'node:_http_common') {
+    refused = true;
+    return undefined;
+  }
+  return getBuiltin.call(this, id);
 };
 let requests = 0;
 require('node:diagnostics_channel').channel('http.client.request.start').subscribe(() => requests++);
