@@ -102,17 +102,19 @@ export async function sendOnSocket(call: CallRequest, options: SocketCallOptions
       socket.destroy();
     }
 
-    socket.once('lookup', (error: Error | null, address: string) => {
+    // `on`, not `once`: a connection of its own connects once, and Node would compile `once`'s
+    // wrappers (and removeListener) from source for it on every call.
+    socket.on('lookup', (error: Error | null, address: string) => {
       if (!error) observer?.resolved(address);
     });
-    socket.once('connect', () => {
+    socket.on('connect', () => {
       observer?.tcpConnected();
       if (secure) return;
       connected();
       observer?.connected({ host, address: socket.remoteAddress ?? host, port: socket.remotePort ?? port, ...localOf(socket) });
     });
     if (secure) {
-      socket.once('secureConnect', () => {
+      socket.on('secureConnect', () => {
         connected();
         observer?.connected({ host, address: socket.remoteAddress ?? host, port: socket.remotePort ?? port, tls: tlsInfo(socket as TLSSocket), ...localOf(socket) });
       });
@@ -122,7 +124,10 @@ export async function sendOnSocket(call: CallRequest, options: SocketCallOptions
       head: (answer) => {
         // As node:http reads an answer: paused while the reader is behind, resumed when it asks; and,
         // as its answer does, cut before anyone listens for its errors, it throws none.
+        // Not destroyed at its end (`autoDestroy`): its readers are done at 'end', and destroying it
+        // there would have Node compile its destroy functions from source on every call.
         const stream: Readable = new Readable({
+          autoDestroy: false,
           read: () => void socket.resume(),
           destroy: (error, callback) => callback(stream.listenerCount('error') > 0 ? error : null),
         });
