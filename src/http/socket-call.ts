@@ -123,13 +123,15 @@ export async function sendOnSocket(call: CallRequest, options: SocketCallOptions
     link.expect({
       head: (answer) => {
         // As node:http reads an answer: paused while the reader is behind, resumed when it asks; and,
-        // as its answer does, cut before anyone listens for its errors, it throws none.
+        // as its answer does, cut before anyone listens for its errors, it throws none. Who listens is
+        // asked a turn of the event loop later, as node:http does: a body cut in the packet of its
+        // head (a bad chunk) is cut before its reader, still awaiting the answer, has begun to listen.
         // Not destroyed at its end (`autoDestroy`): its readers are done at 'end', and destroying it
         // there would have Node compile its destroy functions from source on every call.
         const stream: Readable = new Readable({
           autoDestroy: false,
           read: () => void socket.resume(),
-          destroy: (error, callback) => callback(stream.listenerCount('error') > 0 ? error : null),
+          destroy: (error, callback) => void setImmediate(() => callback(stream.listenerCount('error') > 0 ? error : null)),
         });
         body = stream;
         const { status } = answer;

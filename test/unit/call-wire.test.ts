@@ -66,6 +66,12 @@ function parsers() {
 }
 
 describe('the body of a single call, as a stream', () => {
+  it('a bad chunk in the same packet as the head fails the call at once with the parser\'s code, exit 6 (it hung to --max-time, then "internal error")', async () => {
+    const server = await rawServer(requestsOf((to) => to.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n')));
+    const result = await runMain([...LOOKUP, '--max-time', '20'], envFor(server.port));
+    expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: 127.0.0.1:${server.port} answered with something that is not HTTP/1.1 (HPE_INVALID_CHUNK_SIZE); is the URL's port an HTTP server?\n` });
+  });
+
   it('cut before anyone reads it, it throws nothing (as node:http\'s answer): it is found closed', async () => {
     const server = await rawServer(requestsOf((to) => to.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"id":', () => to.resetAndDestroy())));
     const response = await sendOnSocket(lookupCall(server.port), { timeouts: { connectMs: 30_000, totalMs: 30_000 } }, parsers());
