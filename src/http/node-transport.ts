@@ -157,6 +157,8 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
         discard: async () => {
           try {
             for await (const chunk of answer) void chunk;
+          } catch {
+            // An answer being dropped for a retry: its body cut short (--max-time, a reset) changes nothing.
           } finally {
             finish();
           }

@@ -148,6 +148,8 @@ export async function sendOnSocket(call: CallRequest, options: SocketCallOptions
           discard: async () => {
             try {
               for await (const chunk of stream) void chunk;
+            } catch {
+              // An answer being dropped for a retry: its body cut short (--max-time, a reset) changes nothing.
             } finally {
               finish();
             }

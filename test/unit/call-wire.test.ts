@@ -66,6 +66,18 @@ function parsers() {
 }
 
 describe('the body of a single call, as a stream', () => {
+  it('a read whose 503 body stalls past --max-time is retried on a new connection, the stalled body dropped (it ended in "unexpected error", exit 1)', async () => {
+    const busy = 'HTTP/1.1 503 Service Unavailable\r\nretry-after: 0\r\ncontent-length: 100\r\n\r\nbusy';
+    const connections: number[] = [];
+    const server = await rawServer((socket) => {
+      connections.push(connections.length);
+      requestsOf((to, index) => to.write(index === 0 && connections.length === 1 ? busy : `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${USER_JSON.length}\r\n\r\n${USER_JSON}`))(socket);
+    });
+    const result = await runMain([...LOOKUP, '--max-time', '1', '--retry', '1'], envFor(server.port));
+    expect(result).toEqual({ code: 0, stdout: USER_JSON, stderr: 'oneoffice: retrying in 0.0 s (503 Service Unavailable), 0 left\n' });
+    expect(connections).toEqual([0, 1]);
+  });
+
   it('a bad chunk in the same packet as the head fails the call at once with the parser\'s code, exit 6 (it hung to --max-time, then "internal error")', async () => {
     const server = await rawServer(requestsOf((to) => to.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n')));
     const result = await runMain([...LOOKUP, '--max-time', '20'], envFor(server.port));
