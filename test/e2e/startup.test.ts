@@ -249,7 +249,7 @@ describe('start-up loads only what the command needs', () => {
     expect(compiled.filter((name) => avoidable.includes(name))).toEqual([]);
   });
 
-  it('a call answered in full leaves its connection to the exit: Node neither shuts it down nor makes its stderr stream for closing it', async () => {
+  it('a call answered in full leaves its connection to the exit: Node neither shuts it down nor makes its stderr stream for closing it, and reads its body as text without Buffer.concat or toString', async () => {
     const server = await startRecordingServer();
     try {
       const dir = tempDir('compiled');
@@ -268,6 +268,9 @@ describe('start-up loads only what the command needs', () => {
       // Nor its body's stream: read to its end, it is done, not destroyed.
       const closing = ['node:internal/bootstrap/switches/is_main_thread getStderr', 'node:net Socket.destroySoon', 'node:net Socket._final', 'node:net Socket._destroy', 'node:internal/streams/destroy destroy'];
       expect(compiled.filter((name) => closing.includes(name))).toEqual([]);
+      // Its body, one chunk, read as text without Buffer.concat's copy or toString's look-up of the encoding.
+      const bufferFunctions = ['node:buffer concat', 'node:buffer toString', 'node:buffer getEncodingOps'];
+      expect(compiled.filter((name) => bufferFunctions.includes(name))).toEqual([]);
     } finally {
       await server.close();
     }

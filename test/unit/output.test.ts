@@ -44,6 +44,20 @@ describe('writeResponse', () => {
     expect(mapped).toBe(0);
   });
 
+  it.each([
+    ['one chunk', [Buffer.from('{"message":"Grüße, 名前 is taken"}')]],
+    ['a character cut between chunks', [Buffer.from('{"message":"Grüße, 名'), Buffer.from('前 is taken"}')].flatMap((chunk, index) => (index === 0 ? [chunk.subarray(0, chunk.length - 2), chunk.subarray(chunk.length - 2)] : [chunk]))],
+    ['no body', []],
+  ])('an error answer is read as UTF-8 text whole, the server’s message from it (%s)', async (_name, chunks) => {
+    const response = { status: 409, statusText: 'Conflict', headers: { 'content-type': 'application/json' }, body: Readable.from(chunks) };
+    const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const failed = writeResponse(response, { stdout: sink, pretty: false }, (error) => error as Error);
+    await expect(failed).rejects.toMatchObject({ exitCode: 4 });
+    const message = ((await failed.catch((error: unknown) => error)) as Error).message;
+    if (chunks.length) expect(message).toContain('Grüße, 名前 is taken');
+    else expect(message).not.toContain('�');
+  });
+
   it('a body stream that fails goes through the transport mapping', async () => {
     const broken = new Readable({ read() { this.destroy(Object.assign(new Error('reset'), { code: 'ECONNRESET' })); } });
     const response = { ...answer(''), body: broken };
