@@ -36,6 +36,18 @@ describe('the answer of a single call, in each form HTTP/1.1 allows', () => {
     expect(await runMain(LOOKUP, envFor(server.port))).toEqual({ code: 0, stdout: USER_JSON, stderr: '' });
   });
 
+  it('an HTTP/1.0 keep-alive answer, its body running to a close that never comes, times out at --max-time, exit 7 (node:http took its own cut for the end: exit 0)', async () => {
+    const server = await rawServer(requestsOf((to) => to.write(`HTTP/1.0 200 OK\r\ncontent-type: application/json\r\nconnection: keep-alive\r\n\r\n${USER_JSON}`)));
+    const result = await runMain([...LOOKUP, '--max-time', '1', '--retry', '0'], envFor(server.port));
+    expect(result).toEqual({ code: 7, stdout: USER_JSON, stderr: `oneoffice: no complete answer from 127.0.0.1:${server.port} within 1 s (--max-time)\n` });
+  });
+
+  it('a 101 switch of protocol nobody asked for fails the call at once, exit 6 (node:http waited for --max-time)', async () => {
+    const server = await rawServer(requestsOf((to) => to.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n')));
+    const result = await runMain([...LOOKUP, '--retry', '0'], envFor(server.port));
+    expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: connection to 127.0.0.1:${server.port} was reset\n` });
+  });
+
   it("-v shows the server's reason phrase and every header in the order sent; -w the answer's HTTP version", async () => {
     const server = await rawServer(requestsOf((to) => to.end(`HTTP/1.0 200 Fine Thanks\r\ncontent-type: application/json\r\nx-b: 2\r\nx-a: 1\r\n\r\n${USER_JSON}`)));
     const result = await runMain([...LOOKUP, '-v', '-w', '%{http_version} %{http_code}\\n'], envFor(server.port));
