@@ -122,16 +122,14 @@ export async function sendOnSocket(call: CallRequest, options: SocketCallOptions
 
     link.expect({
       head: (answer) => {
-        // As node:http reads an answer: paused while the reader is behind, resumed when it asks; and,
-        // as its answer does, cut before anyone listens for its errors, it throws none. Who listens is
-        // asked a turn of the event loop later, as node:http does: a body cut in the packet of its
-        // head (a bad chunk) is cut before its reader, still awaiting the answer, has begun to listen.
-        // Not destroyed at its end (`autoDestroy`): its readers are done at 'end', and destroying it
-        // there would have Node compile its destroy functions from source on every call.
+        // As node:http reads an answer: paused while the reader is behind, resumed when it asks; cut
+        // before anyone listens for its errors, it throws none (failWhenHeard). Not destroyed at its
+        // end (`autoDestroy`): its readers are done at 'end', and destroying it there would have Node
+        // compile its destroy functions from source on every call.
         const stream: Readable = new Readable({
           autoDestroy: false,
           read: () => void socket.resume(),
-          destroy: (error, callback) => void setImmediate(() => callback(stream.listenerCount('error') > 0 ? error : null)),
+          destroy: (error, callback) => failWhenHeard(stream, error, callback),
         });
         body = stream;
         const { status } = answer;
@@ -167,6 +165,26 @@ export async function sendOnSocket(call: CallRequest, options: SocketCallOptions
     });
     writeRequest(socket, head, call.body);
   });
+}
+
+/**
+ * A body cut short (its connection reset, a parse error, --max-time) fails with its error once a
+ * reader listens for it, however late: the reader attaches after the answer's head has resolved the
+ * call, and a connection may fail in the same packet, before it does (a bad chunk after the head).
+ * No turn of the event loop is counted on; an error no one hears is never thrown.
+ */
+function failWhenHeard(stream: Readable, error: Error | null, callback: (error?: Error | null) => void): void {
+  if (error === null || stream.listenerCount('error') > 0) {
+    callback(error);
+    return;
+  }
+  const heard = (event: string | symbol) => {
+    if (event !== 'error') return;
+    stream.off('newListener', heard);
+    // After the listener is added (newListener comes before).
+    process.nextTick(callback, error);
+  };
+  stream.on('newListener', heard);
 }
 
 /** A transport whose every attempt has a connection of its own, read by Node's parser. */
