@@ -48,6 +48,16 @@ describe('connection faults', () => {
     const result = await runMain(['createUser', '--email', 'a@b.co', '--url', `https://127.0.0.1:${silent.port}/`, '--connect-timeout', '0.5'], rec.env);
     expect(result).toEqual({ code: 7, stdout: '', stderr: `oneoffice: cannot connect to 127.0.0.1:${silent.port}: connect timed out\n` });
   });
+  it('a TLS server that resets the connection during the handshake: exit 6, not retried for a create', async () => {
+    let connections = 0;
+    const resetting = await rawServer((socket) => {
+      connections++;
+      socket.once('data', () => socket.resetAndDestroy());
+    });
+    const result = await runMain(['createUser', '--email', 'a@b.co', '--url', `https://127.0.0.1:${resetting.port}/`], rec.env);
+    expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: connection to 127.0.0.1:${resetting.port} was reset\n` });
+    expect(connections).toBe(1);
+  });
   it('headers, then a stalled body: --max-time, exit 7', async () => {
     const stalled = await rawServer((socket) => socket.once('data', () => socket.write(HEAD)));
     const result = await runMain(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${stalled.port}/`, '--max-time', '0.5'], rec.env);

@@ -31,6 +31,9 @@ describe('the answer of a single call, in each form HTTP/1.1 allows', () => {
     ['a long head read in parts', (to) => inPieces(to, [`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n${many}`, `content-length: ${USER_JSON.length}\r\n\r\n`, USER_JSON])],
     ['HTTP/1.0, its body running to the close', (to) => to.end(`HTTP/1.0 200 OK\r\ncontent-type: application/json\r\n\r\n${USER_JSON}`)],
     ['with connection: close, the server closing after it', (to) => to.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${USER_JSON.length}\r\n\r\n${USER_JSON}`)],
+    ['every byte in a packet of its own', (to) => inPieces(to, [...`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${USER_JSON.length}\r\n\r\n${USER_JSON}`])],
+    ['chunked, with chunk extensions and trailers', (to) => inPieces(to, ['HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\ntrailer: x-sum\r\n\r\n', `${(USER_JSON.length - 5).toString(16)};name=value\r\n${USER_JSON.slice(0, -5)}\r\n`, `5;quoted="a b"\r\n${USER_JSON.slice(-5)}\r\n`, '0\r\nx-sum: 1\r\n\r\n'])],
+    ['with more bytes than its content-length, the server closing after them', (to) => to.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${USER_JSON.length}\r\n\r\n${USER_JSON}EXTRA`)],
   ])('%s: the body on stdout, exit 0', async (_form, answer) => {
     const server = await rawServer(requestsOf(answer));
     expect(await runMain(LOOKUP, envFor(server.port))).toEqual({ code: 0, stdout: USER_JSON, stderr: '' });
@@ -54,6 +57,14 @@ describe('the answer of a single call, in each form HTTP/1.1 allows', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`${USER_JSON}1.0 200\n`);
     expect(result.stderr).toContain('< HTTP/1.1 200 Fine Thanks\n< content-type: application/json\n< x-b: 2\n< x-a: 1\n<\n');
+  });
+
+  it('over 1000 header lines: the first 1000 are kept (node:http\'s limit), the call succeeds', async () => {
+    // Short lines: node:http's 16 KiB limit counts the bytes of names and values.
+    const lines = Array.from({ length: 2500 }, (_, i) => `h${i}: ${i % 10}\r\n`).join('');
+    const server = await rawServer(requestsOf((to) => to.write(`HTTP/1.1 200 OK\r\n${lines}content-type: application/json\r\ncontent-length: ${USER_JSON.length}\r\n\r\n${USER_JSON}`)));
+    const result = await runMain([...LOOKUP, '-w', '%{num_headers} %header{h999} [%header{h1000}]\\n'], envFor(server.port));
+    expect(result).toEqual({ code: 0, stdout: `${USER_JSON}1000 9 []\n`, stderr: '' });
   });
 
   it('a 404 is named by its standard words, whatever the server calls it', async () => {
