@@ -14,7 +14,7 @@ export interface Deps {
   stderr: Writable & { isTTY?: boolean };
   stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
   env: Env;
-  /** An undici dispatcher to send through (tests inject undici's MockAgent); when absent, a call opens its own connection (node:http, or undici through a proxy). */
+  /** An undici dispatcher to send through (tests inject undici's MockAgent); when absent, a call opens its own connection (read by Node's HTTP parser, or undici's through a proxy). */
   dispatcher?: Dispatcher;
   /** The operating system to behave as (tests pass 'win32'); process.platform when absent. */
   platform?: NodeJS.Platform;

@@ -1,5 +1,5 @@
 // Node's own HTTP/1 parser (llhttp), as node:http uses it; Node ships no declarations for the
-// module that hands it out. Only what kept-connections.ts uses.
+// module that hands it out. Only what parsed-connection.ts uses.
 declare module '_http_common' {
   export class HTTPParser {
     static readonly RESPONSE: number;

@@ -1,7 +1,7 @@
 // Sends a CallRequest with undici: a pool of kept-alive connections (batches, the library client),
 // proxies, or a caller's own dispatcher. The only module that loads undici; transport.ts imports it
 // only when one of those is wanted.
-import { STATUS_CODES } from 'node:http';
+import { statusTextOf } from './status-texts.js';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Agent, buildConnector, ProxyAgent, request, type Connector, type DispatchController, type Dispatcher } from './undici-parts.js';
@@ -94,7 +94,7 @@ export async function send(call: CallRequest, dispatcher: Dispatcher, options: P
     const finish = () => clearTimeout(timer);
     return {
       status: response.statusCode,
-      statusText: STATUS_CODES[response.statusCode] ?? '',
+      statusText: statusTextOf(response.statusCode),
       headers: response.headers,
       // undici is not given allowH2: always HTTP/1.1.
       httpVersion: '1.1',
@@ -182,7 +182,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
           settled();
           const truncated = size > maxBodyBytes;
           const text = truncated ? '' : chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-          resolve({ status, statusText: STATUS_CODES[status] ?? '', headers, text, truncated, firstByteAt, discard: nothingToDiscard });
+          resolve({ status, statusText: statusTextOf(status), headers, text, truncated, firstByteAt, discard: nothingToDiscard });
         },
         onResponseError(_controller, error) {
           settled();
