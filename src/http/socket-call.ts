@@ -104,8 +104,12 @@ export async function sendOnSocket(call: CallRequest, options: SocketCallOptions
 
     // `on`, not `once`: a connection of its own connects once, and Node would compile `once`'s
     // wrappers (and removeListener) from source for it on every call.
+    // Node reports each address of a name (an IPv6 and an IPv4 one, say); -v names the first, once.
+    let resolved = false;
     socket.on('lookup', (error: Error | null, address: string) => {
-      if (!error) observer?.resolved(address);
+      if (error || resolved) return;
+      resolved = true;
+      observer?.resolved(address);
     });
     socket.on('connect', () => {
       observer?.tcpConnected();

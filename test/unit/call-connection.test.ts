@@ -4,8 +4,9 @@
 // socket has Nagle's algorithm off, as an Agent's sockets have; left
 // open for the exit once its answer is read whole, a reset of it by the server changes nothing.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import dns from 'node:dns';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
 import { useRecordingServer } from '../helpers/server.js';
@@ -40,6 +41,28 @@ describe('the connection of a single call', () => {
     expect(requests).toEqual([]);
     expect(sockets).toHaveLength(1);
     expect(noDelayOf(sockets[0] as Socket)).toBe(true);
+  });
+
+  it('-v says once where a name resolved, naming its first address, when it has several (one line per address was shown)', async () => {
+    // A name with two addresses, as a dual-stack host has (an IPv4 pair here, so the test needs no IPv6):
+    // Node reports each address it was given.
+    const lookup = dns.lookup;
+    const spy = vi.spyOn(dns, 'lookup').mockImplementation(((host: string, options: unknown, callback: (...args: unknown[]) => void) => {
+      if (host !== 'two.test') return (lookup as (...args: unknown[]) => unknown)(host, options, callback);
+      const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
+      process.nextTick(() => (all ? callback(null, [{ address: '127.0.0.1', family: 4 }, { address: '127.0.0.2', family: 4 }]) : callback(null, '127.0.0.1', 4)));
+      return undefined;
+    }) as unknown as typeof dns.lookup);
+    let result;
+    try {
+      const url = new URL(rec.server.url);
+      result = await runMain(['createUser', '--email', 'a@b.co', '-v', '--allow-insecure-http', '--url', `http://two.test:${url.port}/`], rec.env);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(result.code).toBe(0);
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('* Resolved'))).toEqual(['* Resolved two.test to 127.0.0.1']);
+    expect(rec.server.received).toHaveLength(1);
   });
 
   it("an https call too makes no request of node:http's", async () => {
