@@ -61,6 +61,21 @@ function cacheFileName(part, hash, nodeVersion, arch) {
 const MAX_CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
+ * Why a file or folder, as fstat or lstat described it, is not this user's alone (another user could
+ * change it), else undefined. Both places that run code read from the user's folders check with it:
+ * readTrusted (the code cache) and the single executable's lock addon (scripts/sea/addon.cjs), which
+ * shows the reason. `uid`: this user's (geteuid); undefined where there is none (Windows: no such
+ * modes), and nothing is refused.
+ */
+function distrust(stats, kind, uid) {
+  if (uid === undefined) return undefined;
+  if (kind === 'folder' ? !stats.isDirectory() : !stats.isFile()) return stats.isSymbolicLink() ? 'is a symbolic link' : `is not a ${kind}`;
+  if (stats.uid !== uid) return `belongs to another user (uid ${stats.uid})`;
+  if ((stats.mode & 0o022) !== 0) return `may be written by other users (mode 0${(stats.mode & 0o777).toString(8)})`;
+  return undefined;
+}
+
+/**
  * The bytes of a cache file, read only when this user wrote it and no one else may change it: it is
  * code this process runs (a HOME kept under sudo, a shared XDG_CACHE_HOME); any other is replaced
  * at exit. O_NONBLOCK: a FIFO where the file goes would otherwise hold the start forever. The one
@@ -71,8 +86,7 @@ function readTrusted(file) {
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stats = fstatSync(fd);
-    const uid = process.geteuid?.();
-    if (!stats.isFile() || stats.size > MAX_CACHE_BYTES || (uid !== undefined && (stats.uid !== uid || (stats.mode & 0o022) !== 0))) return undefined;
+    if (!stats.isFile() || stats.size > MAX_CACHE_BYTES || distrust(stats, 'file', process.geteuid?.()) !== undefined) return undefined;
     // Read into an array of the size fstat gave: readFileSync(fd) stats it again and runs more of
     // Node's functions, each compiled from source on every start. readvSync rather than readSync,
     // whose checks of its arguments cost ~0.09 ms more to compile on the first read.
@@ -126,4 +140,4 @@ function boot(root, bin, binRequire, source) {
 }
 
 if (require.main === module) boot(join(__dirname, '..', 'dist', 'cli'), module, require);
-else module.exports = { boot, cacheDir, cacheFileName, codeCacheDir, readTrusted };
+else module.exports = { boot, cacheDir, cacheFileName, codeCacheDir, distrust, readTrusted };

@@ -6,7 +6,7 @@
 // process, even on kill -9). A file already there is loaded only when its bytes are the asset's.
 // The file is code this process runs: on POSIX a folder or file another user could change (a
 // `/tmp/oneoffice-<uid>` made first by someone else, mode 0777, or a symbolic link to a folder of
-// theirs) is never written to nor loaded from, as bin/oneoffice.cjs's readTrusted does for the code cache.
+// theirs) is never written to nor loaded from, by the check bin/oneoffice.cjs's readTrusted makes of the code cache (distrust).
 const sea = require('node:sea');
 const { lstatSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -15,7 +15,8 @@ const { join } = require('node:path');
 // and the user's cache folder as the CLI's start decides it (the code cache is in it too).
 const { makeDirs } = require('../../src/files/make-dirs.ts');
 const { ConfigError } = require('../../src/api/errors.ts');
-const { cacheDir } = require('../../bin/oneoffice.cjs');
+// and the one check of whether a folder or file is this user's alone (distrust), as the code cache's.
+const { cacheDir, distrust } = require('../../bin/oneoffice.cjs');
 
 // Set by scripts/package.mjs: the asset's name, and the file name (package version and hash).
 const ASSET = __SEA_ADDON_ASSET__;
@@ -31,15 +32,6 @@ function cacheDirs() {
   const tmp = join(tmpdir(), `oneoffice-${UID ?? 'cache'}`);
   const cache = cacheDir(process.env, process.platform);
   return cache ? [cache, tmp] : [tmp];
-}
-
-/** Why a path that lstat described is not ours alone (another user could change it), else undefined. */
-function distrust(stats, kind) {
-  if (UID === undefined) return undefined;
-  if (kind === 'folder' ? !stats.isDirectory() : !stats.isFile()) return stats.isSymbolicLink() ? 'is a symbolic link' : `is not a ${kind === 'folder' ? 'folder' : 'file'}`;
-  if (stats.uid !== UID) return `belongs to another user (uid ${stats.uid})`;
-  if ((stats.mode & 0o022) !== 0) return `may be written by other users (mode 0${(stats.mode & 0o777).toString(8)})`;
-  return undefined;
 }
 
 /** A folder or file that is not this user's alone, as an error of the same shape as a failed write's. */
@@ -61,14 +53,14 @@ function trustedCopy(path, bytes) {
   } catch {
     return false;
   }
-  return distrust(stats, 'file') === undefined && sameBytes(path, bytes);
+  return distrust(stats, 'file', UID) === undefined && sameBytes(path, bytes);
 }
 
 /** The addon's file in `dir`, a folder of this user's alone, written there unless it already holds these bytes. */
 function placed(dir, bytes) {
   makeDirs(dir, 0o700);
   // lstat: a symbolic link is not followed to a folder of someone else's.
-  const why = distrust(lstatSync(dir), 'folder');
+  const why = distrust(lstatSync(dir), 'folder', UID);
   if (why) throw new Untrusted(why);
   const path = join(dir, FILE);
   if (trustedCopy(path, bytes)) return path;
