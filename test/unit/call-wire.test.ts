@@ -174,4 +174,21 @@ describe('a Node that hands out no HTTP parser of its own', () => {
       await server.close();
     }
   });
+
+  it('retries a read whose 503 body stalls past --max-time there too (it ended in "unexpected error", exit 1)', async () => {
+    const busy = 'HTTP/1.1 503 Service Unavailable\r\nretry-after: 0\r\ncontent-length: 100\r\n\r\nbusy';
+    let connections = 0;
+    const server = await rawServer((socket) => {
+      const first = connections++ === 0;
+      requestsOf((to) => to.write(first ? busy : `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${USER_JSON.length}\r\n\r\n${USER_JSON}`))(socket);
+    });
+    const dir = tempDir('no-parser');
+    const preload = join(dir, 'no-http-common.cjs');
+    const countFile = join(dir, 'requests');
+    writeFileSync(preload, NO_HTTP_COMMON);
+    const env = { ...envFor(server.port), NODE_OPTIONS: `--require ${preload}`, COUNT_FILE: countFile };
+    expect(await runCli([...LOOKUP, '--max-time', '1', '--retry', '1'], { env })).toEqual({ code: 0, stdout: USER_JSON, stderr: 'oneoffice: retrying in 0.0 s (503 Service Unavailable), 0 left\n' });
+    expect(connections).toBe(2);
+    expect(readFileSync(countFile, 'utf8')).toBe('2 requests, _http_common refused');
+  });
 });
