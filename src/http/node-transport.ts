@@ -10,21 +10,16 @@
 // Loaded only when used (transport.ts): a single call does not load node:http.
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { createConnection, isIP, type Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import type { ExchangeObserver } from './exchange.js';
 import { connectTimeoutError, maxTimeError, portOf, toNetworkError } from './network-errors.js';
 import { requestTarget, type CallRequest } from '../api/request.js';
-import { tlsInfo } from './tls-info.js';
 import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from './transport.js';
 import { abortedError } from './network-errors.js';
 import { tlsClientOptions } from './client-cert.js';
 import { headersFromRaw, IDLE_CONNECTION_MS } from './http1-text.js';
 import type { KeptConnections } from './kept-connections.js';
-import { localOf } from './parsed-connection.js';
-import { statusTextOf } from './status-texts.js';
-import { readWhole } from './whole-answer.js';
-
-export { headersFromRaw, localOf };
+import { watchConnecting } from './connection-watch.js';
+import { readWhole, streamedResponse } from './whole-answer.js';
 
 type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert' | 'names'> & {
   /** Keep-alive agents (a pool); without them each attempt has a connection of its own. */
@@ -119,21 +114,7 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
         connected();
         return;
       }
-      socket.once('lookup', (error: Error | null, address: string) => {
-        if (!error) observer?.resolved(address);
-      });
-      socket.once('connect', () => {
-        observer?.tcpConnected();
-        if (secure) return;
-        connected();
-        observer?.connected({ host, address: socket.remoteAddress ?? host, port: socket.remotePort ?? port, ...localOf(socket) });
-      });
-      if (secure) {
-        socket.once('secureConnect', () => {
-          connected();
-          observer?.connected({ host, address: socket.remoteAddress ?? host, port: socket.remotePort ?? port, tls: tlsInfo(socket as TLSSocket), ...localOf(socket) });
-        });
-      }
+      watchConnecting(socket, { host, port, secure }, observer, connected);
     });
     req.on('error', (error) => {
       finish();
@@ -143,27 +124,7 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
     req.once('response', (answer: IncomingMessage) => {
       response = answer;
       answered = true;
-      const status = answer.statusCode ?? 0;
-      resolve({
-        status,
-        // Messages name the status as undici's path does; -v shows the server's own words.
-        statusText: statusTextOf(status),
-        reason: answer.statusMessage ?? '',
-        headers: headersFromRaw(answer.rawHeaders),
-        httpVersion: answer.httpVersion,
-        body: answer,
-        mapError,
-        finish,
-        discard: async () => {
-          try {
-            for await (const chunk of answer) void chunk;
-          } catch {
-            // An answer being dropped for a retry: its body cut short (--max-time, a reset) changes nothing.
-          } finally {
-            finish();
-          }
-        },
-      });
+      resolve(streamedResponse({ status: answer.statusCode ?? 0, reason: answer.statusMessage ?? '', headers: headersFromRaw(answer.rawHeaders), httpVersion: answer.httpVersion }, answer, mapError, finish));
     });
     if (isAscii(call.body)) req.end(call.body, 'latin1');
     else req.end(Buffer.from(call.body));

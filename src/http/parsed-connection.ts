@@ -145,8 +145,3 @@ export function parsedConnection(socket: Socket, parsers: NodeParserModule, clos
   });
   return connection;
 }
-
-/** This side's address of a connection (-w's %{local_ip}, %{local_port}). */
-export function localOf(socket: Socket): { local?: { address: string; port: number } } {
-  return socket.localAddress && socket.localPort ? { local: { address: socket.localAddress, port: socket.localPort } } : {};
-}

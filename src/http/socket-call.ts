@@ -10,17 +10,15 @@
 // out no parser, node-transport.ts sends the call instead (transport.ts chooses).
 import { createConnection, isIP, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
 import { requestTarget, type CallRequest } from '../api/request.js';
 import type { ExchangeObserver } from './exchange.js';
 import { headersFromRaw, requestHead, writeRequest } from './http1-text.js';
 import { abortedError, connectTimeoutError, maxTimeError, portOf, toNetworkError } from './network-errors.js';
-import { localOf, parsedConnection, type NodeParserModule } from './parsed-connection.js';
-import { statusTextOf } from './status-texts.js';
+import { parsedConnection, type NodeParserModule } from './parsed-connection.js';
+import { watchConnecting } from './connection-watch.js';
 import { tlsClientOptions } from './client-cert.js';
-import { tlsInfo } from './tls-info.js';
 import type { ConnectionOptions, SentResponse, Transport } from './transport.js';
-import { readWhole } from './whole-answer.js';
+import { readWhole, streamedResponse } from './whole-answer.js';
 
 export type SocketCallOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert' | 'names'> & {
   /** The process ends after this call: a connection whose answer was read whole is left to the exit (see finish). */
@@ -102,27 +100,7 @@ export async function sendOnSocket(call: CallRequest, options: SocketCallOptions
       socket.destroy();
     }
 
-    // `on`, not `once`: a connection of its own connects once, and Node would compile `once`'s
-    // wrappers (and removeListener) from source for it on every call.
-    // Node reports each address of a name (an IPv6 and an IPv4 one, say); -v names the first, once.
-    let resolved = false;
-    socket.on('lookup', (error: Error | null, address: string) => {
-      if (error || resolved) return;
-      resolved = true;
-      observer?.resolved(address);
-    });
-    socket.on('connect', () => {
-      observer?.tcpConnected();
-      if (secure) return;
-      connected();
-      observer?.connected({ host, address: socket.remoteAddress ?? host, port: socket.remotePort ?? port, ...localOf(socket) });
-    });
-    if (secure) {
-      socket.on('secureConnect', () => {
-        connected();
-        observer?.connected({ host, address: socket.remoteAddress ?? host, port: socket.remotePort ?? port, tls: tlsInfo(socket as TLSSocket), ...localOf(socket) });
-      });
-    }
+    watchConnecting(socket, { host, port, secure }, observer, connected);
 
     link.expect({
       head: (answer) => {
@@ -136,27 +114,7 @@ export async function sendOnSocket(call: CallRequest, options: SocketCallOptions
           destroy: (error, callback) => failWhenHeard(stream, error, callback),
         });
         body = stream;
-        const { status } = answer;
-        resolve({
-          status,
-          // Messages name the status as undici's path does; -v shows the server's own words.
-          statusText: statusTextOf(status),
-          reason: answer.reason,
-          headers: headersFromRaw(answer.raw),
-          httpVersion: answer.httpVersion,
-          body: stream,
-          mapError,
-          finish,
-          discard: async () => {
-            try {
-              for await (const chunk of stream) void chunk;
-            } catch {
-              // An answer being dropped for a retry: its body cut short (--max-time, a reset) changes nothing.
-            } finally {
-              finish();
-            }
-          },
-        });
+        resolve(streamedResponse({ status: answer.status, reason: answer.reason, headers: headersFromRaw(answer.raw), httpVersion: answer.httpVersion }, stream, mapError, finish));
       },
       body: (chunk) => {
         if (!body?.push(chunk)) socket.pause();

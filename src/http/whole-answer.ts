@@ -1,10 +1,43 @@
-// A streamed answer read whole (doctor's probe, `oneoffice test` over TLS): the same for a call on
-// node:http (node-transport.ts) and on a socket of its own (socket-call.ts), so that both keep, cut
-// and fail a body alike.
+// An answer as the two direct transports hand it on, a call on node:http (node-transport.ts) and one
+// on a socket of its own (socket-call.ts): the streamed answer the executor gets, and that answer
+// read whole (doctor's probe, `oneoffice test` over TLS). One place, so that both name, drop, keep,
+// cut and fail an answer alike.
 import type { Readable } from 'node:stream';
 import { monotonicMs } from '../api/clock.js';
 import { abortedError } from './network-errors.js';
-import type { SentResponse, WholeResponse } from './transport.js';
+import { statusTextOf } from './status-texts.js';
+import type { CallResponse, SentResponse, WholeResponse } from './transport.js';
+
+/** What a direct transport read of an answer's head. */
+export type AnswerHeadRead = Pick<CallResponse, 'status' | 'headers'> & { reason: string; httpVersion: string };
+
+/**
+ * The answer of a direct call, its body streamed: `mapError` maps the body's errors as the call's,
+ * `finish` releases the connection (once the body is consumed); `discard` drops the body (an answer
+ * that will be retried) and finishes.
+ */
+export function streamedResponse(head: AnswerHeadRead, body: Readable, mapError: (error: unknown) => Error, finish: () => void): SentResponse {
+  return {
+    status: head.status,
+    // Messages name the status as undici's path does; -v shows the server's own words.
+    statusText: statusTextOf(head.status),
+    reason: head.reason,
+    headers: head.headers,
+    httpVersion: head.httpVersion,
+    body,
+    mapError,
+    finish,
+    discard: async () => {
+      try {
+        for await (const chunk of body) void chunk;
+      } catch {
+        // An answer being dropped for a retry: its body cut short (--max-time, a reset) changes nothing.
+      } finally {
+        finish();
+      }
+    },
+  };
+}
 
 /** The body of `response`, kept up to `maxBodyBytes`; `signal` abandons it (E_ABORTED). Its connection is finished either way. */
 export async function readWhole(response: SentResponse, maxBodyBytes: number, signal: AbortSignal | undefined): Promise<WholeResponse> {

@@ -15,6 +15,7 @@ import { waitFor } from '../helpers/wait.js';
 import type { CallRequest } from '../../src/api/request.js';
 import { nodeHttpParser } from '../../src/http/parsed-connection.js';
 import { sendOnSocket, socketTransport } from '../../src/http/socket-call.js';
+import { NO_HTTP_COMMON } from '../helpers/no-http-common.js';
 
 const { rawServer } = useCleanups();
 const TOKEN = 'wire-token-0123456789abcdef';
@@ -132,31 +133,6 @@ describe('the body of a single call, as a stream', () => {
     expect(await closed).toBe(false);
   });
 });
-
-/** Loaded first (NODE_OPTIONS --require): `_http_common` is not to be had (require, process.getBuiltinModule), as on a Node without it; counts node:http's requests. */
-const NO_HTTP_COMMON = `'use strict';
-const Module = require('node:module');
-const load = Module._load;
-let refused = false;
-Module._load = function (request, ...rest) {
-  if (request === '_http_common' || request === 'node:_http_common') {
-    refused = true;
-    throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
-  }
-  return load.call(this, request, ...rest);
-};
-const getBuiltin = process.getBuiltinModule;
-process.getBuiltinModule = function (id) {
-  if (id === '_http_common' || id === 'node:_http_common') {
-    refused = true;
-    return undefined;
-  }
-  return getBuiltin.call(this, id);
-};
-let requests = 0;
-require('node:diagnostics_channel').channel('http.client.request.start').subscribe(() => requests++);
-process.on('exit', () => require('node:fs').writeFileSync(process.env.COUNT_FILE, requests + ' requests, _http_common ' + (refused ? 'refused' : 'never asked for')));
-`;
 
 describe('a Node that hands out no HTTP parser of its own', () => {
   it('sends a single call through node:http instead, with the same result (the built CLI)', async () => {

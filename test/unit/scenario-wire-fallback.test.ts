@@ -9,31 +9,7 @@ import { isolatedEnv } from '../helpers/cli.js';
 import { TOKEN, useScenarioBench } from '../helpers/scenario.js';
 import { jsonResponder, startRecordingServer } from '../helpers/server.js';
 import { keptConnections, nodeHttpParser } from '../../src/http/kept-connections.js';
-
-/** Loaded first (NODE_OPTIONS --require): `_http_common` is not to be had (require, process.getBuiltinModule), as on a Node without it; counts node:http's requests. */
-const NO_HTTP_COMMON = `'use strict';
-const Module = require('node:module');
-const load = Module._load;
-let refused = false;
-Module._load = function (request, ...rest) {
-  if (request === '_http_common' || request === 'node:_http_common') {
-    refused = true;
-    throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
-  }
-  return load.call(this, request, ...rest);
-};
-const getBuiltin = process.getBuiltinModule;
-process.getBuiltinModule = function (id) {
-  if (id === '_http_common' || id === 'node:_http_common') {
-    refused = true;
-    return undefined;
-  }
-  return getBuiltin.call(this, id);
-};
-let requests = 0;
-require('node:diagnostics_channel').channel('http.client.request.start').subscribe(() => requests++);
-process.on('exit', () => require('node:fs').writeFileSync(process.env.COUNT_FILE, requests + ' requests, _http_common ' + (refused ? 'refused' : 'never asked for')));
-`;
+import { NO_HTTP_COMMON } from '../helpers/no-http-common.js';
 
 const s = useScenarioBench();
 const USER = { id: 7, instance: 1, email: 'a@example.com', displayName: 'A', isActive: true, isAdmin: false, profile: {} };
