@@ -296,3 +296,16 @@ describe('start-up loads only what the command needs', () => {
     expect(fast.stdout).toBe(slow.stdout);
   });
 });
+
+describe('on a Node too old for it', () => {
+  it('without process.getBuiltinModule (Node before 20.16), says in one line which Node it needs: exit 3, no stack trace, nothing run', () => {
+    const preload = join(tempDir('old-node'), 'old-node.cjs');
+    writeFileSync(preload, 'delete process.getBuiltinModule;\n');
+    const result = spawnSync(process.execPath, ['--require', preload, BIN, 'createUser', '--email', 'a@b.co', '--url', 'http://127.0.0.1:9/', '--token', 'old-node-token'], { env: isolatedEnv(), encoding: 'utf8' });
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      status: 3,
+      stdout: '',
+      stderr: `oneoffice: needs Node.js 20.18.1 or later; this is Node.js ${process.version}\n`,
+    });
+  });
+});
