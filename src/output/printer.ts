@@ -67,7 +67,8 @@ export type { ResponseHead };
 export function verboseResponseLines(head: ResponseHead): string[] {
   // The server's words go to a terminal: control characters are shown, not obeyed.
   const reason = head.reason === undefined ? head.statusText : visibleControls(head.reason);
-  const lines = [`< HTTP/1.1 ${head.status} ${reason}`.trimEnd()];
+  // The answer's own HTTP version, as curl -v shows it (an HTTP/1.0 server's answer says 1.0).
+  const lines = [`< HTTP/${head.httpVersion ?? '1.1'} ${head.status} ${reason}`.trimEnd()];
   for (const [name, value] of Object.entries(head.headers)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) lines.push(`< ${name}: ${item}`);

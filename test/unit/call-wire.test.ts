@@ -52,12 +52,12 @@ describe('the answer of a single call, in each form HTTP/1.1 allows', () => {
     expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: connection to 127.0.0.1:${server.port} was reset\n` });
   });
 
-  it("-v shows the server's reason phrase and every header in the order sent; -w the answer's HTTP version", async () => {
+  it("-v shows the answer's HTTP version, the server's reason phrase and every header in the order sent; -w the answer's HTTP version", async () => {
     const server = await rawServer(requestsOf((to) => to.end(`HTTP/1.0 200 Fine Thanks\r\ncontent-type: application/json\r\nx-b: 2\r\nx-a: 1\r\n\r\n${USER_JSON}`)));
     const result = await runMain([...LOOKUP, '-v', '-w', '%{http_version} %{http_code}\\n'], envFor(server.port));
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`${USER_JSON}1.0 200\n`);
-    expect(result.stderr).toContain('< HTTP/1.1 200 Fine Thanks\n< content-type: application/json\n< x-b: 2\n< x-a: 1\n<\n');
+    expect(result.stderr).toContain('< HTTP/1.0 200 Fine Thanks\n< content-type: application/json\n< x-b: 2\n< x-a: 1\n<\n');
   });
 
   it('over 1000 header lines: the first 1000 are kept (node:http\'s limit), the call succeeds', async () => {
