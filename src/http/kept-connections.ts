@@ -16,7 +16,7 @@ import { headersFromRaw, requestHead, reuseForMs, writeRequest } from './http1-t
 import { monotonicMs } from '../api/clock.js';
 import { requestTarget } from '../api/request.js';
 import type { SettingNames } from '../api/settings.js';
-import { abortedError, connectTimeoutError, maxTimeError, portOf, toNetworkError } from './network-errors.js';
+import { abortedError, connectTimeoutError, endpointOf, maxTimeError, toNetworkError } from './network-errors.js';
 import { parsedConnection, type AnswerReader, type NodeParserModule, type ParsedConnection } from './parsed-connection.js';
 import { statusTextOf } from './status-texts.js';
 import type { Timeouts, WholeResponse } from './transport.js';
@@ -134,8 +134,7 @@ export function keptConnections(connections: number, parserModule: NodeParserMod
   const sendWhole = async (call: CallRequest, options: KeptCallOptions, maxBodyBytes: number, signal?: AbortSignal): Promise<WholeResponse> => {
     if (signal?.aborted) throw abortedError();
     const { url } = call;
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const port = Number(portOf(url));
+    const { host, port } = endpointOf(url);
     const head = requestHead(call, requestTarget(url));
     const key = `${host}:${port}`;
     let origin = origins.get(key);

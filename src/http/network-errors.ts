@@ -27,6 +27,11 @@ export function portOf(url: URL): string {
   return url.port || (url.protocol === 'https:' ? '443' : '80');
 }
 
+/** Where a URL's calls connect: its host, an IPv6 address without its brackets, and its port. The one reading of it for the connections oneoffice opens itself. */
+export function endpointOf(url: URL): { host: string; port: number } {
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(portOf(url)) };
+}
+
 function hostPortOf(url: URL): string {
   return `${url.hostname}:${portOf(url)}`;
 }

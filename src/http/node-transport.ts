@@ -11,7 +11,7 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { createConnection, isIP, type Socket } from 'node:net';
 import type { ExchangeObserver } from './exchange.js';
-import { connectTimeoutError, maxTimeError, portOf, toNetworkError } from './network-errors.js';
+import { connectTimeoutError, endpointOf, maxTimeError, toNetworkError } from './network-errors.js';
 import { requestTarget, type CallRequest } from '../api/request.js';
 import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from './transport.js';
 import { abortedError } from './network-errors.js';
@@ -48,8 +48,7 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
   // node:https loads node:tls (~5 ms): only for https.
   const request = secure ? (await import('node:https')).request : httpRequest;
   const agent = options.agents ? await options.agents.for(secure) : false;
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const port = Number(portOf(url));
+  const { host, port } = endpointOf(url);
   const { timeouts } = options;
   // A single plain-HTTP call opens its own socket: `agent: false` would build an Agent for each
   // call, a cost of every single call (issue 21). An Agent's sockets have Nagle off; so has this one.

@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { requestTarget, type CallRequest } from '../api/request.js';
 import type { ExchangeObserver } from './exchange.js';
 import { headersFromRaw, requestHead, writeRequest } from './http1-text.js';
-import { abortedError, connectTimeoutError, maxTimeError, portOf, toNetworkError } from './network-errors.js';
+import { abortedError, connectTimeoutError, endpointOf, maxTimeError, toNetworkError } from './network-errors.js';
 import { parsedConnection, type NodeParserModule } from './parsed-connection.js';
 import { watchConnecting } from './connection-watch.js';
 import { tlsClientOptions } from './client-cert.js';
@@ -47,8 +47,7 @@ async function connect(url: URL, host: string, port: number, options: SocketCall
 export async function sendOnSocket(call: CallRequest, options: SocketCallOptions, parsers: NodeParserModule, observer?: ExchangeObserver, signal?: AbortSignal): Promise<SentResponse> {
   const { url } = call;
   const secure = url.protocol === 'https:';
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const port = Number(portOf(url));
+  const { host, port } = endpointOf(url);
   const { timeouts } = options;
   // Refused before anything is sent, as node:http refuses it.
   const head = requestHead(call, requestTarget(url));
