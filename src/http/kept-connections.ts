@@ -18,7 +18,7 @@ import { requestTarget } from '../api/request.js';
 import type { SettingNames } from '../api/settings.js';
 import { abortedError, connectTimeoutError, endpointOf, maxTimeError, toNetworkError } from './network-errors.js';
 import { parsedConnection, type AnswerReader, type NodeParserModule, type ParsedConnection } from './parsed-connection.js';
-import { statusTextOf } from './status-texts.js';
+import { wholeAnswer } from './whole-answer.js';
 import type { Timeouts, WholeResponse } from './transport.js';
 
 export { nodeHttpParser, type NodeParserModule } from './parsed-connection.js';
@@ -162,10 +162,8 @@ export function keptConnections(connections: number, parserModule: NodeParserMod
           reject(timedOut ? maxTimeError(url, options.timeouts.totalMs, error, options.names) : toNetworkError(error, url, undefined, options.names));
           return;
         }
-        const truncated = exchange.size > maxBodyBytes;
-        const status = exchange.status as number;
         if (connection) release(at, connection, exchange.written ? reuseForMs(exchange.raw, exchange.keepAlive) : 0);
-        resolve({ status, statusText: statusTextOf(status), headers: headersFromRaw(exchange.raw), text: truncated ? '' : Buffer.concat(exchange.chunks).toString('utf8'), truncated, firstByteAt: exchange.firstByteAt, discard: async () => undefined });
+        resolve(wholeAnswer({ status: exchange.status as number, headers: headersFromRaw(exchange.raw) }, exchange, maxBodyBytes, exchange.firstByteAt));
       };
       const totalTimer = setTimeout(() => {
         timedOut = true;

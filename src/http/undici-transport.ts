@@ -9,6 +9,7 @@ import type { ExchangeObserver } from './exchange.js';
 import { abortedError, maxTimeError, toNetworkError } from './network-errors.js';
 import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from './transport.js';
 import { tlsInfo } from './tls-info.js';
+import { wholeAnswer } from './whole-answer.js';
 import { ADDED_BY_UNDICI, requestTarget, type CallRequest } from '../api/request.js';
 
 import { tlsClientOptions } from './client-cert.js';
@@ -115,8 +116,6 @@ export async function send(call: CallRequest, dispatcher: Dispatcher, options: P
   }
 }
 
-const nothingToDiscard = async (): Promise<void> => undefined;
-
 let lastTarget: { href: string; origin: string; path: string } | undefined;
 
 /** undici's origin and path for a URL. A batch sends every call to one URL, and computing origin costs more than reading href. */
@@ -180,9 +179,7 @@ export function sendWhole(call: CallRequest, dispatcher: Dispatcher, options: Pi
         },
         onResponseEnd() {
           settled();
-          const truncated = size > maxBodyBytes;
-          const text = truncated ? '' : chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-          resolve({ status, statusText: statusTextOf(status), headers, text, truncated, firstByteAt, discard: nothingToDiscard });
+          resolve(wholeAnswer({ status, headers }, { chunks, size }, maxBodyBytes, firstByteAt));
         },
         onResponseError(_controller, error) {
           settled();

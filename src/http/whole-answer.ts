@@ -1,9 +1,11 @@
-// An answer as the two direct transports hand it on, a call on node:http (node-transport.ts) and one
-// on a socket of its own (socket-call.ts): the streamed answer the executor gets, and that answer
-// read whole (doctor's probe, `oneoffice test` over TLS). One place, so that both name, drop, keep,
-// cut and fail an answer alike.
+// An answer as the transports hand it on: the streamed answer of the two direct ones, a call on
+// node:http (node-transport.ts) and one on a socket of its own (socket-call.ts), and that answer read
+// whole (doctor's probe, `oneoffice test` over TLS); and the whole answer every transport makes of
+// what it read (undici's, kept connections'). One place, so that all name, drop, keep, cut and fail
+// an answer alike.
 import type { Readable } from 'node:stream';
 import { monotonicMs } from '../api/clock.js';
+import { utf8Text } from '../api/read-all.js';
 import { abortedError } from './network-errors.js';
 import { statusTextOf } from './status-texts.js';
 import type { CallResponse, SentResponse, WholeResponse } from './transport.js';
@@ -39,6 +41,17 @@ export function streamedResponse(head: AnswerHeadRead, body: Readable, mapError:
   };
 }
 
+const nothingToDiscard = async (): Promise<void> => undefined;
+
+/**
+ * An answer read whole: its body's kept chunks as text, or none when the body (`size` bytes in all)
+ * was longer than `maxBodyBytes`; the status named by its standard words.
+ */
+export function wholeAnswer(head: Pick<WholeResponse, 'status' | 'headers'>, body: { chunks: readonly Buffer[]; size: number }, maxBodyBytes: number, firstByteAt: number): WholeResponse {
+  const truncated = body.size > maxBodyBytes;
+  return { status: head.status, statusText: statusTextOf(head.status), headers: head.headers, text: truncated ? '' : utf8Text(body.chunks), truncated, firstByteAt, discard: nothingToDiscard };
+}
+
 /** The body of `response`, kept up to `maxBodyBytes`; `signal` abandons it (E_ABORTED). Its connection is finished either way. */
 export async function readWhole(response: SentResponse, maxBodyBytes: number, signal: AbortSignal | undefined): Promise<WholeResponse> {
   const firstByteAt = monotonicMs();
@@ -54,9 +67,7 @@ export async function readWhole(response: SentResponse, maxBodyBytes: number, si
     signal?.removeEventListener('abort', onAbort);
     response.finish();
   }
-  const truncated = size > maxBodyBytes;
-  const { status, statusText, headers } = response;
-  return { status, statusText, headers, text: truncated ? '' : Buffer.concat(chunks).toString('utf8'), truncated, firstByteAt, discard: async () => undefined };
+  return wholeAnswer(response, { chunks, size }, maxBodyBytes, firstByteAt);
 }
 
 /**

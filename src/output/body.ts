@@ -7,6 +7,7 @@ import { answerError, classifyAnswer } from '../api/answer.js';
 import { ExitCode, OneOfficeError } from '../api/errors.js';
 import { readJson } from '../api/json.js';
 import { JsonTextMask } from '../api/mask.js';
+import { utf8Text } from '../api/read-all.js';
 import type { JsonSyntaxCheck } from '../api/json-check.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
 import type { CallResponse } from '../http/transport.js';
@@ -121,17 +122,6 @@ function eachChunk(body: Readable, take: (chunk: Buffer) => Promise<unknown> | u
       if (!settled) fail(mapStreamError(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
     });
   });
-}
-
-/**
- * The kept chunks as UTF-8 text, as Buffer.concat(...).toString('utf8') reads them, without either's
- * own functions: most answers come in one chunk, which needs no copy, and utf8Slice is what
- * toString('utf8') calls after looking the encoding up; Node compiles those functions from source on
- * the first call of every process (~0.1 ms of a single call).
- */
-function utf8Text(chunks: readonly Buffer[]): string {
-  const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-  return (whole as Buffer & { utf8Slice(start: number, end: number): string }).utf8Slice(0, whole.length);
 }
 
 function writeOut(stdout: Writable, data: string | Buffer): boolean {
