@@ -45,7 +45,7 @@ function codeCacheDir(env, platform) {
 
 /**
  * The code-cache files of a bundle (`validators/createUser.cjs`, or `test.cjs~no-opt` under V8
- * flags) start so: its earlier builds' are found by it (src/cli/boot.ts removes them).
+ * flags) start so: its other builds' are found by it (src/cli/boot.ts removes the old ones).
  */
 function cacheFilePrefix(part) {
   return `${part.replaceAll('/', '+')}-`;

@@ -7,7 +7,7 @@
 // instead of compiling them from source on every start (a --help first left a call's checks out).
 // This loader's own code is cached too (bin/oneoffice.cjs compiles it, and says where the cache lives
 // and how its files are named).
-import { readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import type Module from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
@@ -179,7 +179,7 @@ export class BundleLoader {
       } catch {
         continue;
       }
-      // By the name under its flags: a flagged cache of an earlier build is removed too, and the unflagged one kept.
+      // By the name under its flags: a flagged cache of another build is removed (when old) too, and the unflagged one kept.
       removeOthers(this.cacheDir, this.cache.filePrefix(cacheName), file, existing);
     }
   }
@@ -203,10 +203,40 @@ export class BundleLoader {
   }
 }
 
-/** Caches of a part's earlier builds or Node versions (their names start with `prefix`) but `file`: they are never read again. */
-function removeOthers(dir: string, prefix: string, file: string, existing = listing(dir)): void {
+/**
+ * Another build's or Node's cache of a part is kept this long after it was written: two copies in
+ * use by turns (a global install and a project's, npm's and the single executable, two Node versions)
+ * share the folder, and removing each other's would make every start of each compile and write anew.
+ */
+export const KEEP_OTHERS_MS = 7 * 24 * 60 * 60 * 1000;
+/** And at most this many of them, the newest: upgrades leave no more than this behind. */
+export const MAX_OTHERS = 2;
+
+/**
+ * Caches of a part's other builds or Node versions (their names start with `prefix`) but `file`:
+ * those written more than KEEP_OTHERS_MS ago, or beyond the MAX_OTHERS newest, are removed. Only a
+ * run that writes a cache gets here, so the start of one that reads them looks at no other file.
+ */
+function removeOthers(dir: string, prefix: string, file: string, existing = listing(dir), nowMs = Date.now()): void {
+  const others: { path: string; writtenMs: number }[] = [];
   for (const name of existing) {
-    if (name.startsWith(prefix) && join(dir, name) !== file) removeQuietly(join(dir, name));
+    const path = join(dir, name);
+    if (!name.startsWith(prefix) || path === file) continue;
+    const writtenMs = modifiedMs(path);
+    if (writtenMs !== undefined) others.push({ path, writtenMs });
+  }
+  others.sort((a, b) => b.writtenMs - a.writtenMs);
+  others.forEach(({ path, writtenMs }, index) => {
+    if (index >= MAX_OTHERS || nowMs - writtenMs > KEEP_OTHERS_MS) removeQuietly(path);
+  });
+}
+
+function modifiedMs(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    // Removed meanwhile by another process: nothing to do.
+    return undefined;
   }
 }
 
@@ -268,7 +298,7 @@ export interface CacheAccess {
   read: (file: string) => Uint8Array | undefined;
   /** `<part>-<hash>-<node version>-<arch>.v8`, a part's "/" as "+": V8 refuses code of another version or flags by itself; the hash tells apart bundles of the same length. */
   fileName: (part: string, hash: string, nodeVersion: string, arch: string) => string;
-  /** What every cache file of `part` starts with: the earlier builds' are found by it. */
+  /** What every cache file of `part` starts with: other builds' are found by it (and the old ones removed). */
   filePrefix: (part: string) => string;
 }
 

@@ -1,11 +1,12 @@
 // V8's code cache of the CLI's bundles (src/cli/boot.ts): kept in the user's cache directory, used
 // by the next start, replaced when stale or damaged, and never the reason a command fails.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheFileBytes, readCacheFile } from '../../src/cli/boot.js';
-import { isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
+import { cacheFileBytes, KEEP_OTHERS_MS, MAX_OTHERS, readCacheFile } from '../../src/cli/boot.js';
+import { HANG_MS, isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
 import { useMock } from '../helpers/mock-server.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -43,6 +44,33 @@ function runsIn(file: string): string[] {
 
 function writeTimes(dir: string): Map<string, number> {
   return new Map(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).mtimeMs]));
+}
+
+/** Sets a file's times `ageMs` back, as if written then. */
+function age(file: string, ageMs: number): void {
+  const then = new Date(Date.now() - ageMs);
+  utimesSync(file, then, then);
+}
+
+/**
+ * Another build of the CLI beside this one (a global install and a project's): bin and dist/cli
+ * copied, the node_modules linked, and the hash on the first line of boot.cjs and cli.cjs changed,
+ * which is all that names their cache files.
+ */
+function otherBuild(): { bin: string; hash: (part: string) => string } {
+  const root = tempDir('other-build');
+  cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
+  cpSync(join(ROOT, 'dist', 'cli'), join(root, 'dist', 'cli'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'), 'junction');
+  const hashes = new Map<string, string>();
+  for (const part of ['boot.cjs', 'cli.cjs']) {
+    const file = join(root, 'dist', 'cli', part);
+    const own = bundleHash(part);
+    const other = `${own.slice(0, 15)}${own.endsWith('0') ? '1' : '0'}`;
+    writeFileSync(file, readFileSync(file, 'utf8').replace(`// oneoffice-bundle ${own}\n`, `// oneoffice-bundle ${other}\n`));
+    hashes.set(part, other);
+  }
+  return { bin: join(root, 'bin', 'oneoffice.cjs'), hash: (part) => hashes.get(part) as string };
 }
 
 const DRY_RUN = ['createUser', '--email', 'a@b.co', '--dry-run', '--url', 'http://127.0.0.1:9/', '--bearer', 'x'];
@@ -183,15 +211,48 @@ describe('the code cache of the bundles', () => {
     expect(readFileSync(file).length).toBeGreaterThan(whole.length >> 1);
   });
 
-  it("another build's or Node's cache of a bundle is removed when its new one is written", async () => {
+  it("another build's or Node's cache of a bundle, not written for longer than a week, is removed when its new one is written", async () => {
     const { env, dir } = freshCacheHome();
     mkdirSync(dir, { recursive: true });
     const stale = ['cli.cjs-0123456789abcdef-v20.0.0-x64.v8', cacheFileName('cli.cjs', 'fedcba9876543210', process.version, process.arch), cacheFileName('boot.cjs', 'fedcba9876543210', process.version, process.arch)];
-    for (const name of stale) writeFileSync(join(dir, name), 'old');
+    for (const name of stale) {
+      writeFileSync(join(dir, name), 'old');
+      age(join(dir, name), KEEP_OTHERS_MS + 60_000);
+    }
     writeFileSync(join(dir, 'unrelated.txt'), 'kept');
     expect((await runCli(['--help'], { env })).code).toBe(0);
     const boot = cacheFileName('boot.cjs', bundleHash('boot.cjs'), process.version, process.arch);
     expect(readdirSync(dir).sort()).toEqual([boot, coreCacheFile(dir).slice(dir.length + 1), 'unrelated.txt'].sort());
+  });
+
+  it("other builds' recent caches of a bundle are kept, the newest two: no more are left behind", async () => {
+    const { env, dir } = freshCacheHome();
+    mkdirSync(dir, { recursive: true });
+    const others = ['1111111111111111', '2222222222222222', '3333333333333333'].map((hash) => cacheFileName('cli.cjs', hash, process.version, process.arch));
+    // Written an hour, two and three hours ago: within the week.
+    others.forEach((name, index) => {
+      writeFileSync(join(dir, name), 'other');
+      age(join(dir, name), (index + 1) * 3_600_000);
+    });
+    expect((await runCli(['--help'], { env })).code).toBe(0);
+    const names = readdirSync(dir);
+    expect(names.filter((name) => name.startsWith('cli.cjs-')).sort()).toEqual([coreCacheFile(dir).slice(dir.length + 1), ...others.slice(0, MAX_OTHERS)].sort());
+  });
+
+  it("two builds used by turns with one cache folder each keep their own: after each has run once, neither compiles and writes again", async () => {
+    const { env, dir } = freshCacheHome();
+    const other = otherBuild();
+    const runOther = (): number | null => spawnSync(process.execPath, [other.bin, '--help'], { env, cwd: ROOT, stdio: 'ignore', timeout: HANG_MS }).status;
+    expect((await runCli(['--help'], { env })).code).toBe(0);
+    expect(runOther()).toBe(0);
+    const written = writeTimes(dir);
+    for (const part of ['boot.cjs', 'cli.cjs']) {
+      expect([...written.keys()]).toContain(cacheFileName(part, bundleHash(part), process.version, process.arch));
+      expect([...written.keys()]).toContain(cacheFileName(part, other.hash(part), process.version, process.arch));
+    }
+    expect((await runCli(['--help'], { env })).code).toBe(0);
+    expect(runOther()).toBe(0);
+    expect(writeTimes(dir)).toEqual(written);
   });
 
   it('a cache written under V8 flags by an earlier build is removed when this build writes its own; the unflagged one stays', async () => {
@@ -200,7 +261,10 @@ describe('the code cache of the bundles', () => {
     writeFileSync(scenario, 'steps:\n  - call: getUserByEmail\n    params: { email: nobody@example.com }\n    expect: { status: 200 }\n');
     mkdirSync(dir, { recursive: true });
     const stale = ['test.cjs~no-opt+liftoff-only-0123456789abcdef-v20.0.0-x64.v8', 'validators+getUserByEmail.cjs~no-opt+liftoff-only-0123456789abcdef-v20.0.0-x64.v8'];
-    for (const name of stale) writeFileSync(join(dir, name), 'old');
+    for (const name of stale) {
+      writeFileSync(join(dir, name), 'old');
+      age(join(dir, name), KEEP_OTHERS_MS + 60_000);
+    }
     const testEnv = { ...env, ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: mock.token };
     expect((await runCli(['methods', '--json'], { env: testEnv })).code).toBe(0);
     const first = await runCli(['test', scenario], { env: testEnv });
