@@ -140,7 +140,12 @@ const hasDryRun = helpText.includes('--dry-run');
 // As scripts/package.mjs leaves it: cached by Linux as an installed copy is (its writeInPieces), so
 // its peak RSS is what a user's copy has, not that of a file just written whole.
 const exe = join(root, 'release', 'oneoffice-linux-x64');
-const exeSkip = existsSync(exe) ? null : 'n/a (no release/oneoffice-linux-x64: npm run package)';
+/** Whether the executable carries this build's loader and cores: one of another build would time that build. */
+function exeOfThisBuild() {
+  const bytes = readFileSync(exe);
+  return ['boot.cjs', 'cli.cjs', 'cli-call.cjs'].every((part) => bytes.includes(readFileSync(join(root, 'dist', 'cli', part), 'utf8').split('\n', 1)[0]));
+}
+const exeSkip = !existsSync(exe) ? 'n/a (no release/oneoffice-linux-x64: npm run package)' : exeOfThisBuild() ? null : 'n/a (release/oneoffice-linux-x64 is of another build: npm run package)';
 
 // target: max ratio to node's median (issue 21); null = reference row, no target.
 const cases = [
