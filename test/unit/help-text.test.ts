@@ -11,6 +11,7 @@ import { CALL_OPTIONS } from '../../src/options/args.js';
 import { METHOD_HELP_FLAGS } from '../../src/cli/help/method-help.js';
 import { builtinSchemas } from '../../src/generated/builtin.js';
 import { wrapHelp } from '../../src/cli/help/wrap.js';
+import { load } from 'js-yaml';
 
 async function help(argv: string[], env: Record<string, string> = {}, stdout = new Capture()): Promise<string> {
   const deps: Deps = { stdout, stderr: new Capture(), stdin: new PassThrough(), env: { HOME: '/nonexistent', ...env } };
@@ -46,6 +47,31 @@ describe('help wraps to the terminal, between words', () => {
     expect(Math.max(...onTerminal.split('\n').map((line) => line.length))).toBe(70);
     const piped = await help(['batch', '--help']);
     expect(Math.max(...piped.split('\n').map((line) => line.length))).toBe(80);
+  });
+
+  it.each([80, 60])("test --help's scenario sample is the same YAML at %i columns as unwrapped: a wrapped comment stays a comment", async (columns) => {
+    const sample = (text: string) => load(text.split('\n\n')[2]?.replace(/^ {2}/gm, '') ?? '');
+    const wide = sample(await help(['test', '--help'], { COLUMNS: '100000' }));
+    expect(wide).toMatchObject({ name: 'onboarding', steps: [{ call: 'createUser' }, { call: 'createUser' }, { call: 'getUserByEmail' }] });
+    expect(sample(await help(['test', '--help'], { COLUMNS: String(columns) }))).toEqual(wide);
+  });
+
+  it.each([
+    ['batch', 'Usage:', '\n\n'],
+    ['batch', '  CSV  ', '\n\n'],
+    ['doctor', '  proxy, dns', '\nEach line'],
+    ['doctor', '  3 configuration', '\n\n'],
+  ])('%s --help fills its item at "%s" to 80 columns, instead of breaking it where its source text did', async (command, from, to) => {
+    const text = await help([command, '--help'], { COLUMNS: '80' });
+    const start = text.indexOf(from);
+    const lines = text.slice(start, text.indexOf(to, start + from.length)).split('\n').filter((line) => line.trim() !== '');
+    // A line followed by more of its item is full: the next line's first word would not have fitted.
+    const early = lines.slice(0, -1).filter((line, i) => {
+      const next = lines[i + 1] ?? '';
+      const nextItem = /^ {2}\S.*? {2,}\S/.test(next);
+      return !nextItem && line.length + 1 + (next.trim().split(' ')[0]?.length ?? 0) <= 80;
+    });
+    expect(early).toEqual([]);
   });
 
   it('continues a description under its own column, and refills prose paragraphs', () => {

@@ -76,20 +76,16 @@ export function doctorHelp(): string {
 Checks a setup end to end and says which part fails, one line per check:
   node, config, completion   Node's version, the config file (and who may read it), shell completion
   url, token                 where each came from (flag, environment, profile); whether the token looks complete
-  proxy, dns, connect, tls   which proxy (and whether NO_PROXY applies), DNS, TCP, TLS (protocol,
-                             certificate, issuer, days until it expires, --cacert, client certificate)
-  auth                       a harmless read (${PROBE_METHOD} of ${PROBE_EMAIL}) tells
-                             a refused token (401/403) from an accepted one (the user is unknown)
-  clock, answer              the server's clock against ours, the round trip, and the answer's shape
-                             against the method's response schema
+  proxy, dns, connect, tls   which proxy (and whether NO_PROXY applies), DNS, TCP, TLS (protocol, certificate, issuer, days until it expires, --cacert, client certificate)
+  auth                       a harmless read (${PROBE_METHOD} of ${PROBE_EMAIL}) tells a refused token (401/403) from an accepted one (the user is unknown)
+  clock, answer              the server's clock against ours, the round trip, and the answer's shape against the method's response schema
 Each line: ok, warn or fail (with what to do), or skip (not reached). The token is never printed.
 
 Options:
 ${DOCTOR_OPTIONS.map((spec) => `  ${flagsOf(spec).padEnd(width)}  ${spec.description}`).join('\n')}
 
 Exit codes: 0 when every check passed (warnings allowed), else the code of the first failure:
-  3 configuration (no URL or token, a bad config file), 4 token refused, 5 server error,
-  6 network (DNS, connect, proxy, TLS), 7 timeout
+  3 configuration (no URL or token, a bad config file), 4 token refused, 5 server error, 6 network (DNS, connect, proxy, TLS), 7 timeout
 
 Example:
   oneoffice doctor --profile staging

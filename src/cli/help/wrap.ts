@@ -96,7 +96,8 @@ function fillItemWords(item: string, width: number, command: boolean): string[] 
   const column = descriptionColumn(item);
   // Prose under a heading goes on at its own indentation; a command goes on four columns in.
   const termIndent = Math.min(lead + 4, Math.floor(width / 2));
-  if (column === undefined) return fill(item, width, lead, command ? termIndent : lead);
+  // A comment line of its own (a YAML sample's "# ...") stays one on every line it takes.
+  if (column === undefined) return fill(item, width, lead, command ? termIndent : lead, item.startsWith('# ', lead) ? '# ' : '');
   if (column <= width / 2) return fill(item, width, lead, column, item.slice(column).startsWith('# ') ? '# ' : '');
   // From the item's first column (an option without a short name is padded in by four).
   const indent = Math.min(lead, ITEM_INDENT) + DESCRIPTION_BELOW_INDENT;
