@@ -53,7 +53,8 @@ export function manData(): ManData {
       summary: summaryOf(schema),
       flags: paramFlags(schema).map((flag) => ({
         flags: `${flag.flag}${primaryType(flag.schema) === 'boolean' ? '' : ` ${primaryType(flag.schema) ?? 'value'}`}`,
-        description: [summaryOf(flag.schema), flag.schema.enum ? `one of: ${flag.schema.enum.join(', ')}` : ''].filter(Boolean).join('; '),
+        // "The product ordered." and its values read as one sentence: "...ordered; one of: ...".
+        description: [flag.schema.enum ? summaryOf(flag.schema).replace(/\.$/, '') : summaryOf(flag.schema), flag.schema.enum ? `one of: ${flag.schema.enum.join(', ')}` : ''].filter(Boolean).join('; '),
         required: flag.required,
       })),
     })),

@@ -150,7 +150,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'list', usage: 'list', description: 'print every profile (token masked)', options: [SHOW_SECRETS_OPTION] },
       { name: 'path', usage: 'path', description: 'print the config file path' },
       { name: 'use', usage: 'use <profile>', description: 'make an existing profile the default one', operands: [{ kind: 'profiles' }] },
-      { name: 'delete', usage: 'delete <profile>', description: 'remove a profile and its settings (if it was the default, "default" is again)', operands: [{ kind: 'profiles' }] },
+      { name: 'delete', usage: 'delete <profile>', description: 'remove a profile and its settings (if it was the default, "default" is the default again)', operands: [{ kind: 'profiles' }] },
     ],
     run: viaProgram,
     help: programHelp('config'),

@@ -48,4 +48,10 @@ describe('the man page', () => {
     for (const { code } of EXIT_CODES) expect(section('EXIT STATUS', 'ENVIRONMENT')).toMatch(new RegExp(`\\n {7}${code} +\\S`));
     expect(readFileSync(PAGE, 'utf8')).toMatch(/^\.TH ONEOFFICE 1 \d{4}-\d{2}-\d{2} "oneoffice /);
   });
+
+  it("gives a param's allowed values in the sentence of its description, without a stray full stop", () => {
+    const page = readFileSync(PAGE, 'utf8');
+    expect(page).not.toContain('.; one of');
+    expect(page).toContain('The product ordered; one of: oo\\-lite, oo\\-std,');
+  });
 });
