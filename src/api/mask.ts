@@ -39,6 +39,45 @@ export function maskUrlPassword(text: string): string {
   return `${scheme}${rest.slice(0, firstColon + 1)}****${rest.slice(lastAt)}`;
 }
 
+/** Header names whose values are credentials: masked in printed requests, and searched for in what comes back. */
+const CREDENTIAL_HEADERS = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie']);
+
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.has(name.toLowerCase());
+}
+
+/**
+ * The credentials a call carries besides the token and its secret params, to mask wherever they come
+ * back as the token is: each credential header's value (`-H 'X-Api-Key: ...'`, the library's
+ * `headers`), whole and in its parts a server may quote alone (the credential after an
+ * Authorization's scheme, each cookie's value), and a proxy's password, as typed and as the Basic
+ * credential it is sent in (`Proxy-Authorization`, as undici writes it).
+ */
+export function sentCredentials(headers: readonly (readonly [string, string | undefined])[], proxies: readonly (URL | undefined)[]): string[] {
+  const found: string[] = [];
+  for (const [name, value] of headers) {
+    if (value === undefined || !isCredentialHeader(name)) continue;
+    const parts = name.toLowerCase() === 'cookie' ? value.split(';').map((cookie) => cookie.slice(cookie.indexOf('=') + 1)) : [value.replace(/^\S+\s+/, '')];
+    found.push(value, ...parts.map((part) => part.trim()));
+  }
+  for (const proxy of proxies) {
+    if (!proxy?.password) continue;
+    const password = decodedUrlPart(proxy.password);
+    found.push(password);
+    if (proxy.username) found.push(Buffer.from(`${decodedUrlPart(proxy.username)}:${password}`).toString('base64'));
+  }
+  return [...new Set(found)];
+}
+
+/** A URL's user or password as sent (percent escapes decoded), or as it is when an escape is broken. */
+function decodedUrlPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 /** Values shorter than this are not searched for in text: masking "abc" everywhere would garble it. */
 export const MIN_SECRET_CHARS = 4;
 

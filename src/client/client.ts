@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 import { answerError } from '../api/answer.js';
 import { ParamsChecker } from '../api/check.js';
 import { ConfigError, describeFailure, ExitCode, isOneOfficeError, OneOfficeError, ValidationError } from '../api/errors.js';
-import { JsonTextMask, maskStrings, secretForms, secretValuesAt } from '../api/mask.js';
+import { JsonTextMask, maskStrings, secretForms, secretValuesAt, sentCredentials } from '../api/mask.js';
 import type { Params } from '../api/params.js';
 import { describeUnsafe, unsafeValues, unsendableValues } from '../api/param-safety.js';
 import { callBuilder } from '../api/request.js';
@@ -100,6 +100,8 @@ export function createClient(options: ClientOptions = {}): Client {
   const checker = new ParamsChecker(registry);
   const { create, read, headers } = networkSettings(options, config, env, target);
   if (create.clientCert) unlockWithOption(create.clientCert, options.passphrase);
+  // What every call carries as credentials: the token, a key in the headers option, the proxy's password.
+  const sentSecrets = [target.token, ...sentCredentials(headers, [create.proxy])].flatMap(secretForms);
   // Checked once, on the first call: node:tls loads only for a client certificate.
   let certificateChecked: Promise<void> | undefined;
   let transport: Promise<Transport> | undefined;
@@ -126,9 +128,9 @@ export function createClient(options: ClientOptions = {}): Client {
     const request = callBuilder({ url: target.url, token: target.token, headers })(method, params as Params, paths);
     const settings = known?.schema['x-idempotent'] === true ? read : create;
     transport ??= openTransport(settings, { pooled: true, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
-    // A server may echo the token or a secret param back: no message, stack or field of what is thrown holds it,
+    // A server may echo a credential or a secret param back: no message, stack or field of what is thrown holds it,
     // however the server wrote them (JSON-escaped: `\/`, `\u0041`), nor a piece of one where a message is cut.
-    const secrets = new JsonTextMask([...secretForms(target.token), ...secretValuesAt(params, paths).flatMap(secretForms)]);
+    const secrets = new JsonTextMask([...sentSecrets, ...secretValuesAt(params, paths).flatMap(secretForms)]);
     const mask = (text: string) => secrets.mask(text);
     const execution = await executeWhole(await transport, request, MAX_ANSWER_BYTES, { retry: settings.retry, throttle, mask, ...(callOptions.signal ? { signal: callOptions.signal } : {}) });
     if (execution.kind === 'error') throw asOneOfficeError(execution.error, mask);

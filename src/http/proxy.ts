@@ -9,23 +9,37 @@ import { portOf } from './network-errors.js';
 /** `chosen`: the proxy the caller set ('' for none), named `source` in a message. */
 export function proxyFor(url: URL, env: Env, chosen?: string, source = 'proxy'): URL | undefined {
   if (chosen !== undefined) return chosen === '' ? undefined : parseProxy(chosen, source, true);
-  const names = url.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+  const names = url.protocol === 'https:' ? PROXY_VARIABLES['https:'] : PROXY_VARIABLES['http:'];
   const name = names.find((key) => env[key]);
   if (!name) return undefined;
   if (bypassed(url, env['no_proxy'] ?? env['NO_PROXY'] ?? '')) return undefined;
   return parseProxy(env[name] as string, `$${name}`);
 }
 
+/** The names of the variables a proxy may come from, as curl reads them. */
+const PROXY_VARIABLES = { 'https:': ['https_proxy', 'HTTPS_PROXY'], 'http:': ['http_proxy', 'HTTP_PROXY'] } as const;
+
+/**
+ * Every proxy a command's calls may go through, whatever their URL: those `chosen` (--proxy, the
+ * profile's) and those the environment names. Their passwords are secrets whichever is used.
+ */
+export function possibleProxies(env: Env, chosen: readonly (string | undefined)[]): URL[] {
+  const texts = [...chosen, ...[...PROXY_VARIABLES['https:'], ...PROXY_VARIABLES['http:']].map((name) => env[name])];
+  return texts.flatMap((text) => (text ? (proxyUrl(text) ?? []) : []));
+}
+
+/** A proxy setting as a URL (curl accepts a bare host:port; so do we), or undefined when it is no http:// or https:// URL. */
+function proxyUrl(text: string): URL | undefined {
+  const written = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  const url = URL.canParse(written) ? new URL(written) : undefined;
+  return url?.protocol === 'http:' || url?.protocol === 'https:' ? url : undefined;
+}
+
 function parseProxy(text: string, source: string, chosen = false): URL {
-  try {
-    // curl accepts a bare host:port; so do we.
-    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-    return url;
-  } catch {
-    const error = new UsageError(`${source}: not a valid http:// or https:// proxy URL`, 'E_BAD_PROXY');
-    throw chosen ? aboutSetting(error, 'proxy') : error;
-  }
+  const url = proxyUrl(text);
+  if (url) return url;
+  const error = new UsageError(`${source}: not a valid http:// or https:// proxy URL`, 'E_BAD_PROXY');
+  throw chosen ? aboutSetting(error, 'proxy') : error;
 }
 
 /** NO_PROXY entries: `*`, host names (matching subdomains too), `.suffix`, optionally with `:port`. */

@@ -2,7 +2,7 @@
 // as -v shows it. Secrets (the token, credential headers, x-secret params) are masked unless the
 // user asked for them.
 import type { ResponseHead } from '../http/exchange.js';
-import { maskPaths, maskSecret } from '../api/mask.js';
+import { isCredentialHeader, maskPaths, maskSecret } from '../api/mask.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
 import { requestTarget, type CallRequest } from '../api/request.js';
 import { visibleControls } from './controls.js';
@@ -11,16 +11,9 @@ export interface Reveal {
   showSecrets: boolean;
 }
 
-/** Header names whose values are credentials. */
-const CREDENTIAL_HEADERS = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie']);
-
-export function isCredentialHeader(name: string): boolean {
-  return CREDENTIAL_HEADERS.has(name.toLowerCase());
-}
-
 export function displayHeaders(call: CallRequest, reveal: Reveal): Array<[string, string]> {
   if (reveal.showSecrets) return call.headers;
-  return call.headers.map(([name, value]) => [name, CREDENTIAL_HEADERS.has(name.toLowerCase()) ? maskSecret(value) : value]);
+  return call.headers.map(([name, value]) => [name, isCredentialHeader(name) ? maskSecret(value) : value]);
 }
 
 export function displayParams(call: CallRequest, reveal: Reveal): Record<string, unknown> {

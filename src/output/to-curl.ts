@@ -3,8 +3,8 @@
 // body byte for byte; the token is read from where it came from (an environment variable, or the
 // config file through `oneoffice config get`), never written out, and every other secret (params
 // marked x-secret, Authorization, Cookie) is masked unless --show-secrets.
-import { displayBody, displayUrl, isCredentialHeader, type Reveal } from './printer.js';
-import { maskSecret } from '../api/mask.js';
+import { displayBody, displayUrl, type Reveal } from './printer.js';
+import { isCredentialHeader, maskSecret } from '../api/mask.js';
 import { displayProxy } from '../http/proxy.js';
 import { cmdQuote, powershellQuote, quoteFor, shellQuote, type ShellDialect } from './quote.js';
 import type { CallRequest } from '../api/request.js';

@@ -58,7 +58,7 @@ export async function runBatchCommand(ctx: Context, argv: readonly string[]): Pr
   const registry = ctx.registry();
   if (options.method !== undefined && !registry.get(options.method)) throw new UsageError(`--method: ${unknownMethod(options.method, registry)}`);
   // Everything that can be wrong with the flags or the config is found before the input is read.
-  const target = resolveConnection(ctx, parsed);
+  const target = resolveConnection(ctx, parsed, options);
   // Retry defaults depend on whether a method is idempotent; nothing else differs between calls.
   const { create: baseNetwork, read: readNetwork } = resolveNetworkPair(options.network, FLAG_NAMES, ctx.config().profile, ctx.deps.env, target.url, ctx.platform());
   const networkFor = (method: string) => (registry.get(method)?.schema['x-idempotent'] === true ? readNetwork : baseNetwork);
@@ -216,8 +216,8 @@ async function openPool(ctx: Context, network: NetworkSettings, concurrency: num
   return openTransport({ ...network, connections: concurrency }, { pooled: true, ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}) });
 }
 
-function resolveConnection(ctx: Context, parsed: ParsedArgs): Target {
-  const target = targetFromArgs(ctx, parsed);
+function resolveConnection(ctx: Context, parsed: ParsedArgs, options: BatchOptions): Target {
+  const target = targetFromArgs(ctx, parsed, options.headers);
   // The -H lines were read with the other flags (readBatchOptions); a bad token fails now rather than on the first call.
   buildCall({ url: target.url, token: target.token, apiMethod: 'batch', params: {} });
   return target;

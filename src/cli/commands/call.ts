@@ -122,7 +122,7 @@ export async function runCallCommand(ctx: Context, mode: CallMode, argv: readonl
   const reveal = { showSecrets: parsed.options['show-secrets'] === true };
   const printOnly = parsed.options['dry-run'] === true ? 'dry-run' : curlOption !== undefined ? 'curl' : undefined;
   // --curl reads the token from a variable or the config file when it runs, so it can do without one.
-  const target = targetFromArgs(ctx, parsed, { requireToken: printOnly !== 'curl' });
+  const target = targetFromArgs(ctx, parsed, headers, { requireToken: printOnly !== 'curl' });
   const network = resolveNetwork(choices, FLAG_NAMES, ctx.config().profile, ctx.deps.env, target.url, method?.schema['x-idempotent'] === true, ctx.platform());
   const call = callBuilder({ url: target.url, token: target.token, headers })(name, assembled.params, secrets);
 

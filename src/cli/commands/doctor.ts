@@ -42,7 +42,7 @@ export async function runDoctorCommand(ctx: Context, argv: readonly string[]): P
         const config = ctx.config();
         return { path: config.path, holdsToken: typeof config.profile.bearer === 'string' && config.profile.bearer !== '' };
       },
-      target: () => targetFromArgs(ctx, parsed),
+      target: () => targetFromArgs(ctx, parsed, []),
       network: (url) => resolveNetwork(choices, FLAG_NAMES, ctx.config().profile, env, url, true, platform),
       unlock: (network) => (network.clientCert ? unlockClientKey(ctx, network.clientCert) : Promise.resolve()),
       registry: ctx.registry(),

@@ -113,7 +113,7 @@ async function runAll(ctx: Context, parsed: ParsedArgs, options: TestOptions, ch
       return done ? [done] : now ? [{ scenario, steps: [...now.steps], durationMs: monotonicMs() - now.started }] : [];
     });
   try {
-    const target: Target = mock ? { url: new URL(mock.url), token: mock.token, urlFrom: '--mock', tokenFrom: '--mock' } : targetFromArgs(ctx, parsed);
+    const target: Target = mock ? { url: new URL(mock.url), token: mock.token, urlFrom: '--mock', tokenFrom: '--mock' } : targetFromArgs(ctx, parsed, options.headers);
     // The -H lines were read in pass 1 (readTestOptions); the token is checked now, before the first step.
     buildCall({ url: target.url, token: target.token, apiMethod: 'test', params: {} });
     const { create: baseNetwork, read: readNetwork } = resolveNetworkPair(options.network, FLAG_NAMES, ctx.config().profile, env, target.url, ctx.platform());
