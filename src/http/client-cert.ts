@@ -94,8 +94,9 @@ export async function checkClientKey(client: ClientCertificate, names: SettingNa
   } catch (error) {
     const text = `${(error as Error).message ?? ''} ${(error as { code?: string }).code ?? ''}`;
     const from = client.passEnv ? ` (from $${client.passEnv})` : '';
-    if (wrongPassphrase(client, text, createSecureContext)) throw aboutSetting(new UsageError(`${names.passphrase}: wrong passphrase for ${client.keyPath}${from}`, 'E_KEY_PASSPHRASE'), 'passphrase');
+    // A key that OpenSSL compared with the certificate was read, so its passphrase was right.
     if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(text)) throw aboutSetting(new UsageError(`${names.cert}: ${client.certPath} and the key in ${client.keyPath} do not belong together`, 'E_CLIENT_CERT'), 'cert');
+    if (wrongPassphrase(client, text, createSecureContext)) throw aboutSetting(new UsageError(`${names.passphrase}: wrong passphrase for ${client.keyPath}${from}`, 'E_KEY_PASSPHRASE'), 'passphrase');
     throw aboutSetting(new UsageError(`${names.cert}: cannot use ${client.certPath} with the key in ${client.keyPath}: ${(error as Error).message}`, 'E_CLIENT_CERT'), 'cert');
   }
 }

@@ -78,6 +78,11 @@ describe.skipIf(!haveOpenssl)('client certificates', () => {
     expect(result).toEqual({ code: 2, stdout: '', stderr: `oneoffice: --key: wrong passphrase for ${locked.keyPath} (from $OO_KEY_PASS)\n` });
   });
 
+  it("an encrypted key opened by its passphrase but not the certificate's is named as such, not as a wrong passphrase", async () => {
+    const result = await call(['--cert', client.certPath, '--key', locked.keyPath, '--pass-env', 'OO_KEY_PASS'], { OO_KEY_PASS: PASSPHRASE });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `oneoffice: --cert: ${client.certPath} and the key in ${locked.keyPath} do not belong together\n` });
+  });
+
   it('an encrypted key without a passphrase and without a terminal: exit 2, no prompt', async () => {
     const result = await call(['--cert', locked.certPath, '--key', locked.keyPath]);
     expect(result).toEqual({ code: 2, stdout: '', stderr: `oneoffice: --key: ${locked.keyPath} is encrypted: give its passphrase with --pass-env <variable> (there is no terminal to ask on)\n` });
