@@ -88,6 +88,10 @@ export const BATCH_OWN_OPTIONS: OptionSpec[] = [
   { long: '--rate', takes: 'value', valueName: 'calls/s', description: `start at most this many calls per second (at least ${MIN_RATE_PER_S}; default: no limit)` },
 ];
 
+/** --max-time where a call is never retried (doctor's probe, mock's upstream calls): its attempt is the whole call. */
+export const withoutRetries = (spec: OptionSpec): OptionSpec =>
+  spec.long === '--max-time' ? { ...spec, description: 'give up on the call after this long (default 30, at most 86400)' } : spec;
+
 /** `oneoffice doctor`'s own flag (options/commands.ts adds those of single calls that say where and how calls go). */
 export const DOCTOR_OWN_OPTIONS: OptionSpec[] = [{ long: '--json', takes: 'none', description: 'print the checks as JSON, for scripts' }];
 
@@ -113,7 +117,7 @@ export const MOCK_OPTIONS: OptionSpec[] = [
   { long: '--replay', complete: FILES, takes: 'value', valueName: 'file', description: 'answer the calls recorded in this file (--record); any other call gets a 404 naming the file' },
   { long: '--replay-match', takes: 'value', valueName: 'params', description: 'with --replay: match calls on the method and these params only (comma-separated, e.g. email or admin.email)' },
   // How the mock reaches --upstream: the connection flags of single calls.
-  ...CALL_OPTIONS.filter((spec) => UPSTREAM_CONNECTION_FLAGS.includes(spec.long)),
+  ...CALL_OPTIONS.filter((spec) => UPSTREAM_CONNECTION_FLAGS.includes(spec.long)).map(withoutRetries),
 ];
 
 /** The options of `oneoffice test` of its own (src/cli/test-options.ts adds those of single calls). */

@@ -1,7 +1,7 @@
 // The options each command accepts, composed from the one table (args.ts). Parsers, help and
 // completion all read these lists, so what a command takes, lists and completes cannot drift.
 // Kept free of anything heavy: the command registry (cli/registry.ts) reads it on every start.
-import { BATCH_OWN_OPTIONS, CALL_OPTIONS, DOCTOR_OWN_OPTIONS, GLOBAL_OPTIONS, MOCK_OPTIONS, TEST_OWN_OPTIONS, type OptionSpec } from './args.js';
+import { BATCH_OWN_OPTIONS, CALL_OPTIONS, DOCTOR_OWN_OPTIONS, GLOBAL_OPTIONS, MOCK_OPTIONS, TEST_OWN_OPTIONS, withoutRetries, type OptionSpec } from './args.js';
 
 export const HELP_OPTION: OptionSpec = { long: '--help', short: '-h', takes: 'none', description: 'show help' };
 
@@ -35,7 +35,7 @@ export const MOCK_COMMAND_OPTIONS: OptionSpec[] = [...MOCK_OPTIONS, ...GLOBAL_OP
 // Doctor: where and how calls go (URL, token, connection, TLS) and the global flags; nothing about
 // a call's params or how it is printed.
 const DOCTOR_CALL_FLAGS: ReadonlySet<string> = new Set(['--url', '--bearer', '--allow-insecure-http', '--connect-timeout', '--max-time', '--proxy', '--cacert', '--insecure', '--cert', '--key', '--pass-env', ...GLOBAL_OPTIONS.map((spec) => spec.long), '--help']);
-export const DOCTOR_OPTIONS: OptionSpec[] = [...DOCTOR_OWN_OPTIONS, ...CALL_OPTIONS.filter((spec) => DOCTOR_CALL_FLAGS.has(spec.long))];
+export const DOCTOR_OPTIONS: OptionSpec[] = [...DOCTOR_OWN_OPTIONS, ...CALL_OPTIONS.filter((spec) => DOCTOR_CALL_FLAGS.has(spec.long)).map(withoutRetries)];
 
 export const METHODS_OPTIONS: OptionSpec[] = [
   { long: '--json', takes: 'none', description: 'print a JSON array of {"name", "summary", "idempotent", "source"}' },

@@ -130,6 +130,12 @@ describe('what help says is true', () => {
     expect(text).not.toMatch(/exit code is 8\b/);
   });
 
+  it.each([['doctor'], ['mock']])('%s --help, which makes one attempt per call, names no --retry flag: it takes none', async (command) => {
+    const text = await help([command, '--help'], { COLUMNS: '100000' });
+    expect(text).toMatch(/--max-time <seconds> +give up on the call after this long \(default 30, at most 86400\)\n/);
+    expect(text).not.toContain('--retry-max-time');
+  });
+
   it('--max-time is said to bound each attempt, not the whole call', async () => {
     for (const argv of [['--help'], ['batch', '--help'], ['test', '--help']]) {
       const text = await help(argv, { COLUMNS: '100000' });
