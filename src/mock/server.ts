@@ -48,6 +48,8 @@ export interface RawAnswer {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The body as the log may show it, when it differs (a secret param the upstream quoted back, masked). */
+  shown?: string;
 }
 
 export interface MockBackend {
@@ -149,7 +151,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     await delay(latencyMs);
     send(res, result, closing);
     const label = call && 'method' in call ? call.method : '-';
-    const detail = result.status === 200 ? '' : 'kind' in result ? `: ${result.body.slice(0, 200)}` : typeof result.body === 'string' ? `: ${result.body}` : '';
+    const detail = result.status === 200 ? '' : 'kind' in result ? `: ${(result.shown ?? result.body).slice(0, 200)}` : typeof result.body === 'string' ? `: ${result.body}` : '';
     log(`${label} ${result.status} ${(performance.now() - started).toFixed(1)}ms${detail}`);
   }
 

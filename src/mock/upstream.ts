@@ -7,7 +7,7 @@ import { isOneOfficeError, TimeoutError } from '../api/errors.js';
 import type { Params } from '../api/params.js';
 import { buildCall } from '../api/request.js';
 import { secretPaths, type Registry } from '../api/schema/registry.js';
-import { maskPaths } from '../api/mask.js';
+import { JsonTextMask, maskPaths, secretForms, secretValuesAt } from '../api/mask.js';
 import { executeWhole } from '../client/executor.js';
 import type { NetworkSettings } from '../config/network.js';
 import { openTransport } from '../http/transport.js';
@@ -38,6 +38,8 @@ export async function upstreamBackend(options: UpstreamOptions): Promise<MockBac
   const transport = await openTransport({ ...options.network, connections: options.connections ?? 8 }, { pooled: 'fast-start' });
   const drifted = new Map<string, number>();
   let answered = 0;
+  // A server that echoes the token back must not hand it to the mock's clients, however it escapes it.
+  const tokenMask = new JsonTextMask(secretForms(token));
 
   async function answer(call: { method: string; params: Params }): Promise<RawAnswer> {
     const secrets = secretPaths(registry.get(call.method)?.schema ?? {});
@@ -47,8 +49,10 @@ export async function upstreamBackend(options: UpstreamOptions): Promise<MockBac
     if (execution.truncated) return local(502, `upstream ${options.url.host}: answer larger than ${MAX_ANSWER_BYTES} bytes`);
     answered++;
     const { status, headers } = execution.head;
-    // A server that echoes the token back must not hand it to the mock's clients.
-    const body = execution.text.split(token).join('****');
+    const body = tokenMask.mask(execution.text);
+    // A secret param quoted back is the client's own, passed on; the log line and the recording mask it too.
+    const paramSecrets = secretValuesAt(call.params, secrets).flatMap(secretForms);
+    const shown = paramSecrets.length ? new JsonTextMask([...secretForms(token), ...paramSecrets]).mask(execution.text) : body;
     const kept: Record<string, string> = {};
     for (const name of RECORDED_HEADERS) {
       const value = headers[name];
@@ -58,10 +62,10 @@ export async function upstreamBackend(options: UpstreamOptions): Promise<MockBac
     if (drift.length) drifted.set(call.method, (drifted.get(call.method) ?? 0) + 1);
     for (const line of drift) report(`drift: ${call.method} (${status}): ${line}`);
     if (recording) {
-      const exchange = { method: call.method, params: maskPaths(call.params, secrets, () => '****'), status, headers: kept, body, durationMs: Math.round(execution.seconds.total * 10000) / 10 };
+      const exchange = { method: call.method, params: maskPaths(call.params, secrets, () => '****'), status, headers: kept, body: shown, durationMs: Math.round(execution.seconds.total * 10000) / 10 };
       await recording.add(exchange).catch((error: Error) => report(`${error.message}: this call is missing from the recording`));
     }
-    return { kind: 'raw', status, headers: kept, body };
+    return { kind: 'raw', status, headers: kept, body, shown };
   }
 
   function unreachable(error: unknown): RawAnswer {

@@ -1,0 +1,72 @@
+// `oneoffice mock --upstream` in front of an upstream that quotes back what it was sent: the upstream's
+// token (escaped as PHP's JSON writes `/`, `\/`) never reaches the mock's client, its log or the
+// recording, and a secret param (a password) never reaches the log or the recording. The backend and
+// the mock's server in this process, a recording server on 127.0.0.1 playing the upstream.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtinSchemas } from '../../src/generated/builtin.js';
+import { createRegistry } from '../../src/api/schema/registry.js';
+import { resolveNetwork } from '../../src/config/network.js';
+import { FLAG_NAMES } from '../../src/options/network-flags.js';
+import { Recording } from '../../src/mock/record.js';
+import { upstreamBackend } from '../../src/mock/upstream.js';
+import { apiCall } from '../helpers/mock-process.js';
+import { startMock } from '../helpers/mock-server.js';
+import { useCleanups, useRecordingServer, type Responder } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
+
+const UPSTREAM_TOKEN = 'upstream/token-0123456789-abcd';
+const PASSWORD = 'Hunter2/echoed-by-upstream';
+const rec = useRecordingServer(() => ({}));
+const cleanups = useCleanups();
+
+/** As PHP's json_encode writes a string: `/` as `\/`. */
+const php = (text: string) => JSON.stringify(text).replace(/\//g, '\\/');
+
+/** Refuses the call, quoting the key and the password it got, each escaped as PHP writes JSON. */
+const quotesBack: Responder = (request, res) => {
+  const { params } = JSON.parse(request.body) as { params: { password?: string } };
+  res.writeHead(400, { 'content-type': 'application/json' });
+  res.end(php(`key ${String(request.headers['x-api-key'])} may not set ${params.password ?? ''}`));
+};
+
+async function frontOf(recordTo: string) {
+  const url = new URL(rec.server.url);
+  const reported: string[] = [];
+  const backend = await upstreamBackend({
+    url,
+    token: UPSTREAM_TOKEN,
+    network: resolveNetwork({}, FLAG_NAMES, {}, {}, url, false),
+    registry: createRegistry(builtinSchemas, undefined, []),
+    report: (line) => void reported.push(line),
+    recording: await Recording.open(recordTo),
+  });
+  const mock = await startMock({ backend });
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= mock.close());
+  cleanups.defer(close);
+  return { ...mock, close };
+}
+
+describe('mock --upstream, an upstream quoting back what it was sent', () => {
+  it("gives the client the answer with the upstream's token masked however it is escaped, and the password it sent as it came", async () => {
+    rec.server.respond(quotesBack);
+    const mock = await frontOf(join(tempDir('upstream-echo'), 'rec.ndjson'));
+    const answer = await apiCall(mock, 'resetPasswordByEmail', { email: 'a@b.co', password: PASSWORD });
+    expect(rec.server.received[0]?.headers['x-api-key']).toBe(UPSTREAM_TOKEN);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toBe(php(`key **** may not set ${PASSWORD}`));
+  });
+
+  it('keeps the token and the password out of its log line and its recording, however they are escaped', async () => {
+    rec.server.respond(quotesBack);
+    const recording = join(tempDir('upstream-echo'), 'rec.ndjson');
+    const mock = await frontOf(recording);
+    await apiCall(mock, 'resetPasswordByEmail', { email: 'a@b.co', password: PASSWORD });
+    await mock.close();
+    expect(mock.log()).toEqual([expect.stringMatching(/^resetPasswordByEmail 400 \d+\.\dms: "key \*\*\*\* may not set \*\*\*\*"$/)]);
+    const [line] = readFileSync(recording, 'utf8').trimEnd().split('\n').map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(line).toMatchObject({ method: 'resetPasswordByEmail', params: { email: 'a@b.co', password: '****' }, status: 400, body: '"key **** may not set ****"' });
+  });
+});
