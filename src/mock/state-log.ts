@@ -64,6 +64,8 @@ export class StateLog {
       for (const change of readLog(logPathOf(statePath))) state.apply(change);
       await compact(statePath, state);
       const handle = await open(logPathOf(statePath), 'w', 0o600);
+      // open() leaves the mode of a log that was there before (copied, or a mock's of an older version): it holds what the state file holds.
+      await handle.chmod(0o600).catch(() => {});
       const log = new StateLog(statePath, state, handle, lock, writeAt);
       state.onChange = (change) => log.append(change);
       return { state, log };

@@ -3,12 +3,13 @@
 // line, and which of the command line and the environment wins. In this process through main(),
 // against a recording server on 127.0.0.1; the stdin spool after kill -9 needs a process:
 // test/e2e/harden-secrets.test.ts.
-import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { configPath } from '../helpers/config.js';
 import { runMain } from '../helpers/in-process.js';
+import { startMock } from '../helpers/mock-server.js';
 import { startRecordingServer, useRecordingServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -81,6 +82,20 @@ describe('files that hold secrets (item 10)', () => {
     expect(result.code).toBe(0);
     expect(statSync(results).mode & 0o777).toBe(0o600);
     expect(statSync(`${results}.journal`).mode & 0o777).toBe(0o600);
+  });
+
+  it("a mock --state file's log that already existed (0644) is made 0600 before a change is written to it", async () => {
+    const state = join(tempDir('state-log'), 'state.json');
+    writeFileSync(`${state}.log`, '');
+    chmodSync(`${state}.log`, 0o644);
+    const mock = await startMock({ statePath: state });
+    try {
+      expect((await runMain(['createUser', '--email', 'kept@b.co'], isolatedEnv({ ONEOFFICE_URL: mock.url, ONEOFFICE_BEARER: mock.token }))).code).toBe(0);
+      expect(readFileSync(`${state}.log`, 'utf8')).toContain('kept@b.co');
+      expect(statSync(`${state}.log`).mode & 0o777).toBe(0o600);
+    } finally {
+      await mock.close();
+    }
   });
 });
 
