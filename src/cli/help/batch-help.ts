@@ -34,7 +34,7 @@ Input (blank lines and lines starting with # are skipped):
   NDJSON   one call per line in the API's own form (the default):
              {"method": "createUser", "params": {"email": "test1@oneoffice.bh"}}
            A line without "params" sends {}.
-  CSV      with --method <name> (a file named *.csv needs it): a header row naming the params, one call per row. Dotted headers build nested objects (admin.email); headers may be written like flags (display-name) or like keys (displayName). Values are converted to the schema's types (licenses 20 is a number; is-active yes/no/true/false/1/0 a boolean; object and array columns hold JSON). An empty cell leaves the param out; "" (quoted) sends an empty string. Fields follow RFC 4180: quote a field holding commas, quotes (doubled: "") or line breaks. Line numbers are where a row starts.
+  CSV      with --method <name> (a file named *.csv needs it): a header row naming the params, one call per row. Dotted headers build nested objects (admin.email); headers may be written like flags (display-name) or like keys (displayName). Values are converted to the schema's types (licenses 20 is a number; is-active true/false, yes/no, on/off or 1/0 a boolean; object and array columns hold JSON). An empty cell leaves the param out; "" (quoted) sends an empty string. Fields follow RFC 4180: quote a field holding commas, quotes (doubled: "") or line breaks. Line numbers are where a row starts.
 
 Results: one NDJSON record per input line (one line of compact JSON each; spaced and wrapped
 here), in the order the calls complete, on stdout or appended to --results <file> as each
