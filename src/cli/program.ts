@@ -40,10 +40,11 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
     program.command(name).description(method ? summaryOf(method.schema) : '').helpGroup(methodsGroup);
   }
   // Every command of the registry (registry.ts); main() runs most of them before commander is set
-  // up, so here they are listed for help only. commander adds `help` itself.
+  // up, so here they are listed for help only. commander adds `help` itself, described as the registry does.
   const commands = new Map<string, Command>();
   for (const entry of COMMANDS) {
-    if (entry.name !== 'help') commands.set(entry.name, program.command(entry.usage).description(entry.description).helpGroup('Commands:'));
+    if (entry.name === 'help') program.helpCommand(entry.usage, entry.description);
+    else commands.set(entry.name, program.command(entry.usage).description(entry.description).helpGroup('Commands:'));
   }
   const methods = commands.get('methods');
   for (const spec of METHODS_OPTIONS.filter((option) => !GLOBAL_OPTIONS.includes(option) && option.long !== '--help')) methods?.option(commanderFlags(spec), spec.description);

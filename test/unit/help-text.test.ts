@@ -136,6 +136,11 @@ describe('what help says is true', () => {
     expect(text).not.toContain('--retry-max-time');
   });
 
+  it.each(COMMANDS.map((command) => [command.name, command] as const))('oneoffice --help describes %s in the words of the command registry', async (_, command) => {
+    const text = await help(['--help'], { COLUMNS: '100000' });
+    expect(text).toMatch(new RegExp(`\\n  ${command.name}\\b.* {2,}${command.description.replace(/[()[\]$.*+?|]/g, '\\$&')}\\n`));
+  });
+
   it('--max-time is said to bound each attempt, not the whole call', async () => {
     for (const argv of [['--help'], ['batch', '--help'], ['test', '--help']]) {
       const text = await help(argv, { COLUMNS: '100000' });
