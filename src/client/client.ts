@@ -43,7 +43,7 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Each attempt, body included. */
   maxTimeMs?: number;
-  /** Attempts after the first, for every method; default: 0 for creates, 2 for idempotent reads. Only what is safe is retried. */
+  /** Attempts after the first, for every method; default: 2 for idempotent reads, 0 for every other method. Only what is safe is retried. */
   retries?: number;
   retryMaxTimeMs?: number;
   retryDelayMs?: number;

@@ -56,7 +56,7 @@ export const CALL_OPTIONS: OptionSpec[] = [
   { long: '--allow-insecure-http', takes: 'none', description: 'allow sending the token over plain http:// to a host that is not loopback' },
   { long: '--connect-timeout', takes: 'value', valueName: 'seconds', description: 'give up connecting after this long (default 10, at most 86400)' },
   { long: '--max-time', takes: 'value', valueName: 'seconds', description: 'give up on each attempt after this long (default 30, at most 86400); with --retry a call may take longer: --retry-max-time bounds the retries' },
-  { long: '--retry', takes: 'value', valueName: 'n', description: 'retry what is safe to retry (default 0 for create* methods, 2 for reads)' },
+  { long: '--retry', takes: 'value', valueName: 'n', description: 'retry what is safe to retry (default 2 for reads, 0 for every other method)' },
   { long: '--retry-max-time', takes: 'value', valueName: 'seconds', description: 'stop retrying after this long (at most 86400; default: no limit, but a Retry-After over 600 s is not waited for)' },
   { long: '--retry-delay', takes: 'value', valueName: 'seconds', description: 'fixed pause between retries (at most 86400; default: exponential backoff with jitter)' },
   { long: '--proxy', takes: 'value', valueName: 'url', description: 'HTTP proxy (else $HTTPS_PROXY/$HTTP_PROXY, minus $NO_PROXY)' },

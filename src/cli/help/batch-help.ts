@@ -91,7 +91,7 @@ Batch options:
 ${optionLines(BATCH_OWN_OPTIONS).join('\n')}
 
 Flags of single calls, applied to every call (retries as for single calls: --retry defaults to 0
-for create* methods and 2 for reads; -H, --url, --bearer and the rest as usual):
+for every method but reads, which get 2; -H, --url, --bearer and the rest as usual):
 ${optionLines(BATCH_CALL_OPTIONS).join('\n')}
 Not available in batch: --params, -v/--verbose, --curl, --show-secrets, --query, --no-validate,
 -w/--write-out (each record carries the status and timings).
