@@ -130,22 +130,32 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\
  */
 export type TextUnits = 'text' | 'bytes';
 
-/** A pattern for one character of a secret: as it is, as \uXXXX (its hex digits in either case), or as its short escape. */
-function characterPattern(char: string, units: TextUnits): { pattern: string; maxUnits: number } {
-  const codes = units === 'bytes' ? [...Buffer.from(char, 'utf8')] : Array.from({ length: char.length }, (_, i) => char.charCodeAt(i));
-  const literal = codes.map((code) => `\\u${code.toString(16).padStart(4, '0')}`).join('');
-  // One \uXXXX per UTF-16 unit: a character beyond the BMP is two.
-  const units16 = Array.from({ length: char.length }, (_, i) => char.charCodeAt(i).toString(16).padStart(4, '0'));
-  const unicode = units16.map((hex) => `\\\\u${[...hex].map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit)).join('')}`).join('');
-  const short = SHORT_ESCAPES[char];
-  const alternatives = [literal, unicode, ...(short === undefined ? [] : [short.replace(/\\/g, '\\\\').replace(/"/g, '\\x22').replace(/\//g, '\\/')])];
-  return { pattern: `(?:${alternatives.join('|')})`, maxUnits: Math.max(codes.length, 6 * char.length) };
+/** Hex digits matched in either case (`[aA]`): JSON's \uXXXX and a URL's %XX may write them so. */
+function hexPattern(value: number, digits: number): string {
+  return [...value.toString(16).padStart(digits, '0')].map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit)).join('');
 }
 
 /**
- * One pattern (global) for every way JSON text may write any of `forms`: each character as it is
- * or as any escape that means it, in any mix (`\u0074ok`, `\/`, `\"`, `\u00E9`), and the longest
- * such writing in `units` (a match is never longer). The one description of escaped secrets: the
+ * A pattern for one character of a secret: as it is, as \uXXXX, as its short escape, or as a URL
+ * writes it, %XX per UTF-8 byte (a token in a redirect's Location, a link in a message); hex digits
+ * in either case.
+ */
+function characterPattern(char: string, units: TextUnits): { pattern: string; maxUnits: number } {
+  const bytes = [...Buffer.from(char, 'utf8')];
+  const codes = units === 'bytes' ? bytes : Array.from({ length: char.length }, (_, i) => char.charCodeAt(i));
+  const literal = codes.map((code) => `\\u${code.toString(16).padStart(4, '0')}`).join('');
+  // One \uXXXX per UTF-16 unit: a character beyond the BMP is two.
+  const unicode = Array.from({ length: char.length }, (_, i) => `\\\\u${hexPattern(char.charCodeAt(i), 4)}`).join('');
+  const percent = bytes.map((byte) => `%${hexPattern(byte, 2)}`).join('');
+  const short = SHORT_ESCAPES[char];
+  const alternatives = [literal, unicode, percent, ...(short === undefined ? [] : [short.replace(/\\/g, '\\\\').replace(/"/g, '\\x22').replace(/\//g, '\\/')])];
+  return { pattern: `(?:${alternatives.join('|')})`, maxUnits: Math.max(codes.length, 6 * char.length, 3 * bytes.length) };
+}
+
+/**
+ * One pattern (global) for every way JSON text (or a URL in it) may write any of `forms`: each
+ * character as it is or as any escape that means it, in any mix (`\u0074ok`, `\/`, `\"`, `\u00E9`,
+ * `%2F`), and the longest such writing in `units` (a match is never longer). The one description of escaped secrets: the
  * streamed body (output/stream-mask.ts) and every other text (JsonTextMask) use it.
  */
 export function jsonWritings(forms: readonly string[], units: TextUnits): { pattern: RegExp; maxUnits: number } | undefined {
@@ -167,9 +177,9 @@ export class JsonTextMask {
 
   constructor(private readonly forms: readonly string[]) {}
 
-  /** Whether `text` holds a secret. Text with no backslash can hold one only as it is: searched so, without the pattern (most bodies). */
+  /** Whether `text` holds a secret. Text with no backslash or percent sign can hold one only as it is: searched so, without the pattern (most bodies). */
   finds(text: string): boolean {
-    if (!text.includes('\\')) return this.forms.some((form) => form.length > 0 && text.includes(form));
+    if (!text.includes('\\') && !text.includes('%')) return this.forms.some((form) => form.length > 0 && text.includes(form));
     const pattern = this.compiled();
     return pattern !== undefined && text.search(pattern) !== -1;
   }

@@ -1,8 +1,8 @@
 // Secrets masked in a body as it streams to stdout: every form of each secret (api/mask.ts
 // secretForms) becomes `****`, also when it is cut across two chunks; the bytes that could still be
 // the start of a secret are held back until the next chunk or the end. A JSON body may write any of
-// a secret's characters as an escape (`\u0074`, `\/`, `\"`) and still mean it, so each character is
-// matched in every way JSON may write it, not only as it is.
+// a secret's characters as an escape (`\u0074`, `\/`, `\"`; a URL in it, `%2F`) and still mean it, so
+// each character is matched in every way JSON may write it, not only as it is.
 // The patterns are api/mask.ts jsonWritings', over bytes: the same as batch's records are masked by.
 import { jsonWritings } from '../api/mask.js';
 

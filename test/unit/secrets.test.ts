@@ -70,6 +70,32 @@ describe('a token echoed back by the server (item 10)', () => {
     const result = await runMain(['getUserByEmail', '--email', 'a@b.co'], rec.env);
     expect(result).toEqual({ code: 4, stdout: '{"error":"bad key ****"}', stderr: 'oneoffice: server answered 401 Unauthorized: bad key ****\n' });
   });
+
+  it("is masked percent-encoded, as a URL writes it: a redirect's Location, -v, -w and an error body on stdout", async () => {
+    // A base64 token: `+`, `/` and `=` are what a URL writes as %2B, %2F and %3D.
+    const base64Token = 'dG9rZW4+d2l0aC/zb21lLWJ5dGVz0Q==';
+    const inUrl = encodeURIComponent(base64Token);
+    expect(inUrl).not.toContain(base64Token.slice(0, 8));
+    rec.server.respond((request, res) => {
+      const sent = encodeURIComponent(String(request.headers['x-api-key']));
+      if (request.body.includes('moved')) {
+        res.writeHead(302, { location: `https://login.example/?next=%2Fapi&key=${sent}` });
+        res.end();
+      } else {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(`see https://login.example/?key=${sent.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())}`));
+      }
+    });
+    const env = { ...rec.env, ONEOFFICE_BEARER: base64Token };
+    const moved = await runMain(['getUserByEmail', '--email', 'moved@b.co', '-v', '-w', '%{stderr}%header{location}\n'], env);
+    expect(moved.code).toBe(1);
+    expect(moved.stderr).toContain('< location: https://login.example/?next=%2Fapi&key=****\n');
+    expect(moved.stderr).toContain('\nhttps://login.example/?next=%2Fapi&key=****\n');
+    expect(moved.stderr).toContain('oneoffice: server answered 302 Found (Location: https://login.example/?next=%2Fapi&key=****)');
+    expect(moved.stderr).not.toContain(inUrl.slice(0, 12));
+    const refused = await runMain(['getUserByEmail', '--email', 'a@b.co'], env);
+    expect(refused).toEqual({ code: 4, stdout: '"see https://login.example/?key=****"', stderr: 'oneoffice: server answered 401 Unauthorized: see https://login.example/?key=****\n' });
+  });
 });
 
 describe('files that hold secrets (item 10)', () => {

@@ -85,6 +85,20 @@ describe('JsonTextMask (batch records) and StreamMask (stdout) alike', () => {
 });
 
 describe('the writings of a secret (api/mask.ts jsonWritings)', () => {
+  it('include the percent-encoding a URL writes it in (%2B, %2f, %E2%82%AC: either case, in any mix with the others)', () => {
+    const secret = 'a+b/c=d€-xyz';
+    for (const written of [encodeURIComponent(secret), encodeURIComponent(secret).toLowerCase().replace('%e2', '%E2'), 'a%2Bb\\/c%3dd\\u20ac-%78yz']) {
+      const body = `{"location":"https://x.example/?k=${written}"} ${written}`;
+      expect(new JsonTextMask(secretForms(secret)).mask(body), written).toBe('{"location":"https://x.example/?k=****"} ****');
+      expect(through(secretForms(secret), [body.slice(0, 30), body.slice(30)]), written).toBe('{"location":"https://x.example/?k=****"} ****');
+    }
+    // A percent sign that escapes something else, or a lone one, is left as it is.
+    for (const text of ['a%2Cb/c=d€-xyz', '100% a+b/c=d€-xy']) {
+      expect(new JsonTextMask(secretForms(secret)).mask(text)).toBe(text);
+      expect(through(secretForms(secret), [text])).toBe(text);
+    }
+  });
+
   it('include the short escapes JSON has for a quote, a backslash and each control character, from the secret alone', () => {
     for (const secret of ['q"uote-x', 'back\\slash', 'b\bf\fn\nr\rt\t-x']) {
       const written = `{"echo":${JSON.stringify(secret)}}`;
