@@ -7,7 +7,7 @@ import { isOneOfficeError, TimeoutError } from '../api/errors.js';
 import type { Params } from '../api/params.js';
 import { buildCall } from '../api/request.js';
 import { secretPaths, type Registry } from '../api/schema/registry.js';
-import { JsonTextMask, maskPaths, secretForms, secretValuesAt } from '../api/mask.js';
+import { JsonTextMask, maskPaths, secretForms, secretValuesAt, sentCredentials } from '../api/mask.js';
 import { executeWhole } from '../client/executor.js';
 import type { NetworkSettings } from '../config/network.js';
 import { openTransport } from '../http/transport.js';
@@ -17,7 +17,7 @@ import type { MockBackend, RawAnswer } from './server.js';
 
 export interface UpstreamOptions {
   url: URL;
-  /** The upstream's token: sent to it, never to a client, a log line or the recording. */
+  /** The upstream's token: sent to it, never to a client, a log line or the recording (nor is the password of network.proxy). */
   token: string;
   network: NetworkSettings;
   registry: Registry;
@@ -38,8 +38,9 @@ export async function upstreamBackend(options: UpstreamOptions): Promise<MockBac
   const transport = await openTransport({ ...options.network, connections: options.connections ?? 8 }, { pooled: 'fast-start' });
   const drifted = new Map<string, number>();
   let answered = 0;
-  // A server that echoes the token back must not hand it to the mock's clients, however it escapes it.
-  const tokenMask = new JsonTextMask(secretForms(token));
+  // A server that echoes the token (or a proxy its password) back must not hand it to the mock's clients, however it escapes it.
+  const credentials = [token, ...sentCredentials([], [options.network.proxy])].flatMap(secretForms);
+  const credentialMask = new JsonTextMask(credentials);
 
   async function answer(call: { method: string; params: Params }): Promise<RawAnswer> {
     const secrets = secretPaths(registry.get(call.method)?.schema ?? {});
@@ -49,10 +50,10 @@ export async function upstreamBackend(options: UpstreamOptions): Promise<MockBac
     if (execution.truncated) return local(502, `upstream ${options.url.host}: answer larger than ${MAX_ANSWER_BYTES} bytes`);
     answered++;
     const { status, headers } = execution.head;
-    const body = tokenMask.mask(execution.text);
+    const body = credentialMask.mask(execution.text);
     // A secret param quoted back is the client's own, passed on; the log line and the recording mask it too.
     const paramSecrets = secretValuesAt(call.params, secrets).flatMap(secretForms);
-    const shown = paramSecrets.length ? new JsonTextMask([...secretForms(token), ...paramSecrets]).mask(execution.text) : body;
+    const shown = paramSecrets.length ? new JsonTextMask([...credentials, ...paramSecrets]).mask(execution.text) : body;
     const kept: Record<string, string> = {};
     for (const name of RECORDED_HEADERS) {
       const value = headers[name];

@@ -31,13 +31,13 @@ const quotesBack: Responder = (request, res) => {
   res.end(php(`key ${String(request.headers['x-api-key'])} may not set ${params.password ?? ''}`));
 };
 
-async function frontOf(recordTo: string) {
-  const url = new URL(rec.server.url);
+async function frontOf(recordTo: string, through: { proxy?: string } = {}) {
+  const url = new URL(through.proxy ? 'http://127.0.0.1:9/api' : rec.server.url);
   const reported: string[] = [];
   const backend = await upstreamBackend({
     url,
     token: UPSTREAM_TOKEN,
-    network: resolveNetwork({}, FLAG_NAMES, {}, {}, url, false),
+    network: resolveNetwork(through, FLAG_NAMES, {}, {}, url, false),
     registry: createRegistry(builtinSchemas, undefined, []),
     report: (line) => void reported.push(line),
     recording: await Recording.open(recordTo),
@@ -68,5 +68,22 @@ describe('mock --upstream, an upstream quoting back what it was sent', () => {
     expect(mock.log()).toEqual([expect.stringMatching(/^resetPasswordByEmail 400 \d+\.\dms: "key \*\*\*\* may not set \*\*\*\*"$/)]);
     const [line] = readFileSync(recording, 'utf8').trimEnd().split('\n').map((text) => JSON.parse(text) as Record<string, unknown>);
     expect(line).toMatchObject({ method: 'resetPasswordByEmail', params: { email: 'a@b.co', password: '****' }, status: 400, body: '"key **** may not set ****"' });
+  });
+
+  it("keeps the password of the proxy it reaches the upstream through out of what its client gets, its log and its recording", async () => {
+    // The recording server plays the proxy: the plain http:// call goes to it whole, with Proxy-Authorization.
+    rec.server.respond((request, res) => {
+      const credential = String(request.headers['proxy-authorization']).replace(/^Basic /, '');
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(`proxy: no entry for ${credential}, password ${Buffer.from(credential, 'base64').toString().split(':')[1] ?? ''}`));
+    });
+    const recording = join(tempDir('upstream-echo'), 'rec.ndjson');
+    const mock = await frontOf(recording, { proxy: `http://proxy-user:proxy-pass-4242@127.0.0.1:${rec.server.port}` });
+    const answer = await apiCall(mock, 'getUserByEmail', { email: 'a@b.co' });
+    await mock.close();
+    expect(rec.server.received[0]?.headers['proxy-authorization']).toBe(`Basic ${Buffer.from('proxy-user:proxy-pass-4242').toString('base64')}`);
+    expect([answer.status, answer.body]).toEqual([403, '"proxy: no entry for ****, password ****"']);
+    expect(mock.log()).toEqual([expect.stringMatching(/^getUserByEmail 403 \d+\.\dms: "proxy: no entry for \*\*\*\*, password \*\*\*\*"$/)]);
+    expect(readFileSync(recording, 'utf8')).not.toContain('proxy-pass-4242');
   });
 });

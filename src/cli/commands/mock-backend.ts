@@ -6,6 +6,7 @@ import { parseUrl, refuseInsecureHttp, resolveTarget } from '../../config/target
 import { resolveNetwork } from '../../config/network.js';
 import { FLAG_NAMES, readNetworkFlags } from '../../options/network-flags.js';
 import { unlockClientKey } from '../unlock-key.js';
+import { sentCredentials } from '../../api/mask.js';
 import type { MockBackend } from '../../mock/server.js';
 
 export interface BackendOptions {
@@ -49,6 +50,7 @@ export async function mockBackend(ctx: Context, options: BackendOptions, report:
   refuseInsecureHttp(url, options.connection['allow-insecure-http'] === true, FLAG_NAMES);
   // The flags' problems were reported by backendProblems: here they are settings.
   const network = resolveNetwork(readNetworkFlags(options.connection).choices, FLAG_NAMES, ctx.config().profile, ctx.deps.env, url, false, ctx.platform());
+  for (const secret of sentCredentials([], [network.proxy])) ctx.addSecret(secret);
   if (network.clientCert) await unlockClientKey(ctx, network.clientCert);
   const { Recording } = await import('../../mock/record.js');
   const recording = options.record === undefined ? undefined : await Recording.open(options.record);
