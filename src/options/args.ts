@@ -34,7 +34,7 @@ const FILES: ValueCompletion = { kind: 'files' };
  * fast parser of method commands and commander's help for the others.
  */
 export const GLOBAL_OPTIONS: OptionSpec[] = [
-  { long: '--profile', complete: { kind: 'profiles' }, takes: 'value', valueName: 'name', description: 'config profile; it beats $ONEOFFICE_URL/$URL and their tokens (else $ONEOFFICE_PROFILE, "default")' },
+  { long: '--profile', complete: { kind: 'profiles' }, takes: 'value', valueName: 'name', description: 'config profile; it beats $ONEOFFICE_URL/$URL and their tokens (else $ONEOFFICE_PROFILE, else the one "config use" chose, else "default")' },
   { long: '--config', complete: FILES, takes: 'value', valueName: 'file', description: 'config file (else $ONEOFFICE_CONFIG)' },
   { long: '--schemas', complete: { kind: 'dirs' }, takes: 'value', valueName: 'dir', description: 'extra method schemas (else $ONEOFFICE_SCHEMAS, config)' },
   { long: '--no-color', takes: 'none', description: 'no colour (also $NO_COLOR)' },
