@@ -1,6 +1,6 @@
 // The commands that do not call the API (help, methods, config), on commander. Loaded only when
 // one of them runs.
-import { environmentHelp, examplesHelp } from './help/main-help.js';
+import { environmentHelp, examplesHelp, writeOutHelp } from './help/main-help.js';
 import { Command, CommanderError } from 'commander';
 import { CALL_OPTIONS, commanderFlags, commanderProblem, GLOBAL_OPTIONS } from '../options/args.js';
 import { configDelete, configGet, configList, configPathCommand, configSet, configUnset, configUse } from './commands/config.js';
@@ -97,6 +97,8 @@ Examples:
     `
 Flags of every method command and of call:
 ${optionLines(CALL_OPTIONS).join('\n')}
+
+${writeOutHelp()}
 
 ${examplesHelp()}
 

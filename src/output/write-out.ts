@@ -112,5 +112,5 @@ function unknownWarning(names: string[]): string {
   const distinct = [...new Set(names)];
   const shown = distinct.slice(0, NAMES_SHOWN).map((name) => `%{${visibleControls(name.length > NAME_CHARS_SHOWN ? `${name.slice(0, NAME_CHARS_SHOWN)}…` : name)}}`);
   const more = distinct.length > NAMES_SHOWN ? ` and ${distinct.length - NAMES_SHOWN} more` : '';
-  return `--write-out: unknown variable${distinct.length > 1 ? 's' : ''} ${shown.join(', ')}${more}, written as nothing (as curl does; see --help for the variables)`;
+  return `--write-out: unknown variable${distinct.length > 1 ? 's' : ''} ${shown.join(', ')}${more}, written as nothing (as curl does; see oneoffice --help for the variables)`;
 }

@@ -149,7 +149,7 @@ describe('-w: secrets and bounds', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('{"ok":true}200');
     const warnings = result.stderr.split('\n').filter((line) => line.includes('--write-out'));
-    expect(warnings).toEqual(['oneoffice: warning: --write-out: unknown variables %{n0}, %{n1}, %{n2} and 99997 more, written as nothing (as curl does; see --help for the variables)']);
+    expect(warnings).toEqual(['oneoffice: warning: --write-out: unknown variables %{n0}, %{n1}, %{n2} and 99997 more, written as nothing (as curl does; see oneoffice --help for the variables)']);
   });
 
   it('-w @- with --params - is refused: both read stdin (exit 2, nothing sent)', async () => {

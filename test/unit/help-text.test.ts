@@ -11,6 +11,7 @@ import { CALL_OPTIONS } from '../../src/options/args.js';
 import { METHOD_HELP_FLAGS } from '../../src/cli/help/method-help.js';
 import { builtinSchemas } from '../../src/generated/builtin.js';
 import { wrapHelp } from '../../src/cli/help/wrap.js';
+import { WRITE_OUT_VARIABLES } from '../../src/output/write-out-values.js';
 import { load } from 'js-yaml';
 
 async function help(argv: string[], env: Record<string, string> = {}, stdout = new Capture()): Promise<string> {
@@ -139,6 +140,15 @@ describe('what help says is true', () => {
   it.each(COMMANDS.map((command) => [command.name, command] as const))('oneoffice --help describes %s in the words of the command registry', async (_, command) => {
     const text = await help(['--help'], { COLUMNS: '100000' });
     expect(text).toMatch(new RegExp(`\\n  ${command.name}\\b.* {2,}${command.description.replace(/[()[\]$.*+?|]/g, '\\$&')}\\n`));
+  });
+
+  it('oneoffice --help, where the warning for an unknown -w variable sends the reader, lists every variable', async () => {
+    const stderr = new Capture();
+    await main(['createUser', '--email', 'a@b.io', '--dry-run', '-w', '%{nope}'], { stdout: new Capture(), stderr, stdin: new PassThrough(), env: { HOME: '/nonexistent', ONEOFFICE_URL: 'http://127.0.0.1:1/', ONEOFFICE_BEARER: 'token-0123456789abcdef' } });
+    expect(stderr.text).toContain('see oneoffice --help for the variables');
+    const text = await help(['--help'], { COLUMNS: '100000' });
+    for (const name of WRITE_OUT_VARIABLES) expect(text, name).toContain(` %{${name}}`);
+    expect(text).toContain(' %header{name}');
   });
 
   it('--max-time is said to bound each attempt, not the whole call', async () => {

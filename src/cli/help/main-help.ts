@@ -1,6 +1,7 @@
-// What `oneoffice --help` says after its lists (examples, environment, exit codes), as data: the
+// What `oneoffice --help` says after its lists (-w variables, examples, environment, exit codes), as data: the
 // help text and the man page (scripts/man-data.ts) are both rendered from it, so they agree.
 import { CALL_FLAG_EXAMPLES } from './flag-examples.js';
+import { WRITE_OUT_VARIABLES } from '../../output/write-out-values.js';
 
 export interface Example {
   command: string;
@@ -33,6 +34,12 @@ export const ENVIRONMENT: ReadonlyArray<{ names: string; meaning: string }> = [
 /** The help's "Examples:" block: each command, its comment after it. */
 export function examplesHelp(examples: readonly Example[] = MAIN_EXAMPLES): string {
   return ['Examples:', ...examples.map((example) => `  ${example.command}${example.comment ? `   # ${example.comment}` : ''}`)].join('\n');
+}
+
+/** Every -w variable, from the list write-out reads: the warning for an unknown one points here. */
+export function writeOutHelp(): string {
+  // One line: help/wrap.ts refills it to the reader's width when help is printed.
+  return ['Variables of -w (curl\'s names):', `  ${[...WRITE_OUT_VARIABLES.map((name) => `%{${name}}`), '%header{name}'].join(' ')}`].join('\n');
 }
 
 /** The help's "Environment" block. */
