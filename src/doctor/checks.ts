@@ -35,7 +35,7 @@ export function judge(facts: Facts, now: number): Check[] {
     return [...checks, ...skipped(['proxy', 'dns', 'connect', 'tls', 'auth', 'clock', 'answer'])];
   }
   const target = facts.target;
-  checks.push({ name: 'url', status: 'ok', detail: `${target.url.href} (from ${target.urlFrom})` }, tokenCheck(target));
+  checks.push({ name: 'url', status: 'ok', detail: `${displayUrl(target.url)} (from ${target.urlFrom})` }, tokenCheck(target));
   if (facts.networkError) {
     checks.push(fail('network', facts.networkError.message, facts.networkError.exitCode));
     return [...checks, ...skipped(['dns', 'connect', 'tls', 'auth', 'clock', 'answer'])];
@@ -182,7 +182,7 @@ function skipped(names: readonly string[]): Check[] {
   return names.map((name) => ({ name, status: 'skip' as const, detail: 'not reached' }));
 }
 
-/** A proxy URL without its password. */
+/** A URL (the API's, a proxy's) with its password masked. */
 function displayUrl(url: URL): string {
   if (!url.password) return url.href;
   const copy = new URL(url.href);

@@ -46,6 +46,16 @@ describe('passwords inside URLs (item 10)', () => {
     });
     expect(rec.server.received).toHaveLength(0);
   });
+
+  it('doctor names the URL with its password masked, as text and as --json', async () => {
+    const url = rec.server.url.replace('http://', `http://user:${PASSWORD}@`);
+    const masked = rec.server.url.replace('http://', 'http://user:****@');
+    const text = await runMain(['doctor'], { ...rec.env, ONEOFFICE_URL: url });
+    expect(text.stdout).toContain(`\nok    url        ${masked} (from $ONEOFFICE_URL)\n`);
+    const json = await runMain(['doctor', '--json'], { ...rec.env, ONEOFFICE_URL: url });
+    expect((JSON.parse(json.stdout) as { checks: Array<{ name: string; detail: string }> }).checks.find((check) => check.name === 'url')?.detail).toBe(`${masked} (from $ONEOFFICE_URL)`);
+    expect(text.stdout + text.stderr + json.stdout + json.stderr).not.toContain(PASSWORD);
+  });
 });
 
 describe('a token echoed back by the server (item 10)', () => {
