@@ -32,6 +32,8 @@ export interface GatherInput {
   unlock?: (network: NetworkSettings) => Promise<void>;
   registry: Registry;
   dispatcher?: Dispatcher;
+  /** Masks the secrets known so far (Context.redact): the server's message is cut to 200 characters after it, never before. */
+  mask?: (text: string) => string;
 }
 
 export interface GatherDeps {
@@ -92,7 +94,7 @@ async function probe(input: GatherInput, target: Target, network: NetworkSetting
   const call = buildCall({ url: target.url, token: target.token, apiMethod: PROBE_METHOD, params: { email: PROBE_EMAIL } });
   const transport = await openTransport(network, { observer, ...(input.dispatcher ? { dispatcher: input.dispatcher } : {}) });
   try {
-    const execution = await executeWhole(transport, call, 1024 * 1024, { retry: { retries: 0, retryMaxTimeMs: 0, idempotent: true } });
+    const execution = await executeWhole(transport, call, 1024 * 1024, { retry: { retries: 0, retryMaxTimeMs: 0, idempotent: true }, ...(input.mask ? { mask: input.mask } : {}) });
     if (execution.kind === 'error') return { ...seen, execution, shapeProblems: [] };
     // A mocked dispatcher (tests) makes no connection: an answer means one was made.
     const method = input.registry.get(PROBE_METHOD);
@@ -104,7 +106,7 @@ async function probe(input: GatherInput, target: Target, network: NetworkSetting
       execution,
       ...(typeof date === 'string' ? { date } : {}),
       roundTripMs: execution.seconds.total * 1000,
-      shapeProblems: [401, 403].includes(execution.head.status) ? [] : answerProblems(schema, execution.head.status, execution.text),
+      shapeProblems: [401, 403].includes(execution.head.status) ? [] : answerProblems(schema, execution.head.status, execution.text, input.mask),
     };
   } finally {
     await transport.close();

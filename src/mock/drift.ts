@@ -5,8 +5,8 @@
 import type { Registry } from '../api/schema/registry.js';
 import { answerProblems, loadResponseSchema, type ResponseSchema } from '../api/schema/responses.js';
 
-/** The differences of one answer from the docs; empty when it is as documented. */
-export type DriftCheck = (method: string, status: number, body: string) => string[];
+/** The differences of one answer from the docs; empty when it is as documented. `mask`: the secrets masked in the values they quote. */
+export type DriftCheck = (method: string, status: number, body: string, mask?: (text: string) => string) => string[];
 
 /** Loads every method's response validator up front, so no answer waits on a load. */
 export async function loadDriftCheck(registry: Registry, methods: readonly string[]): Promise<DriftCheck> {
@@ -16,5 +16,5 @@ export async function loadDriftCheck(registry: Registry, methods: readonly strin
     const schema = method ? await loadResponseSchema(method) : undefined;
     if (schema) schemas.set(name, schema);
   }
-  return (method, status, body) => answerProblems(schemas.get(method), status, body);
+  return (method, status, body, mask) => answerProblems(schemas.get(method), status, body, mask);
 }

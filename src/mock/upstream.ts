@@ -53,13 +53,15 @@ export async function upstreamBackend(options: UpstreamOptions): Promise<MockBac
     const body = credentialMask.mask(execution.text);
     // A secret param quoted back is the client's own, passed on; the log line and the recording mask it too.
     const paramSecrets = secretValuesAt(call.params, secrets).flatMap(secretForms);
-    const shown = paramSecrets.length ? new JsonTextMask([...credentials, ...paramSecrets]).mask(execution.text) : body;
+    const shownMask = paramSecrets.length ? new JsonTextMask([...credentials, ...paramSecrets]) : credentialMask;
+    const shown = shownMask === credentialMask ? body : shownMask.mask(execution.text);
     const kept: Record<string, string> = {};
     for (const name of RECORDED_HEADERS) {
       const value = headers[name];
       if (value !== undefined) kept[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    const drift = driftOf(call.method, status, body);
+    // Checked as it came; the values a drift line quotes (cut to 60 characters) are masked before.
+    const drift = driftOf(call.method, status, execution.text, (text) => shownMask.mask(text));
     if (drift.length) drifted.set(call.method, (drifted.get(call.method) ?? 0) + 1);
     for (const line of drift) report(`drift: ${call.method} (${status}): ${line}`);
     if (recording) {

@@ -182,6 +182,26 @@ describe("a token where the server's message is cut to 200 characters", () => {
     expect([result.code, result.stderr]).toEqual([4, `oneoffice: server answered 401 Unauthorized: ${message}\n`]);
   });
 
+  it("is masked whole in doctor's auth check, as text and as --json", async () => {
+    rec.server.respond(cutAnswer);
+    const text = await run(['doctor'], { env: rec.env });
+    expect(text.stdout).toContain(`\nfail  auth       token refused: server answered 401 Unauthorized: ${message} -> `);
+    const json = await run(['doctor', '--json'], { env: rec.env });
+    expect((JSON.parse(json.stdout) as { checks: Array<{ name: string; detail: string }> }).checks.find((check) => check.name === 'auth')?.detail).toBe(`token refused: server answered 401 Unauthorized: ${message}`);
+    expect(text.stdout + json.stdout).not.toContain(TOKEN.slice(0, 10));
+  });
+
+  it("is masked whole in doctor's answer check, where a value that breaks the response schema is quoted cut to 60 characters", async () => {
+    rec.server.respond((request, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `${'p'.repeat(45)}${String(request.headers['x-api-key'])}`, email: 'oneoffice-doctor@example.invalid' }));
+    });
+    const result = await run(['doctor', '--json'], { env: rec.env });
+    const answer = (JSON.parse(result.stdout) as { checks: Array<{ name: string; detail: string }> }).checks.find((check) => check.name === 'answer');
+    expect(answer?.detail).toContain(`body.id: must be an integer (got "${'p'.repeat(45)}****")`);
+    expect(result.stdout).not.toContain(TOKEN.slice(0, 8));
+  });
+
   it("is masked whole in the error of batch's results file", async () => {
     rec.server.respond(cutAnswer);
     const dir = tempDir('cut-echoes');

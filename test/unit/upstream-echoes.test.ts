@@ -46,7 +46,7 @@ async function frontOf(recordTo: string, through: { proxy?: string } = {}) {
   let closed: Promise<void> | undefined;
   const close = () => (closed ??= mock.close());
   cleanups.defer(close);
-  return { ...mock, close };
+  return { ...mock, close, reported };
 }
 
 describe('mock --upstream, an upstream quoting back what it was sent', () => {
@@ -85,5 +85,19 @@ describe('mock --upstream, an upstream quoting back what it was sent', () => {
     expect([answer.status, answer.body]).toEqual([403, '"proxy: no entry for ****, password ****"']);
     expect(mock.log()).toEqual([expect.stringMatching(/^getUserByEmail 403 \d+\.\dms: "proxy: no entry for \*\*\*\*, password \*\*\*\*"$/)]);
     expect(readFileSync(recording, 'utf8')).not.toContain('proxy-pass-4242');
+  });
+
+  it('keeps the password out of the drift line that quotes an answer breaking the response schema', async () => {
+    // resetPasswordByEmail answers `true`; this upstream answers a text quoting the password.
+    rec.server.respond((request, res) => {
+      const { params } = JSON.parse(request.body) as { params: { password: string } };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(php(`password ${params.password} set`));
+    });
+    const mock = await frontOf(join(tempDir('upstream-echo'), 'rec.ndjson'));
+    await apiCall(mock, 'resetPasswordByEmail', { email: 'a@b.co', password: PASSWORD });
+    await mock.close();
+    expect(mock.reported).toContain('drift: resetPasswordByEmail (200): body: must be true (got "password **** set")');
+    expect(mock.reported.join('\n')).not.toContain('Hunter2');
   });
 });

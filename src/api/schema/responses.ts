@@ -4,6 +4,7 @@
 import { builtinResponses, builtinResponseValidators } from '../../generated/responses.js';
 import { readJson } from '../json.js';
 import { describeErrors } from './messages.js';
+import { maskStrings } from '../mask.js';
 import { BUILTIN_SOURCE } from './registry.js';
 import type { CompiledValidator, JsonSchema, MethodSchema } from './types.js';
 import { compileExtraSchema } from './validator.js';
@@ -25,8 +26,10 @@ export async function loadResponseSchema(method: MethodSchema): Promise<Response
 /**
  * Where an answer differs from the docs (mock --upstream's drift, doctor's answer check): a success
  * must be JSON matching the response schema, an error a JSON string. Empty when it is as documented.
+ * The problems quote values cut to 60 characters: `mask` masks the secrets in them before, so a cut
+ * cannot leave a piece of one (the answer itself is checked as it came).
  */
-export function answerProblems(response: ResponseSchema | undefined, status: number, body: string): string[] {
+export function answerProblems(response: ResponseSchema | undefined, status: number, body: string, mask?: (text: string) => string): string[] {
   const read = body === '' ? undefined : readJson(body);
   if (status < 200 || status >= 300) {
     if (read?.ok && typeof read.value === 'string') return [];
@@ -35,7 +38,7 @@ export function answerProblems(response: ResponseSchema | undefined, status: num
   if (read === undefined) return ['the answer is empty (the docs give JSON)'];
   if (!read.ok) return ['the answer is not JSON'];
   if (!response || response.validate(read.value)) return [];
-  const lines = describeErrors(response.validate.errors ?? [], response.schema, read.value, (path) => `body.${path.join('.')}`);
+  const lines = describeErrors(response.validate.errors ?? [], response.schema, mask ? maskStrings(read.value, mask) : read.value, (path) => `body.${path.join('.')}`);
   // describeErrors calls the whole value "params".
   return lines.map((line) => line.replace(/^params:/, 'body:'));
 }

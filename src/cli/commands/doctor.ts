@@ -46,6 +46,7 @@ export async function runDoctorCommand(ctx: Context, argv: readonly string[]): P
       network: (url) => resolveNetwork(choices, FLAG_NAMES, ctx.config().profile, env, url, true, platform),
       unlock: (network) => (network.clientCert ? unlockClientKey(ctx, network.clientCert) : Promise.resolve()),
       registry: ctx.registry(),
+      mask: (text) => ctx.redact(text),
       ...(ctx.deps.dispatcher ? { dispatcher: ctx.deps.dispatcher } : {}),
     },
     { lookup, nodeVersion: process.versions.node },
