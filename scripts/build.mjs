@@ -29,7 +29,7 @@ const shared = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  define: { __ONEOFFICE_VERSION__: JSON.stringify(pkg.version), __ONEOFFICE_HELP__: 'null', __ONEOFFICE_METHODS__: 'null' },
+  define: { __ONEOFFICE_VERSION__: JSON.stringify(pkg.version), __ONEOFFICE_HELP__: 'null', __ONEOFFICE_WIDE_HELP__: 'null', __ONEOFFICE_METHODS__: 'null' },
   legalComments: 'none',
   logLevel: 'warning',
   // A native addon: it finds its prebuilt binary next to its own files, so it is loaded from node_modules.
@@ -175,7 +175,7 @@ function undiciAccepts100Continue() {
 /** `prerendered`: what the core prints as it is for the built-in methods (`--help`, `methods`); none on the first build. */
 async function bundleCli(prerendered) {
   const cli = { ...shared, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir: CLI_DIR };
-  const define = { ...shared.define, __ONEOFFICE_HELP__: JSON.stringify(prerendered?.help ?? null), __ONEOFFICE_METHODS__: JSON.stringify(prerendered?.methods ?? null) };
+  const define = { ...shared.define, __ONEOFFICE_HELP__: JSON.stringify(prerendered?.help ?? null), __ONEOFFICE_WIDE_HELP__: JSON.stringify(prerendered?.wideHelp ?? null), __ONEOFFICE_METHODS__: JSON.stringify(prerendered?.methods ?? null) };
   const builds = [
     build({ ...cli, entryPoints: { cli: join(root, 'src', 'cli', 'main.ts') }, plugins: [lazyParts('cli')], define }),
     // The core with the call command in it, for a method's command line (`oneoffice createUser ...`,
@@ -228,11 +228,11 @@ function declarations() {
 // `oneoffice --help` as commander renders it for the built-in methods, so the CLI can print it
 // without loading commander, and `oneoffice methods`, without loading its part (a second, quick
 // build of the core embeds them).
-function renderHelp(args = ['--help']) {
+function renderHelp(args = ['--help'], env = {}) {
   const home = mkdtempSync(join(tmpdir(), 'oneoffice-build-'));
   try {
     const result = spawnSync(process.execPath, [join(root, 'bin', 'oneoffice.cjs'), ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, 'config') },
+      env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, 'config'), ...env },
       encoding: 'utf8',
     });
     if (result.status !== 0) throw new Error(`could not render the help text: ${result.stderr}`);
@@ -259,7 +259,8 @@ async function writeManPage() {
 const methods = generateValidators();
 await bundleLibrary();
 await bundleCli();
-await bundleCli({ help: renderHelp(), methods: renderHelp(['methods']) });
+// --help at 80 columns (a pipe's width, printed as it is) and unwrapped (wrapped to any other width).
+await bundleCli({ help: renderHelp(), wideHelp: renderHelp(['--help'], { COLUMNS: '100000' }), methods: renderHelp(['methods']) });
 await writeManPage();
 declarations();
 // The JSON Schema of scenario files as a file of the package, for editors' `$schema=` lines.

@@ -29,6 +29,9 @@ function takesValue(option: string): boolean {
 
 declare const __ONEOFFICE_HELP__: string | undefined;
 const PRERENDERED_HELP = typeof __ONEOFFICE_HELP__ === 'string' ? __ONEOFFICE_HELP__ : undefined;
+declare const __ONEOFFICE_WIDE_HELP__: string | undefined;
+/** The same help unwrapped: another width is wrapped from it, as a text already cut at 80 columns cannot be widened. */
+const PRERENDERED_WIDE_HELP = typeof __ONEOFFICE_WIDE_HELP__ === 'string' ? __ONEOFFICE_WIDE_HELP__ : undefined;
 declare const __ONEOFFICE_METHODS__: string | undefined;
 /** `oneoffice methods` for the built-in methods, rendered at the build: printed without loading its part. */
 const PRERENDERED_METHODS = typeof __ONEOFFICE_METHODS__ === 'string' ? __ONEOFFICE_METHODS__ : undefined;
@@ -78,10 +81,10 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
       if (typo !== undefined) throw new UsageError(`unknown option ${typo} (did you mean ${SHORT_TYPOS[typo]}?)`);
     }
     // The help text for the built-in methods is rendered at build time: commander costs ~12 ms.
-    if (PRERENDERED_HELP && isPlainHelp(argv) && !ctx.hasUserSchemas()) {
+    if (PRERENDERED_HELP && PRERENDERED_WIDE_HELP && isPlainHelp(argv) && !ctx.hasUserSchemas()) {
       // Rendered at the build as it is read without a terminal (80 columns): then written as it is.
       const columns = helpColumns(deps);
-      deps.stdout.write(columns === DEFAULT_HELP_COLUMNS ? PRERENDERED_HELP : wrapHelp(PRERENDERED_HELP, columns));
+      deps.stdout.write(columns === DEFAULT_HELP_COLUMNS ? PRERENDERED_HELP : wrapHelp(PRERENDERED_WIDE_HELP, columns));
       return ExitCode.ok;
     }
     const { runProgram } = await import('./program.js');
