@@ -50,7 +50,7 @@ describe('help wraps to the terminal, between words', () => {
     expect(Math.max(...piped.split('\n').map((line) => line.length))).toBe(80);
   });
 
-  it.each([80, 60])("test --help's scenario sample is the same YAML at %i columns as unwrapped: a wrapped comment stays a comment", async (columns) => {
+  it.each([80, 60, 40])("test --help's scenario sample is the same YAML at %i columns as unwrapped: a wrapped comment stays a comment, a wrapped value goes on deeper", async (columns) => {
     const sample = (text: string) => load(text.split('\n\n')[2]?.replace(/^ {2}/gm, '') ?? '');
     const wide = sample(await help(['test', '--help'], { COLUMNS: '100000' }));
     expect(wide).toMatchObject({ name: 'onboarding', steps: [{ call: 'createUser' }, { call: 'createUser' }, { call: 'getUserByEmail' }] });

@@ -21,8 +21,12 @@ const DESCRIPTION_BELOW_INDENT = 8;
 const ITEM_INDENT = 2;
 /** Stands for a space that must not become a line break (U+00A0, never in help's own text). */
 const KEPT_SPACE = '\u00a0';
-/** A line showing a command or a JSON value, rather than prose. */
-const COMMAND_LINE = /^ *(oneoffice |\$ |\{|\[|[a-z-]+ \|)/;
+/**
+ * A line showing a command, a JSON value or a YAML entry (test's sample scenario), rather than prose:
+ * it goes on deeper, so that a YAML value broken onto the next line is still the same value (a
+ * method help's "example: --flag ..." is not one: its quoted JSON may be broken).
+ */
+const COMMAND_LINE = /^ *(oneoffice |\$ |\{|\[|[a-z-]+ \||(- )?[\w.-]+: (?!--))/;
 
 /** The width help is wrapped to: $COLUMNS, else the terminal's columns, else 80. */
 export function helpColumns(target: HelpTarget): number {
