@@ -20,6 +20,7 @@ import { abortedError, connectTimeoutError, endpointOf, maxTimeError, toNetworkE
 import { parsedConnection, type AnswerReader, type NodeParserModule, type ParsedConnection } from './parsed-connection.js';
 import { wholeAnswer } from './whole-answer.js';
 import type { Timeouts, WholeResponse } from './transport.js';
+import { localNameLookup } from './local-names.js';
 
 export { nodeHttpParser, type NodeParserModule } from './parsed-connection.js';
 
@@ -108,7 +109,7 @@ export function keptConnections(connections: number, parserModule: NodeParserMod
 
   const open = (origin: Origin, host: string, port: number): Connection => {
     origin.open++;
-    const socket = createConnection({ host, port, noDelay: true });
+    const socket = createConnection({ host, port, noDelay: true, lookup: localNameLookup });
     const closed = () => {
       origin.open--;
       const at = origin.idle.indexOf(connection);

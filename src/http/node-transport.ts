@@ -20,6 +20,7 @@ import { headersFromRaw, IDLE_CONNECTION_MS } from './http1-text.js';
 import type { KeptConnections } from './kept-connections.js';
 import { watchConnecting } from './connection-watch.js';
 import { readWhole, streamedResponse } from './whole-answer.js';
+import { localNameLookup } from './local-names.js';
 
 type DirectOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert' | 'names'> & {
   /** Keep-alive agents (a pool); without them each attempt has a connection of its own. */
@@ -53,10 +54,11 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
   // A single plain-HTTP call opens its own socket: `agent: false` would build an Agent for each
   // call, a cost of every single call (issue 21). An Agent's sockets have Nagle off; so has this one.
   let own: Socket | undefined;
-  const connection = !agent && !secure ? { agent: ownConnection(() => (own = ignoringLateErrors(createConnection({ host, port, noDelay: true })))) } : { agent };
+  const connection = !agent && !secure ? { agent: ownConnection(() => (own = ignoringLateErrors(createConnection({ host, port, noDelay: true, lookup: localNameLookup })))) } : { agent };
   const requestOptions: RequestOptions & { rejectUnauthorized?: boolean; ca?: string; servername?: string; cert?: string; key?: string; passphrase?: string } = {
     host,
     port,
+    lookup: localNameLookup,
     method: call.httpMethod,
     path: requestTarget(url),
     headers: call.headers.flat(),

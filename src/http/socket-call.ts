@@ -19,6 +19,7 @@ import { watchConnecting } from './connection-watch.js';
 import { tlsClientOptions } from './client-cert.js';
 import type { ConnectionOptions, SentResponse, Transport } from './transport.js';
 import { readWhole, streamedResponse } from './whole-answer.js';
+import { localNameLookup } from './local-names.js';
 
 export type SocketCallOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'insecure' | 'clientCert' | 'names'> & {
   /** The process ends after this call: a connection whose answer was read whole is left to the exit (see finish). */
@@ -27,7 +28,7 @@ export type SocketCallOptions = Pick<ConnectionOptions, 'timeouts' | 'ca' | 'ins
 
 /** The connection of one call: TCP, or TLS with the options node:https would give tls.connect. */
 async function connect(url: URL, host: string, port: number, options: SocketCallOptions): Promise<Socket> {
-  if (url.protocol !== 'https:') return createConnection({ host, port, noDelay: true });
+  if (url.protocol !== 'https:') return createConnection({ host, port, noDelay: true, lookup: localNameLookup });
   // node:tls (~5 ms) only for https.
   const tls = await import('node:tls');
   // node:https's Agent hands tls.connect its own `noDelay: true` (net's option, not in tls's types).
@@ -35,6 +36,7 @@ async function connect(url: URL, host: string, port: number, options: SocketCall
     host,
     port,
     noDelay: true,
+    lookup: localNameLookup,
     ...(isIP(host) ? {} : { servername: host }),
     ...(options.ca ? { ca: options.ca } : {}),
     ...(options.insecure ? { rejectUnauthorized: false } : {}),

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { configPath } from '../helpers/config.js';
 import { runMain } from '../helpers/in-process.js';
+import { createClient } from '../../src/index.js';
 import { startMock } from '../helpers/mock-server.js';
 import { startRecordingServer, useRecordingServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
@@ -207,5 +208,31 @@ describe('the command line wins over the environment (item 13)', () => {
       stdout: '',
       stderr: `oneoffice: no API URL: looked in --url, profile "p3" in ${configFile(env)}, $ONEOFFICE_URL and $URL (set one, e.g. oneoffice config set url https://...)\n`,
     });
+  });
+});
+
+describe('names of this machine, *.localhost, over plain http://', () => {
+  // The token goes to them in clear as to a loopback host: they must reach this machine whatever DNS
+  // would answer for them (here it knows none of them), looked up as localhost is, as curl does.
+  const local = () => rec.server.url.replace('127.0.0.1', 'api.localhost');
+
+  it('a single call reaches this machine, with the token, the Host header naming the host as given', async () => {
+    const result = await runMain(['getUserByEmail', '--email', 'a@b.co'], { ...rec.env, ONEOFFICE_URL: local() });
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(rec.server.received[0]?.headers).toMatchObject({ host: `api.localhost:${rec.server.port}`, 'x-api-key': TOKEN });
+  });
+
+  it('so do a batch, a scenario and the library client', async () => {
+    const dir = tempDir('localhost-names');
+    const input = join(dir, 'in.ndjson');
+    writeFileSync(input, `${JSON.stringify({ method: 'getUserByEmail', params: { email: 'a@b.co' } })}\n`);
+    expect((await runMain(['batch', input], { ...rec.env, ONEOFFICE_URL: local() })).code).toBe(0);
+    const scenario = join(dir, 'smoke.yml');
+    writeFileSync(scenario, 'steps:\n  - call: getUserByEmail\n    params: { email: a@b.co }\n    expect: { schema: false }\n');
+    expect((await runMain(['test', scenario], { ...rec.env, ONEOFFICE_URL: local() })).code).toBe(0);
+    const client = createClient({ url: local(), token: TOKEN });
+    await client.getUserByEmail({ email: 'a@b.co' });
+    await client.close();
+    expect(rec.server.received.map((request) => request.headers.host)).toEqual(Array.from({ length: 3 }, () => `api.localhost:${rec.server.port}`));
   });
 });
