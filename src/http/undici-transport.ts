@@ -15,6 +15,7 @@ import { ADDED_BY_UNDICI, requestTarget, type CallRequest } from '../api/request
 import { tlsClientOptions } from './client-cert.js';
 import { monotonicMs } from '../api/clock.js';
 import { localNameLookup } from './local-names.js';
+
 export function createDispatcher(options: ConnectionOptions, observer?: ExchangeObserver): Dispatcher {
   const tls = { timeout: options.timeouts.connectMs, ...(options.ca ? { ca: options.ca } : {}), ...(options.insecure ? { rejectUnauthorized: false } : {}) };
   // The client certificate is for the server, not for an https:// proxy.
@@ -22,7 +23,7 @@ export function createDispatcher(options: ConnectionOptions, observer?: Exchange
   const limits = options.connections ? { connections: options.connections } : {};
   if (options.proxy) {
     // Like curl: plain http:// is forwarded by the proxy, https:// goes through a CONNECT tunnel.
-    return new ProxyAgent({ uri: options.proxy.href, requestTls: serverTls, proxyTls: tls, proxyTunnel: false, ...limits });
+    return new ProxyAgent({ uri: options.proxy.href, requestTls: serverTls, proxyTls: { ...tls, lookup: localNameLookup }, proxyTunnel: false, ...limits });
   }
   const connect = alertingConnector(buildConnector({ ...serverTls, keepAlive: false, lookup: localNameLookup }));
   return new Agent({ connect: observer ? observedConnector(connect, observer) : connect, ...limits });

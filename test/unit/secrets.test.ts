@@ -235,4 +235,11 @@ describe('names of this machine, *.localhost, over plain http://', () => {
     await client.close();
     expect(rec.server.received.map((request) => request.headers.host)).toEqual(Array.from({ length: 3 }, () => `api.localhost:${rec.server.port}`));
   });
+
+  it('so does a proxy named so, reached over plain http:// as a loopback one', async () => {
+    // The recording server plays the proxy: the call goes to it whole.
+    const result = await runMain(['getUserByEmail', '--email', 'a@b.co', '--retry', '0'], { ...rec.env, ONEOFFICE_URL: 'http://127.0.0.1:9/api', HTTP_PROXY: `http://proxy.localhost:${rec.server.port}` });
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(rec.server.received[0]?.url).toBe('http://127.0.0.1:9/api');
+  });
 });
