@@ -80,10 +80,10 @@ export function manPage(version, date, data) {
     }),
     '.SH DESCRIPTION',
     roffText(
-      "oneoffice calls OneOffice's server-to-server marketplace API: an HTTP GET with a JSON body naming the method and its params, the token in an x-api-key header. Each API method is a command whose flags come from the method's schema; params are checked before anything is sent, and every problem is reported at once. Beside the methods, commands run many calls from a file (batch), run scenario files with expectations (test), run a local server for tests and demos (mock), and manage profiles in the config file (config).",
+      "oneoffice calls OneOffice's server-to-server marketplace API: an HTTP GET with a JSON body naming the method and its params, the token in an x-api-key header. Each API method is a command whose flags come from the method's schema; params are checked before anything is sent, and every problem is reported at once. Beside the methods, commands run many calls from a file (batch), run scenario files with expectations (test), run a local server for tests and demos (mock), check a setup end to end (doctor), and manage profiles in the config file (config).",
     ),
     '.PP',
-    roffText('Data goes to standard output, messages to standard error; nothing prompts without a terminal, and tokens and secret params are masked in everything printed unless --show-secrets is given.'),
+    roffText('Data goes to standard output, messages to standard error; nothing prompts without a terminal, and tokens and secret params are masked in every request, message and error answer printed unless --show-secrets is given (a 2xx answer is the data asked for, written as it came).'),
     '.SH COMMANDS',
     ...data.commands.flatMap((command) => [
       `.SS ${roffText(command.usage)}`,
