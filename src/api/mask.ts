@@ -39,11 +39,16 @@ export function maskUrlPassword(text: string): string {
   return `${scheme}${rest.slice(0, firstColon + 1)}****${rest.slice(lastAt)}`;
 }
 
-/** Header names whose values are credentials: masked in printed requests, and searched for in what comes back. */
-const CREDENTIAL_HEADERS = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie']);
+/**
+ * Header names whose values are credentials: masked in printed requests, and searched for in what
+ * comes back. The API's own (x-api-key), HTTP's (Authorization, Proxy-Authorization, Cookie), and any
+ * whose name says it holds one (X-Auth-Token, X-Amz-Security-Token, X-Session-Id, X-Client-Secret):
+ * masking a harmless one costs less than printing a key.
+ */
+const CREDENTIAL_NAME = /api[-_]?key|auth|token|secret|passw|session|cookie|credential/;
 
 export function isCredentialHeader(name: string): boolean {
-  return CREDENTIAL_HEADERS.has(name.toLowerCase());
+  return CREDENTIAL_NAME.test(name.toLowerCase());
 }
 
 /**

@@ -2,7 +2,7 @@
 // it. Pure: CallRequest in, text out. Run as printed, it sends the same method, URL, headers and
 // body byte for byte; the token is read from where it came from (an environment variable, or the
 // config file through `oneoffice config get`), never written out, and every other secret (params
-// marked x-secret, Authorization, Cookie) is masked unless --show-secrets.
+// marked x-secret, Authorization, Cookie, any header named as a credential: api/mask.ts) is masked unless --show-secrets.
 import { displayBody, displayUrl, type Reveal } from './printer.js';
 import { isCredentialHeader, maskSecret } from '../api/mask.js';
 import { displayProxy } from '../http/proxy.js';

@@ -55,6 +55,23 @@ describe('a credential header given with -H, quoted back by the server', () => {
     expect(result.stderr).toBe('oneoffice: server answered 403 Forbidden: the key **** may not (****)\n');
   });
 
+  it('is any header whose name says it holds one (X-Auth-Token, X-Session-Id, X-Client-Secret...): masked in --dry-run, -v and echoed', async () => {
+    const names = ['X-Auth-Token', 'X-Amz-Security-Token', 'X-Session-Id', 'X-Client-Secret', 'X-Db-Password', 'Api-Key', 'X-Credential'];
+    const lines = names.map((name, i) => `${name}: ${name.toLowerCase()}-value-${i}-0123456789`);
+    const headers = lines.flatMap((line) => ['-H', line]);
+    const dry = await runMain(['getUserByEmail', '--email', 'a@b.co', '--dry-run', ...headers, '-H', 'X-Trace: trace-0123456789'], rec.env);
+    for (const name of names) expect(dry.stdout).toMatch(new RegExp(`\\n${name}: \\*\\*\\*\\*…\\d{4}\\n`));
+    expect(dry.stdout).toContain('\nX-Trace: trace-0123456789\n');
+    rec.server.respond((request, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(`refused: ${String(request.headers['x-auth-token'])}`));
+    });
+    const sent = await runMain(['getUserByEmail', '--email', 'a@b.co', '-v', ...headers], rec.env);
+    expect(rec.server.received[0]?.headers['x-auth-token']).toBe('x-auth-token-value-0-0123456789');
+    expect([sent.code, sent.stdout]).toEqual([4, '"refused: ****"']);
+    for (const line of lines) expect(sent.stderr).not.toContain(line.slice(line.indexOf(':') + 2));
+  });
+
   it('is shown with --show-secrets, which asks for it', async () => {
     rec.server.respond(quotesCredentials);
     const result = await runMain(['getUserByEmail', '--email', 'a@b.co', '-H', `X-Api-Key: ${HEADER_KEY}`, '--show-secrets'], rec.env);
