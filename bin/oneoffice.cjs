@@ -10,12 +10,17 @@
 // Node's modules come from process.getBuiltinModule (Node >= 20.16), not require(): a start then never
 // runs require()'s functions, which Node compiles from source on their first use (~0.07 ms for the
 // first module, ~0.02 ms for each after it); boot.cjs and the bundles get theirs the same way.
-// A Node older than package.json's engines (20.18.1) may have no getBuiltinModule: one line naming
-// the Node needed, and exit 3 (a configuration error in the exit-code table, src/api/errors.ts),
-// rather than a TypeError and its stack.
-if (typeof process.getBuiltinModule !== 'function') {
+// On a Node older than package.json's engines (20.18.1: undici 7's), one line naming the Node needed,
+// and exit 3 (a configuration error in the exit-code table, src/api/errors.ts), rather than a
+// TypeError and its stack (before 20.16, no getBuiltinModule) or a failure further on.
+if (typeof process.getBuiltinModule !== 'function' || olderNode(process.versions.node)) {
   require('node:fs').writeSync(2, `oneoffice: needs Node.js 20.18.1 or later; this is Node.js ${process.version}\n`);
   process.exit(3);
+}
+/** Whether Node `version` (`20.18.0`) is older than 20.18.1. */
+function olderNode(version) {
+  const [major, minor, patch] = version.split('.', 3).map(Number);
+  return major < 20 || (major === 20 && (minor < 18 || (minor === 18 && patch < 1)));
 }
 const { isAbsolute, join } = process.getBuiltinModule('node:path');
 const { closeSync, constants, fstatSync, openSync, readFileSync, readvSync } = process.getBuiltinModule('node:fs');

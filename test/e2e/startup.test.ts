@@ -298,6 +298,24 @@ describe('start-up loads only what the command needs', () => {
 });
 
 describe('on a Node too old for it', () => {
+  it.each(['20.18.0', '20.16.0', '19.9.0'])('on Node %s, with process.getBuiltinModule but older than package.json asks, says so in one line: exit 3, nothing sent', (version) => {
+    const preload = join(tempDir('old-node'), 'old-node.cjs');
+    writeFileSync(preload, `for (const [object, name, value] of [[process.versions, 'node', '${version}'], [process, 'version', 'v${version}']]) Object.defineProperty(object, name, { value, enumerable: true });\n`);
+    const result = spawnSync(process.execPath, ['--require', preload, BIN, 'createUser', '--email', 'a@b.co', '--url', 'http://127.0.0.1:9/', '--token', 'old-node-token'], { env: isolatedEnv(), encoding: 'utf8' });
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      status: 3,
+      stdout: '',
+      stderr: `oneoffice: needs Node.js 20.18.1 or later; this is Node.js v${version}\n`,
+    });
+  });
+
+  it.each(['20.18.1', '20.19.0', '22.0.0', '24.11.1'])('on Node %s it starts', (version) => {
+    const preload = join(tempDir('new-node'), 'new-node.cjs');
+    writeFileSync(preload, `Object.defineProperty(process.versions, 'node', { value: '${version}', enumerable: true });\n`);
+    const result = spawnSync(process.execPath, ['--require', preload, BIN, '--version'], { env: isolatedEnv(), encoding: 'utf8' });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
   it('without process.getBuiltinModule (Node before 20.16), says in one line which Node it needs: exit 3, no stack trace, nothing run', () => {
     const preload = join(tempDir('old-node'), 'old-node.cjs');
     writeFileSync(preload, 'delete process.getBuiltinModule;\n');
