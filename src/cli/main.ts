@@ -148,7 +148,9 @@ async function reportError(ctx: Context, error: unknown): Promise<number> {
   const lines = isOneOfficeError(error) && error.problems ? error.problems.map(redact) : [message];
   for (const line of lines) stderr.write(`${red('oneoffice:')} ${line}\n`);
   if (ctx.globals.debug && error instanceof Error && error.stack) {
-    stderr.write(`${ctx.redact(fullStack(error))}\n`);
+    // The stack's first line is the message, which may quote the server: masked whole (a secret may hold a line
+    // break), then each line's control characters shown, as above.
+    stderr.write(`${ctx.redact(fullStack(error)).split('\n').map(visibleControls).join('\n')}\n`);
   } else if (!known) {
     stderr.write('oneoffice: run with --debug for details\n');
   }

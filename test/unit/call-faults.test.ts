@@ -35,6 +35,14 @@ describe('answers that are not what they should be', () => {
     expect(result.stderr).toContain('< HTTP/1.1 404 \\u001b[2J\\u001b[31mhacked\n');
     expect(result.stderr.endsWith('oneoffice: server answered 404 Not Found: bad \\u001b[31m red\n')).toBe(true);
   });
+  it("escape sequences in the server's words are shown, not obeyed, in --debug's stack too", async () => {
+    rec.server.respond(jsonResponder(400, 'bad \u001b]52;c;aGFja2Vk\u0007 \u001b[2J clipboard'));
+    const result = await runMain(['createUser', '--email', 'a@b.co', '--debug'], rec.env);
+    expect(result.code).toBe(4);
+    expect(result.stderr).not.toContain('\x1b');
+    expect(result.stderr).not.toContain('\x07');
+    expect(result.stderr).toContain('HttpError: server answered 400 Bad Request: bad \\u001b]52;c;aGFja2Vk\\u0007 \\u001b[2J clipboard\n    at ');
+  });
 });
 
 describe('connection faults', () => {
