@@ -13,7 +13,7 @@ export const EXIT_CODES = [
   { name: 'config', code: 3, meaning: 'configuration error (no URL or token, unreadable config or schema)' },
   { name: 'http4xx', code: 4, meaning: 'the server answered 4xx' },
   { name: 'http5xx', code: 5, meaning: 'the server answered 5xx' },
-  { name: 'network', code: 6, meaning: 'network error (DNS, refused, reset, TLS)' },
+  { name: 'network', code: 6, meaning: 'network error (DNS, refused, reset, TLS, a proxy\'s refusal)' },
   { name: 'timeout', code: 7, meaning: 'timed out' },
   { name: 'expectation', code: 8, meaning: 'oneoffice test: an expectation of a scenario failed' },
   { name: 'output', code: 23, meaning: 'output could not be written (stdout closed, full disk): what was to be printed is lost' },
@@ -46,7 +46,7 @@ export const ERROR_CODES = [
   'E_HTTP_4XX', 'E_HTTP_5XX', 'E_HTTP_REDIRECT', 'E_NOT_JSON', 'E_BODY_TOO_LARGE',
   // The network.
   'E_NETWORK', 'E_CONNREFUSED', 'E_CONNRESET', 'E_DNS', 'E_DNS_TEMPORARY', 'E_UNREACHABLE', 'E_PROTOCOL', 'E_TLS_HOSTNAME', 'E_TLS_EXPIRED', 'E_TLS_NOT_TLS', 'E_TLS_CLIENT_CERT', 'E_TLS_HANDSHAKE',
-  'E_TLS_UNTRUSTED', 'E_PROXY_CONNECT', 'E_PROXY_DNS', 'E_PROXY_TUNNEL',
+  'E_TLS_UNTRUSTED', 'E_PROXY_CONNECT', 'E_PROXY_DNS', 'E_PROXY_TUNNEL', 'E_PROXY_AUTH',
   // Time.
   'E_TIMEOUT', 'E_CONNECT_TIMEOUT', 'E_MAX_TIME',
   // Our own side.

@@ -135,13 +135,32 @@ function opensslReason(error: unknown): string | undefined {
   return /:SSL routines:[^:]*:([^:]+):/.exec(messageOf(error))?.[1];
 }
 
-/** Failures reaching the proxy, or the proxy refusing to open a tunnel. */
+/**
+ * What the proxy answered instead of passing the call on, from undici's words: a CONNECT refused
+ * ("Proxy response (403) !== 200 when HTTP Tunneling"), or a 407 to a call it forwards, which
+ * undici reports as an invalid argument ("Proxy Authentication Required (407)").
+ */
+function proxyAnswerOf(error: unknown, code: string | undefined): number | undefined {
+  const message = (error as Error | undefined)?.message ?? '';
+  const tunnel = /Proxy response \((\d+)\)/.exec(message);
+  if (tunnel) return Number(tunnel[1]);
+  return code === 'UND_ERR_INVALID_ARG' && /^Proxy Authentication Required \(407\)/.test(message) ? 407 : undefined;
+}
+
+/**
+ * Failures reaching the proxy, or the proxy refusing to pass the call on. A network error (exit 6),
+ * as curl's "CONNECT tunnel failed" is: the API server never saw the call, and exit 4 means it answered.
+ */
 function toProxyError(error: unknown, code: string | undefined, proxy: URL): OneOfficeError | undefined {
   const where = `proxy ${hostPortOf(proxy)}`;
   const options = { cause: error };
-  const message = (error as Error | undefined)?.message ?? '';
-  const tunnel = /Proxy response \((\d+)\)/.exec(message);
-  if (tunnel) return new NetworkError(`${where} refused to connect to the server (answered ${tunnel[1]})`, 'E_PROXY_TUNNEL', options);
+  const answer = proxyAnswerOf(error, code);
+  if (answer === 407) {
+    // Named by host and port only: the proxy URL's user name and password are never shown.
+    const advice = proxy.username || proxy.password ? 'it refused the user name and password of the proxy URL' : 'it wants a user name and password: put them in the proxy URL (http://user:password@host:port)';
+    return new NetworkError(`${where} answered 407 Proxy Authentication Required: ${advice}`, 'E_PROXY_AUTH', options);
+  }
+  if (answer !== undefined) return new NetworkError(`${where} refused to connect to the server (answered ${answer})`, 'E_PROXY_TUNNEL', options);
   const address = (error as { address?: string; port?: number }).address;
   const port = (error as { port?: number }).port;
   const atProxy = address === undefined || String(port) === portOf(proxy);
