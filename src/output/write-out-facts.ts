@@ -31,6 +31,7 @@ export function callFacts(call: CallRequest, timings: CallTimings, outcome: Outc
     errorMessage: outcome.redact(outcome.errorMessage),
     url: outcome.redact(outcome.showSecrets ? outcome.urlText : maskUrlPassword(outcome.urlText)),
     urlEffective: outcome.redact(outcome.showSecrets ? call.url.href : maskUrlPassword(call.url.href)),
+    ...redirectUrl(call.url, head, outcome),
     method: call.httpMethod,
     scheme: call.url.protocol === 'https:' ? 'HTTPS' : 'HTTP',
     ...(timings.remote ? { remote: timings.remote } : {}),
@@ -43,6 +44,21 @@ export function callFacts(call: CallRequest, timings: CallTimings, outcome: Outc
     sizeUpload: sent ? Buffer.byteLength(call.body) : 0,
     numConnects: timings.connects,
   };
+}
+
+/**
+ * curl's %{redirect_url}: where a 3xx answer with a Location would lead, resolved against the URL
+ * used (curl follows no redirect unless told, nor do we). Nothing for any other answer, or a
+ * Location that is empty or no URL, as curl.
+ */
+function redirectUrl(used: URL, head: ResponseHead | undefined, outcome: Outcome): { redirectUrl?: string } {
+  if (!head || head.status < 300 || head.status > 399) return {};
+  const values = head.headers['location'];
+  const location = Array.isArray(values) ? values[0] : values;
+  if (!location) return {};
+  if (!URL.canParse(location, used.href)) return {};
+  const target = new URL(location, used);
+  return { redirectUrl: outcome.redact(outcome.showSecrets ? target.href : maskUrlPassword(target.href)) };
 }
 
 /** Bytes of the answer's status line, headers and blank line as they came (curl's size_header). */

@@ -30,6 +30,8 @@ export interface WriteOutFacts {
   url: string;
   /** As used (password masked). */
   urlEffective: string;
+  /** Where a 3xx answer's Location points, resolved against the URL used (password masked); absent otherwise. */
+  redirectUrl?: string;
   method: string;
   /** 'HTTP' or 'HTTPS', as curl names it. */
   scheme: string;
@@ -68,7 +70,7 @@ export function writeOutJson(facts: WriteOutFacts): Array<[string, JsonValue]> {
     ['num_headers', numHeaders(facts)],
     ['num_redirects', 0],
     ['num_retries', facts.numRetries],
-    ['redirect_url', null],
+    ['redirect_url', facts.redirectUrl ?? null],
     ['remote_ip', facts.remote?.ip ?? ''],
     ['remote_port', facts.remote?.port ?? 0],
     ['response_code', facts.httpCode],

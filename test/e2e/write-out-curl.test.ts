@@ -97,6 +97,34 @@ describe.skipIf(NO_CURL)('-w as curl reads it', () => {
     expect(Number(request)).toBeGreaterThan(Buffer.byteLength(rec.server.received.at(-1)!.body));
   });
 
+  it('%{redirect_url} is where a 3xx answer\'s Location leads, resolved against the URL used, as curl prints it (and empty otherwise)', async () => {
+    const url = `http://127.0.0.1:${rec.server.port}/api/v1/call?x=1`;
+    const answers: Array<[number, string | undefined]> = [
+      [301, 'http://elsewhere.example/moved'],
+      [302, '/root/path?q=2'],
+      [307, 'next/step'],
+      [308, '../up%20one'],
+      [303, '//other.example:8080/p'],
+      [302, undefined],
+      [200, '/not-a-redirect'],
+    ];
+    const printed: Array<{ curl: string; ours: string }> = [];
+    for (const [status, location] of answers) {
+      rec.server.respond((_request, res) => {
+        res.writeHead(status, location === undefined ? {} : { Location: location });
+        res.end();
+      });
+      const curl = await curlWriteOut('[%{redirect_url}]', url);
+      const result = await ours('[%{redirect_url}]%{json}', { url });
+      const [, text, json] = /\[(.*?)\](\{.*\})$/.exec(result.stdout) ?? [];
+      expect(JSON.parse(json!)).toMatchObject({ redirect_url: text === '' ? null : text });
+      printed.push({ curl: curl.stdout, ours: `[${text}]` });
+    }
+    const base = `http://127.0.0.1:${rec.server.port}`;
+    expect(printed.map((p) => p.curl)).toEqual(['[http://elsewhere.example/moved]', `[${base}/root/path?q=2]`, `[${base}/api/v1/next/step]`, `[${base}/api/up%20one]`, '[http://other.example:8080/p]', '[]', '[]']);
+    expect(printed.map((p) => p.ours)).toEqual(printed.map((p) => p.curl));
+  });
+
   it("%{json} has curl's keys, in curl's order, times with six decimals; only oneoffice's num_retries is not curl's", async () => {
     rec.server.respond(steady);
     const curl = await curlWriteOut('%{json}', rec.server.url);

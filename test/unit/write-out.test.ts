@@ -50,6 +50,18 @@ describe('-w/--write-out', () => {
     expect(result.stdout).toBe('{"ok":true} 200 1');
   });
 
+  it('%{redirect_url} keeps the URL\'s user name but masks its password, as %{url_effective} does; --show-secrets shows it', async () => {
+    rec.server.respond((_request, res) => {
+      res.writeHead(302, { Location: 'moved' });
+      res.end();
+    });
+    const url = rec.server.url.replace('http://', 'http://alice:pw-Secret7@');
+    const masked = await runMain(['createUser', '--email', 'a@b.co', '--url', `${url}api/call`, '-w', '%{redirect_url}\\n'], rec.env);
+    expect(masked.stdout).toBe(`${url.replace('pw-Secret7', '****')}api/moved\n`);
+    const shown = await runMain(['createUser', '--email', 'a@b.co', '--url', `${url}api/call`, '--show-secrets', '-w', '%{redirect_url}\\n'], rec.env);
+    expect(shown.stdout).toBe(`${url}api/moved\n`);
+  });
+
   it('writes 000 and the error when nothing answered (connection refused, exit 6)', async () => {
     const port = await refusedPort();
     const result = await runMain(['createUser', '--email', 'a@b.co', '--url', `http://127.0.0.1:${port}/`, '-w', '%{http_code} %{exitcode} %{errormsg}\\n'], rec.env);
