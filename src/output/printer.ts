@@ -26,14 +26,6 @@ export function displayBody(call: CallRequest, reveal: Reveal): string {
   return JSON.stringify({ method: call.apiMethod, params: displayParams(call, reveal) });
 }
 
-/** A URL for display: any password in it masked. */
-export function displayUrl(url: URL, reveal: Reveal): string {
-  if (reveal.showSecrets || url.password === '') return url.href;
-  const copy = new URL(url.href);
-  copy.password = '****';
-  return copy.href;
-}
-
 export function requestLine(call: CallRequest): string {
   return `${call.httpMethod} ${requestTarget(call.url)} HTTP/1.1`;
 }

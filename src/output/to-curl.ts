@@ -3,7 +3,7 @@
 // body byte for byte; the token is read from where it came from (an environment variable, or the
 // config file through `oneoffice config get`), never written out, and every other secret (params
 // marked x-secret, Authorization, Cookie, any header named as a credential: api/mask.ts) is masked unless --show-secrets.
-import { displayBody, displayUrl, type Reveal } from './printer.js';
+import { displayBody, type Reveal } from './printer.js';
 import { isCredentialHeader, maskSecret } from '../api/mask.js';
 import { displayProxy } from '../http/proxy.js';
 import { cmdQuote, powershellQuote, quoteFor, shellQuote, type ShellDialect } from './quote.js';
@@ -47,7 +47,7 @@ export function toCurl(call: CallRequest, options: CurlOptions): string {
   const dialect = options.dialect ?? 'sh';
   const quote = (word: string) => quoteFor(dialect, word);
   const source = options.token ?? DEFAULT_TOKEN_SOURCE;
-  const words = [dialect === 'sh' ? 'curl' : 'curl.exe', '-X', call.httpMethod, quote(displayUrl(call.url, options))];
+  const words = [dialect === 'sh' ? 'curl' : 'curl.exe', '-X', call.httpMethod, quote(sentUrl(call.url))];
   let before = '';
   const files: DataFile[] = [];
   for (const [name, value] of call.headers) {
@@ -97,6 +97,18 @@ export function toCurl(call: CallRequest, options: CurlOptions): string {
   const bodyFile = powershellTextFile('$oneofficeBody', body);
   const all = [...files, bodyFile];
   return [...all.flatMap((file) => file.before), [...words, '--data-binary', bodyFile.path].join(' '), ...all.flatMap((file) => file.after)].join('; ');
+}
+
+/**
+ * The URL as oneoffice uses it: without a user name and password, which oneoffice never sends
+ * (curl would turn them into an Authorization: Basic header the call does not carry).
+ */
+function sentUrl(url: URL): string {
+  if (url.username === '' && url.password === '') return url.href;
+  const copy = new URL(url.href);
+  copy.username = '';
+  copy.password = '';
+  return copy.href;
 }
 
 /** What curl must be told to connect, wait and retry as oneoffice would. */

@@ -71,6 +71,24 @@ describe.skipIf(NO_CURL)('--curl run by the real shells sends what oneoffice sen
   });
 });
 
+describe.skipIf(NO_CURL)('--curl with a user name and password in the URL', () => {
+  it.each([[[]], [['--show-secrets']]])('the printed command sends no Authorization, as oneoffice sends none (%j)', async (extra) => {
+    const url = rec.server.url.replace('http://', 'http://alice:pw-Secret7@');
+    const args = ['getUserByEmail', '--email', 'a@b.co', '--url', url, ...extra];
+    const printed = await runCli([...args, '--curl=sh'], { env: rec.env });
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).not.toContain('alice');
+    const ran = await runShell('sh', `${printed.stdout.trim()} -sS -o /dev/null\n`);
+    expect(ran).toEqual({ code: 0, stderr: '' });
+    const sent = await runCli(args, { env: rec.env });
+    expect(sent.code).toBe(0);
+    expect(rec.server.received).toHaveLength(2);
+    const [fromCurl, ours] = rec.server.received.map(significant);
+    expect(ours!.headers.map(([name]) => name)).not.toContain('authorization');
+    expect(fromCurl).toEqual(ours);
+  });
+});
+
 describe('--curl carries the settings oneoffice would use', () => {
   it('--max-time, --connect-timeout and, for a read, --retry with its delay and limit', async () => {
     const result = await runCli(['getUserByEmail', '--email', 'a@b.co', '--max-time', '7', '--connect-timeout', '2.5', '--retry', '3', '--retry-delay', '1', '--retry-max-time', '20', '--curl=sh'], { env: rec.env });
