@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 import { answerError } from '../api/answer.js';
 import { ParamsChecker } from '../api/check.js';
 import { ConfigError, describeFailure, ExitCode, isOneOfficeError, OneOfficeError, ValidationError } from '../api/errors.js';
-import { JsonTextMask, maskStrings, secretForms, secretValuesAt, sentCredentials } from '../api/mask.js';
+import { JsonTextMask, maskStrings, maskUrlPassword, secretForms, secretValuesAt, sentCredentials } from '../api/mask.js';
 import type { Params } from '../api/params.js';
 import { describeUnsafe, unsafeValues, unsendableValues } from '../api/param-safety.js';
 import { callBuilder } from '../api/request.js';
@@ -85,7 +85,7 @@ export interface Client extends ClientMethods {
    * other name takes any params and answers `unknown`.
    */
   call<M extends string>(method: M, params?: M extends keyof MethodParams ? MethodParams[M] : Record<string, unknown>, options?: CallOptions): Promise<M extends keyof MethodResults ? MethodResults[M] : unknown>;
-  /** Where calls go (the token is not exposed). */
+  /** Where calls go, its password masked (`https://user:****@host/api`; the token is not exposed either): a copy, changing it changes nothing. */
   readonly url: URL;
   /** Closes the connections; the client cannot be used afterwards. */
   close(): Promise<void>;
@@ -142,7 +142,9 @@ export function createClient(options: ClientOptions = {}): Client {
 
   const client: Record<string, unknown> = {
     call,
-    url: target.url,
+    // A copy, its password masked as the CLI shows a URL: a program may print, log or JSON.stringify
+    // the client. Calls go to target.url, which changing this copy cannot redirect.
+    url: new URL(maskUrlPassword(target.url.href)),
     close: async () => {
       closed = true;
       await (await transport)?.close();
