@@ -24,6 +24,14 @@ export function sendableInHeader(value: string): boolean {
 }
 
 /**
+ * What is wrong with a token no header can carry, in words that never quote it (it is the secret);
+ * undefined when it can be sent. The one check of a token: at call time and at `config set bearer`.
+ */
+export function tokenProblem(token: string): string | undefined {
+  return sendableInHeader(token) ? undefined : `the API token ${NOT_SENDABLE}`;
+}
+
+/**
  * `-H "Name: value"` lines to edits, with one line per problem of every bad line (edits only when
  * there are none). `named` is how the caller knows them: the CLI's flag, the library's `headers` option.
  */

@@ -1,7 +1,7 @@
 // The call as data: everything that goes on the wire, built before anything is sent, so that
 // printers (-v, --dry-run, --curl) show exactly what the transport sends.
 import { ConfigError, ValidationError } from './errors.js';
-import { NOT_SENDABLE, readHeaderLines, sendableInHeader, type HeaderEdit } from './header-lines.js';
+import { readHeaderLines, tokenProblem, type HeaderEdit } from './header-lines.js';
 import type { Params } from './params.js';
 
 declare const __ONEOFFICE_VERSION__: string;
@@ -59,7 +59,8 @@ export type CallBuilder = (apiMethod: string, params: Params, secretPaths?: stri
  */
 export function callBuilder(spec: CallTarget): CallBuilder {
   // Never quoted: it is the secret.
-  if (!sendableInHeader(spec.token)) throw new ConfigError(`the API token ${NOT_SENDABLE}; check where it comes from (--bearer, $ONEOFFICE_BEARER, $BEARER or the config file)`, 'E_BAD_TOKEN');
+  const problem = tokenProblem(spec.token);
+  if (problem !== undefined) throw new ConfigError(`${problem}; check where it comes from (--bearer, $ONEOFFICE_BEARER, $BEARER or the config file)`, 'E_BAD_TOKEN');
   const headers: Array<[string, string]> = [
     ['host', spec.url.host],
     ['connection', 'keep-alive'],

@@ -56,7 +56,8 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
   config.addHelpText(
     'after',
     `
-A value is refused (exit 2) when the flag it stands for would refuse it.
+A value is refused (exit 2) when the flag it stands for would refuse it, and a token
+no header can carry (a control character, a letter beyond Latin-1) as a call would.
 Profiles: --profile <name> (or $ONEOFFICE_PROFILE) chooses one; only "config set" creates one.
 Naming a profile that does not exist is an error everywhere else, with the closest name.
 Changes are made one at a time (a lock on <file>.lock), so parallel "config set"s all stay.

@@ -60,6 +60,28 @@ describe('oneoffice config', () => {
     expect(await runMain(['config', 'set', 'bearer'], rec.env, { input: '' })).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: config set bearer: empty value\n' });
   });
 
+  it('refuses a token no header can carry (a control character, a newline, a letter beyond Latin-1) in the words a call uses, without quoting it; the file is left as it was', async () => {
+    expect((await runMain(['config', 'set', 'bearer'], rec.env, { input: `${TOKEN}\n` })).code).toBe(0);
+    const before = readFileSync(configFile(), 'utf8');
+    const problem = 'the API token may hold only printable ASCII, tabs and Latin-1 letters (a header carries one byte per character)';
+    const refused = { code: 2, stdout: '', stderr: `oneoffice: config set bearer: ${problem}\n` };
+    for (const token of ['tok\u0001en-secret', 'tok\u007fen-secret', 'tök€n-secret', 'token-secret\u2028x']) {
+      expect(await runMain(['config', 'set', 'bearer'], rec.env, { input: `${token}\n` })).toEqual(refused);
+    }
+    const typed = await runMain(['config', 'set', 'bearer', 'line-one-secret\nline-two'], rec.env);
+    expect(typed.code).toBe(2);
+    expect(typed.stderr.endsWith(refused.stderr)).toBe(true);
+    expect(typed.stderr).not.toContain('secret');
+    expect(readFileSync(configFile(), 'utf8')).toBe(before);
+    // The same words as a call given such a token, which exits 3 (the token came from elsewhere).
+    expect(await runMain(['getUserByEmail', '--email', 'a@b.co', '--url', rec.server.url], { ...rec.env, ONEOFFICE_BEARER: 'tök€n' })).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: `oneoffice: ${problem}; check where it comes from (--bearer, $ONEOFFICE_BEARER, $BEARER or the config file)\n`,
+    });
+    expect(rec.server.received).toHaveLength(0);
+  });
+
   it('keeps profiles apart and switches between them', async () => {
     await runMain(['config', 'set', 'url', 'https://prod.example.com/api'], rec.env);
     await runMain(['--profile', 'staging', 'config', 'set', 'url', rec.server.url], rec.env);

@@ -14,6 +14,7 @@ import type { Context } from '../context.js';
 import { ConfigError, isOneOfficeError, UsageError } from '../../api/errors.js';
 import { maskSecret, maskUrlPassword } from '../../api/mask.js';
 import { parseUrl } from '../../config/target.js';
+import { tokenProblem } from '../../api/header-lines.js';
 
 function checkKey(key: string): ProfileKey {
   if (!(PROFILE_KEYS as readonly string[]).includes(key)) {
@@ -41,6 +42,9 @@ function profileOf(ctx: Context, creating = false): { path: string; profile: str
 /** The network keys take what their flags take: checked by the same code, the message naming `config set`. */
 function checkValue(key: ProfileKey, value: string): void {
   if (key === 'url') parseUrl(value, 'config set url', true);
+  // Refused now, in the words a call would use, rather than by every call later (exit 3).
+  const badToken = key === 'bearer' ? tokenProblem(value) : undefined;
+  if (badToken !== undefined) throw new UsageError(`config set bearer: ${badToken}`, 'E_CONFIG_VALUE');
   if (key === 'schemas') {
     try {
       readdirSync(value);
