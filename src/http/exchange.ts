@@ -7,6 +7,8 @@ export interface ResponseHead {
   /** The server's own reason phrase, when the transport has it. */
   reason?: string;
   headers: Record<string, string | string[] | undefined>;
+  /** Names and values in turn, as the server wrote them: -v shows these when the transport has them. */
+  rawHeaders?: readonly string[];
   /** '1.1', when the transport says (-w's %{http_version}, %{size_header}). */
   httpVersion?: string;
 }

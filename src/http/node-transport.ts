@@ -125,7 +125,7 @@ export async function sendDirect(call: CallRequest, options: DirectOptions, obse
     req.once('response', (answer: IncomingMessage) => {
       response = answer;
       answered = true;
-      resolve(streamedResponse({ status: answer.statusCode ?? 0, reason: answer.statusMessage ?? '', headers: headersFromRaw(answer.rawHeaders), httpVersion: answer.httpVersion }, answer, mapError, finish));
+      resolve(streamedResponse({ status: answer.statusCode ?? 0, reason: answer.statusMessage ?? '', headers: headersFromRaw(answer.rawHeaders), rawHeaders: answer.rawHeaders, httpVersion: answer.httpVersion }, answer, mapError, finish));
     });
     if (isAscii(call.body)) req.end(call.body, 'latin1');
     else req.end(Buffer.from(call.body));

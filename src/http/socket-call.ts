@@ -115,7 +115,7 @@ export async function sendOnSocket(call: CallRequest, options: SocketCallOptions
           destroy: (error, callback) => failWhenHeard(stream, error, callback),
         });
         body = stream;
-        resolve(streamedResponse({ status: answer.status, reason: answer.reason, headers: headersFromRaw(answer.raw), httpVersion: answer.httpVersion }, stream, mapError, finish));
+        resolve(streamedResponse({ status: answer.status, reason: answer.reason, headers: headersFromRaw(answer.raw), rawHeaders: answer.raw, httpVersion: answer.httpVersion }, stream, mapError, finish));
       },
       body: (chunk) => {
         if (!body?.push(chunk)) socket.pause();

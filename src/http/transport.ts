@@ -23,6 +23,8 @@ export interface CallResponse {
   reason?: string;
   /** As received: names lower-cased by undici, repeated headers as arrays. */
   headers: Record<string, string | string[] | undefined>;
+  /** Names and values in turn, as the server wrote them (its case, its order): what -v shows. */
+  rawHeaders?: readonly string[];
   /** '1.1' (neither transport speaks HTTP/2 here), for -w's %{http_version}. */
   httpVersion?: string;
   body: Readable;

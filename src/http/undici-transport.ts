@@ -10,6 +10,7 @@ import { abortedError, maxTimeError, toNetworkError } from './network-errors.js'
 import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from './transport.js';
 import { tlsInfo } from './tls-info.js';
 import { wholeAnswer } from './whole-answer.js';
+import { headersFromRaw } from './http1-text.js';
 import { ADDED_BY_UNDICI, requestTarget, type CallRequest } from '../api/request.js';
 
 import { tlsClientOptions } from './client-cert.js';
@@ -93,12 +94,18 @@ export async function send(call: CallRequest, dispatcher: Dispatcher, options: P
       // undici closes a connection after a GET that carried a body, in case the server did not read
       // it; this API is GET with a body by design, so keep the connection for the next call.
       reset: false,
+      // The names as the server wrote them, for -v; looked up lower-cased as undici would give them.
+      responseHeaders: 'raw',
     });
     const finish = () => clearTimeout(timer);
+    // A caller's own dispatcher may not honour responseHeaders: its headers are taken as they come.
+    const given: unknown = response.headers;
+    const rawHeaders = Array.isArray(given) ? given.map(String) : undefined;
     return {
       status: response.statusCode,
       statusText: statusTextOf(response.statusCode),
-      headers: response.headers,
+      headers: rawHeaders ? headersFromRaw(rawHeaders) : response.headers,
+      ...(rawHeaders ? { rawHeaders } : {}),
       // undici is not given allowH2: always HTTP/1.1.
       httpVersion: '1.1',
       body: response.body,

@@ -11,7 +11,7 @@ import { statusTextOf } from './status-texts.js';
 import type { CallResponse, SentResponse, WholeResponse } from './transport.js';
 
 /** What a direct transport read of an answer's head. */
-export type AnswerHeadRead = Pick<CallResponse, 'status' | 'headers'> & { reason: string; httpVersion: string };
+export type AnswerHeadRead = Pick<CallResponse, 'status' | 'headers' | 'rawHeaders'> & { reason: string; httpVersion: string };
 
 /**
  * The answer of a direct call, its body streamed: `mapError` maps the body's errors as the call's,
@@ -25,6 +25,7 @@ export function streamedResponse(head: AnswerHeadRead, body: Readable, mapError:
     statusText: statusTextOf(head.status),
     reason: head.reason,
     headers: head.headers,
+    ...(head.rawHeaders ? { rawHeaders: head.rawHeaders } : {}),
     httpVersion: head.httpVersion,
     body,
     mapError,

@@ -54,9 +54,15 @@ export function verboseResponseLines(head: ResponseHead): string[] {
   const reason = head.reason === undefined ? head.statusText : visibleControls(head.reason);
   // The answer's own HTTP version, as curl -v shows it (an HTTP/1.0 server's answer says 1.0).
   const lines = [`< HTTP/${head.httpVersion ?? '1.1'} ${head.status} ${reason}`.trimEnd()];
-  for (const [name, value] of Object.entries(head.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) lines.push(`< ${name}: ${item}`);
+  // Each line as the server wrote it, its name's case and order kept, as curl -v shows it; the
+  // lower-cased names only when a transport gave no more.
+  const raw = head.rawHeaders;
+  if (raw) for (let i = 0; i + 1 < raw.length; i += 2) lines.push(`< ${raw[i] as string}: ${raw[i + 1] as string}`);
+  else {
+    for (const [name, value] of Object.entries(head.headers)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) lines.push(`< ${name}: ${item}`);
+    }
   }
   lines.push('<');
   return lines;

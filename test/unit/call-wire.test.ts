@@ -60,6 +60,29 @@ describe('the answer of a single call, in each form HTTP/1.1 allows', () => {
     expect(result.stderr).toContain('< HTTP/1.0 200 Fine Thanks\n< content-type: application/json\n< x-b: 2\n< x-a: 1\n<\n');
   });
 
+  it('-v shows each header name as the server wrote it (Date, X-MiXed, lower case kept), in the order sent, repeats where they came, as curl -v does; -w and lookups still find them in any case', async () => {
+    const head = `HTTP/1.1 200 OK\r\nDate: Mon, 07 Dec 2026 18:00:00 GMT\r\nX-Rep: one\r\nContent-Type: application/json\r\nX-MiXed-CASE: 1\r\nx-rep: two\r\nserver: lower\r\nContent-Length: ${USER_JSON.length}\r\n\r\n`;
+    const server = await rawServer(requestsOf((to) => to.write(`${head}${USER_JSON}`)));
+    const shown = ['< HTTP/1.1 200 OK', '< Date: Mon, 07 Dec 2026 18:00:00 GMT', '< X-Rep: one', '< Content-Type: application/json', '< X-MiXed-CASE: 1', '< x-rep: two', '< server: lower', `< Content-Length: ${USER_JSON.length}`, '<'];
+    const result = await runMain([...LOOKUP, '-v', '-w', '%{content_type} %header{x-mixed-case} %header{X-REP}\\n'], envFor(server.port));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${USER_JSON}application/json 1 one\n`);
+    expect(result.stderr).toContain(`\n${shown.join('\n')}\n`);
+    // The same through node:http, on a Node that hands out no parser.
+    const dir = tempDir('no-parser');
+    const preload = join(dir, 'no-http-common.cjs');
+    writeFileSync(preload, NO_HTTP_COMMON);
+    const env = { ...envFor(server.port), NODE_OPTIONS: `--require ${preload}`, COUNT_FILE: join(dir, 'requests') };
+    const fallback = await runCli([...LOOKUP, '-v'], { env });
+    expect(fallback.code).toBe(0);
+    expect(fallback.stderr).toContain(`\n${shown.join('\n')}\n`);
+    expect(readFileSync(join(dir, 'requests'), 'utf8')).toBe('1 requests, _http_common refused');
+    // The same through a proxy (undici): the raw server plays the proxy of a plain http:// call.
+    const proxied = await runMain([...LOOKUP, '-v'], { ...envFor(server.port), ONEOFFICE_URL: 'http://127.0.0.1:9/', HTTP_PROXY: `http://127.0.0.1:${server.port}` });
+    expect(proxied.code).toBe(0);
+    expect(proxied.stderr).toContain(`\n${shown.join('\n')}\n`);
+  });
+
   it('over 1000 header lines: the first 1000 are kept (node:http\'s limit), the call succeeds', async () => {
     // Short lines: node:http's 16 KiB limit counts the bytes of names and values.
     const lines = Array.from({ length: 2500 }, (_, i) => `h${i}: ${i % 10}\r\n`).join('');

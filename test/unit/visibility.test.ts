@@ -92,7 +92,7 @@ describe('-v', () => {
     ]);
     const rest = lines.slice(5 + sent.length).join('\n');
     expect(rest).toMatch(
-      /^\{\n {2}"method": "createUser",\n {2}"params": \{\n {4}"email": "test1@oneoffice\.bh",\n {4}"password": "\*\*\*\*…leak"\n {2}\}\n\}\n< HTTP\/1\.1 200 OK\n< content-type: application\/json\n< date: .+\n< connection: keep-alive\n< keep-alive: timeout=5\n< transfer-encoding: chunked\n<\n\* Request completed in \d+ ms\n$/,
+      /^\{\n {2}"method": "createUser",\n {2}"params": \{\n {4}"email": "test1@oneoffice\.bh",\n {4}"password": "\*\*\*\*…leak"\n {2}\}\n\}\n< HTTP\/1\.1 200 OK\n< content-type: application\/json\n< Date: .+\n< Connection: keep-alive\n< Keep-Alive: timeout=5\n< Transfer-Encoding: chunked\n<\n\* Request completed in \d+ ms\n$/,
     );
   });
 
