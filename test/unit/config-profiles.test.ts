@@ -4,11 +4,13 @@
 // when set, by the rules of their flags. Parallel `config set`s (processes sharing the file's lock) and
 // a path relative to the working directory stay in test/e2e/config-hardening.test.ts.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { configPath, readConfig } from '../helpers/config.js';
 import { runMain } from '../helpers/in-process.js';
 import { useRecordingServer } from '../helpers/server.js';
+import { tempFile } from '../helpers/temp.js';
 
 const TOKEN = 'config-hardening-token-0123456789';
 const rec = useRecordingServer(() => isolatedEnv());
@@ -66,5 +68,22 @@ describe('item 15: values are checked when set', () => {
     const before = readFileSync(configFile(), 'utf8');
     expect(await cli('config', 'set', ...args)).toEqual({ code: 2, stdout: '', stderr: `oneoffice: ${message}\n` });
     expect(readFileSync(configFile(), 'utf8')).toBe(before);
+  });
+
+  it('config set schemas reads the schemas as every command would: one there that no command could load is refused (exit 2), and the commands keep working', async () => {
+    expect((await cli('config', 'set', 'url', rec.server.url)).code).toBe(0);
+    const before = readFileSync(configFile(), 'utf8');
+    const dirWith = (name: string, content: string) => dirname(tempFile('schemas', name, content));
+    const notJson = dirWith('listThings.json', '{ not json');
+    const commandName = dirWith('config.json', '{"type":"object"}');
+    const badName = dirWith('list-things.json', '{"type":"object"}');
+    expect(await cli('config', 'set', 'schemas', notJson)).toEqual({ code: 2, stdout: '', stderr: `oneoffice: config set schemas: schema ${join(notJson, 'listThings.json')}: not valid JSON: Expected property name or '}' at line 1 column 3\n` });
+    expect(await cli('config', 'set', 'schemas', commandName)).toEqual({ code: 2, stdout: '', stderr: `oneoffice: config set schemas: schema ${join(commandName, 'config.json')}: "config" is a oneoffice command; rename the file\n` });
+    expect(await cli('config', 'set', 'schemas', badName)).toEqual({ code: 2, stdout: '', stderr: `oneoffice: config set schemas: schema ${join(badName, 'list-things.json')}: the file name must be a method name (letters, digits, _)\n` });
+    expect(readFileSync(configFile(), 'utf8')).toBe(before);
+    expect(await cli('config', 'get', 'url')).toEqual({ code: 0, stdout: `${rec.server.url}\n`, stderr: '' });
+    const good = dirWith('listThings.json', '{"type":"object","description":"Lists things"}');
+    expect((await cli('config', 'set', 'schemas', good)).code).toBe(0);
+    expect(saved().profiles?.['default']?.['schemas']).toBe(good);
   });
 });

@@ -2,7 +2,6 @@
 // set bearer` without a value reads it from stdin or a hidden prompt so it stays out of shell
 // history. Values are checked as the flags they stand for are; changes are serialised (a lock).
 // Only `config set` creates a profile: every other command refuses one that does not exist.
-import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { activeProfileName, configPath, DEFAULT_PROFILE, PROFILE_KEYS, profileNameProblem, profileSourceOf, readConfig, type ProfileKey } from '../../config/file.js';
@@ -15,6 +14,9 @@ import { ConfigError, isOneOfficeError, UsageError } from '../../api/errors.js';
 import { maskSecret, maskUrlPassword } from '../../api/mask.js';
 import { parseUrl } from '../../config/target.js';
 import { tokenProblem } from '../../api/header-lines.js';
+import { createRegistry } from '../../api/schema/registry.js';
+import { builtinSchemas } from '../../generated/builtin.js';
+import { COMMAND_NAMES } from '../registry.js';
 
 function checkKey(key: string): ProfileKey {
   if (!(PROFILE_KEYS as readonly string[]).includes(key)) {
@@ -46,10 +48,13 @@ function checkValue(key: ProfileKey, value: string): void {
   const badToken = key === 'bearer' ? tokenProblem(value) : undefined;
   if (badToken !== undefined) throw new UsageError(`config set bearer: ${badToken}`, 'E_CONFIG_VALUE');
   if (key === 'schemas') {
+    // Read as every command reads it once stored: a schema there that is not JSON, or named after a
+    // command, would stop every command (config unset schemas too) with exit 3.
     try {
-      readdirSync(value);
+      createRegistry(builtinSchemas, value, [...COMMAND_NAMES]);
     } catch (error) {
-      throw new UsageError(`config set schemas: cannot read schema directory ${value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'E_CONFIG_VALUE');
+      if (isOneOfficeError(error)) throw new UsageError(`config set schemas: ${error.message}`, 'E_CONFIG_VALUE');
+      throw error;
     }
   }
   if (key === 'url' || key === 'bearer' || key === 'schemas') return;
