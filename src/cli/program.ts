@@ -14,7 +14,11 @@ import { fitHelp, UNWRAPPED } from './help/wrap.js';
 import { summaryOf } from '../api/schema/registry.js';
 
 
-export async function runProgram(ctx: Context, argv: readonly string[]): Promise<number> {
+/**
+ * `listMethods`: false for `config`, which needs no method: a schema directory no command can read
+ * then stops every other command (exit 3), but not `config unset schemas`, which mends it.
+ */
+export async function runProgram(ctx: Context, argv: readonly string[], listMethods = true): Promise<number> {
   const { stdout, stderr } = ctx.deps;
   let exitCode: number = ExitCode.ok;
   const program = new Command('oneoffice')
@@ -33,10 +37,10 @@ export async function runProgram(ctx: Context, argv: readonly string[]): Promise
       outputError: (text, write) => write(`oneoffice: ${commanderProblem(text)}\n`),
     });
 
-  const registry = ctx.registry();
   const methodsGroup = 'API methods (oneoffice <method> --help for its parameters):';
-  for (const name of registry.names()) {
-    const method = registry.get(name);
+  const registry = listMethods ? ctx.registry() : undefined;
+  for (const name of registry?.names() ?? []) {
+    const method = registry?.get(name);
     program.command(name).description(method ? summaryOf(method.schema) : '').helpGroup(methodsGroup);
   }
   // Every command of the registry (registry.ts); main() runs most of them before commander is set
@@ -124,6 +128,6 @@ ${exitCodeHelp()}
 export async function commandHelp(ctx: Context, name?: string): Promise<string> {
   let text = '';
   const capture = { write: (chunk: string | Uint8Array) => ((text += String(chunk)), true) } as unknown as Context['deps']['stdout'];
-  await runProgram(new Context({ ...ctx.deps, stdout: capture }, ctx.globals), name === undefined ? ['--help'] : [name, '--help']);
+  await runProgram(new Context({ ...ctx.deps, stdout: capture }, ctx.globals), name === undefined ? ['--help'] : [name, '--help'], name !== 'config');
   return text;
 }

@@ -51,6 +51,11 @@ const viaProgram = async (): Promise<CommandRun> => {
   const { runProgram } = await import('./program.js');
   return (ctx, { argv }) => runProgram(ctx, argv);
 };
+/** `config`: the same, without reading the methods (see runProgram). */
+const configViaProgram = async (): Promise<CommandRun> => {
+  const { runProgram } = await import('./program.js');
+  return (ctx, { argv }) => runProgram(ctx, argv, false);
+};
 const programHelp = (name?: string) => async (): Promise<HelpRender> => {
   const { commandHelp } = await import('./program.js');
   return (ctx) => commandHelp(ctx, name);
@@ -152,7 +157,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'use', usage: 'use <profile>', description: 'make an existing profile the default one', operands: [{ kind: 'profiles' }] },
       { name: 'delete', usage: 'delete <profile>', description: 'remove a profile and its settings (if it was the default, "default" is the default again)', operands: [{ kind: 'profiles' }] },
     ],
-    run: viaProgram,
+    run: configViaProgram,
     help: programHelp('config'),
   },
   {

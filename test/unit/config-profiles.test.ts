@@ -3,7 +3,7 @@
 // name) everywhere but `config set`, which creates it; `config delete` removes one; values are checked
 // when set, by the rules of their flags. Parallel `config set`s (processes sharing the file's lock) and
 // a path relative to the working directory stay in test/e2e/config-hardening.test.ts.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
@@ -85,5 +85,20 @@ describe('item 15: values are checked when set', () => {
     const good = dirWith('listThings.json', '{"type":"object","description":"Lists things"}');
     expect((await cli('config', 'set', 'schemas', good)).code).toBe(0);
     expect(saved().profiles?.['default']?.['schemas']).toBe(good);
+  });
+
+  it('a schemas directory that went bad after it was set stops the calls (exit 3), but not the config commands that mend it', async () => {
+    const file = tempFile('schemas', 'listThings.json', '{"type":"object"}');
+    expect((await cli('config', 'set', 'url', rec.server.url)).code).toBe(0);
+    expect((await cli('config', 'set', 'schemas', dirname(file))).code).toBe(0);
+    writeFileSync(file, '{ not json');
+    const broken = `oneoffice: schema ${file}: not valid JSON: Expected property name or '}' at line 1 column 3\n`;
+    const env = { ...rec.env, ONEOFFICE_BEARER: TOKEN };
+    expect(await runMain(['getUserByEmail', '--email', 'a@b.co'], env)).toEqual({ code: 3, stdout: '', stderr: broken });
+    expect(await cli('config', 'get', 'schemas')).toEqual({ code: 0, stdout: `${dirname(file)}\n`, stderr: '' });
+    expect((await cli('config', '--help')).code).toBe(0);
+    expect(await cli('config', 'unset', 'schemas')).toEqual({ code: 0, stdout: '', stderr: `unset schemas in profile "default" (${configFile()})\n` });
+    expect((await runMain(['getUserByEmail', '--email', 'a@b.co'], env)).code).toBe(0);
+    expect(rec.server.received).toHaveLength(1);
   });
 });
