@@ -75,7 +75,7 @@ export function sentCredentials(headers: readonly (readonly [string, string | un
 }
 
 /** A URL's user or password as sent (percent escapes decoded), or as it is when an escape is broken. */
-function decodedUrlPart(part: string): string {
+export function decodedUrlPart(part: string): string {
   try {
     return decodeURIComponent(part);
   } catch {

@@ -8,7 +8,7 @@ import type { Context } from './context.js';
 import { INSECURE_WARNING, type NetworkSettings } from '../config/network.js';
 import { writeResponse } from '../output/body.js';
 import type { Reveal } from '../output/printer.js';
-import { displayProxy } from '../http/proxy.js';
+import { displayProxy, proxyRoute } from '../http/proxy.js';
 import type { CallRequest } from '../api/request.js';
 import { executeStreamed } from '../client/executor.js';
 import { openTransport } from '../http/transport.js';
@@ -58,7 +58,9 @@ export async function sendAndPrintCall(ctx: Context, call: CallRequest, options:
   // A server may echo the token back (in a header): -v shows what came back with it masked too.
   const writeVerbose = options.reveal.showSecrets ? (text: string) => stderr.write(text) : (text: string) => stderr.write(ctx.redact(text));
   // -v's printer and -w's renderer load only with their flag: every call's bundle stays without them.
-  const printer = options.verbosity > 0 ? new (await import('../output/verbose.js')).VerbosePrinter(writeVerbose, call, options.verbosity, options.reveal, style) : undefined;
+  // A caller's own dispatcher is used instead of any proxy.
+  const route = network.proxy && !ctx.deps.dispatcher ? proxyRoute(call.url, network.proxy) : undefined;
+  const printer = options.verbosity > 0 ? new (await import('../output/verbose.js')).VerbosePrinter(writeVerbose, call, options.verbosity, options.reveal, style, route) : undefined;
   const timings = options.writeOut ? new CallTimings() : undefined;
   const render = options.writeOut ? await import('../output/write-out.js') : undefined;
   const observer = fanOut([printer, timings]);

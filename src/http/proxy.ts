@@ -5,6 +5,8 @@ import type { Env } from '../api/env.js';
 import { UsageError } from '../api/errors.js';
 import { aboutSetting } from '../api/settings.js';
 import { portOf } from './network-errors.js';
+import { decodedUrlPart } from '../api/mask.js';
+import { requestTarget } from '../api/request.js';
 
 /** `chosen`: the proxy the caller set ('' for none), named `source` in a message. */
 export function proxyFor(url: URL, env: Env, chosen?: string, source = 'proxy'): URL | undefined {
@@ -64,4 +66,22 @@ export function displayProxy(proxy: URL): string {
   const copy = new URL(proxy.href);
   copy.password = '****';
   return copy.href;
+}
+
+/**
+ * How a call goes through its proxy, as undici's ProxyAgent (proxyTunnel: false) sends it, for -v:
+ * a plain http:// call through an http:// proxy is forwarded whole (the absolute URL its target),
+ * any other goes through a CONNECT tunnel. A user and a password in the proxy's URL go as a Basic
+ * Proxy-Authorization on what the proxy reads: the forwarded request, or the CONNECT.
+ */
+export type ProxyRoute =
+  | { kind: 'forward'; target: string; authorization?: string }
+  | { kind: 'tunnel'; authority: string; host: string; authorization?: string };
+
+export function proxyRoute(url: URL, proxy: URL): ProxyRoute {
+  // undici sends it only when the URL has both.
+  const credential = proxy.username && proxy.password ? Buffer.from(`${decodedUrlPart(proxy.username)}:${decodedUrlPart(proxy.password)}`).toString('base64') : undefined;
+  const authorization = credential === undefined ? {} : { authorization: `Basic ${credential}` };
+  if (url.protocol === 'http:' && proxy.protocol === 'http:') return { kind: 'forward', target: `${url.origin}${requestTarget(url)}`, ...authorization };
+  return { kind: 'tunnel', authority: `${url.hostname}:${portOf(url)}`, host: url.host, ...authorization };
 }

@@ -2,6 +2,7 @@
 // as -v shows it. Secrets (the token, credential headers, x-secret params) are masked unless the
 // user asked for them.
 import type { ResponseHead } from '../http/exchange.js';
+import type { ProxyRoute } from '../http/proxy.js';
 import { isCredentialHeader, maskPaths, maskSecret } from '../api/mask.js';
 import { prettyJson, type JsonPalette } from './pretty-json.js';
 import { requestTarget, type CallRequest } from '../api/request.js';
@@ -36,14 +37,41 @@ export function formatDryRun(call: CallRequest, reveal: Reveal): string {
   return `${head.join('\n')}\n\n${displayBody(call, reveal)}\n`;
 }
 
-/** -v: `> ` lines for the request line and headers, a `>` line, then the body as pretty JSON. */
-export function verboseRequestLines(call: CallRequest, reveal: Reveal, palette?: JsonPalette): string[] {
+/**
+ * -v: `> ` lines for the request line and headers, a `>` line, then the body as pretty JSON. A call
+ * a proxy forwards (`route`) goes with the absolute URL as its target and the proxy's credential
+ * after the headers undici writes first (host, connection), as it goes on the wire.
+ */
+export function verboseRequestLines(call: CallRequest, reveal: Reveal, palette?: JsonPalette, route?: ProxyRoute): string[] {
+  // A copy: with --show-secrets, displayHeaders hands back the call's own.
+  const headers = [...displayHeaders(call, reveal)];
+  const forwarded = route?.kind === 'forward' ? route : undefined;
+  if (forwarded?.authorization !== undefined) {
+    const first = headers.findIndex(([name]) => !WRITTEN_FIRST.has(name.toLowerCase()));
+    headers.splice(first === -1 ? headers.length : first, 0, proxyAuthorization(forwarded.authorization, reveal));
+  }
   return [
-    `> ${requestLine(call)}`,
-    ...displayHeaders(call, reveal).map(([name, value]) => `> ${name}: ${value}`),
+    `> ${forwarded ? `${call.httpMethod} ${forwarded.target} HTTP/1.1` : requestLine(call)}`,
+    ...headers.map(([name, value]) => `> ${name}: ${value}`),
     '>',
     ...prettyJson({ method: call.apiMethod, params: displayParams(call, reveal) }, palette).split('\n'),
   ];
+}
+
+/** Headers undici writes before those it is given. */
+const WRITTEN_FIRST = new Set(['host', 'connection']);
+
+/** -v: the CONNECT that opens a tunnel through the proxy, as undici writes it, then a `>` line. */
+export function verboseConnectLines(route: Extract<ProxyRoute, { kind: 'tunnel' }>, reveal: Reveal): string[] {
+  const headers: Array<[string, string]> = [['host', route.host], ['connection', 'close']];
+  if (route.authorization !== undefined) headers.push(proxyAuthorization(route.authorization, reveal));
+  headers.push(['proxy-connection', 'keep-alive']);
+  return [`> CONNECT ${route.authority} HTTP/1.1`, ...headers.map(([name, value]) => `> ${name}: ${value}`), '>'];
+}
+
+/** The proxy's credential as undici names it; masked whole (the end of a Basic credential is the end of the password). */
+function proxyAuthorization(value: string, reveal: Reveal): [string, string] {
+  return ['proxy-authorization', reveal.showSecrets ? value : '****'];
 }
 
 export type { ResponseHead };

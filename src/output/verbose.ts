@@ -3,7 +3,8 @@
 // what the transport sends (see request.ts).
 import type { ExchangeObserver, TlsInfo } from '../http/exchange.js';
 import { curlTimings } from '../http/timings.js';
-import { verboseRequestLines, verboseResponseLines, type Reveal, type ResponseHead } from './printer.js';
+import { verboseConnectLines, verboseRequestLines, verboseResponseLines, type Reveal, type ResponseHead } from './printer.js';
+import type { ProxyRoute } from '../http/proxy.js';
 import type { JsonPalette } from './pretty-json.js';
 import type { CallRequest } from '../api/request.js';
 import { monotonicMs } from '../api/clock.js';
@@ -21,6 +22,7 @@ export class VerbosePrinter implements ExchangeObserver {
   private readonly start = monotonicMs();
   private readonly marks: Partial<Record<'resolved' | 'tcp' | 'ready' | 'firstByte' | 'done', number>> = {};
   private requestPrinted = false;
+  private tunnelPrinted = false;
 
   constructor(
     private readonly write: (text: string) => void,
@@ -28,6 +30,8 @@ export class VerbosePrinter implements ExchangeObserver {
     private readonly level: number,
     private readonly reveal: Reveal,
     private readonly style: VerboseStyle = plainStyle,
+    /** How the call goes through a proxy, when it does. */
+    private readonly route?: ProxyRoute,
   ) {}
 
   attemptStarted(): void {
@@ -70,10 +74,23 @@ export class VerbosePrinter implements ExchangeObserver {
   private printRequest(): void {
     if (this.requestPrinted) return;
     this.requestPrinted = true;
-    const lines = verboseRequestLines(this.call, this.reveal, this.style.palette);
+    this.printTunnel();
+    const lines = verboseRequestLines(this.call, this.reveal, this.style.palette, this.route);
     const headEnd = lines.indexOf('>') + 1;
     this.lines(lines.slice(0, headEnd), this.style.sent);
     this.write(`${lines.slice(headEnd).join('\n')}\n`);
+  }
+
+  /**
+   * The CONNECT a tunnel began with, as curl -v shows it before the request: once, when the first
+   * request through it is shown (an answer came: the tunnel was up), as the retries reuse it.
+   */
+  private printTunnel(): void {
+    if (this.route?.kind !== 'tunnel' || this.tunnelPrinted) return;
+    this.tunnelPrinted = true;
+    this.info(`Establish HTTP proxy tunnel to ${this.route.authority}`);
+    this.lines(verboseConnectLines(this.route, this.reveal), this.style.sent);
+    this.info('CONNECT phase completed');
   }
 
   private printTls(tls: TlsInfo): void {
