@@ -16,7 +16,8 @@ function codeOf(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    // undici's wrappers: the cause says what happened.
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET' && code !== 'UND_ERR_PRX_TLS') return code;
     current = (current as { cause?: unknown }).cause;
   }
   return (error as { code?: string }).code;
@@ -49,16 +50,36 @@ function trustHint(names: SettingNames): string {
   return `if you trust it, pass ${names.cacert} <CA bundle> (or set NODE_EXTRA_CA_CERTS); ${names.insecure} skips the check (unsafe)`;
 }
 
+/** Failures of connecting to the proxy, marked so by the transport (undici-transport.ts). */
+const AT_PROXY = new WeakSet<object>();
+
+/** `error`, marked as a failure of the connection to the proxy. */
+export function markedAtProxy<E>(error: E): E {
+  if (typeof error === 'object' && error !== null) AT_PROXY.add(error);
+  return error;
+}
+
+function isAtProxy(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) if (AT_PROXY.has(current as object)) return true;
+  return false;
+}
+
 /** `names`: how the caller names its settings in the advice some messages give. */
 export function toNetworkError(error: unknown, url: URL, proxy?: URL, names: SettingNames = OPTION_NAMES): OneOfficeError {
   if (isOneOfficeError(error)) return error;
-  const hostPort = hostPortOf(url);
   const code = codeOf(error);
-  const options = { cause: error };
   if (proxy) {
     const proxyError = toProxyError(error, code, proxy);
     if (proxyError) return proxyError;
+    // The https:// proxy's own TLS (its certificate, its handshake): the words for a server's, naming the proxy.
+    if (isAtProxy(error)) return byCode(error, code, proxy, `proxy ${hostPortOf(proxy)}`, names);
   }
+  return byCode(error, code, url, hostPortOf(url), names);
+}
+
+/** `hostPort`: how the messages name where it failed ("api.example.com:443", "proxy proxy.corp:3128"). */
+function byCode(error: unknown, code: string | undefined, url: URL, hostPort: string, names: SettingNames): OneOfficeError {
+  const options = { cause: error };
   switch (code) {
     case 'ECONNREFUSED':
       return new NetworkError(`cannot connect to ${hostPort}: connection refused`, 'E_CONNREFUSED', options);

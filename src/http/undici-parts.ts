@@ -4,6 +4,7 @@
 import type * as Undici from 'undici';
 import AgentClass from 'undici/lib/dispatcher/agent.js';
 import ProxyAgentClass from 'undici/lib/dispatcher/proxy-agent.js';
+import PoolClass from 'undici/lib/dispatcher/pool.js';
 import buildConnectorFunction from 'undici/lib/core/connect.js';
 import api from 'undici/lib/api/index.js';
 import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js';
@@ -11,6 +12,7 @@ import { requestTarget } from '../api/request.js';
 
 export const Agent = AgentClass as unknown as typeof Undici.Agent;
 export const ProxyAgent = ProxyAgentClass as unknown as typeof Undici.ProxyAgent;
+export const Pool = PoolClass as unknown as typeof Undici.Pool;
 export const buildConnector = buildConnectorFunction as unknown as typeof Undici.buildConnector;
 export type Dispatcher = Undici.Dispatcher;
 export type DispatchController = Undici.Dispatcher.DispatchController;

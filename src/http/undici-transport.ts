@@ -2,11 +2,11 @@
 // proxies, or a caller's own dispatcher. The only module that loads undici; transport.ts imports it
 // only when one of those is wanted.
 import { statusTextOf } from './status-texts.js';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { Agent, buildConnector, ProxyAgent, request, type Connector, type DispatchController, type Dispatcher } from './undici-parts.js';
+import { Agent, buildConnector, Pool, ProxyAgent, request, type Connector, type DispatchController, type Dispatcher } from './undici-parts.js';
 import type { ExchangeObserver } from './exchange.js';
-import { abortedError, maxTimeError, toNetworkError } from './network-errors.js';
+import { abortedError, markedAtProxy, maxTimeError, toNetworkError } from './network-errors.js';
 import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from './transport.js';
 import { tlsInfo } from './tls-info.js';
 import { wholeAnswer } from './whole-answer.js';
@@ -24,10 +24,22 @@ export function createDispatcher(options: ConnectionOptions, observer?: Exchange
   const limits = options.connections ? { connections: options.connections } : {};
   if (options.proxy) {
     // Like curl: plain http:// is forwarded by the proxy, https:// goes through a CONNECT tunnel.
-    return new ProxyAgent({ uri: options.proxy.href, requestTls: serverTls, proxyTls: { ...tls, lookup: localNameLookup }, proxyTunnel: false, ...limits });
+    return new ProxyAgent({ uri: options.proxy.href, requestTls: serverTls, proxyTls: { ...tls, lookup: localNameLookup }, proxyTunnel: false, clientFactory: proxyClient, ...limits });
   }
   const connect = alertingConnector(buildConnector({ ...serverTls, keepAlive: false, lookup: localNameLookup }));
   return new Agent({ connect: observer ? observedConnector(connect, observer) : connect, ...limits });
+}
+
+/**
+ * The connections to the proxy that tunnels (every https:// URL; every call through an https://
+ * proxy), as undici's own Pool with its connector, but: a failure there is marked as the proxy's,
+ * so its message names the proxy (an https:// proxy's untrusted certificate is not the server's);
+ * and an IP address is no TLS server name (undici passes the proxy's host, and Node warns on stderr).
+ */
+function proxyClient(origin: URL, { connect }: { connect: Connector }): Dispatcher {
+  const atProxy: Connector = ({ servername, ...rest }, callback) =>
+    connect({ ...rest, ...(servername && !isIP(servername) ? { servername } : {}) }, (error, socket) => callback(error ? markedAtProxy(error) : (null as never), socket as never));
+  return new Pool(origin, { connect: atProxy });
 }
 
 /**
