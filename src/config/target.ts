@@ -5,6 +5,7 @@
 import { ConfigError, UsageError } from '../api/errors.js';
 import type { Env, LoadedConfig } from './file.js';
 import { maskUrlPassword } from '../api/mask.js';
+import { BREAK_INSIDE, breaksInsideUrl } from '../api/url-text.js';
 import type { SettingNames } from '../api/settings.js';
 
 export interface Target {
@@ -86,6 +87,7 @@ export function resolveTarget(given: { url?: string; bearer?: string }, env: Env
 
 /** `typed`: the user typed it in this command (a usage error), rather than it coming from env or config. */
 export function parseUrl(text: string, source: string, typed = source.startsWith('flag')): URL {
+  if (breaksInsideUrl(text)) throw invalid(`${source}: not a valid URL: ${BREAK_INSIDE} (got ${JSON.stringify(maskUrlPassword(text))})`, typed);
   let url: URL;
   try {
     url = new URL(text);

@@ -5,6 +5,7 @@ import type { Env } from '../api/env.js';
 import { UsageError } from '../api/errors.js';
 import { aboutSetting } from '../api/settings.js';
 import { portOf } from './network-errors.js';
+import { breaksInsideUrl } from '../api/url-text.js';
 import { decodedUrlPart } from '../api/mask.js';
 import { requestTarget } from '../api/request.js';
 
@@ -39,7 +40,7 @@ function proxyUrl(text: string): URL | undefined {
 
 function parseProxy(text: string, source: string, chosen = false): URL {
   const url = proxyUrl(text);
-  if (url) return url;
+  if (url && !breaksInsideUrl(text)) return url;
   const error = new UsageError(`${source}: not a valid http:// or https:// proxy URL`, 'E_BAD_PROXY');
   throw chosen ? aboutSetting(error, 'proxy') : error;
 }

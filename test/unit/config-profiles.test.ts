@@ -18,6 +18,7 @@ const configFile = () => configPath(rec.env);
 const saved = () => readConfig(rec.env);
 // stdin ended and empty, as the process tests had it.
 const cli = (...args: string[]) => runMain(args, rec.env, { input: '' });
+const call = ['getUserByEmail', '--email', 'a@b.co'];
 
 describe('item 14: unknown profiles', () => {
   it('--profile with a typo is an error with "did you mean", and nothing is sent', async () => {
@@ -63,11 +64,25 @@ describe('item 15: values are checked when set', () => {
     [['connect-timeout', '0'], 'config set connect-timeout: must be a number of seconds above 0 (got "0")'],
     [['proxy', 'ftp://proxy.example'], 'config set proxy: not a valid http:// or https:// proxy URL'],
     [['schemas', '/nonexistent-dir'], 'config set schemas: cannot read schema directory /nonexistent-dir: ENOENT'],
+    // The URL parser would drop what is inside: another URL (/ab), another port (3128).
+    [['url', 'http://127.0.0.1:9/a\nb'], 'config set url: not a valid URL: it holds a tab or a line break, which would be dropped (got "http://127.0.0.1:9/a\\nb")'],
+    [['proxy', 'http://127.0.0.1:31\n28'], 'config set proxy: not a valid http:// or https:// proxy URL'],
   ])('config set %j is refused (exit 2) and not stored', async (args, message) => {
     expect((await cli('config', 'set', 'url', rec.server.url)).code).toBe(0);
     const before = readFileSync(configFile(), 'utf8');
     expect(await cli('config', 'set', ...args)).toEqual({ code: 2, stdout: '', stderr: `oneoffice: ${message}\n` });
     expect(readFileSync(configFile(), 'utf8')).toBe(before);
+  });
+
+  it('a URL with a tab or a line break inside is refused from the flags and the environment too, naming where; at either end it is no problem', async () => {
+    const env = { ...rec.env, ONEOFFICE_BEARER: TOKEN };
+    expect(await runMain([...call, '--url', `${rec.server.url}\tx`], env)).toEqual({ code: 2, stdout: '', stderr: `oneoffice: flag --url: not a valid URL: it holds a tab or a line break, which would be dropped (got "${rec.server.url}\\tx")\n` });
+    expect(await runMain(call, { ...env, ONEOFFICE_URL: `${rec.server.url}\r\nx` })).toEqual({ code: 3, stdout: '', stderr: `oneoffice: env ONEOFFICE_URL: not a valid URL: it holds a tab or a line break, which would be dropped (got "${rec.server.url}\\r\\nx")\n` });
+    expect(await runMain([...call, '--url', 'http://127.0.0.1:9/x', '--proxy', `http://127.0.0.1:${rec.server.port}\n0`], env)).toEqual({ code: 2, stdout: '', stderr: 'oneoffice: --proxy: not a valid http:// or https:// proxy URL\n' });
+    expect(rec.server.received).toHaveLength(0);
+    // A line break at the end, as a CRLF file leaves it, is stripped.
+    expect((await runMain(call, { ...env, ONEOFFICE_URL: `${rec.server.url}\r\n` })).code).toBe(0);
+    expect(rec.server.received.map(({ url }) => url)).toEqual([new URL(rec.server.url).pathname]);
   });
 
   it('config set schemas reads the schemas as every command would: one there that no command could load is refused (exit 2), and the commands keep working', async () => {
