@@ -6,6 +6,7 @@ import type { Params } from '../api/params.js';
 import { ParamsChecker } from '../api/check.js';
 import type { Registry } from '../api/schema/registry.js';
 import { closest } from '../api/suggest.js';
+import { describeUnsafe, unsafeValues } from '../api/param-safety.js';
 
 /**
  * A constant-time check of the x-api-key header. Both sides are hashed first so they have the same
@@ -38,6 +39,10 @@ export function parseCallBody(text: string, knownMethods: readonly string[]): Pa
   }
   if (params === undefined) return { problem: 'missing "params": it must be a JSON object' };
   if (!isObject(params)) return { problem: `"params" must be a JSON object (got ${kindOf(params)})` };
+  // What the client refuses in any params: a whole number past 2^53 - 1 was already changed by
+  // JSON.parse (...993 read as ...992), so it would be stored and answered as another number.
+  const unsafe = unsafeValues(params);
+  if (unsafe.length) return { problem: unsafe.map(describeUnsafe).join('; ') };
   return { method, params };
 }
 

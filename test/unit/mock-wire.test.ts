@@ -68,6 +68,12 @@ describe('the wire protocol', () => {
     expect(JSON.parse(response.body)).toMatchObject({ email: 'extra@b.cd', isActive: true });
   });
 
+  it('a whole number beyond 2^53 - 1 is refused as the client refuses it, never stored changed (9007199254740993 read as ...992)', async () => {
+    const body = '{"method":"createUser","params":{"email":"huge@b.cd","instance":9007199254740993,"displayName":"Huge"}}';
+    expectError(await rawCall(mock.url, { headers: authorized, body }), 400, '"instance": must be a whole number between -9007199254740991 and 9007199254740991 (2^53 - 1): larger ones are not sent exactly');
+    expect((await apiCall(mock, 'getUserByEmail', { email: 'huge@b.cd' })).status).toBe(400);
+  });
+
   it('concurrent creates of the same e-mail yield exactly one user', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 50 });
     const responses = await Promise.all(Array.from({ length: 50 }, () => apiCall(mock, 'createUser', { email: 'race@b.cd' }, agent)));
