@@ -57,6 +57,24 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** Node's status for each request its HTTP parser refuses (lib/_http_server.js); any other is a 400. */
+const UNREADABLE: Readonly<Record<string, readonly [status: string, message: string]>> = {
+  HPE_HEADER_OVERFLOW: ['431 Request Header Fields Too Large', 'request headers too large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: ['413 Payload Too Large', 'chunk extensions too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: ['408 Request Timeout', 'request not received in time'],
+};
+
+/**
+ * The whole answer to a request Node's HTTP parser could not read, written raw on its socket as Node
+ * writes its own: Node's has no body, and the API's errors are JSON strings. Never quotes the request
+ * (it may hold the token).
+ */
+export function unreadableRequestAnswer(errorCode: string | undefined): string {
+  const [status, message] = UNREADABLE[errorCode ?? ''] ?? ['400 Bad Request', 'malformed HTTP request'];
+  const body = JSON.stringify(message);
+  return `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
 export type ParamsCheck = (method: string, params: Params) => string[];
 
 /**

@@ -3,13 +3,14 @@
 // undici nor conf, so it starts fast.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { isIPv6, type AddressInfo } from 'node:net';
+import { isIPv6, Socket, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { Params } from '../api/params.js';
 import { createRegistry, type Registry } from '../api/schema/registry.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { fail, methodHandlers, type Answer, type Handler } from './methods.js';
-import { loadParamsCheck, parseCallBody, tokenChecker, type ParsedCall } from './protocol.js';
+import { loadParamsCheck, parseCallBody, tokenChecker, unreadableRequestAnswer, type ParsedCall } from './protocol.js';
 import { StateLog } from './state-log.js';
 import { MockState } from './state.js';
 import { rateLimiter } from './rate-limit.js';
@@ -157,6 +158,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const server = createServer((req, res) => void serve(req, res));
   server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // As Node answers such a request (nothing when an answer was already written on the connection), but with a JSON string.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (socket.writable && socket instanceof Socket && socket.bytesWritten === 0) socket.end(unreadableRequestAnswer(error.code));
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     // The state file is let go of, for another try.
     const failed = (error: Error) => void (stateLog?.close() ?? Promise.resolve()).finally(() => reject(error));

@@ -2,6 +2,7 @@
 // CLI never sends (other HTTP methods, broken bodies, a missing or wrong token), concurrent calls and
 // keep-alive bursts. The command's own switches are test/e2e/mock-http.test.ts.
 import { Agent } from 'node:http';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { apiCall, rawCall } from '../helpers/mock-process.js';
 import { useMock } from '../helpers/mock-server.js';
@@ -72,6 +73,32 @@ describe('the wire protocol', () => {
     const body = '{"method":"createUser","params":{"email":"huge@b.cd","instance":9007199254740993,"displayName":"Huge"}}';
     expectError(await rawCall(mock.url, { headers: authorized, body }), 400, '"instance": must be a whole number between -9007199254740991 and 9007199254740991 (2^53 - 1): larger ones are not sent exactly');
     expect((await apiCall(mock, 'getUserByEmail', { email: 'huge@b.cd' })).status).toBe(400);
+  });
+
+  /** What the server writes back to `request`, sent as it is on a connection of its own, up to its close. */
+  const rawExchange = (request: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const { hostname, port } = new URL(mock.url);
+      const socket = connect(Number(port), hostname, () => socket.write(request));
+      let answer = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (answer += chunk));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  const jsonError = (status: string, message: string) => {
+    const body = JSON.stringify(message);
+    return `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`;
+  };
+
+  it('a request HTTP cannot read is answered as every error is, a JSON string, and never quoted', async () => {
+    expect(await rawExchange('GET / HTTP/1.1\r\nhost: x\r\nx-api-key s3cret-token\r\n\r\n')).toBe(jsonError('400 Bad Request', 'malformed HTTP request'));
+    expect(await rawExchange('GET / HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\ntransfer-encoding: chunked\r\n\r\n{}')).toBe(jsonError('400 Bad Request', 'malformed HTTP request'));
+  });
+
+  it('request headers over the size limit: 431 with a JSON string body', async () => {
+    const answer = await rawExchange(`GET / HTTP/1.1\r\nhost: x\r\nx-api-key: ${TOKEN}\r\nx-padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(answer).toBe(jsonError('431 Request Header Fields Too Large', 'request headers too large'));
   });
 
   it('concurrent creates of the same e-mail yield exactly one user', async () => {
