@@ -16,6 +16,8 @@ export const Pool = PoolClass as unknown as typeof Undici.Pool;
 export const buildConnector = buildConnectorFunction as unknown as typeof Undici.buildConnector;
 export type Dispatcher = Undici.Dispatcher;
 export type DispatchController = Undici.Dispatcher.DispatchController;
+export type ConnectOptions = Undici.Dispatcher.ConnectOptions;
+export type ConnectData = Undici.Dispatcher.ConnectData;
 export type Connector = Undici.buildConnector.connector;
 
 // What undici's index does first: give every dispatcher request(), connect() (proxy tunnels) and the rest.

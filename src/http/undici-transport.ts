@@ -4,7 +4,7 @@
 import { statusTextOf } from './status-texts.js';
 import { isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { Agent, buildConnector, Pool, ProxyAgent, request, type Connector, type DispatchController, type Dispatcher } from './undici-parts.js';
+import { Agent, buildConnector, Pool, ProxyAgent, request, type ConnectData, type ConnectOptions, type Connector, type DispatchController, type Dispatcher } from './undici-parts.js';
 import type { ExchangeObserver } from './exchange.js';
 import { abortedError, markedAtProxy, maxTimeError, toNetworkError } from './network-errors.js';
 import type { ConnectionOptions, SentResponse, Transport, WholeResponse } from './transport.js';
@@ -39,7 +39,18 @@ export function createDispatcher(options: ConnectionOptions, observer?: Exchange
 function proxyClient(origin: URL, { connect }: { connect: Connector }): Dispatcher {
   const atProxy: Connector = ({ servername, ...rest }, callback) =>
     connect({ ...rest, ...(servername && !isIP(servername) ? { servername } : {}) }, (error, socket) => callback(error ? markedAtProxy(error) : (null as never), socket as never));
-  return new Pool(origin, { connect: atProxy });
+  const pool = new Pool(origin, { connect: atProxy });
+  // A proxy that closes the connection instead of answering CONNECT: undici hands the tunnel's
+  // caller "other side closed" (UND_ERR_SOCKET), which its client takes for a socket to open again
+  // at once, for ever, at full CPU, and no timer (--max-time) ever runs. As a reset, it fails the call.
+  const tunnel = pool.connect.bind(pool) as (options: ConnectOptions) => Promise<ConnectData>;
+  Object.assign(pool, { connect: (options: ConnectOptions) => tunnel(options).catch((error: unknown) => Promise.reject(closedByProxy(error))) });
+  return pool;
+}
+
+function closedByProxy(error: unknown): unknown {
+  if ((error as { code?: unknown } | null)?.code !== 'UND_ERR_SOCKET') return error;
+  return markedAtProxy(Object.assign(new Error('the proxy closed the connection before answering CONNECT', { cause: error }), { code: 'ECONNRESET' }));
 }
 
 /**

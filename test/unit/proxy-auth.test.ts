@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isolatedEnv } from '../helpers/cli.js';
+import { isolatedEnv, runCli } from '../helpers/cli.js';
 import { runMain } from '../helpers/in-process.js';
 import { useCleanups, useRecordingServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
@@ -97,5 +97,18 @@ describe('a proxy answering 407 Proxy Authentication Required', () => {
       }
     }
     expect(rec.server.received).toHaveLength(0);
+  });
+});
+
+describe('a proxy that closes the connection instead of answering CONNECT', () => {
+  // In a process of its own: before, the call reconnected for ever at full CPU, and no timer ran.
+  it('ends the call (a single one and a batch) with one line naming the proxy: exit 6', async () => {
+    const proxy = await cleanups.rawServer((socket) => socket.once('data', () => socket.destroy()));
+    const through = ['--url', 'https://127.0.0.1:9/api', '--proxy', `http://127.0.0.1:${proxy.port}`, '--retry', '0'];
+    expect(await runCli([...user, ...through], { env: rec.env })).toEqual({ code: 6, stdout: '', stderr: `oneoffice: connection to proxy 127.0.0.1:${proxy.port} was reset\n` });
+    const results = join(tempDir('proxy-closes'), 'results.ndjson');
+    const batch = await runCli(['batch', '-', '--results', results, ...through], { env: rec.env, input: '{"method":"getUserByEmail","params":{"email":"a@b.co"}}\n' });
+    expect(batch.code).toBe(6);
+    expect((JSON.parse(readFileSync(results, 'utf8')) as { error: string }).error).toBe(`connection to proxy 127.0.0.1:${proxy.port} was reset`);
   });
 });
