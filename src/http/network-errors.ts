@@ -71,8 +71,11 @@ export function toNetworkError(error: unknown, url: URL, proxy?: URL, names: Set
   if (proxy) {
     const proxyError = toProxyError(error, code, proxy);
     if (proxyError) return proxyError;
-    // The https:// proxy's own TLS (its certificate, its handshake): the words for a server's, naming the proxy.
-    if (isAtProxy(error)) return byCode(error, code, proxy, `proxy ${hostPortOf(proxy)}`, names);
+    // The connection to the proxy failed (an https:// proxy's certificate, a reset), or the proxy
+    // forwards the call (plain http:// through an http:// proxy: the only connection is to it): the
+    // words for a server's, naming the proxy.
+    const forwarded = url.protocol === 'http:' && proxy.protocol === 'http:';
+    if (forwarded || isAtProxy(error)) return byCode(error, code, proxy, `proxy ${hostPortOf(proxy)}`, names);
   }
   return byCode(error, code, url, hostPortOf(url), names);
 }

@@ -111,4 +111,11 @@ describe('a proxy that closes the connection instead of answering CONNECT', () =
     expect(batch.code).toBe(6);
     expect((JSON.parse(readFileSync(results, 'utf8')) as { error: string }).error).toBe(`connection to proxy 127.0.0.1:${proxy.port} was reset`);
   });
+
+  it('a plain-http call it forwards: the reset is named as the proxy\'s, whose is the only connection (it named the API server)', async () => {
+    const proxy = await cleanups.rawServer((socket) => socket.once('data', () => socket.destroy()));
+    const result = await runMain([...user, '--proxy', `http://127.0.0.1:${proxy.port}`, '--retry', '0'], rec.env);
+    expect(result).toEqual({ code: 6, stdout: '', stderr: `oneoffice: connection to proxy 127.0.0.1:${proxy.port} was reset\n` });
+    expect(rec.server.received).toHaveLength(0);
+  });
 });
