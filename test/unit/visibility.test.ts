@@ -50,6 +50,17 @@ describe('--curl', () => {
     expect(fromCurl!.headers['content-length']).toBe(fromUs!.headers['content-length']);
   });
 
+  it("warns that a proxy's password from --proxy is masked in the command, and --show-secrets prints it", async () => {
+    const proxy = 'http://user:proxy-pass-5678@127.0.0.1:3128';
+    const masked = await runMain(['getUserByEmail', '--email', 'a@b.co', '--proxy', proxy, '--curl'], isolatedEnv({ URL: rec.server.url }));
+    expect(masked.code).toBe(0);
+    expect(masked.stdout).toContain("--proxy 'http://user:****@127.0.0.1:3128/'");
+    expect(masked.stderr).toBe("oneoffice: warning: the proxy's password is masked in this command; add --show-secrets to print a command that sends it\n");
+    const shown = await runMain(['getUserByEmail', '--email', 'a@b.co', '--proxy', proxy, '--curl', '--show-secrets'], isolatedEnv({ URL: rec.server.url }));
+    expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(shown.stdout).toContain(`--proxy ${proxy}/ `);
+  });
+
   it('needs no token, and warns when it masks a password', async () => {
     const result = await runMain(['createUser', '--email', 'a@b.co', '--password', PASSWORD, '--curl'], isolatedEnv({ URL: rec.server.url }));
     expect(result).toEqual({

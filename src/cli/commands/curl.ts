@@ -19,6 +19,10 @@ export function printCurl(ctx: Context, call: CallRequest, options: Omit<CurlOpt
   }
   const masked = maskedCurlHeaders(call, curlOptions);
   if (masked.length) ctx.warn(`${masked.join(', ')} ${masked.length === 1 ? 'is' : 'are'} masked in this command; add --show-secrets to print a command that sends ${masked.length === 1 ? 'it' : 'them'}`);
+  // A proxy from --proxy or the config is written into the command (curl reads one from the environment by itself).
+  if (!options.showSecrets && options.network?.proxyFromFlag && options.network.proxy?.password) {
+    ctx.warn("the proxy's password is masked in this command; add --show-secrets to print a command that sends it");
+  }
   if (dialect === 'powershell' && call.headers.some(([, value]) => value.includes('"'))) {
     ctx.warn('a header value holds a double quote: Windows PowerShell 5.1 passes it to curl.exe wrongly (PowerShell 7.3 or later is right)');
   }
