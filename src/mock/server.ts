@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isIPv6, Socket, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import type { Params } from '../api/params.js';
+import { MAX_PARAMS_BYTES, type Params } from '../api/params.js';
 import { createRegistry, type Registry } from '../api/schema/registry.js';
 import { builtinSchemas } from '../generated/builtin.js';
 import { fail, methodHandlers, type Answer, type Handler } from './methods.js';
@@ -70,7 +70,11 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Params of up to 1 MiB, the most every client front end lets through (--params, batch lines,
+ * scenario steps), in their {"method", "params"} envelope: a call the client sends is never a 413.
+ */
+const MAX_BODY_BYTES = MAX_PARAMS_BYTES + 4096;
 /** Long enough for clients to reuse connections across a burst of calls. */
 const KEEP_ALIVE_MS = 5000;
 /** How long close() lets unfinished requests (slow uploads) run before cutting them off. */
@@ -123,7 +127,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (key === undefined) return fail('missing x-api-key header: send your API token in it', 401);
     if (!isToken(String(key))) return fail('invalid API key', 401);
     if (req.method !== 'GET') return fail(`HTTP method ${req.method ?? ''} not allowed: the API takes GET with a JSON body`, 405, { allow: 'GET' });
-    if (call === undefined) return fail(`body larger than ${MAX_BODY_BYTES} bytes`, 413);
+    if (call === undefined) return fail('body larger than 1 MiB of params in {"method": "...", "params": {...}}', 413);
     if ('problem' in call) return fail(call.problem);
     const problems = checkParams(call.method, call.params);
     if (problems.length) return fail(problems.join('; '));

@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { apiCall, rawCall } from '../helpers/mock-process.js';
 import { useMock } from '../helpers/mock-server.js';
+import { MAX_PARAMS_BYTES } from '../../src/api/params.js';
 
 const TOKEN = 'mock-http-test-token';
 const DUPLICATE = 'duplicate key value violates unique constraint "users_email"';
@@ -99,6 +100,20 @@ describe('the wire protocol', () => {
   it('request headers over the size limit: 431 with a JSON string body', async () => {
     const answer = await rawExchange(`GET / HTTP/1.1\r\nhost: x\r\nx-api-key: ${TOKEN}\r\nx-padding: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(answer).toBe(jsonError('431 Request Header Fields Too Large', 'request headers too large'));
+  });
+
+  it('params of 1 MiB, the most every client lets through, are taken in their envelope; a larger body is a 413', async () => {
+    const paramsOfSize = (bytes: number, email: string) => {
+      const base = JSON.stringify({ email, displayName: '' });
+      return JSON.parse(`${base.slice(0, -2)}${'x'.repeat(bytes - base.length)}"}`) as Record<string, unknown>;
+    };
+    const params = paramsOfSize(MAX_PARAMS_BYTES, 'mebibyte@b.cd');
+    expect(Buffer.byteLength(JSON.stringify(params))).toBe(MAX_PARAMS_BYTES);
+    const taken = await apiCall(mock, 'createUser', params);
+    expect(taken.status).toBe(200);
+    expect(JSON.parse(taken.body)).toMatchObject({ email: 'mebibyte@b.cd' });
+    const over = await apiCall(mock, 'createUser', paramsOfSize(MAX_PARAMS_BYTES + 64 * 1024, 'over@b.cd'));
+    expectError(over, 413, 'body larger than 1 MiB of params in {"method": "...", "params": {...}}');
   });
 
   it('concurrent creates of the same e-mail yield exactly one user', async () => {
