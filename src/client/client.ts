@@ -111,6 +111,8 @@ export function createClient(options: ClientOptions = {}): Client {
 
   const call = async (method: string, params: Record<string, unknown> = {}, callOptions: CallOptions = {}): Promise<unknown> => {
     if (closed) throw new OneOfficeError('the client is closed', 'E_USAGE', ExitCode.usage);
+    // The API takes an object only, whatever the method (a JavaScript caller is not held to the types); never quoted: it may be a secret.
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ValidationError(['params: must be a JSON object (params is always an object)']);
     // Whatever the method and `validate`: names that reach a prototype, integers beyond 2^53 (as the CLI refuses them).
     // A cycle or a BigInt first: the other checks (and JSON.stringify) would throw raw errors on them.
     const unsendable = unsendableValues(params);

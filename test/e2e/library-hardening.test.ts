@@ -130,6 +130,20 @@ describe('params that JSON cannot carry (item 13)', () => {
     expect(server.received).toEqual([]);
   });
 
+  it('refuses params that are not a JSON object, for any method and without validation too, never quoting them, and sends nothing: the API takes an object only', async () => {
+    const oo = createClient({ url: server.url, token: TOKEN, env: EMPTY_ENV });
+    for (const params of [PASSWORD, 5, [PASSWORD], null, true]) {
+      for (const [method, options] of [['someNewMethod', {}], ['getUserByEmail', {}], ['createUser', { validate: false }]] as const) {
+        const refused = await oo.call(method, params as unknown as Record<string, unknown>, options).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(ValidationError);
+        expect((refused as ValidationError).problems).toEqual(['params: must be a JSON object (params is always an object)']);
+        expect(everyFormOf(refused)).not.toContain(PASSWORD);
+      }
+    }
+    await oo.close();
+    expect(server.received).toEqual([]);
+  });
+
   it('sends the same object twice in one params (shared, not circular)', async () => {
     const oo = createClient({ url: server.url, token: TOKEN, env: EMPTY_ENV });
     const shared = { a: 1 };
