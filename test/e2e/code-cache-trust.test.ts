@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheFileBytes, readCacheFile } from '../../src/cli/boot.js';
+import { cacheFileBytes, readCacheFile } from '../../src/cli/cache-files.js';
 import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 

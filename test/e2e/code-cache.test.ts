@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, ut
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheFileBytes, KEEP_OTHERS_MS, MAX_OTHERS, readCacheFile } from '../../src/cli/boot.js';
+import { cacheFileBytes, KEEP_OTHERS_MS, MAX_OTHERS, readCacheFile } from '../../src/cli/cache-files.js';
 import { HANG_MS, isolatedEnv, ROOT, runCli } from '../helpers/cli.js';
 import { useMock } from '../helpers/mock-server.js';
 import { tempDir } from '../helpers/temp.js';
