@@ -50,6 +50,17 @@ describe('--curl', () => {
     expect(fromCurl!.headers['content-length']).toBe(fromUs!.headers['content-length']);
   });
 
+  it("a URL's user name and password are sent nowhere, and a warning says so naming where the URL came from", async () => {
+    const withCredentials = rec.server.url.replace('http://', 'http://me:url-pass-2468@');
+    const result = await runMain(['getUserByEmail', '--email', 'a@b.co', '--url', withCredentials], isolatedEnv({ ONEOFFICE_BEARER: TOKEN }));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("oneoffice: warning: the URL's user name and password (from --url) are not sent: the API takes its token in x-api-key\n");
+    const received = rec.server.received[0]!;
+    expect(received.headers['authorization']).toBeUndefined();
+    expect(JSON.stringify(received)).not.toContain('url-pass-2468');
+    expect(received.headers['x-api-key']).toBe(TOKEN);
+  });
+
   it("warns that a proxy's password from --proxy is masked in the command, and --show-secrets prints it", async () => {
     const proxy = 'http://user:proxy-pass-5678@127.0.0.1:3128';
     const masked = await runMain(['getUserByEmail', '--email', 'a@b.co', '--proxy', proxy, '--curl'], isolatedEnv({ URL: rec.server.url }));

@@ -26,5 +26,9 @@ export function targetFromArgs(ctx: Context, parsed: ParsedArgs, headers: readon
   const proxy = parsed.options['proxy'];
   for (const secret of sentCredentials(headers, possibleProxies(ctx.deps.env, [typeof proxy === 'string' ? proxy : undefined, ctx.config().profile.proxy]))) ctx.addSecret(secret);
   refuseInsecureHttp(target.url, parsed.options['allow-insecure-http'] === true, FLAG_NAMES);
+  // curl would send them as Basic authentication; the API takes its token in x-api-key, and nothing else is sent.
+  if (target.url.username !== '' || target.url.password !== '') {
+    ctx.warn(`the URL's user name and password (from ${target.urlFrom}) are not sent: the API takes its token in x-api-key`);
+  }
   return target;
 }
