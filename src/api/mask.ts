@@ -20,6 +20,14 @@ export function maskPaths(params: Record<string, unknown>, paths: readonly strin
   return copy;
 }
 
+/** A URL to show: its password masked (`https://user:****@host/`), the URL itself unchanged. */
+export function maskedUrl(url: URL): string {
+  if (!url.password) return url.href;
+  const copy = new URL(url.href);
+  copy.password = '****';
+  return copy.href;
+}
+
 /**
  * A URL as typed (also a bare `user:pass@host:port` proxy, or text that is no valid URL at all)
  * with the password of its user info replaced by `****`, the rest unchanged.
@@ -67,15 +75,24 @@ export function sentCredentials(headers: readonly (readonly [string, string | un
   }
   for (const proxy of proxies) {
     if (!proxy?.password) continue;
-    const password = decodedUrlPart(proxy.password);
-    found.push(password);
-    if (proxy.username) found.push(Buffer.from(`${decodedUrlPart(proxy.username)}:${password}`).toString('base64'));
+    found.push(decodedUrlPart(proxy.password));
+    const basic = proxyBasicCredential(proxy);
+    if (basic !== undefined) found.push(basic);
   }
   return [...new Set(found)];
 }
 
+/**
+ * The Basic credential a proxy URL's user and password go as in its Proxy-Authorization (undici
+ * sends one only when the URL has both); undefined without.
+ */
+export function proxyBasicCredential(proxy: URL): string | undefined {
+  if (!proxy.username || !proxy.password) return undefined;
+  return Buffer.from(`${decodedUrlPart(proxy.username)}:${decodedUrlPart(proxy.password)}`).toString('base64');
+}
+
 /** A URL's user or password as sent (percent escapes decoded), or as it is when an escape is broken. */
-export function decodedUrlPart(part: string): string {
+function decodedUrlPart(part: string): string {
   try {
     return decodeURIComponent(part);
   } catch {

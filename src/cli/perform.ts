@@ -8,7 +8,8 @@ import type { Context } from './context.js';
 import { INSECURE_WARNING, type NetworkSettings } from '../config/network.js';
 import { writeResponse } from '../output/body.js';
 import type { Reveal } from '../output/printer.js';
-import { displayProxy, proxyRoute } from '../http/proxy.js';
+import { proxyRoute } from '../http/proxy.js';
+import { maskedUrl } from '../api/mask.js';
 import type { CallRequest } from '../api/request.js';
 import { executeStreamed } from '../client/executor.js';
 import { openTransport } from '../http/transport.js';
@@ -69,7 +70,7 @@ export async function sendAndPrintCall(ctx: Context, call: CallRequest, options:
     info(`url from ${options.from.url}`);
     if (options.from.token) info(`token from ${options.from.token}`);
   }
-  if (printer && network.proxy) info(`Using proxy ${displayProxy(network.proxy)}`);
+  if (printer && network.proxy) info(`Using proxy ${maskedUrl(network.proxy)}`);
   const dispatcher = ctx.deps.dispatcher;
   if (network.proxy && !dispatcher) await preferFastExit(ctx);
   // The process ends after this call: its connection is left for the exit to close.

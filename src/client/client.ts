@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 import { answerError } from '../api/answer.js';
 import { ParamsChecker } from '../api/check.js';
 import { ConfigError, describeFailure, ExitCode, isOneOfficeError, OneOfficeError, ValidationError } from '../api/errors.js';
-import { JsonTextMask, maskStrings, maskUrlPassword, secretForms, secretValuesAt, sentCredentials } from '../api/mask.js';
+import { JsonTextMask, maskedUrl, maskStrings, secretForms, secretValuesAt, sentCredentials } from '../api/mask.js';
 import type { Params } from '../api/params.js';
 import { describeUnsafe, unsafeValues, unsendableValues } from '../api/param-safety.js';
 import { callBuilder } from '../api/request.js';
@@ -146,7 +146,7 @@ export function createClient(options: ClientOptions = {}): Client {
     call,
     // A copy, its password masked as the CLI shows a URL: a program may print, log or JSON.stringify
     // the client. Calls go to target.url, which changing this copy cannot redirect.
-    url: new URL(maskUrlPassword(target.url.href)),
+    url: new URL(maskedUrl(target.url)),
     close: async () => {
       closed = true;
       await (await transport)?.close();

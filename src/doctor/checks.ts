@@ -3,6 +3,7 @@
 // time, so every verdict is unit-tested without a network or a clock.
 import { ExitCode, isOneOfficeError, type ExitCodeValue } from '../api/errors.js';
 import type { Facts, ProbeFacts, TargetFacts } from './facts.js';
+import { maskedUrl } from '../api/mask.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -35,7 +36,7 @@ export function judge(facts: Facts, now: number): Check[] {
     return [...checks, ...skipped(['proxy', 'dns', 'connect', 'tls', 'auth', 'clock', 'answer'])];
   }
   const target = facts.target;
-  checks.push({ name: 'url', status: 'ok', detail: `${displayUrl(target.url)} (from ${target.urlFrom})` }, tokenCheck(target));
+  checks.push({ name: 'url', status: 'ok', detail: `${maskedUrl(target.url)} (from ${target.urlFrom})` }, tokenCheck(target));
   if (facts.networkError) {
     checks.push(fail('network', facts.networkError.message, facts.networkError.exitCode));
     return [...checks, ...skipped(['dns', 'connect', 'tls', 'auth', 'clock', 'answer'])];
@@ -91,7 +92,7 @@ function tokenCheck(target: TargetFacts): Check {
 
 function proxyCheck(facts: Facts): Check {
   const { proxy, from, bypassedBy, bypassed } = facts.proxy;
-  if (proxy) return { name: 'proxy', status: 'ok', detail: `${displayUrl(proxy)} (from ${from ?? 'settings'})` };
+  if (proxy) return { name: 'proxy', status: 'ok', detail: `${maskedUrl(proxy)} (from ${from ?? 'settings'})` };
   if (bypassedBy) return { name: 'proxy', status: 'ok', detail: `none: ${bypassedBy} matches the host, so ${bypassed ?? 'the proxy variable'} is not used` };
   return { name: 'proxy', status: 'ok', detail: 'none' };
 }
@@ -104,7 +105,7 @@ function probeChecks(facts: Facts, target: TargetFacts, probe: ProbeFacts, now: 
   const code = isOneOfficeError(error) ? error.code : undefined;
   const message = isOneOfficeError(error) ? error.message : error === undefined ? '' : `unexpected error: ${String((error as Error)?.message ?? error)}`;
   const exit = isOneOfficeError(error) ? error.exitCode : ExitCode.unexpected;
-  const via = facts.proxy.proxy ? ` through the proxy ${displayUrl(facts.proxy.proxy)}` : '';
+  const via = facts.proxy.proxy ? ` through the proxy ${maskedUrl(facts.proxy.proxy)}` : '';
 
   if (!probe.tcp && (error === undefined || !code?.startsWith('E_TLS'))) {
     if (error !== undefined) {
@@ -180,14 +181,6 @@ function fail(name: string, detail: string, exitCode: ExitCodeValue, hint?: stri
 
 function skipped(names: readonly string[]): Check[] {
   return names.map((name) => ({ name, status: 'skip' as const, detail: 'not reached' }));
-}
-
-/** A URL (the API's, a proxy's) with its password masked. */
-function displayUrl(url: URL): string {
-  if (!url.password) return url.href;
-  const copy = new URL(url.href);
-  copy.password = '****';
-  return copy.href;
 }
 
 function plural(count: number, word: string): string {

@@ -6,7 +6,7 @@ import { UsageError } from '../api/errors.js';
 import { aboutSetting } from '../api/settings.js';
 import { portOf } from './network-errors.js';
 import { breaksInsideUrl } from '../api/url-text.js';
-import { decodedUrlPart } from '../api/mask.js';
+import { proxyBasicCredential } from '../api/mask.js';
 import { requestTarget } from '../api/request.js';
 
 /** `chosen`: the proxy the caller set ('' for none), named `source` in a message. */
@@ -61,14 +61,6 @@ export function bypassed(url: URL, noProxy: string): boolean {
   return false;
 }
 
-/** A proxy URL for display: its password masked. */
-export function displayProxy(proxy: URL): string {
-  if (!proxy.password) return proxy.href;
-  const copy = new URL(proxy.href);
-  copy.password = '****';
-  return copy.href;
-}
-
 /**
  * How a call goes through its proxy, as undici's ProxyAgent (proxyTunnel: false) sends it, for -v:
  * a plain http:// call through an http:// proxy is forwarded whole (the absolute URL its target),
@@ -80,8 +72,7 @@ export type ProxyRoute =
   | { kind: 'tunnel'; authority: string; host: string; authorization?: string };
 
 export function proxyRoute(url: URL, proxy: URL): ProxyRoute {
-  // undici sends it only when the URL has both.
-  const credential = proxy.username && proxy.password ? Buffer.from(`${decodedUrlPart(proxy.username)}:${decodedUrlPart(proxy.password)}`).toString('base64') : undefined;
+  const credential = proxyBasicCredential(proxy);
   const authorization = credential === undefined ? {} : { authorization: `Basic ${credential}` };
   if (url.protocol === 'http:' && proxy.protocol === 'http:') return { kind: 'forward', target: `${url.origin}${requestTarget(url)}`, ...authorization };
   return { kind: 'tunnel', authority: `${url.hostname}:${portOf(url)}`, host: url.host, ...authorization };

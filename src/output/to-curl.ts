@@ -4,8 +4,7 @@
 // config file through `oneoffice config get`), never written out, and every other secret (params
 // marked x-secret, Authorization, Cookie, any header named as a credential: api/mask.ts) is masked unless --show-secrets.
 import { displayBody, type Reveal } from './printer.js';
-import { isCredentialHeader, maskSecret } from '../api/mask.js';
-import { displayProxy } from '../http/proxy.js';
+import { isCredentialHeader, maskedUrl, maskSecret } from '../api/mask.js';
 import { cmdQuote, powershellQuote, quoteFor, shellQuote, type ShellDialect } from './quote.js';
 import type { CallRequest } from '../api/request.js';
 import { DEFAULT_TIMEOUTS } from '../config/network.js';
@@ -126,7 +125,7 @@ function networkWords(options: CurlOptions, dialect: ShellDialect): string[] {
     if (client.passEnv) words.push('--pass', `"${tokenReference(dialect, { variable: client.passEnv }).expansion}"`);
   }
   // A proxy from the environment applies to curl by itself.
-  if (network?.proxy && network.proxyFromFlag) words.push('--proxy', quote(options.showSecrets ? network.proxy.href : displayProxy(network.proxy)));
+  if (network?.proxy && network.proxyFromFlag) words.push('--proxy', quote(options.showSecrets ? network.proxy.href : maskedUrl(network.proxy)));
   const timeouts = network?.timeouts;
   if (timeouts && timeouts.connectMs !== DEFAULT_TIMEOUTS.connectMs) words.push('--connect-timeout', seconds(timeouts.connectMs));
   if (timeouts && timeouts.totalMs !== DEFAULT_TIMEOUTS.totalMs) words.push('--max-time', seconds(timeouts.totalMs));

@@ -29,8 +29,8 @@ export function callFacts(call: CallRequest, timings: CallTimings, outcome: Outc
     numRetries: Math.max(0, timings.attempts - 1),
     exitCode: outcome.exitCode,
     errorMessage: outcome.redact(outcome.errorMessage),
-    url: outcome.redact(outcome.showSecrets ? outcome.urlText : maskUrlPassword(outcome.urlText)),
-    urlEffective: outcome.redact(outcome.showSecrets ? call.url.href : maskUrlPassword(call.url.href)),
+    url: shownUrl(outcome.urlText, outcome),
+    urlEffective: shownUrl(call.url.href, outcome),
     ...redirectUrl(call.url, head, outcome),
     method: call.httpMethod,
     scheme: call.url.protocol === 'https:' ? 'HTTPS' : 'HTTP',
@@ -57,8 +57,12 @@ function redirectUrl(used: URL, head: ResponseHead | undefined, outcome: Outcome
   const location = Array.isArray(values) ? values[0] : values;
   if (!location) return {};
   if (!URL.canParse(location, used.href)) return {};
-  const target = new URL(location, used);
-  return { redirectUrl: outcome.redact(outcome.showSecrets ? target.href : maskUrlPassword(target.href)) };
+  return { redirectUrl: shownUrl(new URL(location, used).href, outcome) };
+}
+
+/** A URL as -w shows it: its password masked unless --show-secrets, and any secret the call knows masked. */
+function shownUrl(text: string, outcome: Outcome): string {
+  return outcome.redact(outcome.showSecrets ? text : maskUrlPassword(text));
 }
 
 /** Bytes of the answer's status line, headers and blank line as they came (curl's size_header). */

@@ -4,7 +4,8 @@ import { STATUS_CODES } from 'node:http';
 import { headersFromRaw } from '../../src/http/http1-text.js';
 import { statusTextOf } from '../../src/http/status-texts.js';
 import { NetworkError, TimeoutError, type ErrorCode } from '../../src/api/errors.js';
-import { bypassed, displayProxy, proxyFor } from '../../src/http/proxy.js';
+import { bypassed, proxyFor } from '../../src/http/proxy.js';
+import { maskedUrl } from '../../src/api/mask.js';
 import { backoffMs, retryableError, retryableStatus, retryAfterMs, withRetries, type AttemptResponse } from '../../src/api/retry.js';
 
 describe('what may be retried', () => {
@@ -106,7 +107,7 @@ describe('proxy selection', () => {
     expect(bypassed(https, noProxy)).toBe(expected);
   });
   it('masks a proxy password for display', () => {
-    expect(displayProxy(new URL('http://user:secret@proxy:3128'))).toBe('http://user:****@proxy:3128/');
+    expect(maskedUrl(new URL('http://user:secret@proxy:3128'))).toBe('http://user:****@proxy:3128/');
   });
 });
 
